@@ -1,0 +1,76 @@
+# chainlead: `make demo` and `make test` work on a fresh machine with Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SIZE ?= 1.0
+PYTEST_WORKERS ?= 2
+export CHAINLEAD_DATA_DIR ?= $(abspath ../shared/data)
+
+.PHONY: setup system-deps demo test test-fast test-browser lint typecheck bench lock messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || PYTHON=python3
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Debian packages: chromium for browser tests, a CJK font for Chinese text in chromium and PDFs,
+# gettext for translations. Installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-zenhei"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+setup: $(STAMP) system-deps
+	$(BIN)/chainlead compilemessages --ignore=.venv -v 0
+	$(BIN)/chainlead collectstatic --noinput -v 0
+
+demo: setup
+	$(BIN)/chainlead migrate --noinput -v 0
+	$(BIN)/chainlead load-demo
+	@echo
+	@echo "chainlead is running at http://127.0.0.1:8000  (Ctrl-C to stop)"
+	$(BIN)/chainlead runserver 127.0.0.1:8000 --insecure
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/chainlead makemigrations --check --dry-run -v 0
+	CHAINLEAD_FAST_HASHER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-fast: $(STAMP)
+	CHAINLEAD_FAST_HASHER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser"
+
+test-browser: setup
+	CHAINLEAD_FAST_HASHER=1 $(BIN)/pytest -q -m browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: setup
+	BENCH_SCALE=$(SIZE) $(BIN)/python benchmarks/run_all.py
+
+# Re-resolve the pinned dependencies after editing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --output-file requirements.lock pyproject.toml
+
+messages: $(STAMP)
+	$(BIN)/chainlead makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=benchmarks
+	$(BIN)/chainlead compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,138 @@
+"""What a user may see and do: their role grants folded into one object.
+
+Selectors restrict querysets with it (NetBox's `restrict`); views and the API ask it before
+writing. The rules follow DOMAIN.md §1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chainlead.accounts.choices import Role
+
+_CACHE_ATTR = "_chainlead_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: int | None
+    roles: frozenset[Role]
+    leader_chain_ids: frozenset[int]
+    task_force_chain_ids: frozenset[int]
+    district_ids: frozenset[int]
+    enterprise_ids: frozenset[int]
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.CITY_ADMIN in self.roles
+
+    @property
+    def is_auditor(self) -> bool:
+        return Role.AUDITOR in self.roles
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def chain_ids(self) -> frozenset[int]:
+        """Chains the user works on as leader or task-force member."""
+        return self.leader_chain_ids | self.task_force_chain_ids
+
+    @property
+    def reads_all_firms(self) -> bool:
+        return bool(self.roles & {Role.CITY_ADMIN, Role.AUDITOR, Role.FINANCE})
+
+    @property
+    def reads_chain_maps(self) -> bool:
+        """Government staff read chain maps; firms, researchers and reviewers do not."""
+        return bool(
+            self.roles
+            & {
+                Role.CITY_ADMIN,
+                Role.AUDITOR,
+                Role.FINANCE,
+                Role.CHAIN_LEADER,
+                Role.TASK_FORCE,
+                Role.DISTRICT_OFFICIAL,
+            }
+        )
+
+    @property
+    def map_district_ids(self) -> frozenset[int] | None:
+        """The districts a chain map must be limited to, or None for the whole city."""
+        if self.roles & {
+            Role.CITY_ADMIN,
+            Role.AUDITOR,
+            Role.FINANCE,
+            Role.CHAIN_LEADER,
+            Role.TASK_FORCE,
+        }:
+            return None
+        return self.district_ids
+
+    @property
+    def reads_audit_log(self) -> bool:
+        return self.is_admin or self.is_auditor
+
+    def edits_chain(self, chain_id: int) -> bool:
+        return self.is_admin or chain_id in self.task_force_chain_ids
+
+    def reads_chain(self, chain_id: int) -> bool:
+        return self.reads_chain_maps
+
+    @property
+    def manages_registry(self) -> bool:
+        """Create, import and delete firms."""
+        return self.is_admin
+
+
+ANONYMOUS = Access(None, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def access_for(user: Any) -> Access:
+    """The user's access, computed once per user object (i.e. once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    roles: set[Role] = set()
+    leader: set[int] = set()
+    task_force: set[int] = set()
+    districts: set[int] = set()
+    enterprises: set[int] = set()
+    if user.is_superuser:
+        roles.add(Role.CITY_ADMIN)
+    for role, chain_id, district_id, enterprise_id in user.grants.values_list(
+        "role", "chain_id", "district_id", "enterprise_id"
+    ):
+        roles.add(Role(role))
+        if role == Role.CHAIN_LEADER and chain_id:
+            leader.add(chain_id)
+        elif role == Role.TASK_FORCE and chain_id:
+            task_force.add(chain_id)
+        if district_id:
+            districts.add(district_id)
+        if enterprise_id:
+            enterprises.add(enterprise_id)
+    access = Access(
+        user.pk,
+        frozenset(roles),
+        frozenset(leader),
+        frozenset(task_force),
+        frozenset(districts),
+        frozenset(enterprises),
+    )
+    setattr(user, _CACHE_ATTR, access)
+    return access
+
+
+def forget_access(user: Any) -> None:
+    """Drop the cached access after grants change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

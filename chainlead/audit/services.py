@@ -1,0 +1,134 @@
+"""Writing the audit log. Field changes are caught by signals; services add business events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from chainlead.audit import context
+from chainlead.audit.models import AuditAction, AuditEntry
+
+_REGISTERED: dict[type[models.Model], frozenset[str]] = {}
+
+
+def register(model: type[models.Model], *, exclude: Iterable[str] = ()) -> type[models.Model]:
+    """Audit every save and delete of `model` (admin edits included). Usable as a decorator."""
+    _REGISTERED[model] = frozenset(exclude)
+    return model
+
+
+def is_registered(model: type[models.Model]) -> bool:
+    return model in _REGISTERED
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of `instance`, JSON-ready (FKs as their ids)."""
+    exclude = _REGISTERED.get(type(instance), frozenset())
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in exclude:
+            continue
+        data[f.attname] = _jsonable(getattr(instance, f.attname))
+    return data
+
+
+def _actor_fields() -> dict[str, Any]:
+    ctx = context.current()
+    actor = ctx.actor
+    return {
+        "actor": actor if actor is not None and getattr(actor, "pk", None) else None,
+        "actor_label": (actor.get_username() if actor is not None else "system")[:150],
+        "source": ctx.source,
+        "remote_addr": ctx.remote_addr,
+        "request_id": ctx.request_id,
+    }
+
+
+def record_change(
+    *,
+    instance: models.Model,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry | None:
+    if action == AuditAction.UPDATE and before == after:
+        return None  # a save that changed nothing is not a change
+    return AuditEntry.objects.create(
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        before=before,
+        after=after,
+        **_actor_fields(),
+    )
+
+
+def record_event(
+    *, instance: models.Model, event: str, message: str = "", data: dict[str, Any] | None = None
+) -> AuditEntry:
+    """A business event (escalated, imported, SLA breached) on `instance`."""
+    return AuditEntry.objects.create(
+        action=AuditAction.EVENT,
+        event=event,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        after=_jsonable(data) if data is not None else None,
+        message=message,
+        **_actor_fields(),
+    )
+
+
+def record_bulk_changes(
+    *,
+    model: type[models.Model],
+    rows: Iterable[tuple[Any, str, str, dict[str, Any] | None, dict[str, Any] | None]],
+    batch_size: int = 2000,
+) -> int:
+    """Audit many changes at once: rows of (pk, repr, action, before, after). Used by imports."""
+    ct = ContentType.objects.get_for_model(model)
+    actor = _actor_fields()
+    batch: list[AuditEntry] = []
+    count = 0
+    for pk, repr_, action, before, after in rows:
+        batch.append(
+            AuditEntry(
+                action=action,
+                content_type=ct,
+                object_id=str(pk),
+                object_repr=repr_[:300],
+                before=_jsonable(before) if before is not None else None,
+                after=_jsonable(after) if after is not None else None,
+                **actor,
+            )
+        )
+        if len(batch) >= batch_size:
+            AuditEntry.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        AuditEntry.objects.bulk_create(batch)
+        count += len(batch)
+    return count

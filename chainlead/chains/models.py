@@ -1,0 +1,133 @@
+"""Industrial chains as upstream→downstream segment graphs, and the firms in each segment."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.chains.choices import MembershipRole, MembershipSource, ReviewStatus
+from chainlead.registry.models import Enterprise
+
+
+class Chain(models.Model):
+    """An industrial chain (产业链) the city manages. Chains are data: a city defines its own."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("industrial chain")
+        verbose_name_plural = _("industrial chains")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Segment(models.Model):
+    """A link (环节) of a chain, defined by industry classes and keywords."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="segments")
+    slug = models.SlugField(_("slug"), max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Upstream segments come first.")
+    )
+    industry_codes = models.JSONField(
+        _("industry codes"),
+        default=list,
+        blank=True,
+        help_text=_("GB/T 4754-2017 codes (any level) whose firms belong here."),
+    )
+    keywords = models.JSONField(
+        _("keywords"), default=list, blank=True, help_text=_("Words in a firm's business text.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["chain", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "slug"], name="segment_slug_unique_in_chain"),
+            models.UniqueConstraint(
+                fields=["chain", "order"], name="segment_order_unique_in_chain"
+            ),
+        ]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return f"{self.chain.name} · {self.name}"
+
+
+class SegmentLink(models.Model):
+    """A supply edge: `upstream` feeds `downstream` within one chain."""
+
+    upstream = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="downstream_links")
+    downstream = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="upstream_links")
+
+    class Meta:
+        ordering = ["upstream__order", "downstream__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["upstream", "downstream"], name="segment_link_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(upstream=models.F("downstream")), name="segment_link_not_self"
+            ),
+        ]
+        verbose_name = _("segment link")
+        verbose_name_plural = _("segment links")
+
+    def __str__(self) -> str:
+        return f"{self.upstream.name} → {self.downstream.name}"
+
+
+class Membership(models.Model):
+    """An enterprise's place in a segment: its role, and how it got there."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        _("role"), max_length=12, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=MembershipSource.choices,
+        default=MembershipSource.MANUAL,
+    )
+    confidence = models.DecimalField(
+        _("confidence"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    evidence = models.CharField(_("evidence"), max_length=300, blank=True)
+    review_status = models.CharField(
+        _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.ACCEPTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["segment", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "segment"], name="membership_once_per_segment"
+            )
+        ]
+        indexes = [models.Index(fields=["segment", "review_status"])]
+        verbose_name = _("segment membership")
+        verbose_name_plural = _("segment memberships")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} @ {self.segment}"

@@ -1,0 +1,302 @@
+"""Reads of chains: the chain list, the chain map and the firms of a segment."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from chainlead.accounts.access import access_for
+from chainlead.chains.choices import ReviewStatus, SegmentStatus
+from chainlead.chains.constants import TOP_FIRMS_PER_SEGMENT, WEAK_HHI_THRESHOLD, WEAK_MAX_FIRMS
+from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
+from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.models import DataVersion
+from chainlead.registry.choices import Origin
+from chainlead.registry.models import Enterprise
+from chainlead.registry.services import REGISTRY_DATA
+
+CHAINS_DATA = "chains"
+CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    """Filters of a chain map; None means "all"."""
+
+    district_ids: tuple[int, ...] | None = None
+    size_class: str | None = None
+    origin: str | None = None
+    include_synthetic: bool = True
+
+    def cache_part(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+@dataclass
+class SegmentFigures:
+    segment_id: int
+    slug: str
+    name: str
+    name_en: str
+    order: int
+    firms: int = 0
+    local: int = 0
+    attracted: int = 0
+    revenue: Decimal = Decimal(0)
+    rd_spend: Decimal = Decimal(0)
+    hhi: float | None = None
+    status: str = SegmentStatus.MISSING
+    pending_review: int = 0
+    top_firms: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ChainMap:
+    chain_id: int
+    slug: str
+    name: str
+    name_en: str
+    segments: list[SegmentFigures]
+    links: list[tuple[int, int]]
+
+    @property
+    def present(self) -> int:
+        return sum(1 for s in self.segments if s.status != SegmentStatus.MISSING)
+
+    @property
+    def weak(self) -> int:
+        return sum(1 for s in self.segments if s.status == SegmentStatus.WEAK)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for s in self.segments if s.status == SegmentStatus.MISSING)
+
+    @property
+    def coverage(self) -> float:
+        return self.present / len(self.segments) if self.segments else 0.0
+
+    @property
+    def full_chain_present(self) -> bool:
+        return bool(self.segments) and self.missing == 0
+
+    def as_report(self) -> dict[str, Any]:
+        """The JSON shape of `chainlead chain-map` and of the API."""
+        return {
+            "chain": self.slug,
+            "name": self.name,
+            "segments": [
+                {
+                    "slug": s.slug,
+                    "name": s.name,
+                    "order": s.order,
+                    "firms": s.firms,
+                    "local": s.local,
+                    "attracted": s.attracted,
+                    "revenue": float(s.revenue),
+                    "rd_spend": float(s.rd_spend),
+                    "hhi": None if s.hhi is None else round(s.hhi, 6),
+                    "status": str(s.status),
+                    "top_firms": [f["name"] for f in s.top_firms],
+                }
+                for s in self.segments
+            ],
+        }
+
+
+def segment_status(*, firms: int, hhi: float | None) -> SegmentStatus:
+    """Missing (缺链) with no firm; weak (弱链) with one firm or a dominant one; else present."""
+    if firms == 0:
+        return SegmentStatus.MISSING
+    if firms <= WEAK_MAX_FIRMS or (hhi is not None and hhi >= WEAK_HHI_THRESHOLD):
+        return SegmentStatus.WEAK
+    return SegmentStatus.OK
+
+
+def chain_list(*, user: Any) -> QuerySet[Chain]:
+    if not access_for(user).reads_chain_maps:
+        return Chain.objects.none()
+    return Chain.objects.annotate(segment_count=Count("segments"))
+
+
+def chain_get(*, user: Any, slug: str) -> Chain:
+    return chain_list(user=user).get(slug=slug)
+
+
+def _scoped_filters(user: Any, filters: MapFilters) -> MapFilters:
+    """A district official's map is always limited to their district."""
+    limit = access_for(user).map_district_ids
+    if limit is None:
+        return filters
+    wanted = set(filters.district_ids) & limit if filters.district_ids else limit
+    return MapFilters(
+        district_ids=tuple(sorted(wanted)) or (-1,),
+        size_class=filters.size_class,
+        origin=filters.origin,
+        include_synthetic=filters.include_synthetic,
+    )
+
+
+def _membership_filter(filters: MapFilters) -> Q:
+    q = Q(review_status=ReviewStatus.ACCEPTED)
+    if filters.district_ids is not None:
+        q &= Q(enterprise__district_id__in=filters.district_ids)
+    if filters.size_class:
+        q &= Q(enterprise__size_class=filters.size_class)
+    if filters.origin:
+        q &= Q(enterprise__origin=filters.origin)
+    if not filters.include_synthetic:
+        q &= ~Q(enterprise__provenance="synthetic")
+    return q
+
+
+def data_version() -> str:
+    return f"{DataVersion.current(REGISTRY_DATA)}.{DataVersion.current(CHAINS_DATA)}"
+
+
+def chain_map(*, user: Any, chain: Chain, filters: MapFilters | None = None) -> ChainMap:
+    """The figures of every segment of `chain`, cached until the registry or chains change."""
+    if not access_for(user).reads_chain_maps:
+        raise PermissionDenied("You may not see chain maps.")
+    filters = _scoped_filters(user, filters or MapFilters())
+    key = f"chainmap:{chain.pk}:{data_version()}:{filters.cache_part()}"
+    cached: ChainMap | None = cache.get(key)
+    if cached is not None:
+        return cached
+    result = compute_chain_map(chain=chain, filters=filters)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def compute_chain_map(*, chain: Chain, filters: MapFilters) -> ChainMap:
+    """Aggregate the chain's memberships in one grouped query, plus one for the top firms."""
+    segments = list(Segment.objects.filter(chain=chain).order_by("order"))
+    figures = {
+        s.pk: SegmentFigures(
+            segment_id=s.pk, slug=s.slug, name=s.name, name_en=s.name_en, order=s.order
+        )
+        for s in segments
+    }
+    member_q = _membership_filter(filters)
+    rows = (
+        Membership.objects.filter(member_q, segment__chain=chain)
+        .values("segment_id", "enterprise__origin")
+        .annotate(
+            n=Count("id"),
+            revenue=Sum("enterprise__revenue"),
+            rd=Sum("enterprise__rd_spend"),
+            revenue_sq=Sum(F("enterprise__revenue") * F("enterprise__revenue")),
+        )
+        .order_by()
+    )
+    sums_sq: dict[int, Decimal] = {}
+    for row in rows:
+        fig = figures[row["segment_id"]]
+        fig.firms += row["n"]
+        if row["enterprise__origin"] == Origin.ATTRACTED:
+            fig.attracted += row["n"]
+        else:
+            fig.local += row["n"]
+        fig.revenue += Decimal(row["revenue"] or 0)
+        fig.rd_spend += Decimal(row["rd"] or 0)
+        sums_sq[fig.segment_id] = sums_sq.get(fig.segment_id, Decimal(0)) + Decimal(
+            row["revenue_sq"] or 0
+        )
+    for fig in figures.values():
+        if fig.revenue > 0:
+            fig.hhi = float(sums_sq[fig.segment_id] / (fig.revenue * fig.revenue))
+        fig.status = segment_status(firms=fig.firms, hhi=fig.hhi)
+
+    pending_filter = filters_without_review(filters)
+    for row in (
+        Membership.objects.filter(pending_filter, segment__chain=chain)
+        .values("segment_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        figures[row["segment_id"]].pending_review = row["n"]
+
+    top = (
+        Membership.objects.filter(member_q, segment__chain=chain)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("segment_id")],
+                order_by=[F("enterprise__revenue").desc(nulls_last=True), F("enterprise__name")],
+            )
+        )
+        .filter(rank__lte=TOP_FIRMS_PER_SEGMENT)
+        .values(
+            "segment_id",
+            "enterprise_id",
+            "enterprise__name",
+            "enterprise__revenue",
+            "enterprise__provenance",
+            "role",
+        )
+        .order_by("segment_id", "rank")
+    )
+    for row in top:
+        figures[row["segment_id"]].top_firms.append(
+            {
+                "id": row["enterprise_id"],
+                "name": row["enterprise__name"],
+                "revenue": row["enterprise__revenue"],
+                "synthetic": row["enterprise__provenance"] == "synthetic",
+                "role": row["role"],
+            }
+        )
+    links = list(
+        SegmentLink.objects.filter(upstream__chain=chain).values_list(
+            "upstream_id", "downstream_id"
+        )
+    )
+    return ChainMap(
+        chain_id=chain.pk,
+        slug=chain.slug,
+        name=chain.name,
+        name_en=chain.name_en,
+        segments=[figures[s.pk] for s in segments],
+        links=links,
+    )
+
+
+def filters_without_review(filters: MapFilters) -> Q:
+    q = _membership_filter(filters)
+    # Same filters, but counting the text-rule guesses that wait for an official's review.
+    return Q(*[c for c in q.children if c != ("review_status", ReviewStatus.ACCEPTED)]) & Q(
+        review_status=ReviewStatus.PENDING
+    )
+
+
+def segment_firms(
+    *, user: Any, segment: Segment, filters: MapFilters | None = None
+) -> QuerySet[Enterprise]:
+    """The firms of one segment the user may see, largest first."""
+    filters = _scoped_filters(user, filters or MapFilters())
+    from chainlead.registry.selectors import enterprise_list
+
+    member_q = _membership_filter(filters)
+    member_ids = Membership.objects.filter(member_q, segment=segment).values("enterprise_id")
+    return (
+        enterprise_list(user=user)
+        .filter(pk__in=member_ids)
+        .order_by(F("revenue").desc(nulls_last=True), "name")
+    )
+
+
+def membership_review_queue(*, user: Any) -> QuerySet[Membership]:
+    access = access_for(user)
+    qs = Membership.objects.filter(review_status=ReviewStatus.PENDING).select_related(
+        "enterprise", "segment", "segment__chain"
+    )
+    if access.is_admin or access.is_auditor:
+        return qs
+    if access.task_force_chain_ids:
+        return qs.filter(segment__chain_id__in=access.task_force_chain_ids)
+    return qs.none()

@@ -1,0 +1,23 @@
+"""Any change to chains, memberships or firms invalidates cached chain maps."""
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
+from chainlead.core.models import DataVersion
+from chainlead.registry.models import Enterprise
+
+_WATCHED = (Chain, Segment, SegmentLink, Membership)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _bump_version(sender: type, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    if sender in _WATCHED:
+        DataVersion.bump("chains")
+    elif sender is Enterprise:
+        DataVersion.bump("registry")
