@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "chainlead.audit",
     "chainlead.registry",
     "chainlead.chains",
+    "chainlead.governance",
+    "chainlead.requests",
+    "chainlead.recruitment",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "chainlead.governance"
+    label = "governance"

@@ -1,0 +1,5 @@
+"""REST API of the recruitment app (mounted under /api/v1/ by config/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["recruitment"])
