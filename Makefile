@@ -32,7 +32,7 @@ system-deps:
 	fi
 
 setup: $(STAMP) system-deps
-	$(BIN)/chainlead compilemessages --ignore=.venv -v 0
+	if [ -d chainlead/locale ]; then cd chainlead && ../$(BIN)/chainlead compilemessages -v 0; fi
 	$(BIN)/chainlead collectstatic --noinput -v 0
 
 demo: setup
