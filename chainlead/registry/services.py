@@ -67,6 +67,18 @@ def enterprise_create(*, actor: Any, **fields: Any) -> Enterprise:
     return enterprise
 
 
+@transaction.atomic
+def enterprise_create_attracted(*, actor: Any, chain_id: int, **fields: Any) -> Enterprise:
+    """A recruitment target landed: the chain's task force registers it as an attracted firm."""
+    if not access_for(actor).edits_chain(chain_id):
+        raise PermissionDenied("Only the chain's task force lands its recruitment targets.")
+    enterprise = Enterprise(**fields)
+    enterprise.full_clean()
+    enterprise.save()
+    DataVersion.bump(REGISTRY_DATA)
+    return enterprise
+
+
 def fields_editable_by(*, actor: Any, enterprise: Enterprise) -> tuple[str, ...]:
     access = access_for(actor)
     if access.is_admin:
