@@ -1,16 +1,83 @@
-"""The REST API (django-ninja): one router per app, OpenAPI 3 schema at /api/v1/openapi.json."""
+"""The REST API (django-ninja): one router per app, OpenAPI 3 schema at /api/v1/openapi.json.
 
+Every operation needs a bearer token or a logged-in session (`chainlead.core.api_auth`). Service
+exceptions become status codes here, once for all routers: PermissionDenied 403, an object out of
+the user's scope 404, ValidationError 422 with field errors, ConcurrentEditError 409.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 
 from chainlead.chains.api import router as chains_router
+from chainlead.core.api_auth import API_AUTH
+from chainlead.core.exceptions import ConcurrentEditError
 from chainlead.governance.api import router as governance_router
 from chainlead.recruitment.api import router as recruitment_router
 from chainlead.registry.api import router as registry_router
 from chainlead.requests.api import router as requests_router
 
-api = NinjaAPI(title="chainlead API", version="1", urls_namespace="api")
+api = NinjaAPI(
+    title="chainlead API",
+    version="1",
+    urls_namespace="api",
+    auth=API_AUTH,
+    # The platform makes no outbound requests: Swagger UI's assets are served from ninja's static
+    # files ("ninja" in INSTALLED_APPS), and its online spec validator is switched off.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=login_required,
+)
 api.add_router("/registry/", registry_router)
 api.add_router("/chains/", chains_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/requests/", requests_router)
 api.add_router("/recruitment/", recruitment_router)
+
+
+def validation_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A Django ValidationError in the shape of ninja's own 422 body (loc, msg, type)."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {
+                "loc": ["body", field],
+                "msg": " ".join(str(m) for m in error.messages),
+                "type": error.code or "invalid",
+            }
+            for field, errors in exc.error_dict.items()
+            for error in errors
+        ]
+    return [
+        {
+            "loc": ["body", "__all__"],
+            "msg": " ".join(str(m) for m in e.messages),
+            "type": e.code or "invalid",
+        }
+        for e in exc.error_list
+    ]
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _permission_denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def _not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    # Out of scope and nonexistent look the same, so ids of other firms do not leak.
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@api.exception_handler(DjangoValidationError)
+def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": validation_errors(exc)}, status=422)
+
+
+@api.exception_handler(ConcurrentEditError)
+def _conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)

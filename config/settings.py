@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "axes",
+    "ninja",  # its static Swagger UI files: the API docs load nothing from a CDN
     "django_tasks",
     "django_tasks_db",
     "chainlead.core",

@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from chainlead.accounts import models
+        from chainlead.accounts import models, signals  # noqa: F401  (connects the receivers)
         from chainlead.audit.services import register
 
         register(models.User, exclude=["password", "last_login"])

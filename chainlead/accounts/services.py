@@ -1,0 +1,131 @@
+"""Writes to accounts: users, role grants and API tokens. Only city admins manage other people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from chainlead.accounts.access import access_for, forget_access
+from chainlead.accounts.choices import Role
+from chainlead.accounts.models import ApiToken, RoleGrant, User
+from chainlead.core.exceptions import PermissionDenied
+
+# MLPS 2.0 (GB/T 22239-2019 8.1.4.1): credentials expire; a token lives at most a year.
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
+
+
+def _require_admin(actor: Any, message: str) -> None:
+    if not access_for(actor).is_admin:
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    display_name: str = "",
+    department: str = "",
+    email: str = "",
+    is_active: bool = True,
+) -> User:
+    """Create a user. The password must satisfy the policy; None leaves it unusable."""
+    _require_admin(actor, "Only city admins create users.")
+    user = User(
+        username=username,
+        display_name=display_name,
+        department=department,
+        email=email,
+        is_active=is_active,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    actor: Any,
+    user: User,
+    role: Role | str,
+    chain: Any = None,
+    district: Any = None,
+    enterprise: Any = None,
+) -> RoleGrant:
+    """Give `user` the role, scoped to the chain, district or firm the role needs."""
+    _require_admin(actor, "Only city admins grant roles.")
+    grant = RoleGrant(
+        user=user, role=Role(role), chain=chain, district=district, enterprise=enterprise
+    )
+    grant.full_clean()
+    existing = RoleGrant.objects.filter(
+        user=user, role=grant.role, chain=chain, district=district, enterprise=enterprise
+    ).first()
+    if existing is not None:
+        return existing
+    grant.save()
+    forget_access(user)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
+    _require_admin(actor, "Only city admins revoke roles.")
+    user = grant.user
+    grant.delete()
+    forget_access(user)
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    actor: Any,
+    name: str,
+    user: User | None = None,
+    days: int | None = API_TOKEN_DEFAULT_DAYS,
+    now: dt.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for `user` (default: the actor). Returns it with its key, shown only once."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("Log in to create API tokens.")
+    owner = user or actor
+    if owner.pk != actor.pk:
+        _require_admin(actor, "Only city admins create tokens for other users.")
+    if days is not None and not 1 <= days <= API_TOKEN_MAX_DAYS:
+        raise ValidationError({"days": f"A token lives between 1 and {API_TOKEN_MAX_DAYS} days."})
+    now = now or timezone.now()
+    key = ApiToken.new_key()
+    token = ApiToken(
+        user=owner,
+        name=name.strip(),
+        prefix=key[:8],
+        key_hash=ApiToken.hash_key(key),
+        expires_at=None if days is None else now + dt.timedelta(days=days),
+    )
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
+    """Delete the token: the owner or a city admin may. The audit log keeps its record."""
+    if actor is None or (token.user_id != actor.pk and not access_for(actor).is_admin):
+        raise PermissionDenied("You may not revoke this token.")
+    token.delete()

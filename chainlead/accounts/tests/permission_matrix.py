@@ -1,0 +1,30 @@
+"""Who may open the account pages (walked by chainlead/core/tests/test_permission_walk.py)."""
+
+from chainlead.core.testing import Case, World, expect
+
+
+def setup(world: World) -> None:
+    from chainlead.accounts.services import api_token_create
+
+    owner = world.users["enterprise"]
+    token, _key = api_token_create(actor=owner, name="walk")
+    world.add("enterprise_token", own=token)
+
+
+MATRIX = [
+    Case("accounts:password_change", expect=expect(200)),
+    Case("accounts:password_change", method="POST", data={}, expect=expect(200)),
+    Case("accounts:password_change_done", expect=expect(200)),
+    Case("accounts:token_list", expect=expect(200)),
+    Case("accounts:token_list", method="POST", data={"name": "x", "days": 30}, expect=expect(200)),
+    # Tokens are private: even a city admin cannot revoke someone else's token from this page.
+    Case(
+        "accounts:token_revoke",
+        method="POST",
+        kwargs=lambda s: {"pk": s.enterprise_token.pk},
+        expect=expect(404, enterprise=302),
+    ),
+    Case(
+        "accounts:token_revoke", kwargs=lambda s: {"pk": s.enterprise_token.pk}, expect=expect(405)
+    ),
+]
