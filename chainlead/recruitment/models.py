@@ -70,6 +70,11 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.name} → {self.chain.name}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("recruitment:target_detail", args=[self.pk])
+
 
 class StageChange(models.Model):
     """One move of a target through the pipeline (the board's history)."""

@@ -1,2 +1,15 @@
+from django.urls import path
+
+from chainlead.recruitment import views
+
 app_name = "recruitment"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.target_list, name="target_list"),
+    path("board/", views.board, name="board"),
+    path("new/", views.target_create, name="target_create"),
+    path("<int:pk>/", views.target_detail, name="target_detail"),
+    path("<int:pk>/move/", views.target_move, name="target_move"),
+    path("<int:pk>/land/", views.target_land, name="target_land"),
+    path("<int:pk>/activities/", views.activity_add, name="activity_add"),
+    path("<int:pk>/promises/", views.promise_add, name="promise_add"),
+]

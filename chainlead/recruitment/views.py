@@ -1,0 +1,217 @@
+"""Recruitment pages: the list, the board, a target's page and its pipeline actions."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from chainlead.accounts.access import Access, access_for
+from chainlead.chains.models import Chain
+from chainlead.core.views import history_for, object_list, permission_required
+from chainlead.recruitment import selectors, services
+from chainlead.recruitment.choices import Stage
+from chainlead.recruitment.filtersets import TargetFilterSet
+from chainlead.recruitment.forms import ActivityForm, LandForm, MoveForm, PromiseForm, TargetForm
+from chainlead.recruitment.models import Target
+from chainlead.recruitment.tables import TargetTable
+
+
+def reads_recruitment(access: Access) -> bool:
+    return access.is_admin or access.is_auditor or bool(access.chain_ids)
+
+
+def edits_recruitment(access: Access) -> bool:
+    return access.is_admin or bool(access.task_force_chain_ids)
+
+
+EXPORT_COLUMNS = [
+    (gettext_lazy("name"), "name"),
+    (gettext_lazy("chain"), "chain.name"),
+    (gettext_lazy("segment"), "segment.name"),
+    (gettext_lazy("where it is"), "location"),
+    (gettext_lazy("stage"), "get_stage_display"),
+    (gettext_lazy("reason lost"), "lost_reason"),
+    (gettext_lazy("owner"), lambda t: str(t.owner) if t.owner else ""),
+    (gettext_lazy("employees"), "employees"),
+    (gettext_lazy("landed as"), lambda t: t.landed_enterprise.name if t.landed_enterprise else ""),
+]
+
+
+def _editable_chains(user: Any) -> Any:
+    access = access_for(user)
+    if access.is_admin:
+        return Chain.objects.all()
+    return Chain.objects.filter(pk__in=access.task_force_chain_ids)
+
+
+@permission_required(reads_recruitment)
+def target_list(request: HttpRequest) -> HttpResponse:
+    return object_list(
+        request,
+        queryset=selectors.target_list(user=request.user),
+        filterset_class=TargetFilterSet,
+        table_class=TargetTable,
+        template_name="recruitment/target_list.html",
+        export_columns=EXPORT_COLUMNS,
+        export_filename="recruitment-targets",
+    )
+
+
+@permission_required(reads_recruitment)
+def board(request: HttpRequest) -> HttpResponse:
+    chains = Chain.objects.all()
+    access = access_for(request.user)
+    if not (access.is_admin or access.is_auditor):
+        chains = chains.filter(pk__in=access.chain_ids)
+    chain_id = request.GET.get("chain")
+    chain = chains.filter(pk=chain_id).first() if chain_id and chain_id.isdigit() else None
+    columns = selectors.target_board(user=request.user, chain_id=chain.pk if chain else None)
+    return render(
+        request,
+        "recruitment/board.html",
+        {
+            "chains": chains,
+            "chain": chain,
+            "columns": [(Stage(stage), targets) for stage, targets in columns.items()],
+        },
+    )
+
+
+@permission_required(edits_recruitment)
+def target_create(request: HttpRequest) -> HttpResponse:
+    chains = _editable_chains(request.user)
+    form = TargetForm(request.POST or None, chains=chains)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = services.target_create(
+                actor=request.user,
+                chain_id=data["chain"].pk,
+                name=data["name"],
+                location=data["location"],
+                segment=data["segment"],
+                employees=data["employees"],
+                main_business=data["main_business"],
+                owner=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Target added to the pipeline."))
+            return redirect("recruitment:target_detail", pk=target.pk)
+    return render(request, "recruitment/target_form.html", {"form": form})
+
+
+def _get_target(request: HttpRequest, pk: int) -> Target:
+    try:
+        return selectors.target_list(user=request.user).get(pk=pk)
+    except Target.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@permission_required(reads_recruitment)
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _get_target(request, pk)
+    landed_year = (
+        target.landed_enterprise.landed_on.year
+        if target.landed_enterprise and (target.landed_enterprise.landed_on)
+        else None
+    )
+    access = access_for(request.user)
+    return render(
+        request,
+        "recruitment/target_detail.html",
+        {
+            "target": target,
+            "can_edit": access.edits_chain(target.chain_id),
+            "next_stages": [
+                Stage(s) for s in services.allowed_next_stages(target.stage) if s != Stage.LANDED
+            ],
+            "can_land": target.stage == Stage.SIGNED,
+            "move_form": MoveForm(),
+            "land_form": LandForm(),
+            "activity_form": ActivityForm(),
+            "promise_form": PromiseForm(),
+            "follow_up": selectors.promise_follow_up(target=target, landed_year=landed_year)
+            if landed_year
+            else [],
+            "may_be_leaving": selectors.may_be_leaving(target=target),
+            "stage_changes": target.stage_changes.select_related("by"),
+            "activities": target.activities.select_related("logged_by"),
+            "promises": target.promises.all(),
+            "history": history_for(target) if access.reads_audit_log else None,
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, form_class: type[Any], action: Any) -> HttpResponse:
+    target = _get_target(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("recruitment:target_detail", pk=target.pk)
+    try:
+        message = action(target, form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, message)
+    return redirect("recruitment:target_detail", pk=target.pk)
+
+
+@require_POST
+@permission_required(edits_recruitment)
+def target_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def move(target: Target, data: dict[str, Any]) -> str:
+        moved = services.target_move(
+            actor=request.user,
+            target=target,
+            to_stage=data["to_stage"],
+            note=data["note"],
+            lost_reason=data["lost_reason"],
+        )
+        return _("Moved to %(stage)s.") % {"stage": moved.get_stage_display()}
+
+    return _act(request, pk, MoveForm, move)
+
+
+@require_POST
+@permission_required(edits_recruitment)
+def target_land(request: HttpRequest, pk: int) -> HttpResponse:
+    def land(target: Target, data: dict[str, Any]) -> str:
+        firm = services.target_land(
+            actor=request.user,
+            target=target,
+            district=data["district"],
+            landed_on=data["landed_on"],
+            credit_code=data["credit_code"] or None,
+        )
+        return _("%(name)s has landed and is now in the registry.") % {"name": firm.name}
+
+    return _act(request, pk, LandForm, land)
+
+
+@require_POST
+@permission_required(edits_recruitment)
+def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def log(target: Target, data: dict[str, Any]) -> str:
+        services.activity_log(actor=request.user, target=target, **data)
+        return _("Logged.")
+
+    return _act(request, pk, ActivityForm, log)
+
+
+@require_POST
+@permission_required(edits_recruitment)
+def promise_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def promise(target: Target, data: dict[str, Any]) -> str:
+        services.promise_set(actor=request.user, target=target, **data)
+        return _("Promise recorded.")
+
+    return _act(request, pk, PromiseForm, promise)
