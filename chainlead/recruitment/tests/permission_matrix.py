@@ -1,0 +1,70 @@
+"""Who may open the recruitment pages (walked by chainlead/core/tests/test_permission_walk.py).
+
+Recruitment is the task force's, for its own chain; the chain leader reads their chain's
+pipeline; admins all; auditors read everything and change nothing; everyone else 403.
+"""
+
+from chainlead.core.testing import Case, World, expect
+
+
+def setup(world: World) -> None:
+    from chainlead.recruitment.services import target_create
+
+    world.add(
+        "target",
+        own=target_create(
+            actor=world.admin, chain_id=world.own.chain.pk, name="walk-own", location="上海"
+        ),
+        other=target_create(
+            actor=world.admin, chain_id=world.other.chain.pk, name="walk-other", location="北京"
+        ),
+    )
+
+
+READERS = expect(403, city_admin=200, auditor=200, chain_leader=200, task_force=200)
+OBJECT_READERS = expect(
+    403, city_admin=200, auditor=200, chain_leader=(200, 404), task_force=(200, 404)
+)
+EDITORS = expect(403, city_admin=200, task_force=200)
+OBJECT_EDITS = expect(403, city_admin=302, task_force=(302, 404))
+
+
+def _pk(s):  # type: ignore[no-untyped-def]
+    return {"pk": s.target.pk}
+
+
+MATRIX = [
+    Case("recruitment:target_list", expect=READERS),
+    Case("recruitment:target_list", query={"export": "csv"}, expect=READERS),
+    Case("recruitment:board", expect=READERS),
+    Case("recruitment:target_create", expect=EDITORS),
+    Case("recruitment:target_detail", kwargs=_pk, expect=OBJECT_READERS),
+    Case(
+        "recruitment:target_move",
+        method="POST",
+        kwargs=_pk,
+        data={"to_stage": "contacted"},
+        expect=OBJECT_EDITS,
+    ),
+    Case(
+        "recruitment:target_land",
+        method="POST",
+        kwargs=_pk,
+        data={"landed_on": "2026-01-05"},
+        expect=OBJECT_EDITS,
+    ),
+    Case(
+        "recruitment:activity_add",
+        method="POST",
+        kwargs=_pk,
+        data={"kind": "visit", "on": "2026-01-05", "summary": "拜访"},
+        expect=OBJECT_EDITS,
+    ),
+    Case(
+        "recruitment:promise_add",
+        method="POST",
+        kwargs=_pk,
+        data={"kind": "jobs", "amount": "100", "due_year": "2028"},
+        expect=OBJECT_EDITS,
+    ),
+]
