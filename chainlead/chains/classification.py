@@ -1,0 +1,327 @@
+"""Placing firms on chain segments by rule: their industry code, then the words of their business.
+
+Two rules, applied per firm and segment:
+
+* **Industry-code rule** (source `industry_rule`, accepted): the firm's GB/T 4754-2017 code falls
+  under one of the segment's codes by prefix (firm 3973 under segment code 397 or 3973). The
+  confidence follows how precisely the firm's code is known: a class (4 digits) 1.0, a group
+  0.9, a whole division 0.8 (the segment lists the entire division). A firm known only by its
+  division (all listed firms: the CSRC industry is a division) does not fall under a segment
+  defined by finer classes; for it the division is only supporting evidence for the text rule.
+* **Text rule** (source `text_rule`): the segment's keywords found in the firm's name, main
+  business, introduction or registered business scope. Each distinct keyword counts with the
+  weight of the most telling field it appears in (`FIELD_WEIGHTS`), combined as independent
+  evidence, 1 − Π(1 − w). The firm's division, when known, raises the confidence when it is one of
+  the segment's divisions and halves it when it is not. Guesses at or above
+  `TEXT_RULE_AUTO_ACCEPT` are accepted; the rest wait in the officials' review queue.
+
+Every membership records its evidence (the code or the keywords). The measured precision and
+recall of the text rule are in docs/demo-data.md (`evaluate_text_rule`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from chainlead.chains.choices import MembershipSource
+from chainlead.chains.models import Chain, Segment
+from chainlead.registry.models import Enterprise
+
+# How much one keyword found in a field says about the firm (policy: our own calibration on the
+# dev split of listed firms outside Zhejiang, see docs/demo-data.md).
+FIELD_WEIGHTS = {
+    "name": 0.6,
+    "main_business": 0.6,
+    "introduction": 0.3,
+    "business_scope": 0.3,  # registered scope lists everything a firm may do, not what it does
+}
+# The firm's division agrees with the segment's codes: halves the remaining doubt.
+DIVISION_AGREES = 0.5
+# The firm's division is known and is not one of the segment's: halves the confidence.
+DIVISION_DISAGREES = 0.5
+# Text-rule guesses below this are not recorded at all (one word in a business scope).
+TEXT_RULE_MIN_CONFIDENCE = 0.4
+# Confidence of an industry-code match by the level of the firm's code.
+INDUSTRY_CONFIDENCE = {4: 1.0, 3: 0.9, 2: 0.8}
+
+SPLIT_SALT = "chainlead-text-rule-split-v1"
+
+
+@dataclass(frozen=True)
+class FirmText:
+    """What the rules read of a firm. `industry_code` is a GB/T code of any level, or None."""
+
+    name: str = ""
+    main_business: str = ""
+    business_scope: str = ""
+    introduction: str = ""
+    industry_code: str | None = None
+
+    @property
+    def division(self) -> str | None:
+        code = self.industry_code or ""
+        return code[:2] if code[:2].isdigit() else None
+
+
+@dataclass(frozen=True)
+class SegmentRule:
+    """One segment's codes and keywords, detached from the database."""
+
+    key: Any  # the Segment's pk, or (chain slug, segment slug) for templates
+    codes: tuple[str, ...]
+    keywords: tuple[str, ...]
+    divisions: frozenset[str] = field(init=False)
+    patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "divisions", frozenset(c[:2] for c in self.codes))
+        object.__setattr__(self, "patterns", tuple((k, keyword_pattern(k)) for k in self.keywords))
+
+    @classmethod
+    def of(cls, segment: Segment) -> SegmentRule:
+        return cls(
+            key=segment.pk, codes=tuple(segment.industry_codes), keywords=tuple(segment.keywords)
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    key: Any
+    source: str
+    confidence: float
+    evidence: str
+
+
+def keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """Chinese keywords match anywhere; Latin ones (GPU, IDC) only as whole words, any case."""
+    escaped = re.escape(keyword)
+    if keyword.isascii():
+        return re.compile(rf"(?<![A-Za-z]){escaped}(?![A-Za-z])", re.IGNORECASE)
+    return re.compile(escaped)
+
+
+def industry_match(firm_code: str | None, rule: SegmentRule) -> Match | None:
+    if not firm_code:
+        return None
+    for code in sorted(rule.codes, key=len, reverse=True):
+        if firm_code.startswith(code):
+            confidence = INDUSTRY_CONFIDENCE.get(len(firm_code), 0.8)
+            return Match(
+                rule.key,
+                MembershipSource.INDUSTRY_RULE,
+                confidence,
+                f"industry {firm_code} under segment code {code}",
+            )
+    return None
+
+
+def _keyword_hits(firm: FirmText, rule: SegmentRule) -> dict[str, tuple[float, str]]:
+    hits: dict[str, tuple[float, str]] = {}
+    for field_name, weight in FIELD_WEIGHTS.items():
+        text = getattr(firm, field_name) or ""
+        if not text:
+            continue
+        for keyword, pattern in rule.patterns:
+            if pattern.search(text) and weight > hits.get(keyword, (0.0, ""))[0]:
+                hits[keyword] = (weight, field_name)
+    # A keyword inside a longer keyword that also matched (视觉 in 机器视觉) is the same evidence.
+    return {k: v for k, v in hits.items() if not any(k != other and k in other for other in hits)}
+
+
+def text_match(firm: FirmText, rule: SegmentRule) -> Match | None:
+    hits = _keyword_hits(firm, rule)
+    if not hits:
+        return None
+    doubt = 1.0
+    for weight, _ in hits.values():
+        doubt *= 1.0 - weight
+    confidence = 1.0 - doubt
+    words = ", ".join(f"{k} ({f})" for k, (_, f) in sorted(hits.items()))
+    evidence = f"keywords: {words}"
+    division = firm.division
+    if division is not None:
+        if division in rule.divisions:
+            confidence = 1.0 - (1.0 - confidence) * (1.0 - DIVISION_AGREES)
+            evidence += f"; division {division} agrees"
+        else:
+            confidence *= DIVISION_DISAGREES
+            evidence += f"; division {division} differs"
+    confidence = round(confidence, 3)
+    if confidence < TEXT_RULE_MIN_CONFIDENCE:
+        return None
+    return Match(rule.key, MembershipSource.TEXT_RULE, confidence, evidence)
+
+
+def classify(firm: FirmText, rules: Iterable[SegmentRule]) -> list[Match]:
+    """The segments `firm` belongs to by rule; the industry-code rule wins over the text rule."""
+    matches = []
+    for rule in rules:
+        match = industry_match(firm.industry_code, rule) or text_match(firm, rule)
+        if match is not None:
+            matches.append(match)
+    return matches
+
+
+def firm_text(enterprise: Enterprise) -> FirmText:
+    return FirmText(
+        name=enterprise.name,
+        main_business=enterprise.main_business,
+        business_scope=enterprise.business_scope,
+        industry_code=enterprise.industry_id,
+    )
+
+
+@dataclass
+class ClassifyReport:
+    firms: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+def classify_enterprises(
+    *, actor: Any, enterprises: Iterable[Enterprise], chains: Sequence[Chain] | None = None
+) -> ClassifyReport:
+    """Record the rule memberships of `enterprises` in every segment of `chains` (all if None).
+
+    Writes through `membership_set`, so permissions, review status and decisions already taken by
+    officials are respected; running it twice changes nothing.
+    """
+    from chainlead.chains.models import Membership
+    from chainlead.chains.services import membership_set
+
+    segment_qs = Segment.objects.select_related("chain")
+    if chains is not None:
+        segment_qs = segment_qs.filter(chain__in=chains)
+    segments = {s.pk: s for s in segment_qs}
+    rules = [SegmentRule.of(s) for s in segments.values()]
+    report = ClassifyReport()
+    for enterprise in enterprises:
+        report.firms += 1
+        matches = classify(firm_text(enterprise), rules)
+        if not matches:
+            continue
+        before = {
+            m.segment_id: (m.source, m.confidence, m.evidence, m.review_status)
+            for m in Membership.objects.filter(enterprise=enterprise, segment_id__in=segments)
+        }
+        for match in matches:
+            m = membership_set(
+                actor=actor,
+                enterprise=enterprise,
+                segment=segments[match.key],
+                source=match.source,
+                confidence=Decimal(str(match.confidence)),
+                evidence=match.evidence,
+            )
+            after = (m.source, m.confidence, m.evidence, m.review_status)
+            if match.key not in before:
+                report.created += 1
+                report.by_source[match.source] = report.by_source.get(match.source, 0) + 1
+            elif before[match.key] != after:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+    return report
+
+
+# ---- Measuring the text rule ------------------------------------------------------------------
+
+
+def split_of(stock_code: str, *, test_share: int = 30) -> str:
+    """ "test" for a fixed ~30% of stock codes (seeded hash), else "dev". Stable across runs."""
+    digest = hashlib.sha256(f"{SPLIT_SALT}:{stock_code}".encode()).digest()
+    return "test" if int.from_bytes(digest[:4], "big") % 100 < test_share else "dev"
+
+
+@dataclass
+class Evaluation:
+    """Precision and recall of the text rule at predicting a firm's GB/T division."""
+
+    firms: int
+    in_scope: int  # firms whose division is one of some segment's divisions
+    predictions: int  # (firm, segment) guesses at or above the threshold
+    correct_predictions: int  # guesses whose segment has the firm's division among its codes
+    firms_found: int  # in-scope firms with at least one correct guess
+
+    @property
+    def precision(self) -> float:
+        return self.correct_predictions / self.predictions if self.predictions else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.firms_found / self.in_scope if self.in_scope else 0.0
+
+
+def evaluate_text_rule(
+    firms: Iterable[tuple[FirmText, str]], rules: Sequence[SegmentRule], *, threshold: float
+) -> Evaluation:
+    """Score text-only guesses against each firm's known division (`firms`: (text, division)).
+
+    The firm's industry code is hidden from the rule, so the division cannot vouch for itself.
+    """
+    all_divisions = frozenset().union(*(r.divisions for r in rules))
+    n = in_scope = predictions = correct = found = 0
+    for firm, division in firms:
+        n += 1
+        blind = FirmText(
+            name=firm.name,
+            main_business=firm.main_business,
+            business_scope=firm.business_scope,
+            introduction=firm.introduction,
+        )
+        by_key = {r.key: r for r in rules}
+        guesses = [m for r in rules if (m := text_match(blind, r)) and m.confidence >= threshold]
+        hits = sum(1 for m in guesses if division in by_key[m.key].divisions)
+        predictions += len(guesses)
+        correct += hits
+        if division in all_divisions:
+            in_scope += 1
+            found += 1 if hits else 0
+    return Evaluation(n, in_scope, predictions, correct, found)
+
+
+CSRC_CODE = re.compile(r"^[A-T](\d{2})$")
+
+
+def validation_firms(*, split: str) -> list[tuple[FirmText, str]]:
+    """Listed firms OUTSIDE the province, with their CSRC division, in `split` ("dev"/"test").
+
+    Reads `companies/listed_profiles.csv` under settings.SHARED_DATA_DIR; raises
+    FileNotFoundError naming the path when the shared data are missing.
+    """
+    import csv
+
+    from django.conf import settings
+
+    path = settings.SHARED_DATA_DIR / "companies" / "listed_profiles.csv"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: the shared data (settings.SHARED_DATA_DIR, env "
+            "CHAINLEAD_DATA_DIR) must hold companies/listed_profiles.csv."
+        )
+    province = settings.CHAINLEAD_PROVINCE_NAME
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = CSRC_CODE.match(row["csrc_industry_code"] or "")
+            if row["province"] == province or code is None:
+                continue
+            if not (row["main_business"] or row["introduction"]):
+                continue
+            if split_of(row["stock_code"]) != split:
+                continue
+            firm = FirmText(
+                name=row["full_name"] or row["short_name"],
+                main_business=row["main_business"],
+                business_scope=row["business_scope"],
+                introduction=row["introduction"],
+            )
+            out.append((firm, code.group(1)))
+    return out

@@ -1,0 +1,45 @@
+"""`chainlead load-demo`: districts, chain templates, real public firms and one user per role."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from chainlead.chains.management.commands.chain_map import pad, text_width
+from chainlead.registry.demo import DEMO_PASSWORD, SharedDataMissingError, demo_load, users_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: districts, the six chain templates, the city's real listed firms, the "
+        "article's four firms, rule memberships and demo users. Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--include-province",
+            action="store_true",
+            help=(
+                "Also load the province's listed firms outside the city, marked with their own "
+                "city and never put on the city's chains."
+            ),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = demo_load(include_province=options["include_province"], log=self.stdout.write)
+        except SharedDataMissingError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("")
+        self.stdout.write(
+            _("Demo users (local demo only: every user has the password %(p)s)")
+            % {"p": DEMO_PASSWORD}
+        )
+        rows = [(_("username"), _("password"), _("role"), _("sees")), *users_table()]
+        widths = [max(text_width(str(r[i])) for r in rows) for i in range(3)]
+        for row in rows:
+            cells = [pad(str(c), w) for c, w in zip(row[:3], widths, strict=True)]
+            self.stdout.write("  ".join([*cells, str(row[3])]))
+        users = result["users"]
+        if users.created:
+            self.stdout.write(_("%(n)d demo users created.") % {"n": users.created})
