@@ -1,4 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chainlead.chains import views
 
 app_name = "chains"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.chain_list, name="chain_list"),
+    # Before "<slug>/": the review queue is not a chain.
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/<int:pk>/", views.review_decide, name="review_decide"),
+    path("<slug:slug>/", views.chain_detail, name="chain_detail"),
+    path("<slug:slug>/edit/", views.chain_edit, name="chain_edit"),
+    path(
+        "<slug:slug>/segments/<slug:segment_slug>/",
+        views.segment_detail,
+        name="segment_detail",
+    ),
+    path(
+        "<slug:slug>/segments/<slug:segment_slug>/edit/",
+        views.segment_edit,
+        name="segment_edit",
+    ),
+    path(
+        "<slug:slug>/segments/<slug:segment_slug>/members/add/",
+        views.membership_add,
+        name="membership_add",
+    ),
+    path(
+        "<slug:slug>/segments/<slug:segment_slug>/members/<int:pk>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+]
