@@ -56,6 +56,8 @@ def target_move(
     """Move `target` to `to_stage` if the pipeline allows it. Landing goes through target_land."""
     locked = Target.objects.select_for_update().get(pk=target.pk)
     _require_chain_editor(actor, locked.chain_id)
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": _("Unknown stage: %(s)s") % {"s": to_stage}})
     if to_stage == Stage.LANDED:
         raise ValidationError(_("Use 'land' to record where and when the firm landed."))
     if to_stage not in allowed_next_stages(locked.stage):

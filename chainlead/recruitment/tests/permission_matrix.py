@@ -33,7 +33,42 @@ def _pk(s):  # type: ignore[no-untyped-def]
     return {"pk": s.target.pk}
 
 
+API_READERS = expect(403, city_admin=200, auditor=200, chain_leader=200, task_force=200)
+API_OBJECT_READERS = expect(
+    404, city_admin=200, auditor=200, chain_leader=(200, 404), task_force=(200, 404)
+)
+# The target is looked up in the user's scope before the service checks the action.
+API_OBJECT_EDITS = expect(
+    404, city_admin=200, auditor=403, chain_leader=(403, 404), task_force=(200, 404)
+)
+
+
+def _tid(s):  # type: ignore[no-untyped-def]
+    return {"target_id": s.target.pk}
+
+
 MATRIX = [
+    Case("GET /api/v1/recruitment/targets", expect=expect(200)),
+    Case("GET /api/v1/recruitment/targets/{target_id}", kwargs=_tid, expect=API_OBJECT_READERS),
+    Case(
+        "POST /api/v1/recruitment/targets",
+        data=lambda s: {"chain": s.chain.slug, "name": "walk-new", "location": "上海"},
+        expect=expect(403, city_admin=(201, 201), task_force=(201, 403)),
+    ),
+    Case(
+        "POST /api/v1/recruitment/targets/{target_id}/move",
+        kwargs=_tid,
+        data={"to_stage": "contacted"},
+        expect=API_OBJECT_EDITS,
+    ),
+    Case(
+        "POST /api/v1/recruitment/targets/{target_id}/land",
+        kwargs=_tid,
+        data={"district": "滨江区", "landed_on": "2026-01-05"},
+        expect=expect(
+            404, city_admin=422, auditor=403, chain_leader=(403, 404), task_force=(422, 404)
+        ),
+    ),
     Case("recruitment:target_list", expect=READERS),
     Case("recruitment:target_list", query={"export": "csv"}, expect=READERS),
     Case("recruitment:board", expect=READERS),
