@@ -1,0 +1,416 @@
+"""Reads of requests, restricted to what the user may see.
+
+Public API for other apps (the governance dashboard and briefing call these):
+
+- `request_list(*, user)` → the requests the user may see (a queryset, related rows joined).
+- `request_figures(*, user, chain=None, department=None, period_start=None, period_end=None,
+  today=None)` → `RequestFigures` (opened, closed, open, overdue, closing_rate, median_days,
+  p90_days, satisfaction_avg), counted once per problem (linked child requests are not counted).
+- `overdue_list(*, user, chain=None, today=None)` → open requests past their deadline.
+- `notification_list(*, user)`, `unread_notification_count(*, user)`.
+
+Who sees what (issue 3 item 11): city admins and auditors all; enterprise users their firms'
+requests; department officers what is routed to their department; task-force members and chain
+leaders their chain's; district officials their district's firms'; anyone what they raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from statistics import median
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from chainlead.accounts.access import access_for
+from chainlead.accounts.choices import Role
+from chainlead.requests.choices import (
+    CLOCK_STATUSES,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Category,
+    Escalation,
+    Status,
+    Transition,
+)
+from chainlead.requests.models import (
+    Department,
+    DepartmentMember,
+    EnterpriseRequest,
+    Notification,
+    RequestEvent,
+    Tag,
+)
+
+_DEPT_ATTR = "_chainlead_request_departments"
+
+
+def department_ids_for(user: Any) -> frozenset[int]:
+    """Departments the user is an officer of (computed once per user object)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, _DEPT_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            DepartmentMember.objects.filter(user_id=user.pk).values_list("department_id", flat=True)
+        )
+        setattr(user, _DEPT_ATTR, cached)
+    return cached  # type: ignore[no-any-return]
+
+
+def forget_departments(user: Any) -> None:
+    if hasattr(user, _DEPT_ATTR):
+        delattr(user, _DEPT_ATTR)
+
+
+def reads_all_requests(user: Any) -> bool:
+    access = access_for(user)
+    return access.is_admin or access.is_auditor
+
+
+def request_list(*, user: Any) -> QuerySet[EnterpriseRequest]:
+    """The requests `user` may see, with firm, chain and department joined."""
+    access = access_for(user)
+    qs = EnterpriseRequest.objects.select_related("enterprise", "chain", "department")
+    if not access.authenticated:
+        return qs.none()
+    if access.is_admin or access.is_auditor:
+        return qs
+    scope = Q(raised_by_id=access.user_id)
+    if access.enterprise_ids:
+        scope |= Q(enterprise_id__in=access.enterprise_ids)
+    if access.chain_ids:
+        scope |= Q(chain_id__in=access.chain_ids)
+    departments = department_ids_for(user)
+    if departments:
+        scope |= Q(department_id__in=departments)
+    if access.has(Role.DISTRICT_OFFICIAL) and access.district_ids:
+        scope |= Q(enterprise__district_id__in=access.district_ids)
+    return qs.filter(scope)
+
+
+def request_get(*, user: Any, pk: int) -> EnterpriseRequest:
+    """One visible request; raises EnterpriseRequest.DoesNotExist (a 404) out of scope."""
+    return request_list(user=user).get(pk=pk)
+
+
+def request_timeline(*, request: EnterpriseRequest) -> QuerySet[RequestEvent]:
+    return request.events.select_related("actor").order_by("at", "id")
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def is_handler(user: Any, request: EnterpriseRequest) -> bool:
+    """May work the request: its department, its chain's task force, the city admin, or the
+    chain leader once the request reached them (escalated or taken)."""
+    access = access_for(user)
+    if access.is_admin:
+        return True
+    if request.department_id is not None and request.department_id in department_ids_for(user):
+        return True
+    if request.chain_id is not None:
+        if request.chain_id in access.task_force_chain_ids:
+            return True
+        if (
+            request.chain_id in access.leader_chain_ids
+            and request.escalation_level == Escalation.CHAIN_LEADER
+        ):
+            return True
+    return False
+
+
+def is_firm_side(user: Any, request: EnterpriseRequest) -> bool:
+    """Speaks for the firm: its enterprise users, or the commissioner who raised it for them."""
+    access = access_for(user)
+    if request.enterprise_id in access.enterprise_ids:
+        return True
+    return (
+        access.has(Role.COMMISSIONER)
+        and request.raised_by_id is not None
+        and request.raised_by_id == access.user_id
+    )
+
+
+def can_take(user: Any, request: EnterpriseRequest) -> bool:
+    """A chain leader may take an open request of their chain directly."""
+    access = access_for(user)
+    return (
+        request.chain_id is not None
+        and request.chain_id in access.leader_chain_ids
+        and request.status in OPEN_STATUSES
+        and request.escalation_level != Escalation.CHAIN_LEADER
+    )
+
+
+def can_route(user: Any, request: EnterpriseRequest) -> bool:
+    """City admins and the chain's task force may send a request to another department."""
+    access = access_for(user)
+    if request.status not in (Status.RAISED, Status.ACCEPTED):
+        return False
+    return access.is_admin or (
+        request.chain_id is not None and request.chain_id in access.task_force_chain_ids
+    )
+
+
+def can_attach(user: Any, request: EnterpriseRequest) -> bool:
+    return request.status != Status.CONFIRMED and (
+        is_handler(user, request) or is_firm_side(user, request)
+    )
+
+
+def can_link(user: Any, request: EnterpriseRequest) -> bool:
+    return is_handler(user, request) and request.status in OPEN_STATUSES
+
+
+def allowed_transitions(user: Any, request: EnterpriseRequest) -> list[Transition]:
+    """The transitions `user` may apply to `request` now (services.TRANSITIONS is the rule)."""
+    from chainlead.requests.services import TRANSITIONS, transition_party_ok
+
+    return [
+        name
+        for name, rule in TRANSITIONS.items()
+        if request.status in rule.sources and transition_party_ok(user, request, rule.parties)
+    ]
+
+
+def can_raise_for(user: Any, enterprise_id: int) -> bool:
+    access = access_for(user)
+    if access.is_admin or enterprise_id in access.enterprise_ids:
+        return True
+    return bool(access.roles & {Role.COMMISSIONER, Role.TASK_FORCE, Role.CHAIN_LEADER})
+
+
+def can_raise(user: Any) -> bool:
+    access = access_for(user)
+    return access.is_admin or bool(
+        access.enterprise_ids or access.roles & {Role.COMMISSIONER, Role.TASK_FORCE}
+    )
+
+
+def can_import_hotline(user: Any) -> bool:
+    return access_for(user).is_admin
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestFigures:
+    """Figures of a set of requests over a period (each problem counted once).
+
+    opened: raised in the period; closed: resolved in the period (and not reopened since);
+    open: not closed now; overdue: clock running and past the deadline on `today`;
+    closing_rate: share of the requests opened in the period that are closed now (None when none
+    were opened); median_days / p90_days: working days from raising to resolution of the requests
+    closed in the period (p90 by nearest rank: the ⌈0.9·n⌉-th smallest); satisfaction_avg: mean
+    1-5 rating of the confirmations in the period, linked requests included (each firm rates).
+    """
+
+    opened: int
+    closed: int
+    open: int
+    overdue: int
+    closing_rate: float | None
+    median_days: float | None
+    p90_days: int | None
+    satisfaction_avg: float | None
+    ratings: int = 0
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def nearest_rank(values: list[int], q: float) -> int | None:
+    """The ⌈q·n⌉-th smallest value (nearest-rank percentile), None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _scoped(
+    qs: QuerySet[EnterpriseRequest], chain: Any = None, department: Any = None
+) -> QuerySet[EnterpriseRequest]:
+    if chain is not None:
+        qs = qs.filter(chain_id=getattr(chain, "pk", chain))
+    if department is not None:
+        qs = qs.filter(department_id=getattr(department, "pk", department))
+    return qs
+
+
+def request_figures(
+    *,
+    user: Any,
+    chain: Any = None,
+    department: Any = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    today: dt.date | None = None,
+    queryset: QuerySet[EnterpriseRequest] | None = None,
+) -> RequestFigures:
+    """Figures of the requests `user` may see, optionally of one chain or department.
+
+    `chain`/`department` are instances or ids; the period is inclusive dates (None = unbounded).
+    `queryset` narrows further (e.g. a filtered list) and must come from `request_list`.
+    """
+    today = today or timezone.localdate()
+    base = queryset if queryset is not None else request_list(user=user)
+    base = _scoped(base, chain, department)
+    in_period = Q()
+    closed_in = Q(status__in=CLOSED_STATUSES)
+    rated_in = Q(rating__isnull=False)
+    if period_start is not None:
+        start = _day_start(period_start)
+        in_period &= Q(raised_at__gte=start)
+        closed_in &= Q(resolved_at__gte=start)
+        rated_in &= Q(confirmed_at__gte=start)
+    if period_end is not None:
+        end = _day_start(period_end + dt.timedelta(days=1))
+        in_period &= Q(raised_at__lt=end)
+        closed_in &= Q(resolved_at__lt=end)
+        rated_in &= Q(confirmed_at__lt=end)
+    counted = base.filter(parent__isnull=True)
+    row = counted.order_by().aggregate(
+        opened=Count("pk", filter=in_period),
+        opened_closed=Count("pk", filter=in_period & Q(status__in=CLOSED_STATUSES)),
+        closed=Count("pk", filter=closed_in),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=CLOCK_STATUSES, deadline__lt=today)),
+    )
+    rating = base.filter(rated_in).order_by().aggregate(avg=Avg("rating"), n=Count("pk"))
+    days = list(
+        counted.filter(closed_in, days_to_close__isnull=False)
+        .order_by()
+        .values_list("days_to_close", flat=True)
+    )
+    opened = row["opened"]
+    return RequestFigures(
+        opened=opened,
+        closed=row["closed"],
+        open=row["open"],
+        overdue=row["overdue"],
+        closing_rate=(row["opened_closed"] / opened) if opened else None,
+        median_days=float(median(days)) if days else None,
+        p90_days=nearest_rank(days, 0.9),
+        satisfaction_avg=float(rating["avg"]) if rating["avg"] is not None else None,
+        ratings=rating["n"],
+    )
+
+
+def request_figures_by(
+    *,
+    user: Any,
+    group: str,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[tuple[Any, RequestFigures]]:
+    """Figures per chain or per department (`group` = "chain" | "department") the user sees."""
+    visible = request_list(user=user)
+    if group == "chain":
+        from chainlead.chains.models import Chain
+
+        ids = set(visible.exclude(chain=None).values_list("chain_id", flat=True).distinct())
+        keys: list[Any] = list(Chain.objects.filter(pk__in=ids))
+    else:
+        ids = set(
+            visible.exclude(department=None).values_list("department_id", flat=True).distinct()
+        )
+        keys = list(Department.objects.filter(pk__in=ids))
+    out = []
+    for key in keys:
+        kwargs = {group: key}
+        out.append(
+            (
+                key,
+                request_figures(
+                    user=user,
+                    period_start=period_start,
+                    period_end=period_end,
+                    today=today,
+                    queryset=visible,
+                    **kwargs,
+                ),
+            )
+        )
+    return out
+
+
+def overdue_list(
+    *, user: Any, chain: Any = None, today: dt.date | None = None
+) -> QuerySet[EnterpriseRequest]:
+    """Open requests whose clock runs and whose deadline has passed, oldest deadline first."""
+    today = today or timezone.localdate()
+    qs = _scoped(request_list(user=user), chain)
+    return qs.filter(status__in=CLOCK_STATUSES, deadline__lt=today).order_by("deadline", "pk")
+
+
+@dataclass(frozen=True)
+class RecurringProblem:
+    """A tag or category raised by several distinct firms: a candidate for a policy fix."""
+
+    kind: str  # "tag" or "category"
+    key: str
+    label: str
+    firms: int
+    requests: int
+
+
+def recurring_problems(*, user: Any, since: dt.date, min_firms: int) -> list[RecurringProblem]:
+    """Tags and categories raised by at least `min_firms` distinct firms since `since`."""
+    qs = request_list(user=user).filter(raised_at__gte=_day_start(since)).order_by()
+    out: list[RecurringProblem] = []
+    by_tag = (
+        qs.filter(tags__isnull=False)
+        .values("tags__id", "tags__name")
+        .annotate(firms=Count("enterprise_id", distinct=True), n=Count("pk", distinct=True))
+        .filter(firms__gte=min_firms)
+    )
+    for row in by_tag:
+        out.append(
+            RecurringProblem("tag", str(row["tags__id"]), row["tags__name"], row["firms"], row["n"])
+        )
+    by_cat = (
+        qs.values("category")
+        .annotate(firms=Count("enterprise_id", distinct=True), n=Count("pk"))
+        .filter(firms__gte=min_firms)
+    )
+    for row in by_cat:
+        out.append(
+            RecurringProblem(
+                "category",
+                row["category"],
+                str(Category(row["category"]).label),
+                row["firms"],
+                row["n"],
+            )
+        )
+    out.sort(key=lambda p: (-p.firms, -p.requests, p.label))
+    return out
+
+
+# --- notifications, reference lists ---------------------------------------------------------
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk).select_related("request")
+
+
+def unread_notification_count(*, user: Any) -> int:
+    return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.all()
+
+
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.all()
