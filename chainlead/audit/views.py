@@ -1,0 +1,85 @@
+"""The audit log pages: a filtered, exportable list and one entry with its before/after diff.
+
+Only city admins and auditors read the audit log (`Access.reads_audit_log`); nobody changes it.
+"""
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from chainlead.accounts.access import Access
+from chainlead.audit.filtersets import AuditEntryFilterSet
+from chainlead.audit.models import AuditEntry
+from chainlead.audit.tables import AuditEntryTable
+from chainlead.core.templatetags.chainlead_tags import model_label
+from chainlead.core.views import object_list, permission_required
+
+
+def reads_audit_log(access: Access) -> bool:
+    return access.reads_audit_log
+
+
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+AUDIT_EXPORT_COLUMNS = [
+    (_("when"), "timestamp"),
+    (_("who"), "actor_label"),
+    (_("channel"), "source"),
+    (_("address"), "remote_addr"),
+    (_("request"), "request_id"),
+    (_("action"), "get_action_display"),
+    (_("event"), "event"),
+    (_("record type"), lambda e: model_label(e.content_type)),
+    (_("record number"), "object_id"),
+    (_("record"), "object_repr"),
+    (_("changed fields"), lambda e: ", ".join(e.changed_fields)),
+    (_("before"), lambda e: _json(e.before)),
+    (_("after"), lambda e: _json(e.after)),
+    (_("message"), "message"),
+]
+
+
+def entry_queryset():  # type: ignore[no-untyped-def]
+    return AuditEntry.objects.select_related("actor", "content_type")
+
+
+@permission_required(reads_audit_log)
+@require_http_methods(["GET"])
+def entry_list(request: HttpRequest) -> HttpResponse:
+    return object_list(
+        request,
+        queryset=entry_queryset(),
+        filterset_class=AuditEntryFilterSet,
+        table_class=AuditEntryTable,
+        template_name="audit/entry_list.html",
+        export_columns=AUDIT_EXPORT_COLUMNS,
+        export_filename="audit-log",
+    )
+
+
+@permission_required(reads_audit_log)
+@require_http_methods(["GET"])
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(entry_queryset(), pk=pk)
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    fields = sorted(set(before) | set(after))
+    rows = [
+        {
+            "name": name,
+            "before": before.get(name),
+            "after": after.get(name),
+            "changed": before.get(name) != after.get(name),
+        }
+        for name in fields
+    ]
+    return render(
+        request,
+        "audit/entry_detail.html",
+        {"entry": entry, "rows": rows, "model_name": model_label(entry.content_type)},
+    )

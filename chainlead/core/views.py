@@ -1,0 +1,99 @@
+"""Small generic view helpers, NetBox-style: views declare what they need, helpers do the rest.
+
+- `permission_required(check)`: a view decorator that declares who may use the view. `check`
+  receives the user's `Access` (chainlead.accounts.access) and returns a bool; anonymous users are
+  sent to the log-in page, users failing the check get 403.
+- `object_list(request, ...)`: filter (django-filter), table (django-tables2, paginated) and export
+  (CSV/Excel via chainlead.core.export) of a queryset already restricted to the user.
+- `history_for(instance)`: the audit history shown by `core/partials/_history.html`.
+- `is_fragment(request)`: true for an htmx request that wants a partial, not a boosted page.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_filters import FilterSet
+from django_tables2 import RequestConfig, Table
+
+from chainlead.accounts.access import Access, access_for
+from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.export import Column, export_response, wants_export
+
+PER_PAGE = 50
+HISTORY_LIMIT = 50
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def permission_required(check: Callable[[Access], bool]) -> Callable[[ViewFunc], ViewFunc]:
+    """Declare a view's permission: log-in required, then `check(access)` or 403."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(access_for(request.user)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.permission_check = check  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def authenticated(access: Access) -> bool:
+    """Any logged-in user; the selector decides what they see."""
+    return access.authenticated
+
+
+def is_fragment(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+def object_list(
+    request: HttpRequest,
+    *,
+    queryset: QuerySet[Any],
+    filterset_class: type[FilterSet],
+    table_class: type[Table],
+    template_name: str,
+    export_columns: Sequence[Column],
+    export_filename: str,
+    context: dict[str, Any] | None = None,
+    per_page: int = PER_PAGE,
+) -> HttpResponse:
+    """A filtered, sorted, paginated list with CSV/Excel export of the whole filtered list."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        qs = queryset.none()
+    fmt = wants_export(request)
+    if fmt:
+        table_for_order = table_class(qs)
+        RequestConfig(request, paginate=False).configure(table_for_order)
+        ordered = table_for_order.data.data if hasattr(table_for_order.data, "data") else qs
+        return export_response(
+            ordered.iterator(chunk_size=2000), export_columns, export_filename, fmt
+        )
+    table = table_class(qs)
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    ctx = {"filter": filterset, "table": table, **(context or {})}
+    return render(request, template_name, ctx)
+
+
+def history_for(instance: models.Model, *, limit: int = HISTORY_LIMIT) -> list[Any]:
+    """The latest audit entries of `instance`, newest first (who, when, what before→after)."""
+    from chainlead.audit.selectors import audit_entries_for
+
+    return list(audit_entries_for(instance=instance)[:limit])
