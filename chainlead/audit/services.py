@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.expressions import Combinable
 
 from chainlead.audit import context
 from chainlead.audit.models import AuditAction, AuditEntry
@@ -49,7 +50,19 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     for f in instance._meta.concrete_fields:
         if f.name in exclude:
             continue
-        data[f.attname] = _jsonable(getattr(instance, f.attname))
+        value = getattr(instance, f.attname)
+        if isinstance(value, Combinable):
+            # Saved as an expression (e.g. version = F("version") + 1): log the stored result.
+            value = (
+                type(instance)
+                ._default_manager.filter(pk=instance.pk)
+                .values_list(f.attname, flat=True)
+                .first()
+            )
+        if isinstance(value, decimal.Decimal) and isinstance(f, models.DecimalField):
+            # As stored: 9000000 and 9000000.00 are the same amount, not a change.
+            value = value.quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+        data[f.attname] = _jsonable(value)
     return data
 
 
