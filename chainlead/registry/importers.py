@@ -31,12 +31,16 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from chainlead.accounts.access import access_for
 from chainlead.audit import context as audit_context
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.services import record_bulk_changes, record_event
+from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.models import DataVersion
 from chainlead.core.text import to_simplified
 from chainlead.registry.choices import DataProvenance, ImportStatus, Origin, SizeClass
@@ -889,6 +893,24 @@ def import_enterprises(
         for error in exc.errors:
             result.add_error(error)
     return result
+
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx")
+
+
+@transaction.atomic
+def import_job_create(*, actor: Any, upload: UploadedFile, dry_run: bool) -> ImportJob:
+    """Save an uploaded enterprise file as a pending ImportJob (run it with tasks.start_import)."""
+    if not access_for(actor).manages_registry:
+        raise PermissionDenied("Only city admins import firms.")
+    name = Path(upload.name or "upload").name
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ValidationError("Upload a .csv or .xlsx file.", code="file_type")
+    job = ImportJob(created_by=actor, filename=name[:255], dry_run=dry_run)
+    job.file.save(name, upload, save=False)
+    job.full_clean()
+    job.save()
+    return job
 
 
 def run_job(job: ImportJob, *, progress: Progress | None = None) -> ImportResult:
