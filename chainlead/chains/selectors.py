@@ -35,7 +35,8 @@ class MapFilters:
     include_synthetic: bool = True
 
     def cache_part(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        # No spaces: memcached rejects keys with whitespace (Django warns with CacheKeyWarning).
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
 
 
 @dataclass
