@@ -10,9 +10,10 @@ Two rules, applied per firm and segment:
   defined by finer classes; for it the division is only supporting evidence for the text rule.
 * **Text rule** (source `text_rule`): the segment's keywords found in the firm's name, main
   business, introduction or registered business scope. Each distinct keyword counts with the
-  weight of the most telling field it appears in (`FIELD_WEIGHTS`), combined as independent
+  weight (calibrated per keyword on held-in data, `keyword_weights`) times the factor of the
+  most telling field it appears in (`FIELD_FACTORS`), combined as independent
   evidence, 1 − Π(1 − w). The firm's division, when known, raises the confidence when it is one of
-  the segment's divisions and halves it when it is not. Guesses at or above
+  the segment's divisions and weakens it when it is not. Guesses at or above
   `TEXT_RULE_AUTO_ACCEPT` are accepted; the rest wait in the officials' review queue.
 
 Every membership records its evidence (the code or the keywords). The measured precision and
@@ -22,28 +23,39 @@ recall of the text rule are in docs/demo-data.md (`evaluate_text_rule`).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from chainlead.chains.choices import MembershipSource
 from chainlead.chains.models import Chain, Segment
+from chainlead.chains.templates_data import TEMPLATES_DIR
 from chainlead.registry.models import Enterprise
 
-# How much one keyword found in a field says about the firm (policy: our own calibration on the
-# dev split of listed firms outside Zhejiang, see docs/demo-data.md).
-FIELD_WEIGHTS = {
-    "name": 0.6,
-    "main_business": 0.6,
-    "introduction": 0.3,
-    "business_scope": 0.3,  # registered scope lists everything a firm may do, not what it does
+# How telling a field is: registered scope lists everything a firm may do, not what it does, and
+# introductions are marketing prose.
+FIELD_FACTORS = {
+    "name": 1.0,
+    "main_business": 1.0,
+    "introduction": 0.5,
+    "business_scope": 0.5,
 }
+# What one keyword in the main business says before calibration (and for keywords a city adds).
+DEFAULT_KEYWORD_WEIGHT = 0.6
+# Calibrated weights are kept within these bounds: no single word decides alone, none is useless.
+WEIGHT_BOUNDS = (0.3, 0.85)
+# Per-keyword weights measured on the dev split (`keyword_weights_calibrate`), by "chain/segment".
+KEYWORD_WEIGHTS_FILE = TEMPLATES_DIR / "calibration" / "keyword_weights.json"
 # The firm's division agrees with the segment's codes: halves the remaining doubt.
 DIVISION_AGREES = 0.5
-# The firm's division is known and is not one of the segment's: halves the confidence.
-DIVISION_DISAGREES = 0.5
+# The firm's division is known and is not one of the segment's: a firm's CSRC division is its
+# main line only, so this weakens the guess (to the review queue) rather than ruling it out.
+DIVISION_DISAGREES = 0.7
 # Text-rule guesses below this are not recorded at all (one word in a business scope).
 TEXT_RULE_MIN_CONFIDENCE = 0.4
 # Confidence of an industry-code match by the level of the firm's code.
@@ -75,6 +87,7 @@ class SegmentRule:
     key: Any  # the Segment's pk, or (chain slug, segment slug) for templates
     codes: tuple[str, ...]
     keywords: tuple[str, ...]
+    weights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     divisions: frozenset[str] = field(init=False)
     patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
 
@@ -85,8 +98,23 @@ class SegmentRule:
     @classmethod
     def of(cls, segment: Segment) -> SegmentRule:
         return cls(
-            key=segment.pk, codes=tuple(segment.industry_codes), keywords=tuple(segment.keywords)
+            key=segment.pk,
+            codes=tuple(segment.industry_codes),
+            keywords=tuple(segment.keywords),
+            weights=keyword_weights().get(f"{segment.chain.slug}/{segment.slug}", {}),
         )
+
+    def weight(self, keyword: str) -> float:
+        return self.weights.get(keyword, DEFAULT_KEYWORD_WEIGHT)
+
+
+@cache
+def keyword_weights() -> dict[str, dict[str, float]]:
+    """The committed calibration: {"chain/segment": {keyword: weight}}."""
+    if not KEYWORD_WEIGHTS_FILE.exists():
+        return {}
+    data: dict[str, dict[str, float]] = json.loads(KEYWORD_WEIGHTS_FILE.read_text("utf-8"))
+    return data
 
 
 @dataclass(frozen=True)
@@ -122,12 +150,13 @@ def industry_match(firm_code: str | None, rule: SegmentRule) -> Match | None:
 
 def _keyword_hits(firm: FirmText, rule: SegmentRule) -> dict[str, tuple[float, str]]:
     hits: dict[str, tuple[float, str]] = {}
-    for field_name, weight in FIELD_WEIGHTS.items():
+    for field_name, factor in FIELD_FACTORS.items():
         text = getattr(firm, field_name) or ""
         if not text:
             continue
         for keyword, pattern in rule.patterns:
-            if pattern.search(text) and weight > hits.get(keyword, (0.0, ""))[0]:
+            weight = rule.weight(keyword) * factor
+            if weight > hits.get(keyword, (0.0, ""))[0] and pattern.search(text):
                 hits[keyword] = (weight, field_name)
     # A keyword inside a longer keyword that also matched (视觉 in 机器视觉) is the same evidence.
     return {k: v for k, v in hits.items() if not any(k != other and k in other for other in hits)}
@@ -167,8 +196,27 @@ def classify(firm: FirmText, rules: Iterable[SegmentRule]) -> list[Match]:
     return matches
 
 
+# Some sources fill "main business" with the registered scope ("一般项目：…；许可项目：…"), a list
+# of everything the firm may do; such text counts as business scope.
+SCOPE_MARKERS = ("一般项目", "许可项目", "经营范围")
+
+
+def make_firm_text(
+    *,
+    name: str = "",
+    main_business: str = "",
+    business_scope: str = "",
+    introduction: str = "",
+    industry_code: str | None = None,
+) -> FirmText:
+    if main_business.lstrip().startswith(SCOPE_MARKERS):
+        business_scope = f"{main_business}\n{business_scope}".strip()
+        main_business = ""
+    return FirmText(name, main_business, business_scope, introduction, industry_code)
+
+
 def firm_text(enterprise: Enterprise) -> FirmText:
-    return FirmText(
+    return make_firm_text(
         name=enterprise.name,
         main_business=enterprise.main_business,
         business_scope=enterprise.business_scope,
@@ -317,7 +365,7 @@ def validation_firms(*, split: str) -> list[tuple[FirmText, str]]:
                 continue
             if split_of(row["stock_code"]) != split:
                 continue
-            firm = FirmText(
+            firm = make_firm_text(
                 name=row["full_name"] or row["short_name"],
                 main_business=row["main_business"],
                 business_scope=row["business_scope"],
@@ -325,3 +373,62 @@ def validation_firms(*, split: str) -> list[tuple[FirmText, str]]:
             )
             out.append((firm, code.group(1)))
     return out
+
+
+def keyword_weights_calibrate(
+    firms: Iterable[tuple[FirmText, str]], rules: Sequence[SegmentRule]
+) -> dict[str, dict[str, float]]:
+    """Each keyword's weight: how often a firm naming it in its name or main business is in one
+    of the segment's divisions, shrunk towards `DEFAULT_KEYWORD_WEIGHT` (a prior worth two firms)
+    and kept within `WEIGHT_BOUNDS`. Run on the dev split only; the test split measures it.
+    Rule keys must be (chain slug, segment slug)."""
+    counts: dict[Any, dict[str, list[int]]] = {r.key: {} for r in rules}
+    for firm, division in firms:
+        text = f"{firm.name}\n{firm.main_business}"
+        for rule in rules:
+            for keyword, pattern in rule.patterns:
+                if pattern.search(text):
+                    c = counts[rule.key].setdefault(keyword, [0, 0])
+                    c[0] += 1
+                    c[1] += 1 if division in rule.divisions else 0
+    low, high = WEIGHT_BOUNDS
+    out: dict[str, dict[str, float]] = {}
+    for rule in rules:
+        chain_slug, segment_slug = rule.key
+        weights = {}
+        for keyword in rule.keywords:
+            hits, correct = counts[rule.key].get(keyword, [0, 0])
+            raw = (correct + 2 * DEFAULT_KEYWORD_WEIGHT) / (hits + 2)
+            weights[keyword] = round(min(high, max(low, raw)), 3)
+        out[f"{chain_slug}/{segment_slug}"] = weights
+    return out
+
+
+def template_rules(*, calibrated: bool = True) -> list[SegmentRule]:
+    """The rules of the shipped templates, keyed by (chain slug, segment slug)."""
+    from chainlead.chains.templates_data import template_list
+
+    weights = keyword_weights() if calibrated else {}
+    return [
+        SegmentRule(
+            key=(t.slug, s.slug),
+            codes=s.industry_codes,
+            keywords=s.keywords,
+            weights=weights.get(f"{t.slug}/{s.slug}", {}),
+        )
+        for t in template_list()
+        for s in t.segments
+    ]
+
+
+def keyword_weights_write() -> Path:
+    """Recalibrate on the dev split and write KEYWORD_WEIGHTS_FILE (a developer's step)."""
+    weights = keyword_weights_calibrate(
+        validation_firms(split="dev"), template_rules(calibrated=False)
+    )
+    KEYWORD_WEIGHTS_FILE.parent.mkdir(exist_ok=True)
+    KEYWORD_WEIGHTS_FILE.write_text(
+        json.dumps(weights, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
+    )
+    keyword_weights.cache_clear()
+    return KEYWORD_WEIGHTS_FILE
