@@ -1,5 +1,159 @@
-"""REST API of the chains app (mounted under /api/v1/ by config/api.py)."""
+"""REST API of the chains app (mounted under /api/v1/chains/ by config/api.py).
 
-from ninja import Router
+The same selectors and services as the chain pages: chains and maps for government staff, firms
+restricted to the user's scope, edits by the chain's task force and city admins.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from chainlead.chains import selectors, services
+from chainlead.chains.filtersets import MapFilterForm
+from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
+from chainlead.chains.schemas import (
+    ChainDetailOut,
+    ChainMapOut,
+    ChainOut,
+    MapFilters,
+    MembershipFilters,
+    MembershipIn,
+    MembershipOut,
+    MembershipReviewIn,
+    SegmentOut,
+)
+from chainlead.core.pagination import PageNumber
+from chainlead.registry.models import Enterprise
+from chainlead.registry.schemas import EnterpriseOut
+from chainlead.registry.selectors import enterprise_get, enterprise_list
 
 router = Router(tags=["chains"])
+
+
+def _segment(request: HttpRequest, slug: str, segment_slug: str) -> Segment:
+    chain = selectors.chain_get(user=request.user, slug=slug)
+    return Segment.objects.select_related("chain").get(chain=chain, slug=segment_slug)
+
+
+def _map_filters(request: HttpRequest, filters: MapFilters) -> selectors.MapFilters:
+    form = MapFilterForm(filters.dict(exclude_none=True), user=request.user)
+    return form.map_filters()
+
+
+def _memberships(request: HttpRequest) -> QuerySet[Membership]:
+    """Memberships of chains the user reads, of firms the user sees."""
+    return Membership.objects.filter(
+        segment__chain__in=selectors.chain_list(user=request.user),
+        enterprise__in=enterprise_list(user=request.user),
+    ).select_related("enterprise", "segment", "segment__chain")
+
+
+@router.get("/chains", response=list[ChainOut])
+def chain_list(request: HttpRequest) -> QuerySet[Chain]:
+    return selectors.chain_list(user=request.user)
+
+
+@router.get("/chains/{slug}", response=ChainDetailOut)
+def chain_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+    chain = selectors.chain_get(user=request.user, slug=slug)
+    segments = list(chain.segments.order_by("order"))
+    slugs = {s.pk: s.slug for s in segments}
+    links = SegmentLink.objects.filter(upstream__chain=chain).values_list(
+        "upstream_id", "downstream_id"
+    )
+    return {
+        **{f: getattr(chain, f) for f in ("id", "slug", "name", "name_en", "description", "order")},
+        "segment_count": len(segments),
+        "segments": segments,
+        "links": [{"upstream": slugs[u], "downstream": slugs[d]} for u, d in links],
+    }
+
+
+@router.get("/chains/{slug}/segments", response=list[SegmentOut])
+def segment_list(request: HttpRequest, slug: str) -> QuerySet[Segment]:
+    chain = selectors.chain_get(user=request.user, slug=slug)
+    return chain.segments.order_by("order")
+
+
+@router.get("/chains/{slug}/map", response=ChainMapOut)
+def chain_map(request: HttpRequest, slug: str, filters: Query[MapFilters]) -> dict[str, Any]:
+    """Firms, local/attracted, revenue, R&D, concentration and gaps of every segment."""
+    chain = selectors.chain_get(user=request.user, slug=slug)
+    result = selectors.chain_map(
+        user=request.user, chain=chain, filters=_map_filters(request, filters)
+    )
+    return {
+        **result.as_report(),
+        "present": result.present,
+        "weak": result.weak,
+        "missing": result.missing,
+        "coverage": result.coverage,
+        "full_chain_present": result.full_chain_present,
+    }
+
+
+@router.get("/chains/{slug}/segments/{segment_slug}/firms", response=list[EnterpriseOut])
+@paginate(PageNumber)
+def segment_firms(
+    request: HttpRequest, slug: str, segment_slug: str, filters: Query[MapFilters]
+) -> QuerySet[Enterprise]:
+    """The segment's firms you may see, largest revenue first."""
+    segment = _segment(request, slug, segment_slug)
+    return selectors.segment_firms(
+        user=request.user, segment=segment, filters=_map_filters(request, filters)
+    )
+
+
+@router.get("/memberships", response=list[MembershipOut])
+@paginate(PageNumber)
+def membership_list(
+    request: HttpRequest, filters: Query[MembershipFilters]
+) -> QuerySet[Membership]:
+    qs = _memberships(request)
+    if filters.chain:
+        qs = qs.filter(segment__chain__slug=filters.chain)
+    if filters.segment:
+        qs = qs.filter(segment_id=filters.segment)
+    if filters.enterprise:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.review_status:
+        qs = qs.filter(review_status=filters.review_status)
+    return qs
+
+
+@router.post("/memberships", response={201: MembershipOut})
+def membership_create(request: HttpRequest, payload: MembershipIn) -> Status[Membership]:
+    """Put a firm in a segment by hand (the chain's task force and city admins)."""
+    enterprise = enterprise_get(user=request.user, pk=payload.enterprise)
+    segment = Segment.objects.select_related("chain").get(
+        pk=payload.segment, chain__in=selectors.chain_list(user=request.user)
+    )
+    membership = services.membership_set(
+        actor=request.user, enterprise=enterprise, segment=segment, role=payload.role
+    )
+    return Status(201, _memberships(request).get(pk=membership.pk))
+
+
+@router.get("/memberships/{membership_id}", response=MembershipOut)
+def membership_detail(request: HttpRequest, membership_id: int) -> Membership:
+    return _memberships(request).get(pk=membership_id)
+
+
+@router.post("/memberships/{membership_id}/review", response=MembershipOut)
+def membership_review(
+    request: HttpRequest, membership_id: int, payload: MembershipReviewIn
+) -> Membership:
+    """Accept or reject a text-rule guess waiting for review (as in the review queue)."""
+    membership = selectors.membership_review_queue(user=request.user).get(pk=membership_id)
+    services.membership_review(actor=request.user, membership=membership, accept=payload.accept)
+    return _memberships(request).get(pk=membership_id)
+
+
+@router.delete("/memberships/{membership_id}", response={204: None})
+def membership_delete(request: HttpRequest, membership_id: int) -> Status[None]:
+    membership = _memberships(request).get(pk=membership_id)
+    services.membership_delete(actor=request.user, membership=membership)
+    return Status(204, None)
