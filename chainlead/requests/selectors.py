@@ -345,9 +345,10 @@ def request_figures_by(
 def overdue_list(
     *, user: Any, chain: Any = None, today: dt.date | None = None
 ) -> QuerySet[EnterpriseRequest]:
-    """Open requests whose clock runs and whose deadline has passed, oldest deadline first."""
+    """Open requests whose clock runs and whose deadline has passed, oldest deadline first
+    (linked requests are followed through their parent)."""
     today = today or timezone.localdate()
-    qs = _scoped(request_list(user=user), chain)
+    qs = _scoped(request_list(user=user), chain).filter(parent__isnull=True)
     return qs.filter(status__in=CLOCK_STATUSES, deadline__lt=today).order_by("deadline", "pk")
 
 
