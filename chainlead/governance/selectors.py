@@ -282,6 +282,10 @@ class Actual:
     firms_covered: int = 0
     as_of: dt.date | None = None
 
+    @property
+    def source_label(self) -> str:
+        return str(ActualSource(self.source).label)
+
 
 @dataclass
 class Progress:

@@ -71,3 +71,13 @@ def plan(member, chain):
     services.target_set(actor=member, plan=plan, indicator="firms_recruited", value=2)
     services.target_set(actor=member, plan=plan, indicator="rd_spend", value=10)
     return plan
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assert on the English messages, whatever translations exist."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

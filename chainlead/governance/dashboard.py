@@ -1,0 +1,107 @@
+"""What the chain leader's dashboard and the monthly briefing show, gathered once."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from chainlead.chains.models import Chain
+from chainlead.chains.selectors import ChainMap, chain_map
+from chainlead.core.exceptions import PermissionDenied
+from chainlead.governance import selectors
+from chainlead.governance.constants import RECENT_ACTIONS, RECENT_DECISIONS
+from chainlead.governance.models import ActionItem, Decision, WorkPlan
+from chainlead.governance.requests_data import RequestsSummary, requests_summary
+from chainlead.governance.selectors import ActionFigures, FiveOnes, Progress
+
+
+@dataclass
+class Dashboard:
+    chain: Chain
+    year: int
+    today: dt.date
+    five: FiveOnes
+    plan: WorkPlan | None
+    progress: list[Progress]
+    chain_map: ChainMap | None
+    requests: RequestsSummary
+    decisions: list[Decision]
+    actions: list[ActionItem]
+    action_figures: ActionFigures
+    overdue_milestones: list[Any] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[Any]:
+        if self.chain_map is None:
+            return []
+        return [s for s in self.chain_map.segments if s.status != "ok"]
+
+    def progress_chart(self) -> dict[str, Any]:
+        """ECharts data: percent of each target reached."""
+        rows = [p for p in self.progress if p.target is not None]
+        return {
+            "labels": [p.label for p in rows],
+            "percent": [round(p.percent, 1) if p.percent is not None else None for p in rows],
+            "actual": [float(p.actual.value) if p.actual.value is not None else None for p in rows],
+            "target": [float(p.target) for p in rows if p.target is not None],
+            "units": [p.unit for p in rows],
+        }
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a "YYYY-MM" month."""
+    year, mon = (int(x) for x in month.split("-"))
+    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def chain_dashboard(
+    *,
+    user: Any,
+    chain: Chain,
+    today: dt.date | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> Dashboard:
+    """The dashboard of `chain` on `today`; with a `period` (a month) the figures are of it."""
+    today = today or timezone.localdate()
+    as_of = period[1] if period else today
+    year = as_of.year
+    plan = selectors.current_plan(chain, year=year)
+    progress = selectors.plan_progress(plan, as_of=as_of) if plan is not None else []
+    try:
+        cmap: ChainMap | None = chain_map(user=user, chain=chain)
+    except PermissionDenied:
+        cmap = None
+    req = requests_summary(
+        user=user,
+        chain=chain,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+        today=today if not period else min(today, period[1] + dt.timedelta(days=1)),
+    )
+    since = until = None
+    if period:
+        tz = timezone.get_current_timezone()
+        since = dt.datetime.combine(period[0], dt.time.min, tzinfo=tz)
+        until = dt.datetime.combine(period[1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    decisions = selectors.recent_decisions(
+        chain, limit=RECENT_DECISIONS if not period else 100, since=since, until=until
+    )
+    milestones = [m for m in plan.milestones.all() if m.is_overdue(as_of)] if plan else []
+    return Dashboard(
+        chain=chain,
+        year=year,
+        today=today,
+        five=selectors.five_ones(chain, year=year),
+        plan=plan,
+        progress=progress,
+        chain_map=cmap,
+        requests=req,
+        decisions=decisions,
+        actions=selectors.open_action_items(chain, limit=RECENT_ACTIONS),
+        action_figures=selectors.action_figures([chain.pk], today=as_of)[chain.pk],
+        overdue_milestones=milestones,
+    )

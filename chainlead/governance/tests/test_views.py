@@ -1,0 +1,89 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from chainlead.governance import services
+from chainlead.governance.models import PolicyItem, WorkPlan
+
+
+@pytest.fixture
+def full_chain(admin, chain, leader, member, plan):
+    policy = PolicyItem.objects.create(title="支持人工智能全产业链高质量发展的若干措施")
+    services.package_item_add(actor=member, chain=chain, policy=policy)
+    meeting = services.meeting_create(
+        actor=member,
+        chain=chain,
+        title="第一次专班会议",
+        held_at=timezone.now() - dt.timedelta(days=3),
+        attendees=[leader, member],
+    )
+    services.decision_create(actor=member, meeting=meeting, text="设立算力券")
+    services.action_item_create(
+        actor=member,
+        chain=chain,
+        meeting=meeting,
+        title="起草算力券细则",
+        owner=member,
+        deadline=timezone.localdate() - dt.timedelta(days=1),
+    )
+    return chain
+
+
+def test_leader_dashboard_shows_the_five_ones_and_actions(client, full_chain, leader):
+    client.force_login(leader)
+    response = client.get(reverse("governance:dashboard", args=[full_chain.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-complete="true"' in html
+    assert "设立算力券" in html
+    assert "起草算力券细则" in html
+    assert "progress-chart" in html
+    assert "vendor/echarts.min.js" in html
+
+
+def test_dashboard_list_shows_what_is_missing(client, admin, chain, other_chain, leader):
+    client.force_login(admin)
+    response = client.get(reverse("governance:dashboard_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("five-ones-list") == 2
+    assert "王链长" in html
+    assert 'data-complete="false"' in html
+
+
+def test_other_chain_dashboard_is_forbidden(client, leader, other_chain, outsider):
+    client.force_login(leader)
+    assert client.get(reverse("governance:dashboard", args=[other_chain.slug])).status_code == 403
+    client.force_login(outsider)
+    assert client.get(reverse("governance:dashboard_list")).status_code == 403
+
+
+def test_leader_approves_the_plan_through_the_page(client, plan, leader):
+    client.force_login(leader)
+    response = client.post(reverse("governance:plan_approve", args=[plan.pk]))
+    assert response.status_code == 302
+    assert WorkPlan.objects.get(pk=plan.pk).status == "approved"
+
+
+def test_auditor_reads_but_cannot_write(client, plan, auditor):
+    client.force_login(auditor)
+    assert client.get(reverse("governance:plan_detail", args=[plan.pk])).status_code == 200
+    response = client.post(
+        reverse("governance:target_set", args=[plan.pk]),
+        {"indicator": "rd_spend", "value": "99"},
+    )
+    assert response.status_code == 403
+    assert plan.targets.get(indicator="rd_spend").value == 10
+
+
+def test_second_plan_is_refused_with_a_message(client, plan, member, chain):
+    client.force_login(member)
+    response = client.post(
+        reverse("governance:plan_create", args=[chain.slug]),
+        {"year": 2026, "title": "重复"},
+        follow=True,
+    )
+    assert "already has an active work plan for 2026" in response.content.decode()
+    assert WorkPlan.objects.filter(chain=chain).count() == 1
