@@ -164,6 +164,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -200,4 +201,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CHAINLEAD_LOG_LEVEL", "WARNING")},
+}
+
+# Weights of the recruitment target ranking (chainlead/recruitment/ranking.py); normalised to 1.
+CHAINLEAD_RANKING_WEIGHTS = {
+    "fit": float(os.environ.get("CHAINLEAD_RANK_WEIGHT_FIT", "0.4")),
+    "relatedness": float(os.environ.get("CHAINLEAD_RANK_WEIGHT_RELATEDNESS", "0.3")),
+    "size": float(os.environ.get("CHAINLEAD_RANK_WEIGHT_SIZE", "0.2")),
+    "growth": float(os.environ.get("CHAINLEAD_RANK_WEIGHT_GROWTH", "0.1")),
 }

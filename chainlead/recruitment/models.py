@@ -136,3 +136,65 @@ class Promise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target.name}: {self.kind} {self.amount} by {self.due_year}"
+
+
+class ExternalFirm(models.Model):
+    """A firm outside the city: the pool recruitment candidates are ranked from.
+
+    Also the rest of the country in the region × industry matrices of the analytics.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    stock_code = models.CharField(
+        _("stock code"), max_length=10, unique=True, null=True, blank=True
+    )
+    province = models.CharField(_("province"), max_length=20, db_index=True)
+    city = models.CharField(_("city"), max_length=30, blank=True, db_index=True)
+    industry = models.ForeignKey(
+        Industry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue = models.DecimalField(
+        _("revenue (10,000 CNY)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    revenue_growth = models.FloatField(
+        _("revenue growth"), null=True, blank=True, help_text=_("Yearly, as a fraction.")
+    )
+    main_business = models.TextField(_("main business"), blank=True)
+    source_note = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["province", "city", "name"]
+        verbose_name = _("firm outside the city")
+        verbose_name_plural = _("firms outside the city")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city or self.province})"
+
+
+class AnalysisRun(models.Model):
+    """One analytics result with the data snapshot and parameters it was computed from.
+
+    A published figure can be reproduced exactly: the snapshot names the input rows' hash.
+    """
+
+    class Kind(models.TextChoices):
+        COMPLEXITY = "complexity", _("economic complexity")
+        RANKING = "ranking", _("target ranking")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    params = models.JSONField(_("parameters"))
+    snapshot = models.JSONField(_("data snapshot"))
+    results = models.JSONField(_("results"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("analysis run")
+        verbose_name_plural = _("analysis runs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
