@@ -51,7 +51,7 @@ def user_create(
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}) from exc
+            raise ValidationError({"password": exc.error_list}) from exc
         user.set_password(password)
     user.full_clean()
     user.save()
