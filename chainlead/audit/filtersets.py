@@ -28,11 +28,10 @@ def _platform_app_labels() -> list[str]:
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
-    model = django_filters.TypedChoiceFilter(
+    model = django_filters.ChoiceFilter(
         label=_("Record type"),
         field_name="content_type_id",
         choices=_model_choices,
-        coerce=int,
         empty_label=_("all types"),
     )
     object_id = django_filters.CharFilter(label=_("Record number"), field_name="object_id")

@@ -285,10 +285,11 @@ def test_excel_export_has_typed_cells(registry_world):
 def test_enterprise_users_edit_only_their_fields_and_it_is_audited(registry_world):
     own = registry_world.own
     client = client_for(registry_world.users["enterprise"])
-    form = client.get(edit(own)).context["form"]
+    page = client.get(edit(own))
+    form = page.context["form"]
     assert "revenue" in form.fields
     assert "name" not in form.fields and "credit_code" not in form.fields
-    data = {"version": own.version, "revenue": "9000000", "employees": "50001", "name": "hacked"}
+    data = form_data(page, revenue="9000000", employees="50001", name="hacked")
     response = client.post(edit(own), data)
     assert response.status_code == 302
     own.refresh_from_db()

@@ -1,0 +1,62 @@
+"""Search where Traditional and Simplified characters are equal, in the queryset and the list."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chainlead.accounts.models import User
+from chainlead.registry.filtersets import EnterpriseFilterSet
+from chainlead.registry.models import Enterprise
+from chainlead.registry.services import enterprise_create
+
+
+@pytest.fixture
+def firms(db: Any, districts: dict[str, Any]) -> dict[str, Enterprise]:
+    admin = User.objects.create_superuser("searcher", password=None)
+    names = {
+        "hik": "杭州海康威视数字技术股份有限公司",
+        "deepseek": "杭州深度求索人工智能基础技术研究有限公司",
+        "brainco": "浙江强脑科技有限公司",
+    }
+    made = {
+        key: enterprise_create(actor=admin, name=name, district=districts["滨江区"])
+        for key, name in names.items()
+    }
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("海康威視", {"hik"}),  # Traditional finds Simplified
+        ("海康威视", {"hik"}),
+        ("深度求索", {"deepseek"}),
+        ("強腦", {"brainco"}),
+        (" 强 脑 ", {"brainco"}),  # spaces are ignored
+        ("杭州", {"hik", "deepseek"}),
+        ("不存在的公司", set()),
+    ],
+)
+def test_search_treats_traditional_and_simplified_alike(firms, text, expected):
+    found = set(Enterprise.objects.search(text).values_list("pk", flat=True))
+    assert found == {firms[k].pk for k in expected}
+
+
+@pytest.mark.django_db
+def test_the_filterset_search_is_the_queryset_search(firms):
+    fs = EnterpriseFilterSet({"q": "海康威視"}, queryset=Enterprise.objects.all())
+    assert list(fs.qs) == [firms["hik"]]
+
+
+@pytest.mark.django_db
+def test_the_list_page_finds_traditional_spellings(firms):
+    client = Client()
+    client.force_login(User.objects.get(username="searcher"))
+    response = client.get(reverse("registry:enterprise_list"), {"q": "海康威視"})
+    assert response.status_code == 200
+    rows = [row.record for row in response.context["table"].paginated_rows]
+    assert rows == [firms["hik"]]
+    assert firms["hik"].name in response.content.decode()
