@@ -13,6 +13,7 @@ from chainlead.accounts.models import User
 from chainlead.audit.context import acting_as
 from chainlead.chains.models import Chain
 from chainlead.governance import briefing
+from chainlead.governance.models import ChainLeader
 
 
 class Command(BaseCommand):
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-user",
             default=None,
-            help="write it as this user sees it (default: the whole chain, as the system)",
+            help="write it as this user sees it (default: the chain leader, else the first "
+            "active superuser)",
         )
         parser.add_argument("--language", default="zh-hans", help="zh-hans (default) or en")
 
@@ -37,7 +39,7 @@ class Command(BaseCommand):
             chain = Chain.objects.get(slug=options["chain"])
         except Chain.DoesNotExist as exc:
             raise CommandError(f"No chain {options['chain']!r}.") from exc
-        user = _briefing_user(options["as_user"])
+        user = _briefing_user(options["as_user"], chain)
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         with translation.override(options["language"]), acting_as(user, source="cli"):
@@ -49,13 +51,17 @@ class Command(BaseCommand):
         self.stdout.write(f"{pdf}\n{xlsx}")
 
 
-def _briefing_user(username: str | None) -> Any:
-    """The reader whose view the briefing shows; a command run by operators sees it all."""
+def _briefing_user(username: str | None, chain: Chain) -> Any:
+    """The reader whose view the briefing shows: it is written for the chain leader."""
     if username:
         try:
-            return User.objects.get(username=username)
+            return User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as exc:
-            raise CommandError(f"No user {username!r}.") from exc
-    # An unsaved superuser: access_for gives it the city admin's reading rights, and the audit
-    # log records "system" as the actor.
-    return User(username="system", is_superuser=True, is_active=True)
+            raise CommandError(f"No active user {username!r}.") from exc
+    leader = ChainLeader.objects.filter(chain=chain).select_related("user").first()
+    if leader is not None and leader.user.is_active:
+        return leader.user
+    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if admin is None:
+        raise CommandError("The chain has no leader and there is no superuser: use --as-user.")
+    return admin

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chainlead.accounts.models import User
 from chainlead.audit.context import acting_as
 from chainlead.governance import services
 
@@ -36,13 +35,12 @@ class Command(BaseCommand):
         path = options["file"] or Path(settings.SHARED_DATA_DIR) / "hangzhou" / "policies.csv"
         if not path.exists():
             raise CommandError(f"{path} does not exist.")
-        system = User(username="system", is_superuser=True, is_active=True)
         with acting_as(None, source="cli"):
-            result = services.policies_load(actor=system, path=path)
+            result = services.policies_load(actor=None, path=path)
             self.stdout.write(
                 f"Policies: {result.created} created, {result.updated} updated, "
                 f"{result.unchanged} unchanged."
             )
             if options["attach"]:
-                added = services.packages_attach_by_topic(actor=system)
+                added = services.packages_attach_by_topic(actor=None)
                 self.stdout.write(f"Attached to chains by topic: {added} package items.")
