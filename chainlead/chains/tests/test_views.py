@@ -132,6 +132,8 @@ def make_user(reg: Registry, role: str, **scope: Any) -> User:
 def as_role(reg: Registry) -> Any:
     """as_role("task_force") → a client logged in as a user holding that role."""
 
+    users: dict[str, User] = {"city_admin": reg.admin}
+
     def make(role: str) -> Client:
         scope: dict[str, Any] = {
             "task_force": {"chain": reg.chain},
@@ -139,7 +141,9 @@ def as_role(reg: Registry) -> Any:
             "district_official": {"district": reg.districts["滨江区"]},
             "enterprise": {"enterprise": reg.firms["chip_a"]},
         }.get(role, {})
-        user = reg.admin if role == "city_admin" else make_user(reg, role, **scope)
+        if role not in users:
+            users[role] = make_user(reg, role, **scope)
+        user = users[role]
         client = Client()
         client.force_login(user)
         return client
@@ -234,7 +238,8 @@ def test_chain_map_figures_statuses_and_links(as_role: Any, reg: Registry) -> No
     graph = response.context["graph"]
     assert [n["firms"] for n in graph["nodes"]] == [3, 1, 0, 0, 0, 0, 2, 0]
     assert len(graph["edges"]) == 7
-    assert [n["x"] for n in graph["nodes"]] == sorted(n["x"] for n in graph["nodes"])
+    assert [n["col"] for n in graph["nodes"]] == list(range(8))  # upstream → downstream
+    assert {n["row"] for n in graph["nodes"]} == {0}
     chips = response.context["map"].segments[0]
     assert (chips.local, chips.attracted, chips.revenue) == (2, 1, Decimal(4000))
     assert chips.hhi == pytest.approx((2000**2 + 1500**2 + 500**2) / 4000**2)
@@ -264,7 +269,9 @@ def test_district_official_sees_their_district_only(as_role: Any, reg: Registry)
     assert segs[0].firms == 2  # the Yuhang firm is not counted
     assert segs[1].firms == 0  # storage sits in Xihu
     page = as_role("district_official").get(map_url(reg, district=str(reg.districts["余杭区"].pk)))
-    assert page.context["map"].segments[0].firms == 0
+    # Another district is not a choice for them: the map stays on their own district.
+    chips = page.context["map"].segments[0]
+    assert (chips.firms, chips.attracted) == (2, 0)
 
 
 # --------------------------------------------------------------------------- segment firms

@@ -51,36 +51,72 @@
     var selectedId = null;
     var t = data.text;
 
+    // Nodes are placed in pixels: column → x across the width, stacked rows → y around the
+    // middle. Two invisible corner anchors make ECharts' view box equal to the container, so
+    // its "fit the data" scaling is the identity and node sizes stay as given.
+    var NODE_W = 128, NODE_H = 62, MARGIN_X = 76;
+
+    function positions() {
+      var w = el.clientWidth, h = el.clientHeight;
+      var cols = data.nodes.reduce(function (m, n) { return Math.max(m, n.col); }, 0);
+      var step = cols > 0 ? (w - 2 * MARGIN_X) / cols : 0;
+      return data.nodes.map(function (n) {
+        return {
+          x: cols > 0 ? MARGIN_X + n.col * step : w / 2,
+          y: h / 2 + n.row * (NODE_H + 18)
+        };
+      });
+    }
+
     function series() {
+      var pos = positions();
+      var nodes = data.nodes.map(function (n, i) {
+        var p = PALETTE[n.status] || PALETTE.missing;
+        return {
+          id: n.id, name: n.name, x: pos[i].x, y: pos[i].y, value: n.firms, raw: n,
+          itemStyle: nodeStyle(n, n.id === selectedId),
+          label: {
+            show: true,
+            position: "inside",
+            align: "center",
+            width: NODE_W - 14,
+            overflow: "break",
+            formatter: "{name|" + n.name + "}\n{count|" + n.count + "}",
+            rich: {
+              name: { fontSize: 13, fontWeight: 600, color: "#1f2933", fontFamily: FONT, lineHeight: 17, align: "center" },
+              count: { fontSize: 12, color: p.text, fontFamily: FONT, lineHeight: 18, align: "center" }
+            }
+          }
+        };
+      });
+      var anchor = { symbolSize: 0, label: { show: false }, tooltip: { show: false }, silent: true, itemStyle: { opacity: 0 } };
+      nodes.push(Object.assign({ id: "_a0", name: "_a0", x: 0, y: 0 }, anchor));
+      nodes.push(Object.assign({ id: "_a1", name: "_a1", x: el.clientWidth, y: el.clientHeight }, anchor));
+      // Edges join invisible ports on the nodes' borders, so that the arrowheads show.
+      var index = {};
+      data.nodes.forEach(function (n, i) { index[n.id] = i; });
+      var links = data.edges.map(function (e, k) {
+        var a = pos[index[e.source]], b = pos[index[e.target]];
+        var forward = b.x > a.x + 1;
+        var from = forward ? { x: a.x + NODE_W / 2, y: a.y } : { x: a.x, y: a.y + NODE_H / 2 };
+        var to = forward ? { x: b.x - NODE_W / 2 - 1, y: b.y } : { x: b.x, y: b.y - NODE_H / 2 - 1 };
+        nodes.push(Object.assign({ id: "_s" + k, name: "_s" + k }, from, anchor));
+        nodes.push(Object.assign({ id: "_t" + k, name: "_t" + k }, to, anchor));
+        return { source: "_s" + k, target: "_t" + k };
+      });
       return [{
         type: "graph",
         layout: "none",
         roam: false,
-        left: 70, right: 70, top: 40, bottom: 40,
+        left: 0, right: 0, top: 0, bottom: 0,
         symbol: "roundRect",
-        symbolSize: [124, 54],
+        symbolSize: [NODE_W, NODE_H],
         edgeSymbol: ["none", "arrow"],
-        edgeSymbolSize: [0, 9],
+        edgeSymbolSize: [0, 10],
         lineStyle: { color: "#94a3b8", width: 2, curveness: 0, opacity: 1 },
         emphasis: { focus: "none", scale: false, lineStyle: { width: 2 } },
-        data: data.nodes.map(function (n) {
-          var p = PALETTE[n.status] || PALETTE.missing;
-          return {
-            id: n.id, name: n.name, x: n.x, y: n.y, value: n.firms, raw: n,
-            itemStyle: nodeStyle(n, n.id === selectedId),
-            label: {
-              show: true,
-              formatter: "{name|" + n.name + "}\n{count|" + n.count + "}",
-              width: 116,
-              overflow: "truncate",
-              rich: {
-                name: { fontSize: 13, fontWeight: 600, color: "#1f2933", fontFamily: FONT, lineHeight: 19 },
-                count: { fontSize: 12, color: p.text, fontFamily: FONT, lineHeight: 17 }
-              }
-            }
-          };
-        }),
-        links: data.edges
+        data: nodes,
+        links: links
       }];
     }
 
@@ -91,7 +127,7 @@
         trigger: "item",
         confine: true,
         formatter: function (params) {
-          if (params.dataType !== "node") { return ""; }
+          if (params.dataType !== "node" || !params.data.raw) { return ""; }
           var n = params.data.raw;
           var rev = n.revenue === null ? t.unknown : n.revenue.toLocaleString();
           var lines = [
@@ -108,13 +144,16 @@
     });
 
     chart.on("click", function (params) {
-      if (params.dataType !== "node") { return; }
+      if (params.dataType !== "node" || !params.data.raw) { return; }
       selectedId = params.data.id;
       chart.setOption({ series: series() });
       var row = document.querySelector('tr.segment-row[data-firms][hx-get="' + params.data.raw.url + '"]');
       loadSegment(params.data.raw.url, row ? row.dataset.segment : null);
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("resize", function () {
+      chart.resize();
+      chart.setOption({ series: series() });
+    });
     el.dataset.ready = "1";
     return chart;
   }
