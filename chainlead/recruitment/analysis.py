@@ -298,8 +298,13 @@ def ranking_run_create(
     weights = ranking.normalised_weights(
         weights if weights is not None else getattr(settings, "CHAINLEAD_RANKING_WEIGHTS", None)
     )
-    run = latest_complexity_run(level="city") or complexity_run_create(actor=None, level="city")
-    cells = run.results["cells"].get(settings.CHAINLEAD_CITY_NAME, {})
+    run = latest_complexity_run(level="city")
+    if run is None:
+        try:
+            run = complexity_run_create(actor=None, level="city")
+        except analytics.EmptyInputError:
+            run = None  # no figures yet: relatedness scores 0 and says why
+    cells = run.results["cells"].get(settings.CHAINLEAD_CITY_NAME, {}) if run else {}
     density = {k: v["density"] for k, v in cells.items() if v.get("density") is not None}
     candidates = [
         ranking.Candidate(
@@ -322,8 +327,8 @@ def ranking_run_create(
         limit=limit,
     )
     snapshot = {
-        "complexity_run": run.pk,
-        "complexity_sha256": run.snapshot["sha256"],
+        "complexity_run": run.pk if run else None,
+        "complexity_sha256": run.snapshot["sha256"] if run else None,
         "candidates": len(candidates),
         "segment_codes": list(segment.industry_codes),
         "keywords": list(segment.keywords),

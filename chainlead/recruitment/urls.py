@@ -12,4 +12,12 @@ urlpatterns = [
     path("<int:pk>/land/", views.target_land, name="target_land"),
     path("<int:pk>/activities/", views.activity_add, name="activity_add"),
     path("<int:pk>/promises/", views.promise_add, name="promise_add"),
+    path("opportunities/", views.opportunities, name="opportunities"),
+    path("opportunities/compute/", views.complexity_compute, name="complexity_compute"),
+    path("rank/<slug:chain_slug>/<slug:segment_slug>/", views.rank, name="rank"),
+    path(
+        "rank/<slug:chain_slug>/<slug:segment_slug>/add/",
+        views.target_from_candidate,
+        name="target_from_candidate",
+    ),
 ]

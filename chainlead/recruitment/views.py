@@ -6,18 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.chains.models import Chain
+from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.views import history_for, object_list, permission_required
 from chainlead.recruitment import selectors, services
 from chainlead.recruitment.choices import Stage
 from chainlead.recruitment.filtersets import TargetFilterSet
 from chainlead.recruitment.forms import ActivityForm, LandForm, MoveForm, PromiseForm, TargetForm
-from chainlead.recruitment.models import Target
+from chainlead.recruitment.models import AnalysisRun, ExternalFirm, Target
 from chainlead.recruitment.tables import TargetTable
 
 
@@ -215,3 +217,160 @@ def promise_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Promise recorded.")
 
     return _act(request, pk, PromiseForm, promise)
+
+
+# --- Opportunities and ranking -----------------------------------------------------------------
+
+
+def reads_opportunities(access: Access) -> bool:
+    return access.reads_chain_maps
+
+
+@permission_required(reads_opportunities)
+def opportunities(request: HttpRequest) -> HttpResponse:
+    from chainlead.recruitment import analysis
+
+    level = request.GET.get("level", "city")
+    if level not in analysis.LEVELS:
+        level = "city"
+    regions = analysis.regions_of_interest(level)
+    access = access_for(request.user)
+    if level == "district" and access.map_district_ids is not None:
+        from chainlead.registry.models import District
+
+        allowed = set(
+            District.objects.filter(pk__in=access.map_district_ids).values_list("name", flat=True)
+        )
+        regions = [r for r in regions if r in allowed]
+    region = request.GET.get("region") or (regions[0] if regions else "")
+    if region not in regions:
+        raise Http404
+    run = analysis.latest_complexity_run(level=level)
+    context: dict[str, Any] = {
+        "level": level,
+        "levels": [(v, LEVEL_LABELS[v]) for v in analysis.LEVELS],
+        "regions": regions,
+        "region": region,
+        "run": run,
+    }
+    if run is not None:
+        chains = Chain.objects.prefetch_related("segments")
+        context["region_figures"] = run.results["regions"].get(region)
+        context["cells"] = sorted(
+            (
+                {
+                    "industry": code,
+                    **cell,
+                    "pci": run.results["industries"].get(code, {}).get("pci"),
+                }
+                for code, cell in run.results["cells"].get(region, {}).items()
+            ),
+            key=lambda c: -(c["density"] or 0),
+        )
+        from chainlead.registry.models import Industry
+
+        names = dict(
+            Industry.objects.filter(code__in=[c["industry"] for c in context["cells"]]).values_list(
+                "code", "name"
+            )
+        )
+        for cell in context["cells"]:
+            cell["name"] = names.get(cell["industry"], "")
+        context["opportunities"] = analysis.segment_opportunities(
+            user=request.user, run=run, region=region, chains=chains
+        )
+    return render(request, "recruitment/opportunities.html", context)
+
+
+LEVEL_LABELS = {
+    "city": gettext_lazy("the city among China's cities"),
+    "province": gettext_lazy("the province among China's provinces"),
+    "district": gettext_lazy("each district within the city"),
+}
+
+
+@require_POST
+@permission_required(reads_opportunities)
+def complexity_compute(request: HttpRequest) -> HttpResponse:
+    from chainlead import analytics
+    from chainlead.recruitment import analysis
+
+    level = request.POST.get("level", "city")
+    if level not in analysis.LEVELS:
+        raise Http404
+    try:
+        analysis.complexity_run_create(actor=request.user, level=level)  # type: ignore[arg-type]
+    except analytics.AnalyticsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Computed from the current registry."))
+    return redirect(f"{reverse('recruitment:opportunities')}?level={level}")
+
+
+@permission_required(reads_recruitment)
+def rank(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpResponse:
+    from chainlead.chains.models import Segment
+    from chainlead.recruitment import analysis
+
+    access = access_for(request.user)
+    chain = Chain.objects.filter(slug=chain_slug).first()
+    if chain is None or not (access.is_admin or access.is_auditor or chain.pk in access.chain_ids):
+        raise Http404
+    segment = Segment.objects.filter(chain=chain, slug=segment_slug).first()
+    if segment is None:
+        raise Http404
+    run = (
+        AnalysisRun.objects.filter(
+            kind=AnalysisRun.Kind.RANKING, params__chain=chain.slug, params__segment=segment.slug
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if request.method == "POST":
+        if not access.edits_chain(chain.pk):
+            raise PermissionDenied
+        run = analysis.ranking_run_create(actor=request.user, chain=chain, segment=segment)
+        return redirect("recruitment:rank", chain_slug=chain.slug, segment_slug=segment.slug)
+    existing = set(Target.objects.filter(chain=chain).values_list("name", flat=True))
+    return render(
+        request,
+        "recruitment/rank.html",
+        {
+            "chain": chain,
+            "segment": segment,
+            "run": run,
+            "existing": existing,
+            "can_edit": access.edits_chain(chain.pk),
+        },
+    )
+
+
+@require_POST
+@permission_required(edits_recruitment)
+def target_from_candidate(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpResponse:
+    from chainlead.chains.models import Segment
+
+    chain = Chain.objects.filter(slug=chain_slug).first()
+    segment = Segment.objects.filter(chain=chain, slug=segment_slug).first()
+    firm = ExternalFirm.objects.filter(pk=request.POST.get("external_firm") or 0).first()
+    if chain is None or segment is None or firm is None:
+        raise Http404
+    existing = Target.objects.filter(chain=chain, name=firm.name).first()
+    if existing is not None:
+        return redirect("recruitment:target_detail", pk=existing.pk)
+    target = services.target_create(
+        actor=request.user,
+        chain_id=chain.pk,
+        name=firm.name,
+        location=" ".join(filter(None, [firm.province, firm.city])),
+        segment=segment,
+        industry=firm.industry,
+        employees=firm.employees,
+        revenue=firm.revenue,
+        main_business=firm.main_business,
+        stock_code=firm.stock_code or "",
+        is_public_data=True,
+        owner=request.user,
+    )
+    messages.success(request, _("Added to the pipeline."))
+    return redirect("recruitment:target_detail", pk=target.pk)

@@ -47,7 +47,60 @@ def _tid(s):  # type: ignore[no-untyped-def]
     return {"target_id": s.target.pk}
 
 
+GOV = expect(
+    403,
+    city_admin=200,
+    auditor=200,
+    chain_leader=200,
+    task_force=200,
+    district_official=200,
+    finance=200,
+)
+
+
+def _seg(s):  # type: ignore[no-untyped-def]
+    return {"chain_slug": s.chain.slug, "segment_slug": s.segment.slug}
+
+
 MATRIX = [
+    Case("recruitment:opportunities", expect=GOV),
+    Case("recruitment:opportunities", query={"level": "district"}, expect=GOV),
+    Case(
+        "recruitment:complexity_compute",
+        method="POST",
+        data={"level": "city"},
+        expect=expect(
+            403,
+            city_admin=302,
+            auditor=302,
+            chain_leader=302,
+            task_force=302,
+            district_official=302,
+            finance=302,
+        ),
+    ),
+    Case(
+        "recruitment:rank",
+        kwargs=_seg,
+        expect=expect(
+            403, city_admin=200, auditor=200, chain_leader=(200, 404), task_force=(200, 404)
+        ),
+    ),
+    Case(
+        "recruitment:rank",
+        method="POST",
+        kwargs=_seg,
+        expect=expect(
+            403, city_admin=302, auditor=403, chain_leader=(403, 404), task_force=(302, 404)
+        ),
+    ),
+    Case(
+        "recruitment:target_from_candidate",
+        method="POST",
+        kwargs=_seg,
+        data={"external_firm": "0"},
+        expect=expect(403, city_admin=404, task_force=404),
+    ),
     Case("GET /api/v1/recruitment/targets", expect=expect(200)),
     Case("GET /api/v1/recruitment/targets/{target_id}", kwargs=_tid, expect=API_OBJECT_READERS),
     Case(

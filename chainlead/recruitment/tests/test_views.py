@@ -109,3 +109,43 @@ def test_create_form_adds_a_target(client, task_force, chain):
     )
     assert response.status_code == 302
     assert Target.objects.get(name="某芯片公司").owner == task_force
+
+
+def test_opportunities_page_computes_and_lists_gaps(client, task_force, chain, districts):
+    from chainlead.recruitment.models import ExternalFirm
+
+    firm = Enterprise.objects.create(name="本地", industry_id="39", employees=10)
+    ExternalFirm.objects.create(
+        name="外地", province="江苏", city="苏州市", industry_id="26", employees=5
+    )
+    chain.segments.update(industry_codes=["3973"])
+    client.force_login(task_force)
+    page = client.get(reverse("recruitment:opportunities"))
+    assert "Compute now" in page.content.decode() or "现在计算" in page.content.decode()
+    response = client.post(reverse("recruitment:complexity_compute"), {"level": "city"})
+    assert response.status_code == 302
+    page = client.get(reverse("recruitment:opportunities"))
+    html = page.content.decode()
+    assert 'data-segment="ai-test/chips"' in html  # the chips segment has no firm: a gap
+    assert "cells-data" in html
+    assert firm.pk
+
+
+def test_rank_page_ranks_and_adds_a_target(client, task_force, chain):
+    from chainlead.recruitment.models import ExternalFirm
+
+    chain.segments.update(industry_codes=["3973"], keywords=["芯片"])
+    ext = ExternalFirm.objects.create(
+        name="某芯片公司", province="上海", city="上海市", industry_id="39", employees=50
+    )
+    Enterprise.objects.create(name="本地", industry_id="39", employees=10)
+    client.force_login(task_force)
+    url = reverse("recruitment:rank", args=[chain.slug, "chips"])
+    assert client.post(url).status_code == 302
+    html = client.get(url).content.decode()
+    assert "某芯片公司" in html
+    add = reverse("recruitment:target_from_candidate", args=[chain.slug, "chips"])
+    response = client.post(add, {"external_firm": ext.pk})
+    target = Target.objects.get(name="某芯片公司")
+    assert response.url == reverse("recruitment:target_detail", args=[target.pk])
+    assert target.is_public_data and target.segment.slug == "chips"
