@@ -5,9 +5,18 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from chainlead.registry.choices import DataProvenance, Origin, SizeClass
 from chainlead.registry.models import District, Enterprise, Industry
+
+
+class YesNoAllWidget(BooleanWidget):
+    """A yes/no filter whose empty choice reads "all", not "unknown"."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", _("all")), ("true", _("yes")), ("false", _("no"))]
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -32,7 +41,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     origin = django_filters.ChoiceFilter(
         label=_("Origin"), choices=Origin.choices, empty_label=_("all origins")
     )
-    listed = django_filters.BooleanFilter(label=_("Listed"))
+    listed = django_filters.BooleanFilter(label=_("Listed"), widget=YesNoAllWidget)
     provenance = django_filters.ChoiceFilter(
         label=_("Data provenance"), choices=DataProvenance.choices, empty_label=_("all data")
     )

@@ -130,6 +130,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enterprise": enterprise,
         "memberships": memberships,
         "indicators": indicators,
+        "latest": indicators[-1] if indicators else None,
         "chart_data": _chart_data(indicators),
         "can_edit": can_edit,
         "can_delete": access.manages_registry,

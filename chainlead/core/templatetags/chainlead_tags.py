@@ -8,10 +8,17 @@ from typing import Any
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+EMPTY = "—"
+# Bookkeeping fields that say nothing to a reader of a created or deleted record.
+HIDDEN_IN_SNAPSHOTS = frozenset({"id", "created_at", "updated_at", "version"})
 
 
 @dataclass(frozen=True)
@@ -21,13 +28,24 @@ class FieldChange:
     before: str
     after: str
 
+    @property
+    def value(self) -> str:
+        """The one value of a created (after) or deleted (before) record."""
+        return self.after if self.after != EMPTY else self.before
+
 
 def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
     """A stored audit value as a person reads it: choice labels, related names, yes/no."""
     if value is None or value == "":
-        return "—"
+        return EMPTY
     if field is None:
         return force_str(value)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            if timezone.is_aware(parsed):
+                parsed = timezone.localtime(parsed)
+            return f"{parsed:%Y-%m-%d %H:%M:%S}"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if field.choices:
@@ -60,6 +78,12 @@ def audit_changes(entry: Any) -> list[FieldChange]:
     if not isinstance(before, dict) or not isinstance(after, dict):
         return []
     names = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    if entry.action in ("create", "delete"):
+        names = [
+            n
+            for n in names
+            if n not in HIDDEN_IN_SNAPSHOTS and (before.get(n) or after.get(n)) not in (None, "")
+        ]
     changes = []
     for name in names:
         field = _field_for(model, name)
@@ -68,8 +92,8 @@ def audit_changes(entry: Any) -> list[FieldChange]:
             FieldChange(
                 name=name,
                 label=label,
-                before=_display(field, before.get(name)) if name in before else "—",
-                after=_display(field, after.get(name)) if name in after else "—",
+                before=_display(field, before.get(name)) if name in before else EMPTY,
+                after=_display(field, after.get(name)) if name in after else EMPTY,
             )
         )
     return changes
