@@ -252,40 +252,44 @@ def classify_enterprises(
     officials are respected; running it twice changes nothing.
     """
     from chainlead.chains.models import Membership
-    from chainlead.chains.services import membership_set
+    from chainlead.chains.services import membership_set, membership_would_change
 
     segment_qs = Segment.objects.select_related("chain")
     if chains is not None:
         segment_qs = segment_qs.filter(chain__in=chains)
     segments = {s.pk: s for s in segment_qs}
     rules = [SegmentRule.of(s) for s in segments.values()]
-    report = ClassifyReport()
-    for enterprise in enterprises:
-        report.firms += 1
-        matches = classify(firm_text(enterprise), rules)
-        if not matches:
-            continue
-        before = {
-            m.segment_id: (m.source, m.confidence, m.evidence, m.review_status)
-            for m in Membership.objects.filter(enterprise=enterprise, segment_id__in=segments)
-        }
-        for match in matches:
-            m = membership_set(
+    firms = list(enterprises)
+    # One read of the existing memberships, so that a re-run writes (and queries) nothing.
+    existing = {
+        (m.enterprise_id, m.segment_id): m
+        for m in Membership.objects.filter(
+            enterprise__in=[f.pk for f in firms], segment_id__in=list(segments)
+        )
+    }
+    report = ClassifyReport(firms=len(firms))
+    for enterprise in firms:
+        for match in classify(firm_text(enterprise), rules):
+            confidence = Decimal(str(match.confidence))
+            current = existing.get((enterprise.pk, match.key))
+            if current is not None and not membership_would_change(
+                current, source=match.source, confidence=confidence, evidence=match.evidence
+            ):
+                report.unchanged += 1
+                continue
+            membership_set(
                 actor=actor,
                 enterprise=enterprise,
                 segment=segments[match.key],
                 source=match.source,
-                confidence=Decimal(str(match.confidence)),
+                confidence=confidence,
                 evidence=match.evidence,
             )
-            after = (m.source, m.confidence, m.evidence, m.review_status)
-            if match.key not in before:
+            if current is None:
                 report.created += 1
                 report.by_source[match.source] = report.by_source.get(match.source, 0) + 1
-            elif before[match.key] != after:
-                report.updated += 1
             else:
-                report.unchanged += 1
+                report.updated += 1
     return report
 
 

@@ -240,6 +240,20 @@ def _review_status_for(source: str, confidence: Decimal | None) -> str:
     return ReviewStatus.ACCEPTED
 
 
+def membership_would_change(
+    membership: Membership, *, source: str, confidence: Decimal | None, evidence: str
+) -> bool:
+    """Whether a rule run with these values would change `membership` (see membership_set)."""
+    if membership.source == MembershipSource.MANUAL or membership.reviewed_by_id:
+        return False  # decided by a person: rules leave it alone
+    return (
+        membership.source,
+        membership.confidence,
+        membership.evidence,
+        membership.review_status,
+    ) != (source, confidence, evidence[:300], _review_status_for(source, confidence))
+
+
 @transaction.atomic
 def membership_set(
     *,

@@ -104,9 +104,12 @@ def _int(text: str) -> int | None:
     return int(float(text)) if text else None
 
 
-def _upsert(lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Enterprise, str]:
-    """Create or update one public firm; saves only when a value differs."""
-    enterprise = Enterprise.objects.filter(**lookup).first()
+def _upsert(
+    lookup: dict[str, Any], values: dict[str, Any], *, found: Enterprise | None = None
+) -> tuple[Enterprise, str]:
+    """Create or update one public firm (`found`: the row, if already read); saves only when a
+    value differs."""
+    enterprise = found or Enterprise.objects.filter(**lookup).first()
     if enterprise is None:
         enterprise = Enterprise(**lookup, **values)
         enterprise.full_clean()
@@ -142,7 +145,9 @@ def listed_firms_load(*, include_province: bool = False) -> LoadReport:
     districts = {d.name: d for d in District.objects.all()}
     city = settings.CHAINLEAD_CITY_NAME
     report = LoadReport()
-    for row in listed_rows(include_province=include_province):
+    rows = list(listed_rows(include_province=include_province))
+    found = Enterprise.objects.in_bulk([r["stock_code"] for r in rows], field_name="stock_code")
+    for row in rows:
         match = CSRC_CODE.match(row["csrc_industry_code"])
         division = match.group(1) if match and match.group(1) in industries else None
         in_city = row["city"] == city
@@ -167,7 +172,9 @@ def listed_firms_load(*, include_province: bool = False) -> LoadReport:
             "provenance": DataProvenance.PUBLIC,
             "source_note": f"{LISTED_FILE.as_posix()} ({row['source_file']})"[:300],
         }
-        _, outcome = _upsert({"stock_code": row["stock_code"]}, values)
+        _, outcome = _upsert(
+            {"stock_code": row["stock_code"]}, values, found=found.get(row["stock_code"])
+        )
         report.count(outcome)
     if report.created or report.updated:
         DataVersion.bump(REGISTRY_DATA)
@@ -286,6 +293,7 @@ def demo_load(
     from chainlead.chains.templates_data import template_list
     from chainlead.registry.reference_data import districts_load, industries_load
 
+    shared_file(LISTED_FILE), shared_file(ARTICLE_FILE)  # fail before writing anything
     with acting_as(None, source="cli"):
         industries_load()
         log(str(_("Districts: %(n)d") % {"n": districts_load()}))

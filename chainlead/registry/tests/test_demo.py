@@ -1,0 +1,113 @@
+"""`chainlead load-demo` on the real shared data (settings.SHARED_DATA_DIR).
+
+The shared data must be present: a missing folder fails with a message saying where it looked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from chainlead.accounts.access import access_for
+from chainlead.accounts.choices import Role
+from chainlead.accounts.models import User
+from chainlead.audit.models import AuditEntry
+from chainlead.chains.choices import MembershipSource, ReviewStatus, SegmentStatus
+from chainlead.chains.models import Chain, Membership
+from chainlead.chains.selectors import chain_map, membership_review_queue
+from chainlead.core.models import DataVersion
+from chainlead.registry.choices import DataProvenance, Origin
+from chainlead.registry.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from chainlead.registry.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo(districts):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    printed = out.getvalue()
+
+    # ---- firms: the city's 265 listed companies and the article's four, nothing else
+    firms = Enterprise.objects.all()
+    assert firms.filter(listed=True).count() == 265
+    assert firms.count() == 269
+    assert set(firms.values_list("provenance", flat=True)) == {DataProvenance.PUBLIC}
+    assert set(firms.values_list("city", flat=True)) == {settings.CHAINLEAD_CITY_NAME}
+    # Public data carry no credit codes: never invented.
+    assert not firms.exclude(credit_code=None).exists()
+    assert firms.filter(revenue__isnull=False).count() == 0
+
+    hik = Enterprise.objects.get(stock_code="002415")
+    assert hik.name == "杭州海康威视数字技术股份有限公司"
+    assert (hik.founded, hik.industry_id, hik.listed) == (dt.date(2001, 11, 30), "39", True)
+    assert hik.district is None and "listed_profiles.csv" in hik.source_note
+    assert hik.employees and hik.registered_capital and "安防" in hik.main_business
+
+    brainco = Enterprise.objects.get(name="强脑科技")
+    assert (brainco.origin, brainco.origin_place) == (Origin.ATTRACTED, "美国波士顿")
+    assert brainco.district.name == "余杭区" and brainco.credit_code is None
+    assert Enterprise.objects.get(name="宇树科技").district.name == "滨江区"
+    assert Enterprise.objects.get(name="游戏科学").origin == Origin.ATTRACTED
+    deepseek = Enterprise.objects.get(name="深度求索")
+    assert deepseek.district is None and deepseek.origin == Origin.LOCAL
+
+    # ---- chains and memberships
+    assert Chain.objects.count() == 6
+    ai = Chain.objects.get(slug="ai")
+    admin = User.objects.get(username="admin")
+    figures = {s.slug: s for s in chain_map(user=admin, chain=ai).segments}
+    for slug in ("chips", "networks", "cloud-software", "industry-applications"):
+        assert figures[slug].firms >= 2, slug
+    assert figures["chips"].firms >= 8
+    assert [f["name"] for f in figures["foundation-models"].top_firms] == ["深度求索"]
+    assert figures["chips"].hhi is None  # no revenue in public data: concentration unknown
+    assert figures["storage"].status == SegmentStatus.MISSING
+    rule = Membership.objects.filter(source=MembershipSource.TEXT_RULE)
+    assert rule.exists() and not rule.filter(evidence="").exists()
+    assert not rule.filter(confidence__isnull=True).exists()
+    assert Membership.objects.filter(
+        enterprise=deepseek, source=MembershipSource.MANUAL, segment__slug="foundation-models"
+    ).exists()
+    task_force = User.objects.get(username="taskforce")
+    queue = membership_review_queue(user=task_force)
+    assert queue.count() >= 5
+    assert {m.review_status for m in queue} == {ReviewStatus.PENDING}
+
+    # ---- users: one per role, documented password, the policy holds, the scopes are right
+    assert {u.username for u in User.objects.all()} == {u.username for u in DEMO_USERS}
+    roles = {access_for(u) for u in User.objects.all()}
+    assert set().union(*(a.roles for a in roles)) == set(Role)
+    for spec in DEMO_USERS:
+        user = User.objects.get(username=spec.username)
+        assert user.check_password(DEMO_PASSWORD) and user.is_active, spec.username
+        validate_password(DEMO_PASSWORD, user)
+        assert spec.username in printed
+    assert DEMO_PASSWORD in printed
+    binjiang = access_for(User.objects.get(username="binjiang"))
+    assert binjiang.district_ids == {districts["滨江区"].pk}
+    assert access_for(User.objects.get(username="hikvision")).enterprise_ids == {hik.pk}
+    assert access_for(task_force).task_force_chain_ids == {ai.pk}
+
+    # ---- idempotent: a second run changes nothing at all
+    audit_rows = AuditEntry.objects.count()
+    versions = (DataVersion.current("registry"), DataVersion.current("chains"))
+    result = demo_load()
+    assert (result["listed"].created, result["listed"].updated) == (0, 0)
+    assert (result["classified"].created, result["classified"].updated) == (0, 0)
+    assert AuditEntry.objects.count() == audit_rows
+    assert (DataVersion.current("registry"), DataVersion.current("chains")) == versions
+
+
+def test_load_demo_without_shared_data_fails_clearly(tmp_path):
+    with override_settings(SHARED_DATA_DIR=tmp_path), pytest.raises(CommandError) as exc:
+        call_command("load_demo", stdout=io.StringIO())
+    assert str(tmp_path) in str(exc.value) and "CHAINLEAD_DATA_DIR" in str(exc.value)
+    assert not Enterprise.objects.exists()
