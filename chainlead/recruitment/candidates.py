@@ -172,7 +172,9 @@ def candidates_load_listed(*, data_dir: Path | None = None) -> CandidateImport:
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: set CHAINLEAD_DATA_DIR to the shared data.")
     industries = set(Industry.objects.values_list("code", flat=True))
+    existing = {f.stock_code: f for f in ExternalFirm.objects.exclude(stock_code=None)}
     result = CandidateImport()
+    new: list[ExternalFirm] = []
     with path.open(encoding="utf-8") as fh:
         for record in csv.DictReader(fh):
             if record["city"] == settings.CHAINLEAD_CITY_NAME or not record["province"]:
@@ -180,17 +182,28 @@ def candidates_load_listed(*, data_dir: Path | None = None) -> CandidateImport:
             match = CSRC_DIVISION.match(record["csrc_industry_code"] or "")
             division = match.group(1) if match and match.group(1) in industries else None
             employees = record["employees"]
-            _upsert(
-                {
-                    "stock_code": record["stock_code"],
-                    "name": record["full_name"] or record["short_name"],
-                    "province": record["province"],
-                    "city": record["city"],
-                    "industry_id": division,
-                    "employees": int(employees) if employees else None,
-                    "main_business": record["main_business"],
-                    "source_note": f"shared/data/{LISTED_FILE} ({record['source_file']})"[:300],
-                },
-                result,
-            )
+            row = {
+                "stock_code": record["stock_code"],
+                "name": record["full_name"] or record["short_name"],
+                "province": record["province"],
+                "city": record["city"],
+                "industry_id": division,
+                "employees": int(employees) if employees else None,
+                "main_business": record["main_business"],
+                "source_note": f"shared/data/{LISTED_FILE} ({record['source_file']})"[:300],
+            }
+            firm = existing.get(record["stock_code"])
+            if firm is None:
+                new.append(ExternalFirm(**row))
+                result.created += 1
+                continue
+            changed = {k: v for k, v in row.items() if getattr(firm, k) != v}
+            if changed:
+                for k, v in changed.items():
+                    setattr(firm, k, v)
+                firm.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+    ExternalFirm.objects.bulk_create(new, batch_size=1000)
     return result
