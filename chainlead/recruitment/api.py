@@ -2,16 +2,29 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from chainlead import analytics
+from chainlead.accounts.access import access_for
 from chainlead.chains.models import Chain, Segment
-from chainlead.recruitment import selectors, services
+from chainlead.core.exceptions import PermissionDenied
+from chainlead.recruitment import analysis, selectors, services
 from chainlead.recruitment.filtersets import TargetFilterSet
-from chainlead.recruitment.models import Target
-from chainlead.recruitment.schemas import LandIn, LandOut, MoveIn, TargetIn, TargetOut
+from chainlead.recruitment.models import AnalysisRun, Target
+from chainlead.recruitment.schemas import (
+    AnalysisRunOut,
+    ComplexityIn,
+    LandIn,
+    LandOut,
+    MoveIn,
+    OpportunityOut,
+    TargetIn,
+    TargetOut,
+)
 from chainlead.registry.models import District
 
 router = Router(tags=["recruitment"])
@@ -81,3 +94,102 @@ def target_land(request: HttpRequest, target_id: int, payload: LandIn) -> dict[s
         credit_code=payload.credit_code,
     )
     return {"target_id": target.pk, "enterprise_id": firm.pk}
+
+
+# --- Analytics results ----------------------------------------------------------------------------
+
+
+def _require_analytics_reader(request: HttpRequest) -> None:
+    if not analysis.reads_analytics(request.user):
+        raise PermissionDenied("You may not see the analytics.")
+
+
+@router.get("/complexity", response=AnalysisRunOut)
+def complexity_latest(request: HttpRequest, level: str = "city") -> AnalysisRun:
+    """The latest complexity run at `level` (province, city or district), with its snapshot."""
+    _require_analytics_reader(request)
+    run = analysis.latest_complexity_run(level=level)
+    if run is None:
+        raise Http404("Nothing computed at this level yet.")
+    return run
+
+
+@router.post("/complexity", response={201: AnalysisRunOut})
+def complexity_compute(request: HttpRequest, payload: ComplexityIn) -> Status:
+    _require_analytics_reader(request)
+    if payload.level not in analysis.LEVELS:
+        raise ValidationError({"level": f"one of {', '.join(analysis.LEVELS)}"})
+    try:
+        run = analysis.complexity_run_create(
+            actor=request.user,
+            level=payload.level,  # type: ignore[arg-type]
+            year=payload.year,
+            industry_level=payload.industry_level,  # type: ignore[arg-type]
+            weight=payload.weight,  # type: ignore[arg-type]
+        )
+    except analytics.AnalyticsError as exc:
+        raise ValidationError(str(exc)) from exc
+    return Status(201, run)
+
+
+@router.get("/opportunities", response=list[OpportunityOut])
+def opportunities(
+    request: HttpRequest, level: str = "city", region: str = ""
+) -> list[dict[str, Any]]:
+    """The missing and weak segments of every chain, most feasible first."""
+    _require_analytics_reader(request)
+    run = analysis.latest_complexity_run(level=level)
+    if run is None:
+        raise Http404("Nothing computed at this level yet.")
+    regions = analysis.regions_of_interest(level)
+    region = region or (regions[0] if regions else "")
+    if region not in regions:
+        raise Http404("Unknown region.")
+    found = analysis.segment_opportunities(
+        user=request.user, run=run, region=region, chains=Chain.objects.prefetch_related("segments")
+    )
+    return [
+        {
+            "chain": o.chain.slug,
+            "segment": o.segment.slug,
+            "segment_name": o.segment.name,
+            "status": o.status,
+            "firms": o.firms,
+            "density": o.density,
+            "cog": o.cog,
+            "rca": o.rca,
+            "industries": o.industries,
+        }
+        for o in found
+    ]
+
+
+def _chain_segment(request: HttpRequest, chain: str, segment: str) -> tuple[Chain, Segment]:
+    access = access_for(request.user)
+    found = Chain.objects.filter(slug=chain).first()
+    if found is None or not (access.is_admin or access.is_auditor or found.pk in access.chain_ids):
+        raise Http404("Unknown chain.")
+    return found, get_object_or_404(Segment, chain=found, slug=segment)
+
+
+@router.get("/rankings/{chain}/{segment}", response=AnalysisRunOut)
+def ranking_latest(request: HttpRequest, chain: str, segment: str) -> AnalysisRun:
+    found, seg = _chain_segment(request, chain, segment)
+    run = (
+        AnalysisRun.objects.filter(
+            kind=AnalysisRun.Kind.RANKING, params__chain=found.slug, params__segment=seg.slug
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if run is None:
+        raise Http404("Not ranked yet.")
+    return run
+
+
+@router.post("/rankings/{chain}/{segment}", response={201: AnalysisRunOut})
+def ranking_compute(request: HttpRequest, chain: str, segment: str) -> Status:
+    found, seg = _chain_segment(request, chain, segment)
+    if not access_for(request.user).edits_chain(found.pk):
+        raise PermissionDenied("Only the chain's task force ranks its candidates.")
+    return Status(201, analysis.ranking_run_create(actor=request.user, chain=found, segment=seg))

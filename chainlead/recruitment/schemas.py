@@ -53,3 +53,31 @@ class LandIn(Schema):
 class LandOut(Schema):
     target_id: int
     enterprise_id: int
+
+
+class AnalysisRunOut(Schema):
+    id: int
+    kind: str
+    params: dict[str, object]
+    snapshot: dict[str, object]
+    results: dict[str, object]
+    created_at: dt.datetime
+
+
+class ComplexityIn(Schema):
+    level: str = "city"
+    year: int | None = None
+    industry_level: str = "division"
+    weight: str = "employees"
+
+
+class OpportunityOut(Schema):
+    chain: str
+    segment: str
+    segment_name: str
+    status: str
+    firms: int
+    density: float | None
+    cog: float | None
+    rca: float | None
+    industries: list[str]

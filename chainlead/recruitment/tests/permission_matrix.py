@@ -102,6 +102,56 @@ MATRIX = [
         expect=expect(403, city_admin=404, task_force=404),
     ),
     Case("GET /api/v1/recruitment/targets", expect=expect(200)),
+    # Nothing is computed in the walk's world: readers get 404, others 403.
+    Case(
+        "GET /api/v1/recruitment/complexity",
+        expect=expect(
+            403,
+            city_admin=404,
+            auditor=404,
+            chain_leader=404,
+            task_force=404,
+            district_official=404,
+            finance=404,
+        ),
+    ),
+    Case(
+        "GET /api/v1/recruitment/opportunities",
+        expect=expect(
+            403,
+            city_admin=404,
+            auditor=404,
+            chain_leader=404,
+            task_force=404,
+            district_official=404,
+            finance=404,
+        ),
+    ),
+    Case(
+        "POST /api/v1/recruitment/complexity",
+        data={"level": "city"},
+        expect=expect(
+            403,
+            city_admin=422,
+            auditor=422,
+            chain_leader=422,
+            task_force=422,
+            district_official=422,
+            finance=422,
+        ),
+    ),
+    Case(
+        "GET /api/v1/recruitment/rankings/{chain}/{segment}",
+        kwargs=lambda s: {"chain": s.chain.slug, "segment": s.segment.slug},
+        expect=expect(404),
+    ),
+    Case(
+        "POST /api/v1/recruitment/rankings/{chain}/{segment}",
+        kwargs=lambda s: {"chain": s.chain.slug, "segment": s.segment.slug},
+        expect=expect(
+            404, city_admin=201, auditor=403, chain_leader=(403, 404), task_force=(201, 404)
+        ),
+    ),
     Case("GET /api/v1/recruitment/targets/{target_id}", kwargs=_tid, expect=API_OBJECT_READERS),
     Case(
         "POST /api/v1/recruitment/targets",

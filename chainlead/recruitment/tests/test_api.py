@@ -69,3 +69,39 @@ def test_other_chains_task_force_gets_404_and_403(client, other_task_force, task
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_analytics_results_over_the_api(api, chain):
+    from chainlead.recruitment.models import ExternalFirm
+
+    Enterprise.objects.create(name="本地", industry_id="65", employees=10)
+    ExternalFirm.objects.create(
+        name="外地", province="江苏", city="苏州市", industry_id="39", employees=5
+    )
+    ExternalFirm.objects.create(
+        name="外地2", province="上海", city="上海市", industry_id="65", employees=5
+    )
+    chain.segments.update(industry_codes=["3973"], keywords=["芯片"])
+    assert api.get("/api/v1/recruitment/complexity?level=city").status_code == 404
+    created = api.post(
+        "/api/v1/recruitment/complexity", {"level": "city"}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["params"]["level"] == "city"
+    assert len(body["snapshot"]["sha256"]) == 64
+    latest = api.get("/api/v1/recruitment/complexity?level=city").json()
+    assert latest["id"] == body["id"]
+    gaps = api.get("/api/v1/recruitment/opportunities?level=city").json()
+    assert [(g["segment"], g["status"]) for g in gaps] == [("chips", "missing")]
+    bad = api.post(
+        "/api/v1/recruitment/complexity", {"level": "planet"}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    ranked = api.post(f"/api/v1/recruitment/rankings/{chain.slug}/chips")
+    assert ranked.status_code == 201
+    assert [r["name"] for r in ranked.json()["results"]["ranked"]] == ["外地"]
+    assert (
+        api.get(f"/api/v1/recruitment/rankings/{chain.slug}/chips").json()["id"]
+        == (ranked.json()["id"])
+    )
