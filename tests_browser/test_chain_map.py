@@ -49,7 +49,7 @@ def fill_more_segments(reg: Registry) -> None:
 
 
 @pytest.fixture
-def official(transactional_db: Any, districts: Any) -> Registry:
+def official(live_server: Any, districts: Any) -> Registry:
     reg = build_registry(districts)
     fill_more_segments(reg)
     user = user_create(
@@ -144,6 +144,17 @@ def test_official_walks_from_the_chain_map_to_a_firm(
     page.goto(f"{base}/chains/ai/segments/chips/?origin=attracted")
     assert page.locator("a.firm-link").all_inner_texts() == ["波士顿强脑芯片"]
     recorded_page.screenshot("06-segment-page", full_page=True)
+
+    # The review queue: accept the text rule's guess in place (htmx swaps the row).
+    page.goto(f"{base}/chains/review/")
+    row = page.locator(f"tr#review-{official.pending.pk}")
+    assert "经营范围: 网络设备" in row.inner_text()
+    recorded_page.screenshot("08-review-queue", full_page=True)
+    row.locator("button[data-decision=accept]").click()
+    page.wait_for_selector(f"tr#review-{official.pending.pk}[data-review=accepted]")
+    page.goto(f"{base}/chains/ai/")
+    networks = page.locator("tr.segment-row[data-segment='networks']")
+    assert networks.get_attribute("data-firms") == "1"
 
     # The same map in English, switched with the button in the top bar.
     page.goto(f"{base}/chains/ai/")

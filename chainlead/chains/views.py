@@ -134,6 +134,7 @@ def _graph(chain_map: ChainMap, segment_url: Callable[[str], str]) -> dict[str, 
         nodes.append(
             {
                 "id": str(s.segment_id),
+                "slug": s.slug,
                 "name": _label(s.name, s.name_en),
                 "count": _firm_count(s.firms),
                 "firms": s.firms,

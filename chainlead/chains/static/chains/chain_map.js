@@ -17,6 +17,38 @@
     });
   }
 
+  // Rich-text markup must not appear in a label's text.
+  function richSafe(text) {
+    return String(text).replace(/[{}|]/g, " ");
+  }
+
+  // At most two lines that fit a node: CJK names break in the middle, others between words.
+  function wrapName(name) {
+    name = richSafe(name);
+    var cjk = /[\u3400-\u9fff]/.test(name);
+    var limit = cjk ? 8 : 17;
+    if (name.length <= limit) { return [name]; }
+    var lines;
+    if (cjk || name.indexOf(" ") < 0) {
+      var half = Math.ceil(name.length / 2);
+      lines = [name.slice(0, half), name.slice(half)];
+    } else {
+      lines = [""];
+      name.split(" ").forEach(function (word) {
+        var last = lines[lines.length - 1];
+        if (last && (last + " " + word).length > limit) {
+          lines.push(word);
+        } else {
+          lines[lines.length - 1] = last ? last + " " + word : word;
+        }
+      });
+    }
+    if (lines.length > 2) { lines = [lines[0], lines.slice(1).join(" ")]; }
+    return lines.map(function (line) {
+      return line.length > limit + 2 ? line.slice(0, limit) + "…" : line;
+    });
+  }
+
   function loadSegment(url, slug) {
     var panel = document.getElementById("segment-panel");
     if (!panel || !window.htmx) {
@@ -79,9 +111,9 @@
             show: true,
             position: "inside",
             align: "center",
-            width: NODE_W - 14,
-            overflow: "break",
-            formatter: "{name|" + n.name + "}\n{count|" + n.count + "}",
+            formatter: wrapName(n.name).map(function (line) {
+              return "{name|" + line + "}";
+            }).join("\n") + "\n{count|" + richSafe(n.count) + "}",
             rich: {
               name: { fontSize: 13, fontWeight: 600, color: "#1f2933", fontFamily: FONT, lineHeight: 17, align: "center" },
               count: { fontSize: 12, color: p.text, fontFamily: FONT, lineHeight: 18, align: "center" }
@@ -147,8 +179,18 @@
       if (params.dataType !== "node" || !params.data.raw) { return; }
       selectedId = params.data.id;
       chart.setOption({ series: series() });
-      var row = document.querySelector('tr.segment-row[data-firms][hx-get="' + params.data.raw.url + '"]');
-      loadSegment(params.data.raw.url, row ? row.dataset.segment : null);
+      loadSegment(params.data.raw.url, params.data.raw.slug);
+    });
+    // A row of the table (or a link in the panel) selected another segment: follow it.
+    document.body.addEventListener("htmx:afterSwap", function (evt) {
+      var box = evt.detail.target && evt.detail.target.querySelector
+        ? evt.detail.target.querySelector(".segment-firms") : null;
+      if (!box) { return; }
+      var node = data.nodes.filter(function (n) { return n.slug === box.dataset.segment; })[0];
+      if (node && node.id !== selectedId) {
+        selectedId = node.id;
+        chart.setOption({ series: series() });
+      }
     });
     window.addEventListener("resize", function () {
       chart.resize();
