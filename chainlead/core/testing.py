@@ -375,10 +375,15 @@ def case_url(case: Case, scope: Scope) -> str:
 
 
 def clients(world: World) -> dict[str, Client]:
+    """One logged-in test client per role ("anonymous" is logged out)."""
     # A view that raises is a failure of the walk, reported with the others, not a crash.
-    result = {ANONYMOUS: Client(raise_request_exception=False)}
+    anonymous = Client(raise_request_exception=False)
+    result = {ANONYMOUS: anonymous}
     for role, user in world.users.items():
         client = Client(raise_request_exception=False)
+        # One handler for all: building the middleware chain (whitenoise scans the static
+        # files) costs more than a dozen requests.
+        client.handler = anonymous.handler
         client.force_login(user)
         result[role] = client
     return result
