@@ -1,5 +1,139 @@
-"""REST API of the requests app (mounted under /api/v1/ by config/api.py)."""
+"""REST API of the requests app (mounted under /api/v1/requests/ by config/api.py).
 
-from ninja import Router
+Same selectors and services as the pages: a request out of the user's scope is a 404, a move
+the user may not make a 403, a move the life cycle forbids a 422.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from chainlead.core.pagination import PageNumber
+from chainlead.requests import selectors, services
+from chainlead.requests.choices import Channel, Transition
+from chainlead.requests.filtersets import RequestFilterSet
+from chainlead.requests.models import EnterpriseRequest, Tag
+from chainlead.requests.schemas import (
+    FiguresOut,
+    RatingIn,
+    RequestDetailOut,
+    RequestFilters,
+    RequestIn,
+    RequestOut,
+    TransitionIn,
+)
 
 router = Router(tags=["requests"])
+
+
+def _detail(request: HttpRequest, pk: int) -> EnterpriseRequest:
+    """The request with what RequestDetailOut adds: its timeline and the moves open to you."""
+    obj = selectors.request_get(user=request.user, pk=pk)
+    obj.timeline = list(selectors.request_timeline(request=obj))  # type: ignore[attr-defined]
+    obj.allowed_transitions = [  # type: ignore[attr-defined]
+        t.value for t in selectors.allowed_transitions(request.user, obj)
+    ]
+    return obj
+
+
+@router.get("/requests", response=list[RequestOut])
+@paginate(PageNumber)
+def request_list(
+    request: HttpRequest, filters: Query[RequestFilters]
+) -> QuerySet[EnterpriseRequest]:
+    """The requests you may see, filtered like the problem list."""
+    data = filters.dict(exclude_none=True)
+    if "escalated" in data:
+        data["escalated"] = "true" if data["escalated"] else "false"
+    filterset = RequestFilterSet(
+        data=data,
+        queryset=selectors.request_list(user=request.user).prefetch_related("tags"),
+    )
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+@router.post("/requests", response={201: RequestDetailOut})
+def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, EnterpriseRequest]:
+    """Raise a request for a firm (enterprise users: their own; officials: any)."""
+    from chainlead.chains.models import Chain
+    from chainlead.registry.models import Enterprise
+
+    enterprise = Enterprise.objects.filter(pk=payload.enterprise).first()
+    if enterprise is None:
+        raise ValidationError({"enterprise": "Unknown firm."})
+    chain = None
+    if payload.chain is not None:
+        chain = Chain.objects.filter(pk=payload.chain).first()
+        if chain is None:
+            raise ValidationError({"chain": "Unknown chain."})
+    tags = [Tag.objects.get_or_create(name=name.strip()[:50])[0] for name in payload.tags if name]
+    created = services.request_raise(
+        actor=request.user,
+        enterprise=enterprise,
+        category=payload.category,
+        title=payload.title,
+        description=payload.description,
+        chain=chain,
+        channel=payload.channel or Channel.FIRM_PAGE,
+        tags=tags,
+    )
+    return 201, _detail(request, created.pk)
+
+
+@router.get("/requests/figures", response=FiguresOut)
+def request_figures(
+    request: HttpRequest,
+    chain: int | None = None,
+    department: int | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> selectors.RequestFigures:
+    """Opened, closed, open, overdue, closing rate, time to close, satisfaction."""
+    return selectors.request_figures(
+        user=request.user,
+        chain=chain,
+        department=department,
+        period_start=period_start,
+        period_end=period_end,
+    )
+
+
+@router.get("/requests/{request_id}", response=RequestDetailOut)
+def request_detail(request: HttpRequest, request_id: int) -> EnterpriseRequest:
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/transition", response=RequestDetailOut)
+def request_transition(
+    request: HttpRequest, request_id: int, payload: TransitionIn
+) -> EnterpriseRequest:
+    """Move the request: accept, start, wait_for_firm, resume, resolve, reopen (confirm: /rate)."""
+    obj = selectors.request_get(user=request.user, pk=request_id)
+    services.request_transition(
+        actor=request.user,
+        request=obj,
+        transition=payload.transition,
+        note=payload.note,
+        resolution=payload.resolution,
+    )
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/rate", response=RequestDetailOut)
+def request_rate(request: HttpRequest, request_id: int, payload: RatingIn) -> EnterpriseRequest:
+    """The firm confirms the resolution with a 1-5 rating."""
+    obj = selectors.request_get(user=request.user, pk=request_id)
+    services.request_transition(
+        actor=request.user,
+        request=obj,
+        transition=Transition.CONFIRM,
+        rating=payload.rating,
+        comment=payload.comment,
+    )
+    return _detail(request, request_id)

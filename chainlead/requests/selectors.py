@@ -181,7 +181,7 @@ def can_raise_for(user: Any, enterprise_id: int) -> bool:
     access = access_for(user)
     if access.is_admin or enterprise_id in access.enterprise_ids:
         return True
-    return bool(access.roles & {Role.COMMISSIONER, Role.TASK_FORCE, Role.CHAIN_LEADER})
+    return bool(access.roles & {Role.COMMISSIONER, Role.TASK_FORCE})
 
 
 def can_raise(user: Any) -> bool:

@@ -241,7 +241,7 @@ def request_raise(
 
 def _locked(request: EnterpriseRequest) -> EnterpriseRequest:
     return (
-        EnterpriseRequest.objects.select_for_update()
+        EnterpriseRequest.objects.select_for_update(of=("self",))
         .select_related("department")
         .get(pk=request.pk)
     )

@@ -1,2 +1,30 @@
+from django.urls import path
+
+from chainlead.requests import views
+
 app_name = "requests"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.request_list, name="request_list"),
+    path("new/", views.request_create, name="request_create"),
+    path("figures/", views.figures, name="figures"),
+    path("recurring/", views.recurring, name="recurring"),
+    path("hotline-import/", views.hotline_import, name="hotline_import"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notification_read, name="notification_read"),
+    path("notifications/bell/", views.notification_bell, name="notification_bell"),
+    path("<int:pk>/", views.request_detail, name="request_detail"),
+    path(
+        "<int:pk>/transition/<slug:transition>/",
+        views.request_transition,
+        name="request_transition",
+    ),
+    path("<int:pk>/take/", views.request_take, name="request_take"),
+    path("<int:pk>/route/", views.request_route, name="request_route"),
+    path("<int:pk>/link/", views.request_link, name="request_link"),
+    path("<int:pk>/attach/", views.request_attach, name="request_attach"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+]

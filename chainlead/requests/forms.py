@@ -1,0 +1,116 @@
+"""Forms of the requests pages: they check shape; the services enforce the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.chains.models import Chain
+from chainlead.requests.choices import Category, Channel
+from chainlead.requests.models import Department, Tag
+
+
+class RequestForm(forms.Form):
+    """Raise a request. Enterprise users pick among their firms; officials give a credit code."""
+
+    enterprise = forms.ModelChoiceField(label=_("Firm"), queryset=None, required=False)
+    credit_code = forms.CharField(
+        label=_("Firm's credit code or registry number"), max_length=18, required=False
+    )
+    chain = forms.ModelChoiceField(
+        label=_("Chain"), queryset=Chain.objects.all(), required=False, empty_label=_("none")
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("What is the difficulty?"), widget=forms.Textarea)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, required=False)
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"), queryset=Tag.objects.all(), required=False
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+
+    def __init__(self, *args: Any, firms: Any = None, official: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if firms is not None:
+            self.fields["enterprise"].queryset = firms
+            self.fields["enterprise"].required = True
+            self.fields["enterprise"].empty_label = None
+            del self.fields["credit_code"]
+        else:
+            del self.fields["enterprise"]
+            self.fields["credit_code"].required = True
+        if not official:
+            del self.fields["channel"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "credit_code" in self.fields and data.get("credit_code"):
+            from chainlead.registry.models import Enterprise
+
+            code = data["credit_code"].strip().upper()
+            firm = Enterprise.objects.filter(credit_code=code).first()
+            if firm is None and code.isdigit():
+                firm = Enterprise.objects.filter(pk=int(code)).first()
+            if firm is None:
+                self.add_error("credit_code", _("No firm with this credit code or number."))
+            data["enterprise"] = firm
+        return data
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    resolution = forms.CharField(
+        label=_("How was it resolved?"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        required=False,
+        empty_value=None,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class RouteForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+
+
+class LinkForm(forms.Form):
+    parent = forms.CharField(
+        label=_("Same problem as (request number)"),
+        required=False,
+        help_text=_("e.g. SQ2026-000123; empty to unlink"),
+    )
+
+    def clean_parent(self) -> int | None:
+        value = self.cleaned_data["parent"].strip()
+        if not value:
+            return None
+        tail = value.rsplit("-", 1)[-1]
+        if not tail.isdigit():
+            raise forms.ValidationError(_("Give a request number such as SQ2026-000123."))
+        return int(tail)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class HotlineImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV exported from the 12345 hotline"))
+
+
+class PeriodForm(forms.Form):
+    period_start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,117 @@
+"""Typed schemas of the requests API (`<Model>In` / `<Model>Out`)."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from chainlead.requests.choices import Category, Channel, Status, Transition
+
+
+class RequestIn(Schema):
+    enterprise: int
+    category: Category
+    title: str = Field(max_length=200)
+    description: str
+    chain: int | None = None
+    channel: Channel | None = None
+    tags: list[str] = []
+
+
+class TransitionIn(Schema):
+    transition: Transition
+    note: str = ""
+    resolution: str = ""
+
+
+class RatingIn(Schema):
+    rating: int = Field(ge=1, le=5)
+    comment: str = ""
+
+
+class EventOut(Schema):
+    kind: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    at: dt.datetime
+    note: str
+
+    @staticmethod
+    def resolve_actor(obj: object) -> str | None:
+        actor = getattr(obj, "actor", None)
+        return actor.get_username() if actor is not None else None
+
+
+class RequestOut(Schema):
+    id: int
+    reference: str
+    enterprise_id: int
+    enterprise_name: str
+    chain_id: int | None
+    category: Category
+    title: str
+    description: str
+    channel: Channel
+    status: Status
+    department_id: int | None
+    department_name: str | None
+    raised_at: dt.datetime
+    accepted_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    deadline: dt.date
+    deadline_estimated: bool
+    working_days_limit: int
+    escalation_level: int
+    parent_id: int | None
+    hotline_ticket: str | None
+    resolution: str
+    rating: int | None
+    rating_comment: str
+    days_to_close: int | None
+    tags: list[str]
+
+    @staticmethod
+    def resolve_enterprise_name(obj: object) -> str:
+        return obj.enterprise.name  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def resolve_department_name(obj: object) -> str | None:
+        department = obj.department  # type: ignore[attr-defined]
+        return department.name if department is not None else None
+
+    @staticmethod
+    def resolve_tags(obj: object) -> list[str]:
+        return [t.name for t in obj.tags.all()]  # type: ignore[attr-defined]
+
+
+class RequestDetailOut(RequestOut):
+    events: list[EventOut]
+    allowed_transitions: list[str]
+
+    @staticmethod
+    def resolve_events(obj: object) -> list[object]:
+        return list(obj.timeline)  # type: ignore[attr-defined]
+
+
+class RequestFilters(Schema):
+    q: str | None = None
+    state: str | None = None
+    status: Status | None = None
+    category: Category | None = None
+    chain: int | None = None
+    department: int | None = None
+    channel: Channel | None = None
+    escalated: bool | None = None
+
+
+class FiguresOut(Schema):
+    opened: int
+    closed: int
+    open: int
+    overdue: int
+    closing_rate: float | None
+    median_days: float | None
+    p90_days: int | None
+    satisfaction_avg: float | None
+    ratings: int

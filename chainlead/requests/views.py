@@ -1,0 +1,387 @@
+"""Pages of the requests app: the problem list, the request page with its timeline and
+actions, raising a request, figures per chain and department, recurring problems, the 12345
+hotline import, and notifications.
+
+Who may do what (each view declares it; selectors scope, services decide):
+- every logged-in user may open the list and the figures; they cover only the requests their
+  roles reach (see selectors.request_list). A request outside that scope is a 404.
+- raising: enterprise users (their firms), commissioners, task-force members, city admins.
+- transitions, take, route, link, attach: as services.TRANSITIONS and the selectors' `can_*`
+  say; a visible request the user may not move is a 403.
+- the hotline import: city admins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.choices import Role
+from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.export import export_response, wants_export
+from chainlead.core.views import (
+    authenticated,
+    history_for,
+    is_fragment,
+    object_list,
+    permission_required,
+)
+from chainlead.requests import selectors, services
+from chainlead.requests.choices import Channel, Transition
+from chainlead.requests.constants import RECURRING_MIN_FIRMS, RECURRING_PERIOD_DAYS
+from chainlead.requests.filtersets import RequestFilterSet
+from chainlead.requests.forms import (
+    AttachmentForm,
+    HotlineImportForm,
+    LinkForm,
+    PeriodForm,
+    RequestForm,
+    RouteForm,
+    TransitionForm,
+)
+from chainlead.requests.models import EnterpriseRequest, RequestAttachment
+from chainlead.requests.tables import RequestTable
+
+REQUEST_EXPORT_COLUMNS = [
+    (gettext_lazy("number"), "reference"),
+    (gettext_lazy("title"), "title"),
+    (gettext_lazy("firm"), "enterprise.name"),
+    (gettext_lazy("credit code"), "enterprise.credit_code"),
+    (gettext_lazy("category"), "get_category_display"),
+    (gettext_lazy("chain"), "chain.name"),
+    (gettext_lazy("department"), "department.name"),
+    (gettext_lazy("channel"), "get_channel_display"),
+    (gettext_lazy("status"), "get_status_display"),
+    (gettext_lazy("raised"), "raised_at"),
+    (gettext_lazy("deadline"), "deadline"),
+    (gettext_lazy("deadline estimated"), "deadline_estimated"),
+    (gettext_lazy("escalation"), "get_escalation_level_display"),
+    (gettext_lazy("resolved"), "resolved_at"),
+    (gettext_lazy("working days to close"), "days_to_close"),
+    (gettext_lazy("rating"), "rating"),
+    (gettext_lazy("12345 ticket number"), "hotline_ticket"),
+]
+
+
+def may_raise(access: Access) -> bool:
+    return access.is_admin or bool(
+        access.enterprise_ids or access.roles & {Role.COMMISSIONER, Role.TASK_FORCE}
+    )
+
+
+def is_admin(access: Access) -> bool:
+    return access.is_admin
+
+
+def _visible(request: HttpRequest, pk: int) -> EnterpriseRequest:
+    try:
+        return selectors.request_get(user=request.user, pk=pk)
+    except EnterpriseRequest.DoesNotExist:
+        raise Http404(_("No such request, or it is outside what you may see.")) from None
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def request_list(request: HttpRequest) -> HttpResponse:
+    return object_list(
+        request,
+        queryset=selectors.request_list(user=request.user).prefetch_related("tags"),
+        filterset_class=RequestFilterSet,
+        table_class=RequestTable,
+        template_name="requests/request_list.html",
+        export_columns=REQUEST_EXPORT_COLUMNS,
+        export_filename="requests",
+        context={"can_raise": selectors.can_raise(request.user)},
+    )
+
+
+@permission_required(may_raise)
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    from chainlead.registry.models import Enterprise
+
+    access_ids = access_for(request.user).enterprise_ids
+    official = not access_ids or access_for(request.user).is_admin
+    firms = Enterprise.objects.filter(pk__in=access_ids) if access_ids and not official else None
+    form = RequestForm(request.POST or None, request.FILES or None, firms=firms, official=official)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        channel = data.get("channel") or (
+            Channel.COMMISSIONER
+            if access_for(request.user).has(Role.COMMISSIONER)
+            else Channel.FIRM_PAGE
+            if firms is not None
+            else Channel.TASK_FORCE_VISIT
+        )
+        try:
+            created = services.request_raise(
+                actor=request.user,
+                enterprise=data["enterprise"],
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                chain=data.get("chain"),
+                channel=channel,
+                tags=list(data.get("tags") or []),
+            )
+            if data.get("attachment"):
+                services.request_attach(
+                    actor=request.user, request=created, file=data["attachment"]
+                )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Your request was raised."))
+            return redirect("requests:request_detail", pk=created.pk)
+    return render(request, "requests/request_form.html", {"form": form})
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _visible(request, pk)
+    user = request.user
+    access = access_for(user)
+    transitions = selectors.allowed_transitions(user, obj)
+    context: dict[str, Any] = {
+        "object": obj,
+        "req": obj,
+        "timeline": selectors.request_timeline(request=obj),
+        "attachments": obj.attachments.all(),
+        "children": obj.children.select_related("enterprise"),
+        "transitions": [(t, Transition(t).label) for t in transitions],
+        "transition_form": TransitionForm(),
+        "can_take": selectors.can_take(user, obj),
+        "can_route": selectors.can_route(user, obj),
+        "route_form": RouteForm(initial={"department": obj.department_id}),
+        "can_link": selectors.can_link(user, obj),
+        "link_form": LinkForm(initial={"parent": obj.parent.reference if obj.parent else ""}),
+        "can_attach": selectors.can_attach(user, obj),
+        "attachment_form": AttachmentForm(),
+        "overdue": obj.is_overdue(timezone.localdate()),
+        "history": history_for(obj) if access.reads_audit_log else None,
+    }
+    return render(request, "requests/request_detail.html", context)
+
+
+@permission_required(authenticated)
+@require_http_methods(["POST"])
+def request_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
+    obj = _visible(request, pk)
+    if transition not in Transition.values:
+        raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the form."))
+        return redirect(obj)
+    try:
+        services.request_transition(
+            actor=request.user, request=obj, transition=transition, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": Transition(transition).label})
+    return redirect(obj)
+
+
+@permission_required(authenticated)
+@require_http_methods(["POST"])
+def request_take(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _visible(request, pk)
+    services.request_take(actor=request.user, request=obj)
+    messages.success(request, _("You took this request."))
+    return redirect(obj)
+
+
+@permission_required(authenticated)
+@require_http_methods(["POST"])
+def request_route(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _visible(request, pk)
+    if not selectors.can_route(request.user, obj):
+        raise PermissionDenied
+    form = RouteForm(request.POST)
+    if form.is_valid():
+        services.request_route(
+            actor=request.user, request=obj, department=form.cleaned_data["department"]
+        )
+        messages.success(request, _("The request was routed."))
+    else:
+        messages.error(request, _("Choose a department."))
+    return redirect(obj)
+
+
+@permission_required(authenticated)
+@require_http_methods(["POST"])
+def request_link(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _visible(request, pk)
+    if not selectors.can_link(request.user, obj):
+        raise PermissionDenied
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("parent", [])))
+        return redirect(obj)
+    parent = None
+    if form.cleaned_data["parent"] is not None:
+        try:
+            parent = selectors.request_get(user=request.user, pk=form.cleaned_data["parent"])
+        except EnterpriseRequest.DoesNotExist:
+            messages.error(request, _("No such request, or it is outside what you may see."))
+            return redirect(obj)
+    try:
+        services.request_link(actor=request.user, request=obj, parent=parent)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The link was saved."))
+    return redirect(obj)
+
+
+@permission_required(authenticated)
+@require_http_methods(["POST"])
+def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _visible(request, pk)
+    if not selectors.can_attach(request.user, obj):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file."))
+        return redirect(obj)
+    try:
+        services.request_attach(actor=request.user, request=obj, file=form.cleaned_data["file"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The file was attached."))
+    return redirect(obj)
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    obj = _visible(request, pk)
+    try:
+        attachment = obj.attachments.get(pk=attachment_id)
+    except RequestAttachment.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date | None, dt.date | None]:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+    return form, None, None
+
+
+FIGURE_COLUMNS = [
+    (gettext_lazy("name"), lambda row: str(row[0])),
+    (gettext_lazy("opened"), lambda row: row[1].opened),
+    (gettext_lazy("closed"), lambda row: row[1].closed),
+    (gettext_lazy("open"), lambda row: row[1].open),
+    (gettext_lazy("overdue"), lambda row: row[1].overdue),
+    (gettext_lazy("closing rate"), lambda row: row[1].closing_rate),
+    (gettext_lazy("median working days to close"), lambda row: row[1].median_days),
+    (gettext_lazy("90th percentile working days to close"), lambda row: row[1].p90_days),
+    (gettext_lazy("satisfaction (1-5)"), lambda row: row[1].satisfaction_avg),
+]
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def figures(request: HttpRequest) -> HttpResponse:
+    form, start, end = _period(request)
+    kwargs = {"user": request.user, "period_start": start, "period_end": end}
+    by_chain = selectors.request_figures_by(group="chain", **kwargs)
+    by_department = selectors.request_figures_by(group="department", **kwargs)
+    fmt = wants_export(request)
+    if fmt:
+        group = request.GET.get("group", "chain")
+        rows = by_department if group == "department" else by_chain
+        return export_response(rows, FIGURE_COLUMNS, f"request-figures-{group}", fmt)
+    return render(
+        request,
+        "requests/figures.html",
+        {
+            "form": form,
+            "total": selectors.request_figures(**kwargs),
+            "by_chain": by_chain,
+            "by_department": by_department,
+        },
+    )
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def recurring(request: HttpRequest) -> HttpResponse:
+    try:
+        days = int(request.GET.get("days", RECURRING_PERIOD_DAYS))
+        min_firms = int(request.GET.get("min_firms", RECURRING_MIN_FIRMS))
+    except ValueError:
+        days, min_firms = RECURRING_PERIOD_DAYS, RECURRING_MIN_FIRMS
+    days = max(1, min(days, 3660))
+    min_firms = max(2, min_firms)
+    since = timezone.localdate() - dt.timedelta(days=days)
+    problems = selectors.recurring_problems(user=request.user, since=since, min_firms=min_firms)
+    return render(
+        request,
+        "requests/recurring.html",
+        {"problems": problems, "days": days, "min_firms": min_firms, "since": since},
+    )
+
+
+@permission_required(is_admin)
+@require_http_methods(["GET", "POST"])
+def hotline_import(request: HttpRequest) -> HttpResponse:
+    form = HotlineImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.hotline_import(actor=request.user, data=form.cleaned_data["file"].read())
+        if result.ok:
+            messages.success(
+                request,
+                _("%(created)s requests imported, %(skipped)s already in the pool.")
+                % {"created": result.created, "skipped": result.skipped},
+            )
+            return redirect("requests:request_list")
+    return render(request, "requests/hotline_import.html", {"form": form, "result": result})
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notes = selectors.notification_list(user=request.user)[:200]
+    return render(request, "requests/notification_list.html", {"notifications": notes})
+
+
+@permission_required(authenticated)
+@require_http_methods(["POST"])
+def notification_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(actor=request.user)
+    return redirect("requests:notification_list")
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell in the top bar (an htmx fragment loaded by base.html)."""
+    count = selectors.unread_notification_count(user=request.user)
+    template = "requests/partials/_bell.html"
+    response = render(request, template, {"unread": count})
+    if not is_fragment(request):
+        response["Cache-Control"] = "no-store"
+    return response
