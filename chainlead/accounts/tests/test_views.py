@@ -83,3 +83,9 @@ def test_password_change_refuses_weak_passwords(world):
     assert ok["Location"] == reverse("accounts:password_change_done")
     user.refresh_from_db()
     assert user.check_password("New#Pass2027")
+
+
+def test_every_page_links_to_the_token_and_password_pages(world, role_clients):
+    page = role_clients["reviewer"].get(reverse("accounts:password_change")).content.decode()
+    assert reverse("accounts:token_list") in page
+    assert reverse("accounts:password_change") in page
