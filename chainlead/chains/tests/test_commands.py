@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from chainlead.chains.choices import MembershipSource, ReviewStatus
 from chainlead.chains.management.commands.chain_map import Command as ChainMapCommand
@@ -19,6 +20,13 @@ from chainlead.registry.choices import DataProvenance, Origin
 from chainlead.registry.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in English whatever the installation's default language is.
+    with translation.override("en"):
+        yield
 
 
 def run(*args: str) -> str:
