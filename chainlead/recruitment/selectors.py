@@ -111,3 +111,30 @@ def may_be_leaving(*, target: Target) -> bool:
         return False
     drop = Decimal(rows[1] - rows[0]) / Decimal(rows[1])
     return drop >= LEAVING_EMPLOYEE_DROP
+
+
+@dataclass(frozen=True)
+class LandedWatch:
+    target: Target
+    follow_up: list[PromiseFollowUp]
+    may_be_leaving: bool
+
+    @property
+    def flagged(self) -> bool:
+        return self.may_be_leaving or any(
+            f.status in (PromiseStatus.BEHIND, PromiseStatus.AT_RISK) for f in self.follow_up
+        )
+
+
+def landed_watch_list(*, user: Any, chain_id: int | None = None) -> list[LandedWatch]:
+    """Landed firms with their promises followed up; flagged ones (behind, leaving) first."""
+    qs = target_list(user=user).filter(landed_enterprise__isnull=False).prefetch_related("promises")
+    if chain_id is not None:
+        qs = qs.filter(chain_id=chain_id)
+    watch = []
+    for target in qs:
+        landed = target.landed_enterprise.landed_on if target.landed_enterprise else None
+        follow = promise_follow_up(target=target, landed_year=landed.year) if landed else []
+        watch.append(LandedWatch(target, follow, may_be_leaving(target=target)))
+    watch.sort(key=lambda w: (not w.flagged, w.target.name))
+    return watch

@@ -80,6 +80,9 @@ def board(request: HttpRequest) -> HttpResponse:
             "chains": chains,
             "chain": chain,
             "columns": [(Stage(stage), targets) for stage, targets in columns.items()],
+            "watch": selectors.landed_watch_list(
+                user=request.user, chain_id=chain.pk if chain else None
+            ),
         },
     )
 

@@ -121,7 +121,8 @@ def test_opportunities_page_computes_and_lists_gaps(client, task_force, chain, d
     chain.segments.update(industry_codes=["3973"])
     client.force_login(task_force)
     page = client.get(reverse("recruitment:opportunities"))
-    assert "Compute now" in page.content.decode() or "现在计算" in page.content.decode()
+    assert reverse("recruitment:complexity_compute") in page.content.decode()
+    assert "cells-data" not in page.content.decode()  # nothing computed yet
     response = client.post(reverse("recruitment:complexity_compute"), {"level": "city"})
     assert response.status_code == 302
     page = client.get(reverse("recruitment:opportunities"))
@@ -149,3 +150,24 @@ def test_rank_page_ranks_and_adds_a_target(client, task_force, chain):
     target = Target.objects.get(name="某芯片公司")
     assert response.url == reverse("recruitment:target_detail", args=[target.pk])
     assert target.is_public_data and target.segment.slug == "chips"
+
+
+def test_board_flags_landed_firms_falling_behind(client, task_force, target, districts):
+    import datetime as dt
+    from decimal import Decimal
+
+    from chainlead.recruitment.services import promise_set, target_land, target_move
+    from chainlead.registry.models import EnterpriseIndicator
+
+    for stage in ["contacted", "visited", "negotiating", "signed"]:
+        target = target_move(actor=task_force, target=target, to_stage=stage)
+    firm = target_land(
+        actor=task_force, target=target, district=districts["余杭区"], landed_on=dt.date(2022, 3, 1)
+    )
+    promise_set(actor=task_force, target=target, kind="jobs", amount=Decimal(500), due_year=2024)
+    EnterpriseIndicator.objects.create(enterprise=firm, year=2024, employees=120)
+    client.force_login(task_force)
+    html = client.get(reverse("recruitment:board")).content.decode()
+    section = html[html.index('id="landed-watch"') :]
+    assert 'data-flagged="1"' in section
+    assert "强脑科技" in section
