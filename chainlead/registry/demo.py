@@ -294,7 +294,8 @@ def demo_load(
     from chainlead.registry.reference_data import districts_load, industries_load
 
     shared_file(LISTED_FILE), shared_file(ARTICLE_FILE)  # fail before writing anything
-    with acting_as(None, source="cli"):
+    # One transaction: all or nothing, and one commit instead of hundreds.
+    with acting_as(None, source="cli"), transaction.atomic():
         industries_load()
         log(str(_("Districts: %(n)d") % {"n": districts_load()}))
         for template in template_list():
