@@ -92,8 +92,30 @@ def object_list(
     return render(request, template_name, ctx)
 
 
-def history_for(instance: models.Model, *, limit: int = HISTORY_LIMIT) -> list[Any]:
-    """The latest audit entries of `instance`, newest first (who, when, what before→after)."""
-    from chainlead.audit.selectors import audit_entries_for
+def history_for(
+    instance: models.Model,
+    *,
+    related: Sequence[models.Model] = (),
+    limit: int = HISTORY_LIMIT,
+) -> list[Any]:
+    """The latest audit entries of `instance` and of `related` objects (e.g. a firm's yearly
+    figures), newest first. Entries of related objects carry `is_related = True`."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
 
-    return list(audit_entries_for(instance=instance)[:limit])
+    from chainlead.audit.models import AuditEntry
+
+    def scope(obj: models.Model) -> Q:
+        ct = ContentType.objects.get_for_model(type(obj))
+        return Q(content_type=ct, object_id=str(obj.pk))
+
+    query = scope(instance)
+    for obj in related:
+        query |= scope(obj)
+    main_ct = ContentType.objects.get_for_model(type(instance)).pk
+    entries = list(AuditEntry.objects.filter(query).select_related("actor", "content_type")[:limit])
+    for entry in entries:
+        entry.is_related = not (
+            entry.content_type_id == main_ct and entry.object_id == str(instance.pk)
+        )
+    return entries

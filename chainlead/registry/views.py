@@ -135,7 +135,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_delete": access.manages_registry,
         "indicator_form": IndicatorForm() if can_edit else None,
-        "history": history_for(enterprise) if sees_history else None,
+        "history": (
+            history_for(enterprise, related=[*indicators, *memberships]) if sees_history else None
+        ),
     }
     return render(request, "registry/enterprise_detail.html", context)
 

@@ -427,7 +427,17 @@ def test_the_change_history_is_shown_to_admins_auditors_and_the_firm(registry_wo
     assert (response.context["history"] is not None) == sees
     assert ('id="history"' in response.content.decode()) == sees
     if sees:
-        assert response.context["history"][0].action == "create"
+        assert response.context["history"][-1].action == "create"
+
+
+@pytest.mark.django_db
+def test_the_history_includes_the_yearly_figures(registry_world):
+    own, admin = registry_world.own, registry_world.admin
+    indicator_set(actor=admin, enterprise=own, year=2024, revenue=Decimal(120))
+    history = client_for(admin).get(detail(own)).context["history"]
+    related = [e for e in history if e.is_related]
+    assert any(e.object_repr.endswith("2024") and e.action == "create" for e in related)
+    assert registry_world.other.name not in {e.object_repr for e in history}
 
 
 @pytest.mark.django_db
