@@ -167,13 +167,15 @@ def industry_pool(segment_prefixes: list[str]) -> IndustryPool:
     return IndustryPool(codes, weights / weights.sum(), names, segment_codes)
 
 
-def district_rows() -> list[tuple[str, str]]:
-    """(code, Chinese name) of the city's districts: from the database, else the reference file."""
-    from chainlead.registry.models import District
+def district_rows(*, from_db: bool = True) -> list[tuple[str, str]]:
+    """(code, Chinese name) of the city's districts: from the database, else the city's file
+    (the file that `setup-city` loads, so a CSV needs no database and matches it)."""
+    if from_db:
+        from chainlead.registry.models import District
 
-    rows = list(District.objects.order_by("code").values_list("code", "name"))
-    if rows:
-        return rows
+        rows = list(District.objects.order_by("code").values_list("code", "name"))
+        if rows:
+            return rows
     from chainlead.registry.reference_data import REFERENCE_DIR
 
     path = Path(settings.CHAINLEAD_DISTRICTS_FILE)
@@ -325,7 +327,7 @@ def write_csv(
     from chainlead.registry.importers import CHINESE_HEADERS, ENGLISH_HEADERS
 
     pool = industry_pool([])
-    districts = district_rows()
+    districts = district_rows(from_db=False)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CHINESE_HEADERS if chinese_headers else ENGLISH_HEADERS)
     written = 0

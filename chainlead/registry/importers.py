@@ -795,12 +795,13 @@ def _stage_file(
 
     def flush() -> None:
         keys = _search_keys([v["name"] or "" for v in batch])
-        staging.insert(
-            [
-                (v.pop("_line"), *(v[name] for name in order), key)
-                for v, key in zip(batch, keys, strict=True)
-            ]
-        )
+        with transaction.atomic():  # one SQLite transaction per batch, not one per row
+            staging.insert(
+                [
+                    (v.pop("_line"), *(v[name] for name in order), key)
+                    for v, key in zip(batch, keys, strict=True)
+                ]
+            )
         batch.clear()
         if progress is not None:
             progress(processed, total)
