@@ -70,6 +70,12 @@ def test_load_demo(districts):
     assert [f["name"] for f in figures["foundation-models"].top_firms] == ["深度求索"]
     assert figures["chips"].hhi is None  # no revenue in public data: concentration unknown
     assert figures["storage"].status == SegmentStatus.MISSING
+    # The industry-code rule: division 84 is the whole of the health-services segment.
+    by_code = Membership.objects.get(
+        enterprise__stock_code="300244", source=MembershipSource.INDUSTRY_RULE
+    )
+    assert (by_code.segment.slug, by_code.review_status) == ("health-services", "accepted")
+    assert "84" in by_code.evidence
     rule = Membership.objects.filter(source=MembershipSource.TEXT_RULE)
     assert rule.exists() and not rule.filter(evidence="").exists()
     assert not rule.filter(confidence__isnull=True).exists()
