@@ -9,7 +9,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from chainlead.core.pagination import PageNumber
@@ -59,7 +59,7 @@ def request_list(
 
 
 @router.post("/requests", response={201: RequestDetailOut})
-def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, EnterpriseRequest]:
+def request_create(request: HttpRequest, payload: RequestIn) -> Status[EnterpriseRequest]:
     """Raise a request for a firm (enterprise users: their own; officials: any)."""
     from chainlead.chains.models import Chain
     from chainlead.registry.models import Enterprise
@@ -83,7 +83,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, Enter
         channel=payload.channel or Channel.FIRM_PAGE,
         tags=tags,
     )
-    return 201, _detail(request, created.pk)
+    return Status(201, _detail(request, created.pk))
 
 
 @router.get("/requests/figures", response=FiguresOut)

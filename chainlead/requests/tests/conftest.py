@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from chainlead.accounts.choices import Role
 from chainlead.accounts.models import User
@@ -38,6 +39,13 @@ class World:
             return self.__dict__["users"][name]
         except KeyError as exc:
             raise AttributeError(name) from exc
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    # Messages are asserted in English; the installation's default language is Chinese.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -17,10 +17,9 @@ from chainlead.requests.models import Department, DepartmentMember
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Secret-pass-123")
+    password = factory.django.Password("Secret-pass-123")
 
 
 class ChainFactory(factory.django.DjangoModelFactory):
