@@ -74,7 +74,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "name": name,
             "before": before.get(name),
             "after": after.get(name),
-            "changed": before.get(name) != after.get(name),
+            "changed": entry.action == "update" and before.get(name) != after.get(name),
         }
         for name in fields
     ]

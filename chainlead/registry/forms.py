@@ -69,6 +69,10 @@ class EnterpriseCreateForm(EnterpriseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, editable=(*EDITABLE_FIELDS, "provenance", "source_note"), **kwargs)
         del self.fields["version"]
+        self.fields["source_note"].label = _("source of the data")
+        self.fields["source_note"].help_text = _(
+            "Where the record comes from: a register, a report…"
+        )
 
 
 class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -51,7 +51,7 @@ ENTERPRISE_EXPORT_COLUMNS = [
     (gettext_lazy("attracted from"), "origin_place"),
     (gettext_lazy("landed on"), "landed_on"),
     (gettext_lazy("data provenance"), "get_provenance_display"),
-    (gettext_lazy("source"), "source_note"),
+    (gettext_lazy("source of the data"), "source_note"),
 ]
 
 
