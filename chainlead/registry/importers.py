@@ -45,7 +45,11 @@ from chainlead.core.models import DataVersion
 from chainlead.core.text import to_simplified
 from chainlead.registry.choices import DataProvenance, ImportStatus, Origin, SizeClass
 from chainlead.registry.models import District, Enterprise, ImportJob, Industry
-from chainlead.registry.validators import credit_code_error
+from chainlead.registry.validators import (
+    CREDIT_CODE_ALPHABET,
+    CREDIT_CODE_WEIGHTS,
+    credit_code_error,
+)
 
 REGISTRY_DATA = "registry"
 BATCH_SIZE = 5000
@@ -438,9 +442,24 @@ _EMPTY: dict[str, Any] = {
 }
 
 
+# Per position, each character's value times the position's weight (GB 32100-2015 §4).
+_WEIGHTED = [{c: i * w for i, c in enumerate(CREDIT_CODE_ALPHABET)} for w in CREDIT_CODE_WEIGHTS]
+
+
+def _check_char(code: str) -> str | None:
+    """The check character due for `code`'s first 17 characters, or None if one is invalid."""
+    try:
+        total = sum([table[c] for table, c in zip(_WEIGHTED, code, strict=False)])
+    except KeyError:
+        return None
+    return CREDIT_CODE_ALPHABET[-total % 31]
+
+
 def _parser(name: str, refs: References) -> Callable[[Any], Any]:
     def credit_code(v: Any) -> str:
         code = _text(v).upper()
+        if len(code) == 18 and _check_char(code) == code[17]:
+            return code  # the fast path for a valid code; credit_code_error says why not
         if not code:
             raise ValueError("is required")
         error = credit_code_error(code)
