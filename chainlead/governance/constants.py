@@ -1,12 +1,13 @@
 """Units and sources of the work-plan indicators, and the demo's policy-to-chain mapping."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chainlead.governance.choices import ActualSource, Indicator
 
 # Units as Chinese statistics report them: money in 亿元 (100 million CNY), firms in 家.
 YI_YUAN = _("100 million CNY")
-FIRMS = _("firms")
+FIRMS = pgettext_lazy("unit", "firms")  # 家
 INDICATOR_UNITS = {
     Indicator.OUTPUT_VALUE: YI_YUAN,
     Indicator.ABOVE_SIZE_FIRMS: FIRMS,

@@ -83,7 +83,7 @@ def test_briefing_command_writes_both_files(month_of_work, tmp_path):
     pdf = tmp_path / "briefing-ai-2026-06.pdf"
     xlsx = tmp_path / "briefing-ai-2026-06.xlsx"
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert load_workbook(xlsx)["Targets"]["A1"].value.startswith("人工智能")
+    assert load_workbook(xlsx).worksheets[0]["A1"].value.startswith("人工智能")
 
 
 def test_briefing_download_from_the_dashboard(client, month_of_work, leader, outsider):
