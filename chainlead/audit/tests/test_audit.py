@@ -126,3 +126,40 @@ def test_admin_edits_of_firms_go_through_the_service_and_are_audited(admin, dist
     assert entry.actor == admin
     assert entry.after["address"] == "滨江区东信大道"
     assert Enterprise.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:registry_enterprise_changelist",
+        "admin:registry_enterprise_add",
+        "admin:registry_district_changelist",
+        "admin:registry_industry_changelist",
+        "admin:registry_importjob_changelist",
+        "admin:accounts_user_changelist",
+        "admin:accounts_rolegrant_changelist",
+        "admin:accounts_apitoken_changelist",
+    ],
+)
+def test_the_admin_pages_open_for_city_admins_only(admin, name, districts):
+    enterprise_create(actor=admin, name="杭州游科互动科技有限公司", district=districts["西湖区"])
+    superuser = Client()
+    superuser.force_login(admin)
+    assert superuser.get(reverse(name)).status_code == 200
+    staff = User.objects.create_user("clerk", password=None, is_staff=True)
+    clerk = Client()
+    clerk.force_login(staff)
+    assert clerk.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_reference_data_is_read_only_in_the_admin(admin, districts):
+    client = Client()
+    client.force_login(admin)
+    district = districts["滨江区"]
+    assert client.get(reverse("admin:registry_district_add")).status_code == 403
+    url = reverse("admin:registry_district_change", args=[district.pk])
+    assert client.post(url, {"code": "330108", "name": "改名区"}).status_code == 403
+    district.refresh_from_db()
+    assert district.name == "滨江区"

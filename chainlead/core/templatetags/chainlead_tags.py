@@ -34,7 +34,9 @@ class FieldChange:
         return self.after if self.after != EMPTY else self.before
 
 
-def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
+def _display(
+    field: models.Field[Any, Any] | None, value: Any, cache: dict[tuple[Any, Any], str]
+) -> str:
     """A stored audit value as a person reads it: choice labels, related names, yes/no."""
     if value is None or value == "":
         return EMPTY
@@ -51,9 +53,12 @@ def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
     if field.choices:
         return force_str(dict(field.flatchoices).get(value, value))
     if field.is_relation and field.related_model is not None:
-        # One small read per changed link; histories are short and links change rarely.
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return force_str(related) if related is not None else f"#{value}"
+        # One small read per distinct linked object on the page (cached for this render).
+        key = (field.related_model, value)
+        if key not in cache:
+            related = field.related_model._default_manager.filter(pk=value).first()
+            cache[key] = force_str(related) if related is not None else f"#{value}"
+        return cache[key]
     return force_str(value)
 
 
@@ -69,9 +74,10 @@ def _field_for(model: type[models.Model] | None, attname: str) -> models.Field[A
         return None
 
 
-@register.simple_tag
-def audit_changes(entry: Any) -> list[FieldChange]:
+@register.simple_tag(takes_context=True)
+def audit_changes(context: template.Context, entry: Any) -> list[FieldChange]:
     """The fields an audit entry changed, with labels and readable before/after values."""
+    cache = context.render_context.setdefault("_audit_related_names", {})
     model = entry.content_type.model_class() if entry.content_type_id else None
     before = entry.before or {}
     after = entry.after or {}
@@ -92,8 +98,8 @@ def audit_changes(entry: Any) -> list[FieldChange]:
             FieldChange(
                 name=name,
                 label=label,
-                before=_display(field, before.get(name)) if name in before else EMPTY,
-                after=_display(field, after.get(name)) if name in after else EMPTY,
+                before=_display(field, before.get(name), cache) if name in before else EMPTY,
+                after=_display(field, after.get(name), cache) if name in after else EMPTY,
             )
         )
     return changes

@@ -241,6 +241,21 @@ def test_the_list_query_count_does_not_grow_with_the_rows(registry_world, distri
 
 
 @pytest.mark.django_db
+def test_the_firm_page_query_count_does_not_grow_with_years(registry_world):
+    own, admin = registry_world.own, registry_world.admin
+    client = client_for(admin)
+    for year in (2020, 2021):
+        indicator_set(actor=admin, enterprise=own, year=year, revenue=Decimal(year))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(detail(own)).status_code == 200
+    for year in range(2000, 2012):
+        indicator_set(actor=admin, enterprise=own, year=year, revenue=Decimal(year))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(detail(own)).status_code == 200
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
 def test_the_list_paginates(registry_world, districts):
     _make_firms(registry_world.admin, districts["西湖区"], 55)
     client = client_for(registry_world.admin)
