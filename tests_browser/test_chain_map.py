@@ -10,7 +10,8 @@ import pytest
 
 from chainlead.accounts.services import role_grant, user_create
 from chainlead.chains.choices import MembershipRole
-from chainlead.chains.services import membership_set
+from chainlead.chains.services import chain_create_from_template, membership_set
+from chainlead.chains.templates_data import template_list
 from chainlead.chains.tests.test_views import Registry, build_registry, credit_code
 from chainlead.registry.services import enterprise_create
 from tests_browser.conftest import RecordedPage
@@ -52,6 +53,8 @@ def fill_more_segments(reg: Registry) -> None:
 def official(live_server: Any, districts: Any) -> Registry:
     reg = build_registry(districts)
     fill_more_segments(reg)
+    for template in template_list():  # the other five chains, still empty
+        chain_create_from_template(actor=reg.admin, template=template)
     user = user_create(
         actor=reg.admin, username="zhuanban", password=PASSWORD, display_name="王专班"
     )
@@ -156,6 +159,11 @@ def test_official_walks_from_the_chain_map_to_a_firm(
     networks = page.locator("tr.segment-row[data-segment='networks']")
     assert networks.get_attribute("data-firms") == "1"
 
+    # Editing a segment (task force of this chain).
+    page.goto(f"{base}/chains/ai/segments/chips/edit/")
+    assert page.locator("#id_keywords").input_value().startswith("芯片")
+    recorded_page.screenshot("09-segment-edit", full_page=True)
+
     # The same map in English, switched with the button in the top bar.
     page.goto(f"{base}/chains/ai/")
     page.click("form.langswitch button[value=en]")
@@ -164,6 +172,8 @@ def test_official_walks_from_the_chain_map_to_a_firm(
     assert "Artificial intelligence" in page.locator("h1").inner_text()
     page.mouse.move(5, 5)
     recorded_page.screenshot("07-chain-map-en", full_page=True)
+    page.goto(f"{base}/chains/")
+    recorded_page.screenshot("10-chain-list-en", full_page=True)
 
     assert recorded_page.script_errors == []
     outside = recorded_page.outside_requests()

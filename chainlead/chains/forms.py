@@ -33,7 +33,7 @@ class ListField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        return split_list(super().to_python(value))
+        return split_list(super().to_python(value) or "")
 
 
 class ChainEditForm(forms.Form):

@@ -251,7 +251,8 @@ def chain_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = _map_context(request, chain)
     fmt = wants_export(request)
     if fmt:
-        return export_response(
+        # A streamed download; core's view type names HttpResponse, which it is not.
+        return export_response(  # type: ignore[return-value]
             context["map"].segments, CHAIN_MAP_COLUMNS, f"chain-{chain.slug}", fmt
         )
     return render(request, "chains/chain_detail.html", context)
@@ -283,7 +284,8 @@ def segment_detail(request: HttpRequest, slug: str, segment_slug: str) -> HttpRe
     firms = _segment_firms(request, segment, form)
     fmt = wants_export(request)
     if fmt:
-        return export_response(
+        # A streamed download; core's view type names HttpResponse, which it is not.
+        return export_response(  # type: ignore[return-value]
             firms.iterator(chunk_size=2000),
             SEGMENT_FIRM_COLUMNS,
             f"chain-{chain.slug}-{segment.slug}",
