@@ -134,3 +134,14 @@ def test_classify_command(ai):
     assert "created" in out or "1" in out
     with pytest.raises(CommandError):
         run("classify", "--chain", "space")
+
+
+def test_classify_leaves_firms_of_other_cities_alone(ai):
+    EnterpriseFactory(name="宁波芯片", city="宁波市", main_business="芯片与集成电路设计")
+    local = EnterpriseFactory(name="杭州芯片", city="杭州市", main_business="芯片与集成电路设计")
+    run("classify")
+    assert list(
+        Membership.objects.filter(source=MembershipSource.TEXT_RULE).values_list(
+            "enterprise__name", flat=True
+        )
+    ) == [local.name]

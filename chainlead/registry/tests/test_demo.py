@@ -24,7 +24,7 @@ from chainlead.chains.models import Chain, Membership
 from chainlead.chains.selectors import chain_map, membership_review_queue
 from chainlead.core.models import DataVersion
 from chainlead.registry.choices import DataProvenance, Origin
-from chainlead.registry.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from chainlead.registry.demo import DEMO_PASSWORD, DEMO_USERS, demo_load, listed_rows
 from chainlead.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,10 @@ def test_load_demo_without_shared_data_fails_clearly(tmp_path):
         call_command("load_demo", stdout=io.StringIO())
     assert str(tmp_path) in str(exc.value) and "CHAINLEAD_DATA_DIR" in str(exc.value)
     assert not Enterprise.objects.exists()
+
+
+def test_province_rows_are_only_read_when_asked():
+    city = list(listed_rows())
+    province = list(listed_rows(include_province=True))
+    assert len(city) == 265 and {r["city"] for r in city} == {"杭州市"}
+    assert len(province) == 826 and {r["province"] for r in province} == {"浙江"}
