@@ -43,7 +43,7 @@ class ChainLeader(models.Model):
     title = models.CharField(_("official title"), max_length=100, blank=True)
     appointed_on = models.DateField(_("appointed on"))
     appointed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

@@ -643,3 +643,27 @@ def action_item_transition(
     _save(item)
     record_event(instance=item, event=f"action_{new.value}", message=note)
     return item
+
+
+@transaction.atomic
+def records_sync_from_grants(*, actor: Any, today: dt.date | None = None) -> int:
+    """Create the leader and task-force records of CHAIN_LEADER / TASK_FORCE grants made outside
+    these services (the demo users, an admin's grant page), so the five ones agree with access.
+
+    A chain with a leader keeps it; a second leader grant on it is left for an admin to resolve.
+    Returns the number of records created.
+    """
+    _require_admin(actor)
+    today = today or timezone.localdate()
+    created = 0
+    for grant in RoleGrant.objects.filter(
+        role__in=[Role.CHAIN_LEADER, Role.TASK_FORCE], chain__isnull=False
+    ).select_related("chain", "user"):
+        if grant.role == Role.CHAIN_LEADER:
+            if not ChainLeader.objects.filter(chain=grant.chain).exists():
+                _save(ChainLeader(chain=grant.chain, user=grant.user, appointed_on=today))
+                created += 1
+        elif not TaskForceMember.objects.filter(chain=grant.chain, user=grant.user).exists():
+            _save(TaskForceMember(chain=grant.chain, user=grant.user, joined_on=today))
+            created += 1
+    return created
