@@ -503,3 +503,21 @@ def test_pages_render_in_english(reg: Registry) -> None:
     assert client.get(reverse("chains:chain_list")).status_code == 200
     assert client.get(segment_url(reg, "chips")).status_code == 200
     assert client.get(reverse("chains:review_queue")).status_code == 200
+
+
+def test_chain_list_queries_with_six_chains(
+    as_role: Any, reg: Registry, django_assert_max_num_queries: Any
+) -> None:
+    from chainlead.chains.templates_data import template_list
+
+    for template in template_list():
+        chain_create_from_template(actor=reg.admin, template=template)
+    client = as_role("city_admin")
+    # Each chain's figures are seven grouped queries, computed once and then cached until the
+    # registry or the chains change (two data-version reads per chain): they grow with the
+    # number of chains, never with the number of firms.
+    with django_assert_max_num_queries(7 * 6 + 8):
+        html = client.get(reverse("chains:chain_list")).content.decode()
+    assert html.count('class="card chain-card"') == 6
+    with django_assert_max_num_queries(2 * 6 + 8):
+        assert client.get(reverse("chains:chain_list")).status_code == 200
