@@ -144,3 +144,17 @@ def test_memberships_are_deleted_by_the_chains_editors(world, role_clients):
     assert role_clients["chain_leader"].delete(f"{API}/memberships/{own.pk}").status_code == 403
     assert role_clients["task_force"].delete(f"{API}/memberships/{own.pk}").status_code == 204
     assert not Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_the_membership_list_takes_a_constant_number_of_queries(
+    world, role_clients, django_assert_max_num_queries
+):
+    for n in range(10):
+        firm = enterprise_create(actor=world.admin, name=f"Member {n}")
+        Membership.objects.create(enterprise=firm, segment=world.own.segment)
+    client = role_clients["city_admin"]
+    client.get(f"{API}/memberships")
+    with django_assert_max_num_queries(8):
+        data = client.get(f"{API}/memberships").json()
+    assert data["count"] == 12
+    assert {m["chain"] for m in data["items"]} == {"walk-own", "walk-other"}
