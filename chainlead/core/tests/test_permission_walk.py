@@ -43,3 +43,44 @@ def test_the_kit_reports_a_wrong_expectation(world, role_clients):
     failures = walk(Matrix("x", [wrong], [], None), world, role_clients)
     assert len(failures) == len(ROLES) - 1
     assert "accounts:token_list as city_admin: got 200, expected 403" in failures[0]
+
+
+def test_the_guard_reports_undeclared_and_stale_routes():
+    from chainlead.core.testing import Matrix, expect
+
+    stale = Case("GET /api/v1/registry/nowhere", expect=expect(200))
+    problems = undeclared([Matrix("x", [stale], [], None)])
+    assert "no matrix entry: accounts:token_list" in problems
+    assert "no matrix entry: GET /api/v1/registry/enterprises" in problems
+    assert "entry names no route: GET /api/v1/registry/nowhere" in problems
+    assert not any("admin:" in p or "static" in p for p in problems)
+
+
+def test_sided_cases_are_requested_with_each_sides_objects(world, role_clients):
+    from chainlead.core.testing import Matrix, expect
+
+    # Claim the task force sees the other firm and not its own: both sides must be reported.
+    wrong = Case(
+        "registry:enterprise_detail",
+        kwargs=lambda s: {"pk": s.firm.pk},
+        expect=expect((200, 200), task_force=(404, 200)),
+    )
+    failures = walk(Matrix("x", [wrong], [], None), world, role_clients)
+    task_force = [f for f in failures if " as task_force " in f]
+    assert task_force == [
+        "GET registry:enterprise_detail as task_force (own): got 200, expected 404",
+        "GET registry:enterprise_detail as task_force (other): got 404, expected 200",
+    ]
+
+
+def test_unsafe_requests_are_rolled_back(world, role_clients):
+    from chainlead.core.testing import Matrix, only
+    from chainlead.registry.models import Enterprise
+
+    delete = Case(
+        "DELETE /api/v1/registry/enterprises/{enterprise_id}",
+        kwargs=lambda s: {"enterprise_id": s.firm.pk},
+        expect=only(["city_admin"], yes=204, no=frozenset({403, 404})),
+    )
+    assert walk(Matrix("x", [delete], [], None), world, role_clients) == []
+    assert Enterprise.objects.filter(pk=world.own.firm.pk).exists()
