@@ -521,3 +521,25 @@ def test_chain_list_queries_with_six_chains(
     assert html.count('class="card chain-card"') == 6
     with django_assert_max_num_queries(2 * 6 + 8):
         assert client.get(reverse("chains:chain_list")).status_code == 200
+
+
+def test_graph_stacks_parallel_segments_in_one_column() -> None:
+    from chainlead.chains.selectors import ChainMap, SegmentFigures
+    from chainlead.chains.views import _graph
+
+    segs = [
+        SegmentFigures(segment_id=i, slug=s, name=s, name_en="", order=i)
+        for i, s in enumerate(["a", "b", "c", "d", "lonely"], start=1)
+    ]
+    chain_map = ChainMap(
+        chain_id=1,
+        slug="x",
+        name="x",
+        name_en="",
+        segments=segs,
+        links=[(1, 2), (1, 3), (2, 4), (3, 4)],
+    )
+    nodes = {n["slug"]: n for n in _graph(chain_map, lambda slug: f"/{slug}/")["nodes"]}
+    assert {k: n["col"] for k, n in nodes.items()} == {"a": 0, "b": 1, "c": 1, "d": 2, "lonely": 3}
+    assert (nodes["b"]["row"], nodes["c"]["row"], nodes["a"]["row"]) == (-0.5, 0.5, 0)
+    assert nodes["d"]["url"] == "/d/"
