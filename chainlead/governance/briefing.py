@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from chainlead.chains.models import Chain
 from chainlead.governance.dashboard import Dashboard, chain_dashboard, month_bounds
@@ -186,7 +187,7 @@ def render_xlsx(data: Briefing) -> bytes:
     rq.column_dimensions["A"].width = 40
 
     dec = wb.create_sheet(_("Decisions"))
-    dec.append([_("Meeting"), _("Held at"), _("Decision")])
+    dec.append([_("Meeting"), _("Held at"), pgettext("meeting", "Decision")])
     for cell in dec[1]:
         cell.font = bold
     for d in board.decisions:
@@ -198,7 +199,9 @@ def render_xlsx(data: Briefing) -> bytes:
     dec.column_dimensions["C"].width = 80
 
     act = wb.create_sheet(_("Action items"))
-    act.append([_("Action"), _("Owner"), _("Deadline"), _("Status"), _("Overdue")])
+    act.append(
+        [pgettext("action item", "Action"), _("Owner"), _("Deadline"), _("Status"), _("Overdue")]
+    )
     for cell in act[1]:
         cell.font = bold
     for a in board.actions:

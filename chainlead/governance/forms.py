@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chainlead.governance.choices import ActionStatus, Indicator, MilestoneStatus, TaskForceRole
 from chainlead.governance.models import Decision, PolicyItem
@@ -77,11 +78,13 @@ class MeetingForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=pgettext_lazy("meeting", "Decision"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ActionItemForm(forms.Form):
-    title = forms.CharField(label=_("Action"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("action item", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_users())
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
     decision = forms.ModelChoiceField(

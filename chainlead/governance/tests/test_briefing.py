@@ -47,6 +47,26 @@ def month_of_work(admin, chain, leader, member, plan):
         owner=member,
         deadline=dt.date(2026, 6, 20),
     )
+    from chainlead.requests.services import request_raise
+
+    request_raise(
+        actor=admin,
+        enterprise=firm,
+        category="land_space",
+        title="算力中心用地指标",
+        description="新建算力中心需要用地指标。",
+        chain=chain,
+        now=JUNE - dt.timedelta(days=5),
+    )
+    request_raise(
+        actor=admin,
+        enterprise=firm,
+        category="talent_housing",
+        title="人才公寓申请",
+        description="两名博士需要人才公寓。",
+        chain=chain,
+        now=JUNE - dt.timedelta(days=70),  # in April: overdue by the end of June
+    )
     return chain
 
 
@@ -59,6 +79,7 @@ def test_briefing_pdf_has_the_chinese_text_and_the_month(month_of_work, leader):
     assert "推动算力券扩大到中小企业" in text
     assert "五月的决定" not in text  # another month
     assert "梳理算力需求清单" in text
+    assert "人才公寓申请" in text  # overdue by the end of June
     assert "100%" in text  # the SVG chart's target line
     fonts = [f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()]
     assert any("WenQuanYi" in name for name in fonts), fonts
@@ -74,8 +95,9 @@ def test_briefing_excel_reads_back(month_of_work, leader):
     assert rows["firms above designated size"][3] == 1
     decisions = [r[2] for r in wb["Decisions"].iter_rows(min_row=2, values_only=True)]
     assert decisions == ["推动算力券扩大到中小企业"]
-    first = next(wb["Requests"].iter_rows(min_row=2, values_only=True))
-    assert first[0] in ("Opened in the month", "The requests app is not installed.")
+    figures = dict(wb["Requests"].iter_rows(min_row=2, values_only=True))
+    assert figures["Opened in the month"] == 1
+    assert figures["Closed in the month"] == 0
 
 
 def test_briefing_command_writes_both_files(month_of_work, tmp_path):

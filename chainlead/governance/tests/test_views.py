@@ -87,3 +87,19 @@ def test_second_plan_is_refused_with_a_message(client, plan, member, chain):
     )
     assert "already has an active work plan for 2026" in response.content.decode()
     assert WorkPlan.objects.filter(chain=chain).count() == 1
+
+
+def test_dashboard_list_queries_grow_slowly_with_chains(
+    client, admin, chain, other_chain, django_assert_max_num_queries
+):
+    from chainlead.governance.tests.factories import ChainFactory
+
+    for n in range(4):
+        ChainFactory(slug=f"extra-{n}")
+    client.force_login(admin)
+    client.get(reverse("governance:dashboard_list"))  # warm the session and caches
+    # Five grouped queries for the five ones and one for action figures, whatever the number of
+    # chains; the requests figures cost a few queries per chain.
+    with django_assert_max_num_queries(12 + 4 * 6):
+        response = client.get(reverse("governance:dashboard_list"))
+    assert response.status_code == 200
