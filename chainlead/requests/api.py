@@ -48,7 +48,7 @@ def request_list(
     """The requests you may see, filtered like the problem list."""
     data = filters.dict(exclude_none=True)
     if "escalated" in data:
-        data["escalated"] = "true" if data["escalated"] else "false"
+        data["escalated"] = "yes" if data["escalated"] else "no"
     filterset = RequestFilterSet(
         data=data,
         queryset=selectors.request_list(user=request.user).prefetch_related("tags"),

@@ -40,8 +40,11 @@ class RequestFilterSet(django_filters.FilterSet):
     tag = django_filters.ModelChoiceFilter(
         label=_("Tag"), field_name="tags", queryset=Tag.objects.all(), empty_label=_("all tags")
     )
-    escalated = django_filters.BooleanFilter(
-        label=_("Escalated"), field_name="escalation_level", method="filter_escalated"
+    escalated = django_filters.ChoiceFilter(
+        label=_("Escalated"),
+        method="filter_escalated",
+        choices=[("yes", _("escalated")), ("no", _("not escalated"))],
+        empty_label=_("all"),
     )
     raised_after = django_filters.DateFilter(
         label=_("Raised from"), field_name="raised_at", lookup_expr="date__gte"

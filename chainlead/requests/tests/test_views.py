@@ -176,7 +176,7 @@ def test_escalated_request_reaches_the_chain(world, who):
     page = client_for(getattr(world, who)).get(reverse("requests:notification_list"))
     assert request.title in page.content.decode()
     listed = client_for(getattr(world, who)).get(
-        reverse("requests:request_list"), {"escalated": "true"}
+        reverse("requests:request_list"), {"escalated": "yes"}
     )
     assert [r.pk for r in listed.context["table"].data] == [request.pk]
     assert dt.date(2026, 3, 16) == request.deadline
