@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from chainlead.accounts.access import Access
 from chainlead.audit.filtersets import AuditEntryFilterSet
-from chainlead.audit.models import AuditEntry
+from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.tables import AuditEntryTable
+from chainlead.core.export import choice_label
 from chainlead.core.templatetags.chainlead_tags import model_label
 from chainlead.core.views import object_list, permission_required
 
@@ -32,7 +33,7 @@ AUDIT_EXPORT_COLUMNS = [
     (_("channel"), "source"),
     (_("address"), "remote_addr"),
     (_("request"), "request_id"),
-    (_("action"), "get_action_display"),
+    (_("action"), choice_label(AuditAction, "action")),
     (_("event"), "event"),
     (_("record type"), lambda e: model_label(e.content_type)),
     (_("record number"), "object_id"),

@@ -26,8 +26,10 @@ from django.views.decorators.http import require_http_methods
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
+from chainlead.core.export import choice_label
 from chainlead.core.views import authenticated, history_for, object_list, permission_required
 from chainlead.registry import selectors, services
+from chainlead.registry.choices import DataProvenance, Origin, SizeClass
 from chainlead.registry.filtersets import EnterpriseFilterSet
 from chainlead.registry.forms import EnterpriseCreateForm, EnterpriseForm, IndicatorForm
 from chainlead.registry.models import Enterprise
@@ -41,16 +43,16 @@ ENTERPRISE_EXPORT_COLUMNS = [
     (gettext_lazy("industry code"), "industry_id"),
     (gettext_lazy("industry"), "industry.name"),
     (gettext_lazy("founding date"), "founded"),
-    (gettext_lazy("size class"), "get_size_class_display"),
+    (gettext_lazy("size class"), choice_label(SizeClass, "size_class")),
     (gettext_lazy("above designated size"), "above_designated_size"),
     (gettext_lazy("employees"), "employees"),
     (gettext_lazy("revenue (10,000 CNY)"), "revenue"),
     (gettext_lazy("R&D spend (10,000 CNY)"), "rd_spend"),
     (gettext_lazy("listed"), "listed"),
-    (gettext_lazy("origin"), "get_origin_display"),
+    (gettext_lazy("origin"), choice_label(Origin, "origin")),
     (gettext_lazy("attracted from"), "origin_place"),
     (gettext_lazy("landed on"), "landed_on"),
-    (gettext_lazy("data provenance"), "get_provenance_display"),
+    (gettext_lazy("data provenance"), choice_label(DataProvenance, "provenance")),
     (gettext_lazy("source of the data"), "source_note"),
 ]
 
@@ -86,6 +88,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         template_name="registry/enterprise_list.html",
         export_columns=ENTERPRISE_EXPORT_COLUMNS,
         export_filename="enterprises",
+        export_defer=("business_scope", "main_business", "search_text", "address"),
         context={
             "can_create": access.manages_registry,
             "sees_no_firms": not access.reads_all_firms
