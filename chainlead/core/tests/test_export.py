@@ -126,3 +126,17 @@ def test_filename_and_format_choice():
     assert wants_export(factory.get("/x")) is None
     with pytest.raises(ValueError, match="Unknown export format"):
         export_response([], [], "x", "pdf")
+
+
+def test_choice_labels_follow_the_active_language():
+    from chainlead.core.export import choice_label
+    from chainlead.registry.choices import SizeClass
+
+    accessor = choice_label(SizeClass, "size_class")
+    rows = [SimpleNamespace(size_class="large"), SimpleNamespace(size_class=""), {"x": 1}]
+    with translation.override("en"):
+        assert accessor(rows[0]) == "large"
+        assert accessor(rows[1]) == ""
+    with translation.override("zh-hans"):
+        assert accessor(rows[0]) == "大型"
+    assert choice_label(SizeClass)(rows[0]) in ("large", "大型")  # field name from the class
