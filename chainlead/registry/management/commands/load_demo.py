@@ -25,9 +25,17 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--skip-analytics",
+            action="store_true",
+            help="Do not load the firms outside the city nor compute economic complexity.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = demo_load(include_province=options["include_province"], log=self.stdout.write)
+            if not options["skip_analytics"]:
+                self._analytics()
         except SharedDataMissingError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write("")
@@ -43,3 +51,38 @@ class Command(BaseCommand):
         users = result["users"]
         if users.created:
             self.stdout.write(_("%(n)d demo users created.") % {"n": users.created})
+
+    def _analytics(self) -> None:
+        """The recruitment pool and the complexity runs the opportunities page shows."""
+        from chainlead.analytics import AnalyticsError
+        from chainlead.audit.context import acting_as
+        from chainlead.recruitment.analysis import complexity_run_create
+        from chainlead.recruitment.candidates import candidates_load_listed
+
+        with acting_as(None, source="cli"):
+            try:
+                pool = candidates_load_listed()
+            except FileNotFoundError as exc:
+                raise SharedDataMissingError(str(exc)) from exc
+            self.stdout.write(
+                _("Firms outside the city: %(c)d created, %(u)d updated, %(n)d unchanged")
+                % {"c": pool.created, "u": pool.updated, "n": pool.unchanged}
+            )
+            # Provinces × divisions from the listed companies, weighted by employees (issue 4).
+            for level in ("province", "city", "district"):
+                try:
+                    run = complexity_run_create(actor=None, level=level, reuse=True)
+                except AnalyticsError as exc:  # the public data name few districts
+                    self.stdout.write(
+                        _("Complexity (%(l)s): not computed: %(e)s") % {"l": level, "e": exc}
+                    )
+                    continue
+                self.stdout.write(
+                    _("Complexity (%(l)s): %(r)d regions × %(i)d industries, run %(id)d")
+                    % {
+                        "l": level,
+                        "r": run.snapshot["regions"],
+                        "i": run.snapshot["industries"],
+                        "id": run.pk,
+                    }
+                )
