@@ -102,3 +102,18 @@ def test_escalate_task_runs_the_same_service(world):
     raise_request(world, now=at(2020, 3, 2))
     result = escalate_overdue_requests.call()
     assert result["to_task_force"] == 1
+
+
+def test_generator_feeds_escalation(world):
+    from chainlead.requests.generator import generate_requests
+
+    n = generate_requests(300, seed=3, open_share=1.0, days=60, now=at(2026, 6, 1))
+    assert n == 300
+    assert (
+        EnterpriseRequest.objects.filter(status__in=["raised", "accepted", "in_progress"]).count()
+        == 300
+    )
+    result = _escalate((2026, 6, 1))
+    overdue = EnterpriseRequest.objects.filter(deadline__lt=dt.date(2026, 6, 1)).count()
+    assert result.to_task_force == overdue > 0
+    assert _escalate((2026, 6, 1)).to_task_force == 0
