@@ -94,7 +94,7 @@ def test_task_force_fills_a_gap_from_the_opportunities_page(
     assert "苏州存储科技" in first.inner_text()
     recorded_page.screenshot("21-ranking", full_page=True)
 
-    first.locator("button", has_text=re.compile("Add as target|加入")).click()
+    first.locator("form[action$='/add/'] button").click()
     page.wait_for_url(re.compile(r"/recruitment/\d+/$"))
     for _ in range(4):  # contacted → visited → negotiating → signed
         page.click("form[action$='/move/'] button")

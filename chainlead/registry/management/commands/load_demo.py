@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = demo_load(include_province=options["include_province"], log=self.stdout.write)
+            # Chain governance: the real policy documents, attached to chains, and the demo's
+            # chain leader and task force recorded as the AI chain's "five ones".
+            call_command("load_policies", attach=True, sync_grants=True, stdout=self.stdout)
             if not options["skip_analytics"]:
                 self._analytics()
         except SharedDataMissingError as exc:
@@ -86,3 +90,29 @@ class Command(BaseCommand):
                         "id": run.pk,
                     }
                 )
+            self._rank_ai_gaps()
+
+    def _rank_ai_gaps(self) -> None:
+        """Candidates for each gap of the AI chain, from the real listed firms outside the city."""
+        from chainlead.chains.models import Chain
+        from chainlead.chains.selectors import MapFilters, compute_chain_map
+        from chainlead.recruitment.analysis import ranking_run_create
+        from chainlead.recruitment.models import AnalysisRun
+
+        chain = Chain.objects.filter(slug="ai").first()
+        if chain is None:
+            return
+        figures = compute_chain_map(chain=chain, filters=MapFilters())
+        ranked = 0
+        for fig in figures.segments:
+            if (
+                fig.status == "ok"
+                or AnalysisRun.objects.filter(
+                    kind=AnalysisRun.Kind.RANKING, params__chain="ai", params__segment=fig.slug
+                ).exists()
+            ):
+                continue
+            segment = chain.segments.get(pk=fig.segment_id)
+            ranking_run_create(actor=None, chain=chain, segment=segment)
+            ranked += 1
+        self.stdout.write(_("AI chain gaps ranked: %(n)d") % {"n": ranked})
