@@ -4,6 +4,7 @@ colleague's concurrent edit; an admin exports the list and switches the language
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,3 +118,26 @@ def test_a_firm_user_records_figures_edits_and_meets_a_concurrent_edit(
     assert "Yearly figures" in page.inner_text("#indicators")
     assert not recorded_page.outside_requests()
     assert not errors, errors
+
+
+@pytest.mark.browser
+def test_an_admin_filters_the_list_in_place_and_exports_it(
+    recorded_page: RecordedPage, live_server: Any, firm_user: Enterprise
+) -> None:
+    page = recorded_page.page
+    base = live_server.url
+    log_in(recorded_page, base, "registry_admin")
+    page.goto(f"{base}/registry/")
+    rows = page.locator("#list-results tbody tr")
+    assert rows.count() == 2
+    page.select_option("#id_size_class", "large")
+    page.wait_for_url(re.compile(r"size_class=large"))
+    rows.first.wait_for()
+    page.wait_for_function("document.querySelectorAll('#list-results tbody tr').length === 1")
+    assert "海康威视" in rows.first.inner_text()
+    with page.expect_download() as download:
+        page.click("#list-results a:has-text('CSV')")
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "海康威视" in content and "强脑" not in content
+    recorded_page.screenshot("registry-04-filtered", full_page=True)
+    assert not recorded_page.outside_requests()

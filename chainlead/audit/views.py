@@ -60,6 +60,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         template_name="audit/entry_list.html",
         export_columns=AUDIT_EXPORT_COLUMNS,
         export_filename="audit-log",
+        fragment_template="audit/partials/_entry_results.html",
     )
 
 

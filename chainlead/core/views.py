@@ -73,11 +73,13 @@ def object_list(
     context: dict[str, Any] | None = None,
     per_page: int = PER_PAGE,
     export_defer: Sequence[str] = (),
+    fragment_template: str | None = None,
 ) -> HttpResponse:
     """A filtered, sorted, paginated list with CSV/Excel export of the whole filtered list.
 
     The export keeps the table's sort order; `export_defer` names columns the export does not
-    need (long texts), so large exports read less.
+    need (long texts), so large exports read less. An htmx request (the filter form) gets
+    `fragment_template` only: the results, without the page around them.
     """
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -96,6 +98,8 @@ def object_list(
     table = table_class(qs)
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     ctx = {"filter": filterset, "table": table, **(context or {})}
+    if fragment_template and is_fragment(request):
+        return render(request, fragment_template, ctx)
     return render(request, template_name, ctx)
 
 

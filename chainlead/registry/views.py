@@ -88,6 +88,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         template_name="registry/enterprise_list.html",
         export_columns=ENTERPRISE_EXPORT_COLUMNS,
         export_filename="enterprises",
+        fragment_template="registry/partials/_enterprise_results.html",
         export_defer=("business_scope", "main_business", "search_text", "address"),
         context={
             "can_create": access.manages_registry,

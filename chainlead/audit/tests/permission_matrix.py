@@ -13,6 +13,8 @@ READERS = only(["city_admin", "auditor"])
 
 MATRIX = [
     Case("audit:entry_list", expect=READERS),
+    Case("audit:entry_list", query={"export": "csv"}, expect=READERS),
+    Case("audit:entry_list", query={"action": "create"}, htmx=True, expect=READERS),
     Case("audit:entry_detail", kwargs=lambda s: {"pk": s.audit_entry.pk}, expect=READERS),
     Case("audit:entry_list", method="POST", expect=only(["city_admin", "auditor"], yes=405)),
 ]

@@ -58,10 +58,14 @@ IMPORT_READERS = only(["city_admin", "auditor"])
 MATRIX = [
     # ---------------------------------------------------------------- pages
     Case("registry:enterprise_list", expect=expect(200)),
+    Case("registry:enterprise_list", query={"export": "csv"}, expect=expect(200)),
+    Case("registry:enterprise_list", query={"export": "xlsx", "q": "Walk"}, expect=expect(200)),
+    Case("registry:enterprise_list", query={"origin": "local"}, htmx=True, expect=expect(200)),
     Case("registry:enterprise_detail", kwargs=firm, expect=SEE),
     Case("registry:enterprise_edit", kwargs=firm, expect=edit(200)),
     Case("registry:enterprise_edit", method="POST", kwargs=firm, data={}, expect=edit(200)),
     Case("registry:indicator_set", kwargs=firm, expect=edit(200)),
+    Case("registry:indicator_set", method="POST", kwargs=firm, data={}, expect=edit(200)),
     Case("registry:enterprise_create", expect=ADMIN_ONLY),
     Case("registry:enterprise_create", method="POST", data={}, expect=ADMIN_ONLY),
     Case(

@@ -467,3 +467,17 @@ def test_the_list_is_chinese_by_default_and_english_after_switching(registry_wor
     assert "Enterprises" in english
     assert "credit code not public" in english
     assert "信用代码未公开" not in english
+
+
+@pytest.mark.django_db
+def test_the_filter_form_reloads_only_the_results_through_htmx(registry_world):
+    client = client_for(registry_world.admin)
+    page = client.get(LIST).content.decode()
+    assert 'hx-target="#list-results"' in page
+    response = client.get(LIST, {"origin": "attracted"}, HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<div id="list-results">')
+    assert "<html" not in fragment
+    assert registry_world.other.name in fragment
+    assert registry_world.own.name not in fragment
+    assert "export=csv" in fragment and "origin=attracted" in fragment
