@@ -7,7 +7,6 @@ the user's scope 404, ValidationError 422 with field errors, ConcurrentEditError
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,7 +16,7 @@ from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from chainlead.chains.api import router as chains_router
-from chainlead.core.api_auth import API_AUTH
+from chainlead.core.api_auth import API_AUTH, docs_login_required
 from chainlead.core.exceptions import ConcurrentEditError
 from chainlead.governance.api import router as governance_router
 from chainlead.recruitment.api import router as recruitment_router
@@ -54,7 +53,7 @@ api = ChainleadAPI(
     # The platform makes no outbound requests: Swagger UI's assets are served from ninja's static
     # files ("ninja" in INSTALLED_APPS), and its online spec validator is switched off.
     docs=Swagger(settings={"validatorUrl": None}),
-    docs_decorator=login_required,
+    docs_decorator=docs_login_required,
 )
 api.add_router("/registry/", registry_router)
 api.add_router("/chains/", chains_router)

@@ -7,11 +7,14 @@ and services as the HTML views, and the audit log names the token's owner as the
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -84,3 +87,20 @@ class SessionAuth(APIKeyCookie):
 
 
 API_AUTH = [TokenAuth(), SessionAuth()]
+
+
+def docs_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and docs pages: a logged-in session, or a bearer token (for API clients)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            header = request.headers.get("Authorization", "")
+            scheme, _, key = header.partition(" ")
+            user = token_user(key.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                return redirect_to_login(request.get_full_path())
+            _bind_user(request, user)
+        return view(request, *args, **kwargs)
+
+    return wrapped

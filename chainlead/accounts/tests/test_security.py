@@ -121,3 +121,15 @@ def test_the_api_has_no_write_on_the_audit_log(world, role_clients):
         response = getattr(client, method)("/api/v1/audit/entries", content_type="application/json")
         assert response.status_code in {404, 405}
     assert AuditEntry.objects.count() == before
+
+
+def test_api_clients_read_the_schema_with_their_token(world):
+    from chainlead.accounts.services import api_token_create
+
+    _token, key = api_token_create(actor=world.users["finance"], name="schema")
+    response = Client().get("/api/v1/openapi.json", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert "paths" in response.json()
+    refused = Client().get("/api/v1/openapi.json", HTTP_AUTHORIZATION="Bearer wrong")
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("accounts:login"))
