@@ -99,7 +99,7 @@ def _error_text(error: ValidationError) -> str:
 def request_list(request: HttpRequest) -> HttpResponse:
     return object_list(
         request,
-        queryset=selectors.request_list(user=request.user).prefetch_related("tags"),
+        queryset=selectors.request_list(user=request.user),
         filterset_class=RequestFilterSet,
         table_class=RequestTable,
         template_name="requests/request_list.html",

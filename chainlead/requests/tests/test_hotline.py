@@ -63,3 +63,18 @@ def test_missing_column(world):
 def test_only_admins_import(world, firm):
     with pytest.raises(PermissionDenied):
         hotline_import(actor=world.task_force, data=GOOD)
+
+
+def test_import_command(world, firm, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "12345.csv"
+    path.write_text(GOOD, encoding="utf-8-sig")
+    out = StringIO()
+    call_command("import_hotline", str(path), "--as", "admin", stdout=out)
+    assert out.getvalue().strip() == "imported: 2; already in the pool: 0"
+    path.write_text(GOOD.replace("2026/3/3", "someday"), encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_hotline", str(path), "--as", "admin", stderr=StringIO())
