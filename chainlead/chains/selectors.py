@@ -160,12 +160,18 @@ def data_version() -> str:
     return f"{DataVersion.current(REGISTRY_DATA)}.{DataVersion.current(CHAINS_DATA)}"
 
 
-def chain_map(*, user: Any, chain: Chain, filters: MapFilters | None = None) -> ChainMap:
-    """The figures of every segment of `chain`, cached until the registry or chains change."""
+def chain_map(
+    *, user: Any, chain: Chain, filters: MapFilters | None = None, version: str | None = None
+) -> ChainMap:
+    """The figures of every segment of `chain`, cached until the registry or chains change.
+
+    Pass `version` (from `data_version()`) when drawing many chains in one request, so that the
+    versions are read once.
+    """
     if not access_for(user).reads_chain_maps:
         raise PermissionDenied("You may not see chain maps.")
     filters = _scoped_filters(user, filters or MapFilters())
-    key = f"chainmap:{chain.pk}:{data_version()}:{filters.cache_part()}"
+    key = f"chainmap:{chain.pk}:{version or data_version()}:{filters.cache_part()}"
     cached: ChainMap | None = cache.get(key)
     if cached is not None:
         return cached

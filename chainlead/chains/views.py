@@ -178,8 +178,9 @@ def _with_query(url: str, query: str) -> str:
 
 @permission_required(_reads_chain_maps)
 def chain_list(request: HttpRequest) -> HttpResponse:
+    version = selectors.data_version()  # read once for all the chains
     maps = [
-        selectors.chain_map(user=request.user, chain=chain)
+        selectors.chain_map(user=request.user, chain=chain, version=version)
         for chain in selectors.chain_list(user=request.user)
     ]
     cards = [
@@ -204,6 +205,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
         "chains/chain_list.html",
         {
             "cards": cards,
+            "chain_ids": [m.chain_id for m in maps],
             "full_chains": sum(1 for m in maps if m.full_chain_present),
             "pending_review": sum(s.pending_review for m in maps for s in m.segments),
         },
@@ -232,6 +234,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
     ]
     return {
         "chain": chain,
+        "chain_ids": [chain.pk],
         "chain_label": _label(chain.name, chain.name_en),
         "map": chain_map,
         "rows": rows,
@@ -298,6 +301,7 @@ def segment_detail(request: HttpRequest, slug: str, segment_slug: str) -> HttpRe
     fig = _figures_of(chain_map, segment)
     context = {
         "chain": chain,
+        "chain_ids": [chain.pk],
         "chain_label": _label(chain.name, chain.name_en),
         "segment": segment,
         "segment_label": _label(segment.name, segment.name_en),

@@ -517,13 +517,14 @@ def test_chain_list_queries_with_six_chains(
     for template in template_list():
         chain_create_from_template(actor=reg.admin, template=template)
     client = as_role("city_admin")
-    # Each chain's figures are seven grouped queries, computed once and then cached until the
-    # registry or the chains change (two data-version reads per chain): they grow with the
-    # number of chains, never with the number of firms.
-    with django_assert_max_num_queries(7 * 6 + 8):
+    # Each chain's figures are five grouped queries, computed once and then cached until the
+    # registry or the chains change; the data versions and the five ones (six queries for all
+    # chains) are read once per page. They grow with the number of chains, never with firms.
+    with django_assert_max_num_queries(5 * 6 + 16):
         html = client.get(reverse("chains:chain_list")).content.decode()
     assert html.count('class="card chain-card"') == 6
-    with django_assert_max_num_queries(2 * 6 + 8):
+    assert html.count('class="five-ones"') == 6
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("chains:chain_list")).status_code == 200
 
 

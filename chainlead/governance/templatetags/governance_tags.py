@@ -1,0 +1,23 @@
+"""Template tags other apps' pages use to show a chain's "five ones" (no Python import of ours)."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import template
+
+from chainlead.chains.models import Chain
+from chainlead.governance.selectors import FiveOnes, five_ones_many
+
+register = template.Library()
+
+
+@register.simple_tag
+def five_ones_of(chain_ids: Iterable[int]) -> dict[int, FiveOnes]:
+    """The five ones of many chains in constant queries: `{% five_ones_of ids as f %}`."""
+    ids = list(chain_ids)
+    return five_ones_many(list(Chain.objects.filter(pk__in=ids))) if ids else {}
+
+
+@register.filter
+def lookup(mapping: Mapping[Any, Any], key: Any) -> Any:
+    return mapping.get(key) if mapping else None
