@@ -45,7 +45,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make system-deps installs it)")
+        # Never skip silently: a missing browser is a broken set-up.
+        pytest.fail(f"{CHROMIUM} is not installed (make system-deps installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
