@@ -2,7 +2,8 @@
 
 Every operation needs a bearer token or a logged-in session (`chainlead.core.api_auth`). Service
 exceptions become status codes here, once for all routers: PermissionDenied 403, an object out of
-the user's scope 404, ValidationError 422 with field errors, ConcurrentEditError 409.
+the user's scope 404, ValidationError 422 with field errors, ConcurrentEditError 409, and a
+delete refused because other records refer to the object 409.
 """
 
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
@@ -103,3 +105,19 @@ def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
 @api.exception_handler(ConcurrentEditError)
 def _conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(ProtectedError)
+@api.exception_handler(RestrictedError)
+def _referenced(request: HttpRequest, exc: ProtectedError | RestrictedError) -> HttpResponse:
+    # Deleting what other records refer to (a firm with requests, a landed target…).
+    objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    labels = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
+    return api.create_response(
+        request,
+        {
+            "detail": "Other records refer to this object.",
+            "referenced_by": labels,
+        },
+        status=409,
+    )

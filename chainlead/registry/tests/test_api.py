@@ -321,3 +321,20 @@ def test_industries_filter_by_level_parent_and_text(world, role_clients, industr
 def test_districts_are_listed(world, role_clients):
     data = role_clients["enterprise"].get(f"{API}/districts").json()
     assert {"滨江区", "余杭区"} <= {d["name"] for d in data}
+
+
+def test_deleting_a_firm_other_records_refer_to_is_a_409(world, role_clients):
+    from chainlead.recruitment.services import target_create
+
+    firm = world.own.firm
+    target_create(
+        actor=world.admin,
+        chain_id=world.own.chain.pk,
+        name="Landed",
+        location="Boston",
+        landed_enterprise=firm,
+    )
+    response = role_clients["city_admin"].delete(f"{API}/enterprises/{firm.pk}")
+    assert response.status_code == 409
+    assert response.json()["referenced_by"]
+    assert Enterprise.objects.filter(pk=firm.pk).exists()
