@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.audit.models import AuditEntry
-from chainlead.core.templatetags.chainlead_tags import model_label
+from chainlead.core.templatetags.chainlead_tags import field_labels, model_label, source_label
 
 ACTION_BADGE = {"create": "status-ok", "delete": "status-missing", "update": "badge-muted"}
 
@@ -55,7 +55,10 @@ class AuditEntryTable(tables.Table):
     def render_object_repr(self, value: Any, record: AuditEntry) -> SafeString:
         return format_html('{} <span class="muted small">#{}</span>', value, record.object_id)
 
+    def render_source(self, value: Any) -> str:
+        return source_label(value)
+
     def render_changes(self, record: AuditEntry) -> str:
         if record.action in ("create", "delete"):
             return ""
-        return ", ".join(record.changed_fields)
+        return ", ".join(field_labels(record.content_type, record.changed_fields))

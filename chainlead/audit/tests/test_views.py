@@ -149,3 +149,12 @@ def test_the_firm_history_partial_names_who_and_what(log):
     assert "500.00" in text
     # the owner does not read the audit log itself, so no link to it
     assert reverse("audit:entry_list") + "?object_id" not in text
+
+
+@pytest.mark.django_db
+def test_the_list_names_fields_and_channels_in_words(log):
+    client = client_for(log["users"]["auditor"])
+    text = client.get(LIST, {"actor": "a_enterprise"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "revenue (10,000 CNY)" in text  # the field's label, not "revenue"
+    assert "web page" in text
+    assert "{#" not in text  # no template comment leaks into the page

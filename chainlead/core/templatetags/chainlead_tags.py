@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 register = template.Library()
 
@@ -103,6 +104,31 @@ def audit_changes(context: template.Context, entry: Any) -> list[FieldChange]:
             )
         )
     return changes
+
+
+SOURCES = {
+    "web": _lazy("web page"),
+    "api": _lazy("API"),
+    "cli": _lazy("command line"),
+    "task": _lazy("background task"),
+    "system": _lazy("system"),
+}
+
+
+@register.filter
+def source_label(source: str) -> str:
+    """Where a change came from (the audit context's source), in words."""
+    return force_str(SOURCES.get(source, source))
+
+
+def field_labels(content_type: Any, names: list[str]) -> list[str]:
+    """The verbose names of a model's fields, by attribute name (e.g. "district_id")."""
+    model = content_type.model_class() if content_type is not None else None
+    labels = []
+    for name in names:
+        field = _field_for(model, name)
+        labels.append(force_str(field.verbose_name) if field is not None else name)
+    return labels
 
 
 @register.filter
