@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -107,11 +107,11 @@ def audit_changes(context: template.Context, entry: Any) -> list[FieldChange]:
 
 
 SOURCES = {
-    "web": _lazy("web page"),
-    "api": _lazy("API"),
-    "cli": _lazy("command line"),
-    "task": _lazy("background task"),
-    "system": _lazy("system"),
+    "web": gettext_lazy("web page"),
+    "api": gettext_lazy("API"),
+    "cli": gettext_lazy("command line"),
+    "task": gettext_lazy("background task"),
+    "system": gettext_lazy("system"),
 }
 
 
