@@ -43,6 +43,11 @@ def test_the_account_locks_after_repeated_failures(world):
         )
     )
     assert {"login_failed", "locked_out"} <= events
+    admin = Client()
+    admin.force_login(world.admin)
+    page = admin.get("/admin/axes/accessattempt/")
+    assert page.status_code == 200
+    assert "liu" in page.content.decode()
 
 
 def test_a_successful_login_is_audited_and_resets_the_failures(world):
