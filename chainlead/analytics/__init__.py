@@ -1,0 +1,87 @@
+"""Economic complexity and concentration measures over region × industry data; no Django.
+
+Pure functions over numpy / scipy / pandas, one module per measure:
+
+* :mod:`~chainlead.analytics.rca`: RCA, RPOP, the presence matrix M, diversity, ubiquity;
+* :mod:`~chainlead.analytics.proximity`: product proximity (and the long-table
+  :func:`proximity`, a drop-in for ``ecomplexity.proximity``);
+* :mod:`~chainlead.analytics.density`: density (relatedness of a product to a region);
+* :mod:`~chainlead.analytics.eci`: ECI and PCI by the eigenvector method;
+* :mod:`~chainlead.analytics.outlook`: complexity outlook index and gain;
+* :mod:`~chainlead.analytics.economic_complexity`: everything at once, :func:`complexity` (a
+  drop-in for ``ecomplexity.ecomplexity``) and :func:`complexity_matrix`;
+* :mod:`~chainlead.analytics.matrix`: long table ↔ region × industry matrix;
+* :mod:`~chainlead.analytics.concentration`: the Herfindahl-Hirschman index;
+* :mod:`~chainlead.analytics.synthetic`: seeded synthetic region × product tables.
+
+Results agree with ``ecomplexity`` 0.5.3 (the reference implementation, DOMAIN.md §10) to 1e-6,
+and with Stata's ``ecomplexity`` under ``convention="stata"``; ``chainlead/analytics/tests``
+checks both. Errors are :class:`~chainlead.analytics.errors.AnalyticsError` subclasses.
+"""
+
+from chainlead.analytics.concentration import herfindahl
+from chainlead.analytics.density import density, knn_neighbours
+from chainlead.analytics.eci import EigenvectorComplexity, eigenvector_complexity, normalise
+from chainlead.analytics.economic_complexity import ComplexityResult, complexity, complexity_matrix
+from chainlead.analytics.errors import (
+    AnalyticsError,
+    ComplexityWarning,
+    EmptyInputError,
+    InvalidValueError,
+    MissingColumnError,
+    MissingKeyError,
+    NegativeValueError,
+    ShapeError,
+    UnsupportedOptionError,
+)
+from chainlead.analytics.matrix import (
+    LabelledMatrix,
+    long_to_matrix,
+    matrix_to_long,
+    region_industry_matrices,
+)
+from chainlead.analytics.outlook import complexity_outlook
+from chainlead.analytics.proximity import (
+    continuous_proximity,
+    discrete_proximity,
+    proximity,
+    proximity_from_edgelist,
+)
+from chainlead.analytics.rca import diversity, presence, rca, rpop, ubiquity
+from chainlead.analytics.synthetic import region_product_table
+
+__all__ = [
+    "AnalyticsError",
+    "ComplexityResult",
+    "ComplexityWarning",
+    "EigenvectorComplexity",
+    "EmptyInputError",
+    "InvalidValueError",
+    "LabelledMatrix",
+    "MissingColumnError",
+    "MissingKeyError",
+    "NegativeValueError",
+    "ShapeError",
+    "UnsupportedOptionError",
+    "complexity",
+    "complexity_matrix",
+    "complexity_outlook",
+    "continuous_proximity",
+    "density",
+    "discrete_proximity",
+    "diversity",
+    "eigenvector_complexity",
+    "herfindahl",
+    "knn_neighbours",
+    "long_to_matrix",
+    "matrix_to_long",
+    "normalise",
+    "presence",
+    "proximity",
+    "proximity_from_edgelist",
+    "rca",
+    "region_industry_matrices",
+    "region_product_table",
+    "rpop",
+    "ubiquity",
+]
