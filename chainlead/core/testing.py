@@ -269,6 +269,7 @@ class Matrix:
     cases: list[Case]
     public: list[Public]
     setup: Callable[[World], None] | None
+    error: str = ""  # the module failed to import: the app's walk fails with this
 
 
 def matrices() -> list[Matrix]:
@@ -283,7 +284,11 @@ def matrices() -> list[Matrix]:
         except ModuleNotFoundError as exc:
             if exc.name in (module_name, f"{config.name}.tests"):
                 continue
-            raise
+            found.append(Matrix(config.label, [], [], None, error=repr(exc)))
+            continue
+        except Exception as exc:  # one app's broken matrix must not hide the others' walks
+            found.append(Matrix(config.label, [], [], None, error=repr(exc)))
+            continue
         entries = list(getattr(module, "MATRIX", []))
         found.append(
             Matrix(

@@ -30,6 +30,7 @@ def test_permission_walk(matrix, world, settings):
     # Sessions in signed cookies: no session row read and written per request. The session
     # engine is no part of what the walk checks (the idle timeout is tested in accounts).
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    assert not matrix.error, f"{matrix.app}/tests/permission_matrix.py: {matrix.error}"
     if matrix.setup is not None:
         matrix.setup(world)
     failures = walk(matrix, world, clients(world))
