@@ -12,8 +12,9 @@ SKIP = {"run_all.py", "bench_settings.py", "bench_urls.py"}
 
 
 def main() -> int:
-    scripts = sorted(p for p in HERE.glob("bench_*.py") if p.name not in SKIP)
-    scripts += sorted(p for p in [HERE / "complexity.py"] if p.exists())
+    scripts = sorted(
+        p for p in HERE.glob("*.py") if not p.name.startswith("_") and p.name not in SKIP
+    )
     failed = []
     for script in scripts:
         print(f"== {script.name}", flush=True)
