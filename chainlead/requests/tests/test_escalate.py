@@ -117,3 +117,19 @@ def test_generator_feeds_escalation(world):
     overdue = EnterpriseRequest.objects.filter(deadline__lt=dt.date(2026, 6, 1)).count()
     assert result.to_task_force == overdue > 0
     assert _escalate((2026, 6, 1)).to_task_force == 0
+
+
+def test_escalation_statements_do_not_grow_with_requests(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(n, day):
+        for _ in range(n):
+            raise_request(world, now=at(2026, 3, 2))
+            raise_request(world, chain=None, now=at(2026, 3, 2))
+        with CaptureQueriesContext(connection) as ctx:
+            result = _escalate(day)
+        assert result.to_task_force == 2 * n
+        return len(ctx.captured_queries)
+
+    assert statements(2, (2026, 3, 17)) == statements(20, (2026, 3, 18))
