@@ -12,6 +12,7 @@ import pytest
 from chainlead.accounts.models import User
 from chainlead.accounts.services import role_grant, user_create
 from chainlead.registry.models import Enterprise, Industry
+from chainlead.registry.reference_data import industries_load
 from chainlead.registry.services import enterprise_create
 from tests_browser.conftest import SCREENSHOTS, RecordedPage
 
@@ -20,6 +21,8 @@ PASSWORD = "Qiye-User-2026-ok"
 
 @pytest.fixture
 def firm_user(live_server: Any, districts: Any) -> Enterprise:
+    # A live-server test empties the database afterwards, migration-loaded data included.
+    industries_load()
     admin = User.objects.create_superuser("registry_admin", password=PASSWORD)
     firm = enterprise_create(
         actor=admin,
