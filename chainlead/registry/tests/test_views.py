@@ -481,3 +481,27 @@ def test_the_filter_form_reloads_only_the_results_through_htmx(registry_world):
     assert registry_world.other.name in fragment
     assert registry_world.own.name not in fragment
     assert "export=csv" in fragment and "origin=attracted" in fragment
+
+
+@pytest.mark.django_db
+def test_a_firm_other_records_refer_to_is_not_deleted(registry_world):
+    import datetime as dt
+
+    from chainlead.requests.services import request_raise
+
+    own, admin = registry_world.own, registry_world.admin
+    request_raise(
+        actor=admin,
+        enterprise=own,
+        category="permits",
+        title="环评审批",
+        description="新厂房环评审批进度",
+        now=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
+    )
+    client = client_for(admin)
+    response = client.post(reverse("registry:enterprise_delete", kwargs={"pk": own.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == detail(own)
+    assert Enterprise.objects.filter(pk=own.pk).exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert len(messages) == 1
