@@ -27,7 +27,9 @@ def entry(admin: User, districts: dict[str, Any]) -> AuditEntry:
             actor=admin, name="杭州强脑科技有限公司", district=districts["余杭区"]
         )
         enterprise_update(actor=admin, enterprise=firm, revenue=Decimal("12.5"))
-    return AuditEntry.objects.filter(object_id=str(firm.pk), action="update").get()
+    return AuditEntry.objects.filter(
+        content_type__model="enterprise", object_id=str(firm.pk), action="update"
+    ).get()
 
 
 @pytest.mark.django_db
@@ -163,3 +165,29 @@ def test_reference_data_is_read_only_in_the_admin(admin, districts):
     assert client.post(url, {"code": "330108", "name": "改名区"}).status_code == 403
     district.refresh_from_db()
     assert district.name == "滨江区"
+
+
+@pytest.mark.django_db
+def test_admin_registers_and_deletes_firms_through_the_services(admin, districts):
+    client = Client()
+    client.force_login(admin)
+    data = {
+        "name": "杭州云深处科技有限公司",
+        "district": districts["西湖区"].pk,
+        "origin": "local",
+        "provenance": "public",
+        "source_note": "公司官网",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:registry_enterprise_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    firm = Enterprise.objects.get(name="杭州云深处科技有限公司")
+    assert firm.source_note == "公司官网"
+    firm_entries = AuditEntry.objects.filter(content_type__model="enterprise", object_id=firm.pk)
+    created = firm_entries.get(action="create")
+    assert created.actor == admin
+    delete = reverse("admin:registry_enterprise_delete", args=[firm.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Enterprise.objects.filter(pk=firm.pk).exists()
+    assert firm_entries.filter(action="delete").exists()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from chainlead.accounts.models import User
 from chainlead.accounts.services import role_grant, user_create
 from chainlead.audit.context import acting_as
 from chainlead.audit.models import AuditEntry
+from chainlead.registry.models import Enterprise
 from chainlead.registry.services import enterprise_create, enterprise_update
 
 LIST = reverse("audit:entry_list")
@@ -86,7 +88,7 @@ def test_the_log_cannot_be_changed_through_the_pages(log):
 def test_filters_by_model_actor_action_object_and_date(log):
     client = client_for(log["users"]["auditor"])
     unitree = log["unitree"]
-    firm_ct = AuditEntry.objects.filter(object_id=str(unitree.pk)).first().content_type_id
+    firm_ct = ContentType.objects.get_for_model(Enterprise).pk
     by_object = entries(client.get(LIST, {"model": firm_ct, "object_id": unitree.pk}))
     assert {e.action for e in by_object} == {"create", "update"}
     by_actor = entries(client.get(LIST, {"actor": "a_enterprise"}))
@@ -128,7 +130,9 @@ def test_the_export_holds_before_and_after(log):
 @pytest.mark.django_db
 def test_the_detail_shows_the_change_before_and_after(log):
     client = client_for(log["users"]["auditor"])
-    entry = AuditEntry.objects.get(action="update", object_id=str(log["unitree"].pk))
+    entry = AuditEntry.objects.get(
+        action="update", content_type__model="enterprise", object_id=str(log["unitree"].pk)
+    )
     response = client.get(reverse("audit:entry_detail", args=[entry.pk]))
     text = response.content.decode()
     assert response.status_code == 200

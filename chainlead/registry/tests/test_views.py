@@ -310,7 +310,9 @@ def test_enterprise_users_edit_only_their_fields_and_it_is_audited(registry_worl
     own.refresh_from_db()
     assert own.revenue == Decimal("9000000")
     assert own.name == "杭州海康威视数字技术股份有限公司"
-    entry = AuditEntry.objects.filter(object_id=str(own.pk), action="update").first()
+    entry = AuditEntry.objects.filter(
+        content_type__model="enterprise", object_id=str(own.pk), action="update"
+    ).first()
     assert entry is not None
     assert entry.actor == registry_world.users["enterprise"]
     assert entry.before["revenue"] == "8930000.00"
@@ -394,7 +396,9 @@ def test_city_admins_create_and_delete_firms(registry_world, districts):
     assert Enterprise.objects.filter(pk=firm.pk).exists()  # a GET only asks
     assert client.post(delete_url).status_code == 302
     assert not Enterprise.objects.filter(pk=firm.pk).exists()
-    assert AuditEntry.objects.filter(object_id=str(firm.pk), action="delete").exists()
+    assert AuditEntry.objects.filter(
+        content_type__model="enterprise", object_id=str(firm.pk), action="delete"
+    ).exists()
 
 
 @pytest.mark.django_db
