@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
+from chainlead.accounts.api import router as accounts_router
 from chainlead.chains.api import router as chains_router
 from chainlead.core.api_auth import API_AUTH, docs_login_required
 from chainlead.core.exceptions import ConcurrentEditError
@@ -57,6 +58,7 @@ api = ChainleadAPI(
     docs=Swagger(settings={"validatorUrl": None}),
     docs_decorator=docs_login_required,
 )
+api.add_router("/accounts/", accounts_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/chains/", chains_router)
 api.add_router("/governance/", governance_router)

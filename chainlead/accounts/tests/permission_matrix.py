@@ -28,3 +28,5 @@ MATRIX = [
         "accounts:token_revoke", kwargs=lambda s: {"pk": s.enterprise_token.pk}, expect=expect(405)
     ),
 ]
+
+MATRIX += [Case("GET /api/v1/accounts/me", expect=expect(200))]

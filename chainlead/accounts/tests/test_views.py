@@ -89,3 +89,12 @@ def test_every_page_links_to_the_token_and_password_pages(world, role_clients):
     page = role_clients["reviewer"].get(reverse("accounts:password_change")).content.decode()
     assert reverse("accounts:token_list") in page
     assert reverse("accounts:password_change") in page
+
+
+def test_the_api_says_who_the_token_acts_as(world):
+    _token, key = api_token_create(actor=world.users["task_force"], name="me")
+    data = Client().get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert data["username"] == "walk_task_force"
+    assert data["roles"] == [
+        {"role": "task_force", "chain": "walk-own", "district": None, "enterprise": None}
+    ]
