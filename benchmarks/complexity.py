@@ -14,8 +14,12 @@ year) it measures, each in a fresh child process so the peak RSS (``ru_maxrss``)
 
 Where both ran, every output column is compared (same columns, dtypes and rows; largest absolute
 difference of the numeric columns; target 1e-6). ``--scale`` shrinks every dimension; the speed
-and memory targets only apply at full scale. Results: a table on stdout and
-``benchmarks/out/complexity.json``; the exit status is 1 when a target is missed.
+and memory targets only apply at full scale. ``--blas-threads N`` sets ``OPENBLAS_NUM_THREADS``
+(and the OpenMP / MKL equivalents) to N in *both* implementations' processes: on a machine that
+others keep busy, OpenBLAS's spinning worker threads slow small products down by an order of
+magnitude, and one thread is the fair comparison there. ``--case`` keeps the cases whose name
+contains the text (for a quick look). Results: a table on stdout and
+``benchmarks/out/complexity[-scaleS][-blasN].json``; the exit status is 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -198,6 +202,7 @@ def _run_child(
     data: Path,
     stem: str,
     *,
+    blas_threads: int | None = None,
     repeats: int = 1,
     save_output: bool = False,
     reference: Path | None = None,
@@ -212,10 +217,16 @@ def _run_child(
         command += ["--save-output", str(output)]
     if reference is not None:
         command += ["--reference", str(reference)]
+    env = dict(os.environ)
+    if blas_threads is not None:
+        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[variable] = str(blas_threads)
     load_before = os.getloadavg()
     started = time.perf_counter()
     try:
-        completed = subprocess.run(command, timeout=timeout, check=False, capture_output=True)
+        completed = subprocess.run(
+            command, timeout=timeout, check=False, capture_output=True, env=env
+        )
     except subprocess.TimeoutExpired:
         return {
             "implementation": implementation,
@@ -242,7 +253,9 @@ def _mib(n: float) -> str:
     return f"{n / 2**20:,.0f}"
 
 
-def run_benchmark(scale: float) -> dict[str, Any]:
+def run_benchmark(
+    scale: float, blas_threads: int | None = None, only: str | None = None
+) -> dict[str, Any]:
     OUT.mkdir(parents=True, exist_ok=True)
     import pandas as pd
 
@@ -251,11 +264,14 @@ def run_benchmark(scale: float) -> dict[str, Any]:
         "scale": scale,
         "density": DENSITY,
         "seed": SEED,
+        "blas_threads": blas_threads if blas_threads is not None else "library default",
         "machine": describe(),
         "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "cases": [],
     }
     for case in CASES:
+        if only is not None and only not in case.name:
+            continue
         regions = _size(case.regions, scale, 10)
         products = _size(case.products, scale, 20)
         data = _table_file(regions, products)
@@ -276,7 +292,12 @@ def run_benchmark(scale: float) -> dict[str, Any]:
         reference = None
         if case.compare:
             fast = _run_child(
-                "ecomplexity", data, stem, save_output=True, timeout=ECOMPLEXITY_TIMEOUT
+                "ecomplexity",
+                data,
+                stem,
+                blas_threads=blas_threads,
+                save_output=True,
+                timeout=ECOMPLEXITY_TIMEOUT,
             )
             entry["runs"]["ecomplexity"] = fast
             print(f"  ecomplexity: {fast['status']}", flush=True)
@@ -284,11 +305,22 @@ def run_benchmark(scale: float) -> dict[str, Any]:
                 reference = Path(fast["output_file"])
             if case.with_defaults:
                 defaults = _run_child(
-                    "ecomplexity-defaults", data, stem, timeout=ECOMPLEXITY_TIMEOUT
+                    "ecomplexity-defaults",
+                    data,
+                    stem,
+                    blas_threads=blas_threads,
+                    timeout=ECOMPLEXITY_TIMEOUT,
                 )
                 entry["runs"]["ecomplexity-defaults"] = defaults
                 print(f"  ecomplexity with defaults: {defaults['status']}", flush=True)
-        ours = _run_child("ours", data, stem, repeats=case.repeats, reference=reference)
+        ours = _run_child(
+            "ours",
+            data,
+            stem,
+            blas_threads=blas_threads,
+            repeats=case.repeats,
+            reference=reference,
+        )
         entry["runs"]["ours"] = ours
         print(f"  ours: {ours['status']}", flush=True)
         if reference is not None:
@@ -329,7 +361,7 @@ def _evaluate(entry: dict[str, Any], case: Case, *, full_scale: bool) -> None:
 def report(results: dict[str, Any]) -> str:
     lines = [
         f"Economic complexity, scale {results['scale']:g}, density {results['density']:g}, "
-        f"seed {results['seed']}",
+        f"seed {results['seed']}, BLAS threads: {results['blas_threads']}",
         "",
         "| case | implementation | time (s) | peak RSS (MiB) | RSS with input (MiB) "
         "| speed-up | max abs diff |",
@@ -368,6 +400,8 @@ def report(results: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
+    parser.add_argument("--blas-threads", type=int, default=None)
+    parser.add_argument("--case", default=None, help="only the cases whose name contains this")
     parser.add_argument("--child", choices=["ours", "ecomplexity", "ecomplexity-defaults"])
     parser.add_argument("--data")
     parser.add_argument("--result")
@@ -378,8 +412,10 @@ def main() -> int:
     if args.child:
         child(args)
         return 0
-    results = run_benchmark(args.scale)
+    results = run_benchmark(args.scale, args.blas_threads, args.case)
     suffix = "" if args.scale == 1 else f"-scale{args.scale:g}"
+    suffix += "" if args.blas_threads is None else f"-blas{args.blas_threads}"
+    suffix += "" if args.case is None else "-partial"
     (OUT / f"complexity{suffix}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(report(results))
     return 0 if results["targets_met"] else 1

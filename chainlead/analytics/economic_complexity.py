@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from chainlead.analytics import _table
+from chainlead.analytics._linalg import blas_threads_for
 from chainlead.analytics._types import FloatArray, IntArray
 from chainlead.analytics.density import density as density_of
 from chainlead.analytics.eci import (
@@ -128,6 +129,21 @@ def _compute(
     label: object,
 ) -> ComplexityResult:
     """All measures for one period's grid (no zero rows or columns)."""
+    with blas_threads_for(values.size):
+        return _compute_measures(
+            values, presence_result, given_proximity, options, regions, products, label
+        )
+
+
+def _compute_measures(
+    values: FloatArray,
+    presence_result: _table.PresenceResult,
+    given_proximity: FloatArray | None,
+    options: _Options,
+    regions: pd.Index,
+    products: pd.Index,
+    label: object,
+) -> ComplexityResult:
     mcp = presence_result.mcp
     diversity = np.asarray(np.nansum(mcp, axis=1))
     ubiquity = np.asarray(np.nansum(mcp, axis=0))
@@ -136,7 +152,7 @@ def _compute(
             f"Period {label}: diversity or ubiquity is 0 for some regions / products, so ECI "
             "and PCI will be NaN (as in ecomplexity)",
             ComplexityWarning,
-            stacklevel=4,
+            stacklevel=6,
         )
     eigen = eigenvector_complexity(mcp)
     test = options.presence_test
