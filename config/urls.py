@@ -4,10 +4,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from chainlead.core.home import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="chains:chain_list", permanent=False), name="home"),
+    path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("chainlead.accounts.urls")),
     path("registry/", include("chainlead.registry.urls")),

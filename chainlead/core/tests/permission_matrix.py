@@ -9,5 +9,5 @@ MATRIX = [
     Public("accounts:login"),
     Public("accounts:logout", note="GET is 405: log-out is a POST"),
     Public("set_language", note="a POST from the language switch; GET redirects"),
-    Public("home", note="redirects to the chain list, which asks to log in"),
+    Public("home", note="sends each role to where its work is; anonymous users to log in"),
 ]
