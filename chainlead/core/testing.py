@@ -63,7 +63,7 @@ SIDES = (OWN, OTHER)
 SKIPPED_NAMESPACES = frozenset({"admin", "djdt"})
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "i18n/", "__debug__/")
 # Pages anyone may open, logged in or not. Apps add theirs with `Public(...)` entries.
-PUBLIC_URLS = frozenset({"accounts:login", "accounts:logout", "set_language", "home"})
+PUBLIC_URLS = frozenset({"accounts:login", "accounts:logout", "set_language"})
 
 
 def expect(default: Expectation, **per_role: Expectation) -> dict[str, Expectation]:
