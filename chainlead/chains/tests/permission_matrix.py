@@ -54,6 +54,16 @@ MATRIX = [
     Case("chains:chain_list", expect=READ),
     Case("chains:chain_detail", kwargs=chain, expect=READ_SIDED),
     Case("chains:segment_detail", kwargs=segment, expect=READ_SIDED),
+    # Exports and htmx fragments go through the same checks as the pages they come from.
+    Case("chains:chain_detail", kwargs=chain, query={"export": "csv"}, expect=READ_SIDED),
+    Case("chains:segment_detail", kwargs=segment, query={"export": "xlsx"}, expect=READ_SIDED),
+    Case(
+        "chains:segment_detail",
+        kwargs=segment,
+        query=lambda s: {"district": s.district.pk},
+        htmx=True,
+        expect=READ_SIDED,
+    ),
     Case("chains:chain_edit", kwargs=chain, expect=EDIT),
     Case("chains:segment_edit", kwargs=segment, expect=EDIT),
     Case("chains:membership_add", kwargs=segment, expect=EDIT),
@@ -66,6 +76,7 @@ MATRIX = [
         ),
     ),
     Case("chains:review_queue", expect=REVIEWERS),
+    Case("chains:review_queue", query={"export": "csv"}, expect=REVIEWERS),
     Case(
         "chains:review_decide",
         method="POST",

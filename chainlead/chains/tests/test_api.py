@@ -158,3 +158,17 @@ def test_the_membership_list_takes_a_constant_number_of_queries(
         data = client.get(f"{API}/memberships").json()
     assert data["count"] == 12
     assert {m["chain"] for m in data["items"]} == {"walk-own", "walk-other"}
+
+
+def test_a_segment_export_lists_only_the_firms_in_scope(world, role_clients):
+    # The walk checks the status of the export; this checks its rows.
+    elsewhere = enterprise_create(
+        actor=world.admin, name="Out of district", district=world.other.district
+    )
+    Membership.objects.create(enterprise=elsewhere, segment=world.own.segment)
+    url = "/chains/walk-own/segments/chips/?export=csv"
+    admin_csv = b"".join(role_clients["city_admin"].get(url).streaming_content).decode()
+    district_csv = b"".join(role_clients["district_official"].get(url).streaming_content).decode()
+    assert "Out of district" in admin_csv
+    assert "Out of district" not in district_csv
+    assert "Walk firm own" in district_csv
