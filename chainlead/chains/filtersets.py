@@ -53,6 +53,12 @@ class MapFilterForm(forms.Form):
             # A district official can only narrow the map within their own districts.
             districts = districts.filter(pk__in=limit)
         self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        # Render the options from a plain list: iterating the queryset opens a server-side
+        # cursor on PostgreSQL on every page view, for thirteen rows.
+        self.fields["district"].widget.choices = [
+            ("", self.fields["district"].empty_label),  # type: ignore[attr-defined]
+            *((d.pk, d.name) for d in districts),
+        ]
 
     def map_filters(self) -> MapFilters:
         """The selectors' filters; invalid parameters are ignored rather than failing the page."""

@@ -143,6 +143,11 @@ def _scoped_filters(user: Any, filters: MapFilters) -> MapFilters:
     )
 
 
+def scoped_filters_key(user: Any, filters: MapFilters) -> str:
+    """The cache key part of `filters` as the user's scope narrows them."""
+    return _scoped_filters(user, filters).cache_part()
+
+
 def _membership_filter(filters: MapFilters) -> Q:
     q = Q(review_status=ReviewStatus.ACCEPTED)
     if filters.district_ids is not None:
@@ -157,7 +162,13 @@ def _membership_filter(filters: MapFilters) -> Q:
 
 
 def data_version() -> str:
-    return f"{DataVersion.current(REGISTRY_DATA)}.{DataVersion.current(CHAINS_DATA)}"
+    """The registry's and the chains' data versions, read in one query."""
+    versions = dict(
+        DataVersion.objects.filter(key__in=[REGISTRY_DATA, CHAINS_DATA]).values_list(
+            "key", "version"
+        )
+    )
+    return f"{versions.get(REGISTRY_DATA, 0)}.{versions.get(CHAINS_DATA, 0)}"
 
 
 def chain_map(

@@ -217,7 +217,12 @@ def chain_list(request: HttpRequest) -> HttpResponse:
 
 def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
     form = MapFilterForm(request.GET or None, user=request.user)
-    chain_map = selectors.chain_map(user=request.user, chain=chain, filters=form.map_filters())
+    filters = form.map_filters()
+    version = selectors.data_version()
+    chain_map = selectors.chain_map(
+        user=request.user, chain=chain, filters=filters, version=version
+    )
+    can_edit = access_for(request.user).edits_chain(chain.pk)
     query = form.querystring()
 
     def segment_url(segment_slug: str) -> str:
@@ -243,8 +248,18 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
         "graph": _graph(chain_map, segment_url),
         "firms_total": sum(s.firms for s in chain_map.segments),
         "attracted_total": sum(s.attracted for s in chain_map.segments),
-        "can_edit": access_for(request.user).edits_chain(chain.pk),
+        "can_edit": can_edit,
         "district_limited": access_for(request.user).map_district_ids is not None,
+        # The rendered graph and table are cached per data version, filters (a district
+        # official's scope included) and whether the user may edit.
+        "fragment_key": ":".join(
+            [
+                str(chain.pk),
+                version,
+                selectors.scoped_filters_key(request.user, filters),
+                str(int(can_edit)),
+            ]
+        ),
     }
 
 

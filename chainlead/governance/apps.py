@@ -7,7 +7,7 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from chainlead.audit.services import register
-        from chainlead.governance import models
+        from chainlead.governance import models, signals  # noqa: F401  (signals: data version)
 
         for model in (
             models.ChainLeader,

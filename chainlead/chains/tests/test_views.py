@@ -548,3 +548,24 @@ def test_graph_stacks_parallel_segments_in_one_column() -> None:
     assert {k: n["col"] for k, n in nodes.items()} == {"a": 0, "b": 1, "c": 1, "d": 2, "lonely": 3}
     assert (nodes["b"]["row"], nodes["c"]["row"], nodes["a"]["row"]) == (-0.5, 0.5, 0)
     assert nodes["d"]["url"] == "/d/"
+
+
+def test_cached_page_follows_writes(as_role: Any, reg: Registry) -> None:
+    """The rendered map and the five ones are cached, but never shown stale after a write."""
+    from chainlead.governance.services import leader_appoint
+
+    client = as_role("city_admin")
+    before = client.get(map_url(reg)).content.decode()
+    assert statuses(before)["networks"] == "missing"
+    assert 'data-complete="false"' in before
+    firm = enterprise_create(
+        actor=reg.admin, name="网络一号", credit_code=credit_code(90), revenue=Decimal(100)
+    )
+    membership_set(actor=reg.admin, enterprise=firm, segment=reg.segments["networks"])
+    leader = make_user(reg, "chain_leader", chain=reg.chain)
+    leader_appoint(actor=reg.admin, chain=reg.chain, user=leader)
+    after = client.get(map_url(reg)).content.decode()
+    assert statuses(after)["networks"] == "weak"
+    assert "网络一号" in after
+    five = after[after.index('class="five-ones"') :]
+    assert "✓" in five[: five.index("</ul>")].split("</li>")[0]  # the leader is now present
