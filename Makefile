@@ -62,6 +62,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 bench: setup
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -qq wrk; }
 	BENCH_SCALE=$(SIZE) $(BIN)/python benchmarks/run_all.py
 
 # Re-resolve the pinned dependencies after editing pyproject.toml.
