@@ -20,8 +20,10 @@ limited) and, like scikit-learn's own use of it, applies process-wide while the 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 from collections.abc import Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -29,24 +31,46 @@ import scipy.sparse as sp
 
 from chainlead.analytics._types import FloatArray
 
+ScalarT = TypeVar("ScalarT", bound=np.generic)
+
 SPARSE_FILL_THRESHOLD = 0.02
 # Grids up to this many cells run on one BLAS thread (see the module docstring).
 SINGLE_THREAD_CELLS = 2_000_000
 
 
-@contextlib.contextmanager
-def blas_threads_for(cells: int) -> Iterator[None]:
-    """One BLAS thread while computing a grid of ``cells`` cells, if it is small."""
-    if cells > SINGLE_THREAD_CELLS:
-        yield
-        return
+@functools.cache
+def _thread_controller() -> Any:
+    """threadpoolctl's view of the loaded BLAS libraries (scanning them takes ~2 ms, so once),
+    or None without threadpoolctl."""
     try:
         threadpoolctl = importlib.import_module("threadpoolctl")
     except ImportError:
+        return None
+    return threadpoolctl.ThreadpoolController()
+
+
+@contextlib.contextmanager
+def blas_threads_for(cells: int) -> Iterator[None]:
+    """One BLAS thread while computing a grid of ``cells`` cells, if it is small."""
+    controller = _thread_controller() if cells <= SINGLE_THREAD_CELLS else None
+    if controller is None:
         yield
         return
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+    with controller.limit(limits=1, user_api="blas"):
         yield
+
+
+def nansum(array: npt.NDArray[ScalarT], axis: int) -> npt.NDArray[ScalarT]:
+    """``np.nansum`` without its copy of the array when there is no NaN.
+
+    ``np.nansum`` copies a float array with NaN replaced by 0 and sums the copy; without NaN that
+    copy equals the array, so the plain sum is bit for bit the same. A NaN shows up in the plain
+    sum, and only then do we pay for ``np.nansum``.
+    """
+    total: npt.NDArray[ScalarT] = np.asarray(np.sum(array, axis=axis))
+    if array.dtype.kind in "fc" and bool(np.isnan(total).any()):
+        return np.asarray(np.nansum(array, axis=axis))
+    return total
 
 
 def _sparse_enough(matrix: npt.NDArray[np.generic]) -> bool:

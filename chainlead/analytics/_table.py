@@ -191,13 +191,13 @@ def numeric_values(
 
 def factorize(column: pd.Series, name: str) -> tuple[IntArray, pd.Index]:
     """Sorted integer codes for a label column; refuse missing labels."""
-    missing = int(column.isna().sum())
-    if missing:
-        raise MissingKeyError(f"column {name!r} has {missing} missing label(s)")
     try:
         codes, labels = pd.factorize(column, sort=True)
     except TypeError as exc:
         raise AnalyticsError(f"labels in column {name!r} cannot be sorted: {exc}") from exc
+    missing = int(np.count_nonzero(codes < 0))  # factorize codes missing labels as -1
+    if missing:
+        raise MissingKeyError(f"column {name!r} has {missing} missing label(s)")
     return np.asarray(codes, dtype=np.int64), pd.Index(labels)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from chainlead.analytics._linalg import matmul
+from chainlead.analytics._linalg import matmul, nansum
 from chainlead.analytics._types import FloatArray, IntArray
 from chainlead.analytics.errors import InvalidValueError, ShapeError
 
@@ -45,7 +45,7 @@ def density(
         counts = knn_density(x, phi, knn)
         # ecomplexity sums the levels themselves: an integer M gives integer densities.
         return counts.astype(np.int64) if np.issubdtype(raw.dtype, np.integer) else counts
-    row_sums = np.nansum(phi, axis=1)
+    row_sums = nansum(phi, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         if np.isfinite(row_sums).all() and (row_sums != 0).all():
             # (levels @ phi.T) / row_sums: the same sums without a P × P temporary (BLAS reads

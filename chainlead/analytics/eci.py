@@ -38,7 +38,7 @@ import numpy.typing as npt
 import scipy.linalg
 import scipy.sparse.linalg
 
-from chainlead.analytics._linalg import crossprod, gram_rows
+from chainlead.analytics._linalg import crossprod, gram_rows, nansum
 from chainlead.analytics._types import FloatArray
 from chainlead.analytics.errors import ComplexityWarning, ShapeError
 
@@ -120,12 +120,14 @@ def eigenvector_complexity(mcp: npt.ArrayLike) -> EigenvectorComplexity:
       a diversity with zero variance (e.g. every region has the same number of products, such as
       an all-ones M): everything, since the sign rule's correlation is undefined.
     """
-    m = np.asarray(mcp, dtype=np.float64)
-    if m.ndim != 2:
-        raise ShapeError(f"mcp must be a 2-D region × product matrix, got {m.ndim}-D")
-    n_regions, n_products = m.shape
-    diversity = np.nansum(m, axis=1)
-    ubiquity = np.nansum(m, axis=0)
+    raw = np.asarray(mcp)
+    if raw.ndim != 2:
+        raise ShapeError(f"mcp must be a 2-D region × product matrix, got {raw.ndim}-D")
+    n_regions, n_products = raw.shape
+    diversity = np.asarray(nansum(raw, axis=1), dtype=np.float64)
+    ubiquity = np.asarray(nansum(raw, axis=0), dtype=np.float64)
+    m = np.asarray(raw, dtype=np.float64)
+    del raw
     keep_r = diversity != 0
     keep_p = ubiquity != 0
     dropped_r = n_regions - int(keep_r.sum())

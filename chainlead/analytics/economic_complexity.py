@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from chainlead.analytics import _table
-from chainlead.analytics._linalg import blas_threads_for
+from chainlead.analytics._linalg import blas_threads_for, nansum
 from chainlead.analytics._types import FloatArray, IntArray
 from chainlead.analytics.density import density as density_of
 from chainlead.analytics.eci import (
@@ -145,8 +145,8 @@ def _compute_measures(
     label: object,
 ) -> ComplexityResult:
     mcp = presence_result.mcp
-    diversity = np.asarray(np.nansum(mcp, axis=1))
-    ubiquity = np.asarray(np.nansum(mcp, axis=0))
+    diversity = nansum(mcp, axis=1)
+    ubiquity = nansum(mcp, axis=0)
     if np.any(diversity == 0) or np.any(ubiquity == 0):
         warnings.warn(
             f"Period {label}: diversity or ubiquity is 0 for some regions / products, so ECI "

@@ -27,7 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from chainlead.analytics import _table
-from chainlead.analytics._linalg import crossprod, crossprod32
+from chainlead.analytics._linalg import crossprod, crossprod32, nansum
 from chainlead.analytics._types import FloatArray
 from chainlead.analytics.errors import (
     ComplexityWarning,
@@ -49,7 +49,7 @@ def discrete_proximity(
     raw = np.asarray(mcp)
     if raw.ndim != 2:
         raise ShapeError(f"mcp must be a 2-D region × product matrix, got {raw.ndim}-D")
-    ubiquity = np.asarray(np.nansum(raw, axis=0), dtype=np.float64)
+    ubiquity = np.asarray(nansum(raw, axis=0), dtype=np.float64)
     phi = cooccurrence(raw)
     with np.errstate(divide="ignore", invalid="ignore"):
         if asymmetric:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from chainlead.analytics._linalg import nansum
 from chainlead.analytics._types import FloatArray, IntArray
 from chainlead.analytics.errors import NegativeValueError, ShapeError
 
@@ -35,9 +36,9 @@ def rca(values: npt.ArrayLike) -> FloatArray:
     """
     x = _as_matrix(values)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = x / np.nansum(x, axis=1)[:, np.newaxis]
-        product_total = np.nansum(x, axis=0)[np.newaxis, :]
-        world_total = np.nansum(product_total, axis=1)[:, np.newaxis]
+        share = x / nansum(x, axis=1)[:, np.newaxis]
+        product_total = nansum(x, axis=0)[np.newaxis, :]
+        world_total = nansum(product_total, axis=1)[:, np.newaxis]
         np.divide(share, product_total / world_total, out=share)
     return np.asarray(share, dtype=np.float64)
 
@@ -57,7 +58,7 @@ def rpop(values: npt.ArrayLike, population: npt.ArrayLike) -> FloatArray:
     column = pop[:, np.newaxis]
     with np.errstate(divide="ignore", invalid="ignore"):
         per_capita = x / column
-        product_total = np.nansum(x, axis=0)[np.newaxis, :]
+        product_total = nansum(x, axis=0)[np.newaxis, :]
         np.divide(per_capita, product_total / np.nansum(column), out=per_capita)
     return per_capita
 
@@ -84,12 +85,12 @@ def diversity(mcp: npt.ArrayLike) -> npt.NDArray[np.generic]:
 
     Keeps M's dtype family (int64 for a binary int64 M), like ``np.nansum``.
     """
-    return np.asarray(np.nansum(np.asarray(mcp), axis=1))
+    return nansum(np.asarray(mcp), axis=1)
 
 
 def ubiquity(mcp: npt.ArrayLike) -> npt.NDArray[np.generic]:
     """Number of regions where each product is present (column sums of M, NaN read as 0)."""
-    return np.asarray(np.nansum(np.asarray(mcp), axis=0))
+    return nansum(np.asarray(mcp), axis=0)
 
 
 __all__ = ["diversity", "presence", "rca", "rpop", "ubiquity"]
