@@ -161,14 +161,17 @@ def _membership_filter(filters: MapFilters) -> Q:
     return q
 
 
+GOVERNANCE_DATA = "governance"  # bumped by the governance app: leaders, plans, packages
+
+
 def data_version() -> str:
-    """The registry's and the chains' data versions, read in one query."""
-    versions = dict(
-        DataVersion.objects.filter(key__in=[REGISTRY_DATA, CHAINS_DATA]).values_list(
-            "key", "version"
-        )
-    )
-    return f"{versions.get(REGISTRY_DATA, 0)}.{versions.get(CHAINS_DATA, 0)}"
+    """The registry's, the chains' and chain governance's data versions, in one query.
+
+    Cached chain maps and chain pages are keyed on it, so any write invalidates them.
+    """
+    keys = [REGISTRY_DATA, CHAINS_DATA, GOVERNANCE_DATA]
+    versions = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "version"))
+    return ".".join(str(versions.get(k, 0)) for k in keys)
 
 
 def chain_map(
