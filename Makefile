@@ -6,7 +6,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SIZE ?= 1.0
 PYTEST_WORKERS ?= 2
-export CHAINLEAD_DATA_DIR ?= $(abspath ../shared/data)
 
 .PHONY: setup system-deps demo test test-fast test-browser lint typecheck bench lock messages clean
 

@@ -12,9 +12,17 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CHAINLEAD_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-SHARED_DATA_DIR = Path(
-    os.environ.get("CHAINLEAD_DATA_DIR", BASE_DIR.parent / "shared" / "data")
-).resolve()
+
+
+def _shared_data_dir() -> Path:
+    """The public data folder: CHAINLEAD_DATA_DIR, else ../shared/data beside the checkout."""
+    if os.environ.get("CHAINLEAD_DATA_DIR"):
+        return Path(os.environ["CHAINLEAD_DATA_DIR"]).resolve()
+    candidates = [BASE_DIR.parent / "shared" / "data", Path("/work/shared/data")]
+    return next((c.resolve() for c in candidates if c.is_dir()), candidates[0].resolve())
+
+
+SHARED_DATA_DIR = _shared_data_dir()
 
 
 def _env_bool(name: str, default: bool) -> bool:
