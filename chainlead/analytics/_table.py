@@ -92,7 +92,8 @@ class Table:
     def periods(self, order: Literal["sorted", "appearance"] = "sorted") -> Iterator[Period]:
         """Yield each period's grid, in sorted label order or in order of first appearance."""
         keep = np.flatnonzero(self.first)
-        by_time = keep[np.argsort(self.time_codes[keep], kind="stable")]
+        single = len(self.time_labels) == 1
+        by_time = keep if single else keep[np.argsort(self.time_codes[keep], kind="stable")]
         counts = np.bincount(self.time_codes[keep], minlength=len(self.time_labels))
         starts = np.concatenate(([0], np.cumsum(counts)))
         codes = self.appearance if order == "appearance" else np.arange(len(self.time_labels))
@@ -192,7 +193,12 @@ def numeric_values(
 def factorize(column: pd.Series, name: str) -> tuple[IntArray, pd.Index]:
     """Sorted integer codes for a label column; refuse missing labels."""
     try:
-        codes, labels = pd.factorize(column, sort=True)
+        if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "python":
+            # The strings' own object array factorizes in half the time of the StringArray.
+            codes, uniques = pd.factorize(column.to_numpy(dtype=object), sort=True)
+            labels = pd.Index(uniques, dtype=column.dtype)
+        else:
+            codes, labels = pd.factorize(column, sort=True)
     except TypeError as exc:
         raise AnalyticsError(f"labels in column {name!r} cannot be sorted: {exc}") from exc
     missing = int(np.count_nonzero(codes < 0))  # factorize codes missing labels as -1

@@ -154,23 +154,27 @@ def _compute_measures(
             ComplexityWarning,
             stacklevel=6,
         )
-    eigen = eigenvector_complexity(mcp)
+    # One float copy of M for every product below (an integer M is converted only here).
+    m = np.asarray(mcp, dtype=np.float64)
+    eigen = eigenvector_complexity(m)
     test = options.presence_test
     if given_proximity is not None:
         phi = given_proximity
     elif not options.continuous:
-        phi = discrete_proximity(mcp, asymmetric=options.asymmetric, zero_diagonal=options.stata)
+        phi = discrete_proximity(m, asymmetric=options.asymmetric, zero_diagonal=options.stata)
     else:
         source = presence_result.rpop if test == "rpop" else presence_result.rca
         phi = continuous_proximity(source if source is not None else presence_result.rca)
     if not options.continuous or test == "manual":
-        levels: npt.NDArray[np.generic] = mcp
+        # With knn, ecomplexity's density counts M itself: integer M, integer density.
+        levels: npt.NDArray[np.generic] = mcp if options.knn is not None else m
     elif test == "rpop" and presence_result.rpop is not None:
         levels = presence_result.rpop
     else:
         levels = presence_result.rca
     dens = density_of(levels, phi, options.knn)
-    coi, cog = complexity_outlook(dens, mcp, eigen.pci, phi)
+    coi, cog = complexity_outlook(dens, m, eigen.pci, phi)
+    del m
     n_products = mcp.shape[1]
     normalised = normalise(eigen.eci, eigen.pci, stata=options.stata)
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():

@@ -50,13 +50,15 @@ def discrete_proximity(
     if raw.ndim != 2:
         raise ShapeError(f"mcp must be a 2-D region × product matrix, got {raw.ndim}-D")
     ubiquity = np.asarray(nansum(raw, axis=0), dtype=np.float64)
-    phi = cooccurrence(raw)
+    counts = _cooccurrence_counts(raw)
+    phi: FloatArray = np.empty(counts.shape, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         if asymmetric:
             # ecomplexity: (C / u[None, :]).T, i.e. C[p, q] / u[p] since C is symmetric.
-            np.divide(phi, ubiquity[:, np.newaxis], out=phi)
+            np.divide(counts, ubiquity[:, np.newaxis], out=phi)
         else:
-            _divide_by_larger_ubiquity(phi, ubiquity)
+            _divide_by_larger_ubiquity(counts, ubiquity, out=phi)
+    del counts
     if zero_diagonal:
         diagonal = np.arange(phi.shape[0])
         phi[diagonal, diagonal] -= 1.0
@@ -64,37 +66,40 @@ def discrete_proximity(
 
 
 def cooccurrence(mcp: npt.ArrayLike) -> FloatArray:
-    """``C = M.T @ M``: in how many regions both products are present (products × products).
+    """``C = M.T @ M``: in how many regions both products are present (products × products)."""
+    return np.asarray(_cooccurrence_counts(np.asarray(mcp)), dtype=np.float64)
 
-    A 0/1 integer M goes through single-precision BLAS, which is exact here (every partial sum
-    is an integer below 2**24, so up to 16 million regions) and twice as fast as double.
-    """
-    raw = np.asarray(mcp)
+
+def _cooccurrence_counts(raw: npt.NDArray[np.generic]) -> npt.NDArray[np.floating]:
+    """``M.T @ M``; for a 0/1 M in single precision, which is exact here (every partial sum is
+    an integer below 2**24, so up to 16 million regions) and twice as fast as double."""
     if (
-        np.issubdtype(raw.dtype, np.integer)
+        (np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating))
         and raw.shape[0] < 2**24
         and bool(((raw == 0) | (raw == 1)).all())
     ):
-        return np.asarray(crossprod32(raw), dtype=np.float64)
+        return crossprod32(raw)
     return crossprod(np.asarray(raw, dtype=np.float64))
 
 
-def _divide_by_larger_ubiquity(c: FloatArray, ubiquity: FloatArray) -> None:
-    """In place, ``C[p, q] / max(u[p], u[q])``, block by block to avoid P × P temporaries.
+def _divide_by_larger_ubiquity(
+    counts: npt.NDArray[np.floating], ubiquity: FloatArray, *, out: FloatArray
+) -> None:
+    """``out = C[p, q] / max(u[p], u[q])``, a few rows at a time to avoid big temporaries.
 
     Bit for bit ``np.minimum(C / u[None, :], (C / u[None, :]).T)`` as ``ecomplexity`` writes it
-    (division is monotone and correctly rounded), including its NaN rows and columns for a
-    product with ubiquity 0 (``0 / 0``).
+    (division is monotone and correctly rounded; single-precision counts convert exactly),
+    including its NaN rows and columns for a product with ubiquity 0 (``0 / 0``).
     """
-    block = 512
-    for start in range(0, c.shape[0], block):
-        stop = min(start + block, c.shape[0])
+    block = 128
+    for start in range(0, counts.shape[0], block):
+        stop = min(start + block, counts.shape[0])
         larger = np.maximum(ubiquity[start:stop, np.newaxis], ubiquity[np.newaxis, :])
-        np.divide(c[start:stop], larger, out=c[start:stop])
+        np.divide(counts[start:stop], larger, out=out[start:stop])
     absent = ubiquity == 0
     if absent.any():
-        c[absent, :] = np.nan
-        c[:, absent] = np.nan
+        out[absent, :] = np.nan
+        out[:, absent] = np.nan
 
 
 def continuous_proximity(levels: npt.ArrayLike) -> FloatArray:

@@ -152,3 +152,20 @@ def test_presence_test_both_is_refused(
 def test_continuous_proximity_of_a_single_product_is_refused() -> None:
     with pytest.raises(ShapeError, match="two products"):
         continuous_proximity(np.ones((3, 1)))
+
+
+def test_long_table_proximity_matches_ecomplexity_on_a_messy_table(
+    trade_cols: dict[str, str],
+) -> None:
+    """NaN values, duplicates, zero-sum regions and products, an all-zero year (no rows)."""
+    from ecomplexity import proximity as reference_proximity
+
+    from chainlead.analytics.tests.test_economic_complexity import messy_table
+
+    table = messy_table()
+    with quiet():
+        expected = reference_proximity(table, trade_cols)
+    with pytest.warns(ComplexityWarning):
+        actual = proximity(table, trade_cols)
+    assert_columns_agree(expected, actual)
+    assert 2002 not in set(actual["year"])
