@@ -42,6 +42,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
+@pytest.fixture(autouse=True)
+def _reference_tables(transactional_db: Any) -> None:
+    """GB/T 4754-2017 comes from a data migration; a flush by an earlier transactional test on
+    the same worker empties it, and serialized rollback does not always restore it under xdist."""
+    from chainlead.registry.reference_data import industries_load
+
+    industries_load()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
