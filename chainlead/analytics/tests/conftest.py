@@ -8,16 +8,13 @@ by a no-op of the same name, for the tests under this directory only.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-DATA_DIR = Path(
-    os.environ.get("CHAINLEAD_DATA_DIR", Path(__file__).resolve().parents[4] / "shared" / "data")
-)
-COMPLEXITY_DIR = DATA_DIR / "complexity"
+# ecomplexity's reference data, copied into the package's tests (fixtures/PROVENANCE.md).
+COMPLEXITY_DIR = Path(__file__).resolve().parent / "fixtures"
 TRADE_COLS = {"time": "year", "loc": "origin", "prod": "hs92", "val": "export_val"}
 
 
@@ -27,10 +24,7 @@ def _clear_cache() -> None:
 
 
 def _read(name: str) -> pd.DataFrame:
-    path = COMPLEXITY_DIR / name
-    if not path.exists():
-        pytest.skip(f"reference data {path} not found (set CHAINLEAD_DATA_DIR)")
-    return pd.read_csv(path)
+    return pd.read_csv(COMPLEXITY_DIR / name)
 
 
 @pytest.fixture(scope="session")

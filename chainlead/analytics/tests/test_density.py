@@ -44,7 +44,8 @@ def test_density_keeps_ecomplexity_expression_for_zero_row_sums() -> None:
 
 @pytest.mark.parametrize("knn", [1, 2, 5, 9])
 def test_knn_neighbours_match_scikit_learn(knn: int) -> None:
-    neighbors = pytest.importorskip("sklearn.neighbors")
+    from sklearn import neighbors  # ecomplexity's own dependency, locked with it
+
     rng = np.random.default_rng(knn)
     m = (rng.random((12, 10)) < 0.4).astype(np.int64)
     m[:, m.sum(axis=0) == 0] = 1
