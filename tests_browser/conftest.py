@@ -96,7 +96,8 @@ def recorded_page(browser: Any, live_server: Any) -> Iterator[RecordedPage]:
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1366, "height": 900}, device_scale_factor=1
     )
-    context.set_default_timeout(10_000)
+    # Generous: CI runs two test workers and a live server on two cores.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     recorded = RecordedPage(page)
     yield recorded

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from chainlead.accounts.access import access_for
 from chainlead.chains.choices import ReviewStatus
 from chainlead.chains.models import Chain, Membership, Segment
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.models import DataVersion
 from chainlead.governance.choices import (
     ActionStatus,
     ActualSource,
@@ -260,6 +263,27 @@ def five_ones_many(chains: list[Chain], *, year: int | None = None) -> dict[int,
         )
         for c in chains
     }
+
+
+def five_ones_cached(chain_ids: Iterable[int]) -> dict[int, FiveOnes]:
+    """This year's five ones of many chains, cached until a leader, task force, plan, package
+    or segment changes (the governance and chains data versions) or the year turns."""
+    ids = sorted(chain_ids)
+    if not ids:
+        return {}
+    versions = DataVersion.objects.filter(key__in=["governance", "chains"]).values_list(
+        "key", "version"
+    )
+    key = "fiveones:{}:{}:{}".format(
+        ",".join(map(str, ids)),
+        ".".join(f"{k}{v}" for k, v in sorted(versions)),
+        timezone.localdate().year,
+    )
+    result: dict[int, FiveOnes] | None = cache.get(key)
+    if result is None:
+        result = five_ones_many(list(Chain.objects.filter(pk__in=ids)))
+        cache.set(key, result, 600)
+    return result
 
 
 def five_ones(chain: Chain, *, year: int | None = None) -> FiveOnes:

@@ -7,7 +7,7 @@ class RequestsConfig(AppConfig):
 
     def ready(self) -> None:
         from chainlead.audit.services import register
-        from chainlead.requests import models
+        from chainlead.requests import models, signals  # noqa: F401  (signals: data version)
 
         # Requests and their admin-edited rules are audited on every save (admin edits too);
         # transitions and escalations also write business events (services, escalate).

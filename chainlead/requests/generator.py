@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from chainlead.core.models import DataVersion
 from chainlead.requests.calendar import WorkCalendar
 from chainlead.requests.choices import Category, Channel, Status
 from chainlead.requests.constants import DEFAULT_WORKING_DAYS
@@ -134,6 +135,7 @@ def generate_requests(
                 )
             )
         EnterpriseRequest.objects.bulk_create(rows, batch_size=1000)
+        DataVersion.bump("requests")  # bulk inserts send no signals
         created += len(rows)
         if progress is not None:
             progress(len(rows))

@@ -35,6 +35,7 @@ from chainlead.audit import context as audit_context
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.models import DataVersion
 from chainlead.requests.calendar import Deadline, WorkCalendar
 from chainlead.requests.choices import (
     CLOCK_STATUSES,
@@ -72,6 +73,7 @@ from chainlead.requests.selectors import (
     is_firm_side,
     is_handler,
 )
+from chainlead.requests.signals import REQUESTS_DATA
 
 HANDLER = "handler"
 FIRM = "firm"
@@ -686,6 +688,8 @@ def requests_escalate(*, now: dt.datetime | None = None) -> EscalationResult:
             notified += _escalation_inserts(run1, 1, at)
         if n2:
             notified += _escalation_inserts(run2, 2, at)
+        if n1 or n2:  # set-based updates send no signals: invalidate cached lists here
+            DataVersion.bump(REQUESTS_DATA)
     return EscalationResult(n1, n2, notified, run)
 
 

@@ -50,6 +50,7 @@ from chainlead.requests.forms import (
     TransitionForm,
 )
 from chainlead.requests.models import EnterpriseRequest, RequestAttachment
+from chainlead.requests.signals import requests_version
 from chainlead.requests.tables import RequestTable
 
 REQUEST_EXPORT_COLUMNS = [
@@ -105,7 +106,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
         template_name="requests/request_list.html",
         export_columns=REQUEST_EXPORT_COLUMNS,
         export_filename="requests",
-        context={"can_raise": selectors.can_raise(request.user)},
+        context={
+            "can_raise": selectors.can_raise(request.user),
+            # The rendered table is cached per user (their scope), requests data version,
+            # query and language for a minute: overdue flags move with the clock, not writes.
+            "list_cache_key": f"{request.user.pk}:{requests_version()}:"
+            f"{request.GET.urlencode()}:{timezone.localdate().isoformat()}",
+        },
     )
 
 

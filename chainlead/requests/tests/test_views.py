@@ -180,3 +180,13 @@ def test_escalated_request_reaches_the_chain(world, who):
     )
     assert [r.pk for r in listed.context["table"].data] == [request.pk]
     assert dt.date(2026, 3, 16) == request.deadline
+
+
+def test_cached_problem_list_follows_writes(world):
+    """The rendered list is cached, but a request written since is never missing from it."""
+    client = client_for(world.admin)
+    before = client.get(reverse("requests:request_list")).content.decode()
+    assert "缓存之后的新诉求" not in before
+    raise_request(world, title="缓存之后的新诉求")
+    after = client.get(reverse("requests:request_list")).content.decode()
+    assert "缓存之后的新诉求" in after
