@@ -395,34 +395,35 @@ def complexity(
             period.loc_index.size,
             period.prod_index.size,
         )
-        regions = table.loc_labels.take(period.loc_index)
-        products = table.prod_labels.take(period.prod_index)
-        given = (
-            proximity_from_edgelist(proximity_edgelist, products)
-            if proximity_edgelist is not None
-            else None
-        )
-        presence_result = presence_options.apply(period.values, table, period)
-        grids.append(
-            (
-                period,
-                _compute(
-                    period.values,
-                    presence_result,
-                    given,
-                    options,
-                    regions,
-                    products,
-                    period.label,
-                ),
-            )
-        )
+        result = _period_result(table, period, presence_options, options, proximity_edgelist)
+        grids.append((period, result))
+    # Release the row-sized arrays (codes, values; ~35 bytes a row) before the output is built.
+    slim = table.without_rows()
+    del table
     return _assemble(
-        table.without_rows(),
+        slim,
         grids,
         complete=outside == 0 and not duplicates,
         manual=options.presence_test == "manual",
     )
+
+
+def _period_result(
+    table: _table.Table,
+    period: _table.Period,
+    presence_options: _table.PresenceOptions,
+    options: _Options,
+    proximity_edgelist: pd.DataFrame | None,
+) -> ComplexityResult:
+    regions = table.loc_labels.take(period.loc_index)
+    products = table.prod_labels.take(period.prod_index)
+    given = (
+        proximity_from_edgelist(proximity_edgelist, products)
+        if proximity_edgelist is not None
+        else None
+    )
+    presence_result = presence_options.apply(period.values, table, period)
+    return _compute(period.values, presence_result, given, options, regions, products, period.label)
 
 
 def _assemble(
