@@ -3,7 +3,8 @@
 Targets (issue "the spine"): p99 latency ≤ 250 ms, and at least 25% of the requests per second
 of a trivial view on the same server.
 
-Set-up (untimed): a fresh PostgreSQL database chainlead_bench; the generator's 1,000,000-firm
+Set-up (untimed): a fresh PostgreSQL database chainlead_bench; Redis (127.0.0.1:6379, database 15,
+flushed) as the shared cache; the generator's 1,000,000-firm
 file imported with `chainlead import-enterprises`; the AI chain loaded and every firm whose
 industry matches a segment put in it; 16 city-admin users, each logged in once. Then gunicorn
 (4 gthread workers × 4 threads, benchmarks/bench_settings.py, which adds `/bench/trivial/`) is
@@ -47,6 +48,7 @@ from benchmarks._common import (
 )
 
 CONNECTIONS = 16
+REDIS_DB = os.environ.get("BENCH_REDIS_DB", "15")  # flushed before the run
 DURATION = os.environ.get("BENCH_DURATION", "30s")
 
 
@@ -193,7 +195,13 @@ def main() -> int:
             .splitlines()[-1]
         )
         print(f"Chain {setup['chain']}: {setup['memberships']:,} memberships", flush=True)
-        env = dict(db.env, DJANGO_SETTINGS_MODULE="benchmarks.bench_settings")
+        # As in production: gunicorn's workers share one cache (Redis), not one each.
+        subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], check=True, capture_output=True)
+        env = dict(
+            db.env,
+            DJANGO_SETTINGS_MODULE="benchmarks.bench_settings",
+            REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        )
         server = subprocess.Popen(
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
