@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -106,9 +107,13 @@ def test_list_query_count_does_not_grow(world, django_assert_max_num_queries):
         raise_request(world, title=f"诉求{n}")
     admin = client_for(world.admin)
     admin.get(reverse("requests:request_list"))  # warm the session and caches
+    cache.clear()  # measure the rendering path, not the cached page
     with django_assert_max_num_queries(14):
         response = admin.get(reverse("requests:request_list"))
     assert len(response.context["table"].page.object_list) == 12
+    with django_assert_max_num_queries(7):  # the cached page: session, user, versions only
+        cached = admin.get(reverse("requests:request_list"))
+    assert cached.context["cached_table"]
 
 
 def test_figures_page_and_export(world):
@@ -187,6 +192,10 @@ def test_cached_problem_list_follows_writes(world):
     client = client_for(world.admin)
     before = client.get(reverse("requests:request_list")).content.decode()
     assert "缓存之后的新诉求" not in before
+    again = client.get(reverse("requests:request_list"))
+    assert again.context["cached_table"]  # served from the cache, not re-rendered
+    assert again.content.decode().count("<table") == before.count("<table")
     raise_request(world, title="缓存之后的新诉求")
-    after = client.get(reverse("requests:request_list")).content.decode()
-    assert "缓存之后的新诉求" in after
+    after = client.get(reverse("requests:request_list"))
+    assert "cached_table" not in after.context  # a write: rendered afresh
+    assert "缓存之后的新诉求" in after.content.decode()
