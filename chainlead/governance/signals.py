@@ -9,11 +9,19 @@ from chainlead.core.models import DataVersion
 from chainlead.governance import models
 
 GOVERNANCE_DATA = "governance"
+# Every governance record the dashboard or the five ones show.
 _FIVE_ONES_MODELS = (
     models.ChainLeader,
     models.TaskForceMember,
     models.WorkPlan,
+    models.Target,
+    models.ActualEntry,
+    models.Milestone,
+    models.PolicyItem,
     models.PackageItem,
+    models.Meeting,
+    models.Decision,
+    models.ActionItem,
 )
 
 

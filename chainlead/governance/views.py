@@ -11,16 +11,20 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.chains.models import Chain
+from chainlead.chains.selectors import data_version
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.models import DataVersion
 from chainlead.core.views import object_list, permission_required
 from chainlead.governance import briefing, forms, selectors, services
 from chainlead.governance.choices import Indicator, MilestoneStatus
@@ -100,6 +104,31 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
 @permission_required(_governance_reader)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
+    # The page body is cached per user (their scope), the registry, chains, governance and
+    # requests data versions and the day, for a minute: overdue items move with the clock.
+    dashboard_key = ":".join(
+        [
+            str(request.user.pk),
+            str(chain.pk),
+            data_version(),
+            str(DataVersion.current("requests")),
+            timezone.localdate().isoformat(),
+        ]
+    )
+    vary = [dashboard_key, translation.get_language()]
+    cached_body = cache.get(make_template_fragment_key("governance-dashboard", vary))
+    cached_scripts = cache.get(make_template_fragment_key("governance-dashboard-scripts", vary))
+    if cached_body is not None and cached_scripts is not None:
+        return render(
+            request,
+            "governance/dashboard.html",
+            {
+                "chain": chain,
+                "cached_body": cached_body,
+                "cached_scripts": cached_scripts,
+                "dashboard_key": dashboard_key,
+            },
+        )
     board = chain_dashboard(user=request.user, chain=chain)
     today = board.today
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
@@ -113,6 +142,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "briefing_form": forms.BriefingForm(initial={"month": last_month}),
             "can_edit": services.can_edit_chain(request.user, chain.pk),
             "can_approve": services.can_approve_plan(request.user, chain.pk),
+            "dashboard_key": dashboard_key,
         },
     )
 

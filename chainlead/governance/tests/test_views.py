@@ -103,3 +103,19 @@ def test_dashboard_list_queries_grow_slowly_with_chains(
     with django_assert_max_num_queries(12 + 4 * 6):
         response = client.get(reverse("governance:dashboard_list"))
     assert response.status_code == 200
+
+
+def test_cached_dashboard_follows_writes(client, full_chain, leader, member):
+    """The dashboard body is cached, but a decision recorded since is never missing from it."""
+    from chainlead.governance.models import Meeting
+
+    client.force_login(leader)
+    url = reverse("governance:dashboard", args=[full_chain.slug])
+    first = client.get(url).content.decode()
+    assert "缓存之后的新决定" not in first
+    again = client.get(url)
+    assert again.context["cached_body"]  # served from the cache
+    assert "progress-chart" in again.content.decode()  # with its chart script
+    meeting = Meeting.objects.filter(chain=full_chain).first()
+    services.decision_create(actor=member, meeting=meeting, text="缓存之后的新决定")
+    assert "缓存之后的新决定" in client.get(url).content.decode()
