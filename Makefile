@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SIZE ?= 1.0
 PYTEST_WORKERS ?= 2
+# Tests open a connection per live-server request thread; persistent connections would pile up
+# on PostgreSQL until it refuses new ones. Production keeps them (DATABASE_CONN_MAX_AGE=600).
+export DATABASE_CONN_MAX_AGE ?= 0
 
 .PHONY: setup system-deps demo test test-fast test-browser lint typecheck bench lock messages clean
 
