@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 SIZE ?= 1.0
 PYTEST_WORKERS ?= 2
 # Tests open a connection per live-server request thread; persistent connections would pile up
-# on PostgreSQL until it refuses new ones. Production keeps them (DATABASE_CONN_MAX_AGE=600).
-export DATABASE_CONN_MAX_AGE ?= 0
+# on PostgreSQL until it refuses new ones. Production and benchmarks keep them (600 s).
+TEST_ENV := CHAINLEAD_FAST_HASHER=1 DATABASE_CONN_MAX_AGE=0
 
 .PHONY: setup system-deps demo test test-fast test-browser lint typecheck bench lock messages clean
 
@@ -49,13 +49,13 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/chainlead makemigrations --check --dry-run -v 0
-	CHAINLEAD_FAST_HASHER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 test-fast: $(STAMP)
-	CHAINLEAD_FAST_HASHER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser"
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser"
 
 test-browser: setup
-	CHAINLEAD_FAST_HASHER=1 $(BIN)/pytest -q -m browser
+	$(TEST_ENV) $(BIN)/pytest -q -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
