@@ -55,6 +55,9 @@ def people(live_server: Any, districts: Any) -> dict[str, Any]:
 
 def log_in(rp: RecordedPage, base: str, username: str) -> None:
     page = rp.page
+    # Leave the page first: an htmx request still in flight (the notification bell) would
+    # otherwise bring back the previous user's session cookie, which every response renews.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/?next=/requests/")
     page.fill("#id_username", username)
