@@ -12,3 +12,5 @@ class RecruitmentConfig(AppConfig):
         register(models.Target, exclude=["updated_at"])
         register(models.Activity)
         register(models.Promise)
+        register(models.ExternalFirm)
+        register(models.AnalysisRun, exclude=["results"])  # the run's inputs, not its output

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import transaction
 
 from chainlead.accounts.access import access_for
+from chainlead.audit.models import AuditAction
+from chainlead.audit.services import record_bulk_changes, snapshot
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.recruitment.models import ExternalFirm
 from chainlead.registry.importers import (
@@ -205,5 +207,10 @@ def candidates_load_listed(*, data_dir: Path | None = None) -> CandidateImport:
                 result.updated += 1
             else:
                 result.unchanged += 1
-    ExternalFirm.objects.bulk_create(new, batch_size=1000)
+    created = ExternalFirm.objects.bulk_create(new, batch_size=1000)
+    # Bulk inserts send no signals: audit the created firms here, in bulk too.
+    record_bulk_changes(
+        model=ExternalFirm,
+        rows=((f.pk, str(f), AuditAction.CREATE, None, snapshot(f)) for f in created),
+    )
     return result

@@ -72,3 +72,8 @@ def test_listed_companies_outside_the_city_are_loaded(db, settings):
     # 平安银行 has no CSRC code in the data: no industry, not a guess.
     assert ExternalFirm.objects.get(stock_code="000001").industry_id is None
     assert candidates_load_listed().created == 0
+    # Every created firm is audited, though they were inserted in bulk.
+    from chainlead.audit.models import AuditEntry
+
+    audited = AuditEntry.objects.filter(content_type__model="externalfirm", action="create").count()
+    assert audited == result.created
