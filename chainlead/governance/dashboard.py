@@ -70,7 +70,8 @@ def _cached_requests_summary(
     clock, so entries live one minute at most.
     """
     version = DataVersion.current("requests")
-    key = f"dashboard-requests:{user.pk}:{chain.pk}:{version}:{period}:{today.isoformat()}"
+    span = f"{period[0].isoformat()}_{period[1].isoformat()}" if period else "now"
+    key = f"dashboard-requests:{user.pk}:{chain.pk}:{version}:{span}:{today.isoformat()}"
     summary: RequestsSummary | None = cache.get(key)
     if summary is None:
         summary = requests_summary(
