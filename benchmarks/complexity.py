@@ -5,9 +5,10 @@
 On the same seeded synthetic table (``region_product_table``, 20 % of the cells non-zero, one
 year) it measures, each in a fresh child process so the peak RSS (``ru_maxrss``) is the run's own:
 
-* 300 × 1,000: ours (median of 3 calls) against ``ecomplexity`` with its defaults and with its
-  fastest equivalent call (``check_logsupermodularity=False``, which only skips a printed
-  diagnostic); target: at least 20 times faster than the fastest call;
+* 300 × 1,000: ours against ``ecomplexity`` with its defaults and with its fastest equivalent
+  call (``check_logsupermodularity=False``, which only skips a printed diagnostic), each the
+  median of 5 calls in one process (the first call, which also pays for the process's first
+  touch of its memory, is reported too); target: at least 20 times faster than the fastest call;
 * 1,000 × 5,000: ours against ``ecomplexity`` (fastest call), which may take long: it is given
   ``BENCH_ECOMPLEXITY_TIMEOUT`` seconds (default 1,800) and a timeout is recorded as such;
 * 3,000 × 5,000: ours alone; target: peak RSS at most 2 GB (2e9 bytes).
@@ -63,13 +64,23 @@ class Case:
     products: int
     compare: bool
     repeats: int
+    reference_repeats: int = 1
     with_defaults: bool = False
     speed_target: bool = False
     memory_target: bool = False
 
 
 CASES = [
-    Case("300 × 1,000", 300, 1000, compare=True, repeats=3, with_defaults=True, speed_target=True),
+    Case(
+        "300 × 1,000",
+        300,
+        1000,
+        compare=True,
+        repeats=5,
+        reference_repeats=5,
+        with_defaults=True,
+        speed_target=True,
+    ),
     Case("1,000 × 5,000", 1000, 5000, compare=True, repeats=1),
     Case("3,000 × 5,000", 3000, 5000, compare=False, repeats=1, memory_target=True),
 ]
@@ -296,6 +307,7 @@ def run_benchmark(
                 data,
                 stem,
                 blas_threads=blas_threads,
+                repeats=case.reference_repeats,
                 save_output=True,
                 timeout=ECOMPLEXITY_TIMEOUT,
             )
@@ -309,6 +321,7 @@ def run_benchmark(
                     data,
                     stem,
                     blas_threads=blas_threads,
+                    repeats=case.reference_repeats,
                     timeout=ECOMPLEXITY_TIMEOUT,
                 )
                 entry["runs"]["ecomplexity-defaults"] = defaults

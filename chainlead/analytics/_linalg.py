@@ -50,14 +50,15 @@ def _thread_controller() -> Any:
 
 
 @contextlib.contextmanager
-def blas_threads_for(cells: int) -> Iterator[None]:
-    """One BLAS thread while computing a grid of ``cells`` cells, if it is small."""
+def blas_threads_for(cells: int) -> Iterator[bool]:
+    """One BLAS thread while computing a grid of ``cells`` cells, if it is small; yields
+    whether BLAS was limited (then independent steps may run on threads of their own)."""
     controller = _thread_controller() if cells <= SINGLE_THREAD_CELLS else None
     if controller is None:
-        yield
+        yield False
         return
     with controller.limit(limits=1, user_api="blas"):
-        yield
+        yield True
 
 
 def nansum(array: npt.NDArray[ScalarT], axis: int) -> npt.NDArray[ScalarT]:

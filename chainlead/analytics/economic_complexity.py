@@ -15,11 +15,13 @@ proximity and ``knn``, which we have no Stata reference for.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +45,7 @@ from chainlead.analytics.errors import (
     ShapeError,
     UnsupportedOptionError,
 )
-from chainlead.analytics.outlook import complexity_outlook
+from chainlead.analytics.outlook import outlook_gain, outlook_index
 from chainlead.analytics.proximity import (
     continuous_proximity,
     discrete_proximity,
@@ -54,6 +56,7 @@ from chainlead.analytics.rca import presence, rca, rpop
 logger = logging.getLogger(__name__)
 
 Convention = Literal["ecomplexity", "stata"]
+T = TypeVar("T")
 
 # Output columns after the key columns, in ecomplexity's order.
 MEASURE_COLUMNS = ("diversity", "ubiquity", "mcp", "eci", "pci", "density", "coi", "cog", "rca")
@@ -128,22 +131,14 @@ def _compute(
     products: pd.Index,
     label: object,
 ) -> ComplexityResult:
-    """All measures for one period's grid (no zero rows or columns)."""
-    with blas_threads_for(values.size):
-        return _compute_measures(
-            values, presence_result, given_proximity, options, regions, products, label
-        )
+    """All measures for one period's grid (no zero rows or columns).
 
-
-def _compute_measures(
-    values: FloatArray,
-    presence_result: _table.PresenceResult,
-    given_proximity: FloatArray | None,
-    options: _Options,
-    regions: pd.Index,
-    products: pd.Index,
-    label: object,
-) -> ComplexityResult:
+    Two chains of work are independent until the end: the eigen-solver (then COG, which needs
+    the PCI and the proximity) and the proximity (then density). On small grids, where BLAS
+    runs on one thread, the proximity chain runs on a worker thread beside the main one: the
+    cores are used without OpenBLAS's spinning threads, and a busy machine costs no more than
+    running the two in turn. Large grids run in turn, with BLAS's own threads.
+    """
     mcp = presence_result.mcp
     diversity = nansum(mcp, axis=1)
     ubiquity = nansum(mcp, axis=0)
@@ -152,28 +147,23 @@ def _compute_measures(
             f"Period {label}: diversity or ubiquity is 0 for some regions / products, so ECI "
             "and PCI will be NaN (as in ecomplexity)",
             ComplexityWarning,
-            stacklevel=6,
+            stacklevel=4,  # the caller of complexity()
         )
     # One float copy of M for every product below (an integer M is converted only here).
     m = np.asarray(mcp, dtype=np.float64)
-    eigen = eigenvector_complexity(m)
-    test = options.presence_test
-    if given_proximity is not None:
-        phi = given_proximity
-    elif not options.continuous:
-        phi = discrete_proximity(m, asymmetric=options.asymmetric, zero_diagonal=options.stata)
-    else:
-        source = presence_result.rpop if test == "rpop" else presence_result.rca
-        phi = continuous_proximity(source if source is not None else presence_result.rca)
-    if not options.continuous or test == "manual":
-        # With knn, ecomplexity's density counts M itself: integer M, integer density.
-        levels: npt.NDArray[np.generic] = mcp if options.knn is not None else m
-    elif test == "rpop" and presence_result.rpop is not None:
-        levels = presence_result.rpop
-    else:
-        levels = presence_result.rca
-    dens = density_of(levels, phi, options.knn)
-    coi, cog = complexity_outlook(dens, m, eigen.pci, phi)
+    with blas_threads_for(values.size) as single_thread:
+        side = _SideBySide() if single_thread else _InTurn()
+        # Only numpy work without warnings runs on the worker: warnings.catch_warnings (used
+        # by the eigen-solver) is not thread-safe.
+        phi_future = side.submit(_proximity_for, m, presence_result, given_proximity, options)
+        eigen = eigenvector_complexity(m)
+        phi = phi_future.result()
+        levels = _density_levels(m, presence_result, options)
+        density_future = side.submit(density_of, levels, phi, options.knn)
+        kp = np.asarray(eigen.pci, dtype=np.float64)
+        cog = outlook_gain(m, kp, phi)
+        dens = density_future.result()
+        coi = outlook_index(np.asarray(dens, dtype=np.float64), m, kp)
     del m
     n_products = mcp.shape[1]
     normalised = normalise(eigen.eci, eigen.pci, stata=options.stata)
@@ -199,6 +189,59 @@ def _compute_measures(
         proximity=phi if options.keep_proximity else None,
         eigen=eigen,
     )
+
+
+def _proximity_for(
+    m: FloatArray,
+    presence_result: _table.PresenceResult,
+    given_proximity: FloatArray | None,
+    options: _Options,
+) -> FloatArray:
+    if given_proximity is not None:
+        return given_proximity
+    if not options.continuous:
+        return discrete_proximity(m, asymmetric=options.asymmetric, zero_diagonal=options.stata)
+    source = presence_result.rpop if options.presence_test == "rpop" else presence_result.rca
+    return continuous_proximity(source if source is not None else presence_result.rca)
+
+
+def _density_levels(
+    m: FloatArray, presence_result: _table.PresenceResult, options: _Options
+) -> npt.NDArray[np.generic]:
+    """What density sums: M (discrete proximity or manual M), or RCA / RPOP (continuous)."""
+    test = options.presence_test
+    if not options.continuous or test == "manual":
+        # With knn, ecomplexity's density counts M itself: integer M, integer density.
+        return presence_result.mcp if options.knn is not None else m
+    if test == "rpop" and presence_result.rpop is not None:
+        return presence_result.rpop
+    return presence_result.rca
+
+
+class _InTurn:
+    """Runs a submitted call at once (the sequential stand-in for :class:`_SideBySide`)."""
+
+    def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # re-raised by result(), as from a worker thread
+            future.set_exception(exc)
+        return future
+
+
+class _SideBySide:
+    """Runs a submitted call on the module's worker thread."""
+
+    def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
+        return _worker().submit(fn, *args)
+
+
+@functools.cache
+def _worker() -> ThreadPoolExecutor:
+    # One worker for the whole process: calls from several threads queue up rather than
+    # oversubscribing the cores.
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="chainlead-analytics")
 
 
 def complexity_matrix(
@@ -448,17 +491,17 @@ def _assemble(
         for period, result in grids:
             n_r, n_p = period.loc_index.size, period.prod_index.size
             if name == "loc":
-                pieces.append(np.repeat(_raw(table.loc_labels.take(period.loc_index)), n_p))
+                pieces.append(_each_repeated(_raw(table.loc_labels.take(period.loc_index)), n_p))
             elif name == "prod":
-                pieces.append(np.tile(_raw(table.prod_labels.take(period.prod_index)), n_r))
+                pieces.append(_repeated_whole(_raw(table.prod_labels.take(period.prod_index)), n_r))
             elif name == "time":
                 pieces.append(
                     np.repeat(_raw(table.time_labels.take([period.time_code])), n_r * n_p)
                 )
             elif name in ("diversity", "eci", "coi"):
-                pieces.append(np.repeat(getattr(result, name), n_p))
+                pieces.append(_each_repeated(getattr(result, name), n_p))
             elif name in ("ubiquity", "pci"):
-                pieces.append(np.tile(getattr(result, name), n_r))
+                pieces.append(_repeated_whole(getattr(result, name), n_r))
             else:
                 pieces.append(getattr(result, name).reshape(-1))
                 setattr(result, name, _RELEASED)
@@ -499,6 +542,16 @@ def _assemble(
 
 
 _RELEASED: FloatArray = np.empty((0, 0))
+
+
+def _each_repeated(items: npt.NDArray[np.generic], times: int) -> npt.NDArray[np.generic]:
+    """``np.repeat(items, times)``, copied from a broadcast view (faster for object labels)."""
+    return np.broadcast_to(items[:, np.newaxis], (items.size, times)).reshape(-1)
+
+
+def _repeated_whole(items: npt.NDArray[np.generic], times: int) -> npt.NDArray[np.generic]:
+    """``np.tile(items, times)`` for a 1-D array, copied from a broadcast view."""
+    return np.broadcast_to(items, (times, items.size)).reshape(-1)
 
 
 def _raw(labels: pd.Index) -> npt.NDArray[np.generic]:

@@ -37,6 +37,35 @@ def complexity_outlook(
     m = np.asarray(mcp, dtype=np.float64)
     kp = np.asarray(pci, dtype=np.float64)
     phi = np.asarray(proximity, dtype=np.float64)
+    _check_shapes(m, kp, phi, dens)
+    return outlook_index(dens, m, kp), outlook_gain(m, kp, phi)
+
+
+def outlook_index(density: FloatArray, mcp: FloatArray, pci: FloatArray) -> FloatArray:
+    """Raw COI: ``sum_p density[c, p] * (1 - M[c, p]) * kp[p]`` (float64 inputs, shapes checked
+    by the caller). It needs the density; :func:`outlook_gain` does not, so the two can run
+    side by side."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        absent = 1.0 - mcp
+        absent *= density
+        return np.asarray(absent @ pci, dtype=np.float64)
+
+
+def outlook_gain(mcp: FloatArray, pci: FloatArray, proximity: FloatArray) -> FloatArray:
+    """Raw COG (regions × products) from M, the raw PCI and the proximity (float64 inputs,
+    shapes checked by the caller)."""
+    absent = 1.0 - mcp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # (1 - M) @ (phi * s[:, None]) == ((1 - M) * s[None, :]) @ phi with s = kp / rowsums:
+        # a regions × products temporary instead of a products × products one.
+        weighted = absent * (pci / proximity.sum(axis=1))[np.newaxis, :]
+        cog = np.asarray(weighted @ proximity, dtype=np.float64)
+    del weighted
+    cog *= absent
+    return cog
+
+
+def _check_shapes(m: FloatArray, kp: FloatArray, phi: FloatArray, dens: FloatArray) -> None:
     n_products = m.shape[1] if m.ndim == 2 else -1
     if (
         m.ndim != 2
@@ -48,18 +77,6 @@ def complexity_outlook(
             f"density {dens.shape}, mcp {m.shape}, pci {kp.shape} and proximity {phi.shape} "
             "do not line up"
         )
-    absent = 1.0 - m
-    del m
-    with np.errstate(divide="ignore", invalid="ignore"):
-        buffer = dens * absent
-        coi = np.asarray(buffer @ kp, dtype=np.float64)
-        # (1 - M) @ (phi * s[:, None]) == ((1 - M) * s[None, :]) @ phi with s = kp / rowsums:
-        # a regions × products temporary (reusing the buffer) instead of a products × products one.
-        np.multiply(absent, (kp / phi.sum(axis=1))[np.newaxis, :], out=buffer)
-        cog = np.asarray(buffer @ phi, dtype=np.float64)
-    del buffer
-    cog *= absent
-    return coi, cog
 
 
-__all__ = ["complexity_outlook"]
+__all__ = ["complexity_outlook", "outlook_gain", "outlook_index"]

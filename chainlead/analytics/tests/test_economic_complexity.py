@@ -4,6 +4,7 @@ Stata reference outputs (the fixture README's tolerances) on ecomplexity's own t
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -241,3 +242,41 @@ def test_does_not_modify_its_input(trade_data: pd.DataFrame, trade_cols: dict[st
     before = trade_data.copy()
     complexity(trade_data, trade_cols)
     pd.testing.assert_frame_equal(trade_data, before)
+
+
+def test_side_by_side_steps_give_the_same_bits_as_running_them_in_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chainlead.analytics import economic_complexity, region_product_table
+
+    table = region_product_table(40, 120, density=0.3, seed=3)
+    cols = {"time": "year", "loc": "region", "prod": "product", "val": "value"}
+    side_by_side = complexity(table, cols, verbose=False)
+    monkeypatch.setattr(economic_complexity, "_SideBySide", economic_complexity._InTurn)
+    in_turn = complexity(table, cols, verbose=False)
+    pd.testing.assert_frame_equal(side_by_side, in_turn, check_exact=True)
+
+
+def test_concurrent_callers_share_the_worker_safely() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chainlead.analytics import region_product_table
+
+    cols = {"time": "year", "loc": "region", "prod": "product", "val": "value"}
+    tables = [region_product_table(30, 80, density=0.3, seed=seed) for seed in range(6)]
+    expected = [complexity(table, cols, verbose=False) for table in tables]
+    filters_before = list(warnings.filters)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda t: complexity(t, cols, verbose=False), tables * 3))
+    for index, result in enumerate(results):
+        pd.testing.assert_frame_equal(result, expected[index % len(tables)], check_exact=True)
+    assert list(warnings.filters) == filters_before
+
+
+def test_an_error_on_the_worker_reaches_the_caller() -> None:
+    from chainlead.analytics import ShapeError
+
+    one_product = pd.DataFrame({"loc": ["a", "b"], "prod": ["x", "x"], "val": [1.0, 2.0]})
+    cols = {"loc": "loc", "prod": "prod", "val": "val"}
+    with pytest.raises(ShapeError, match="at least two products"):
+        complexity(one_product, cols, continuous=True, verbose=False)
