@@ -15,8 +15,9 @@ proximity and ``knn``, which we have no Stata reference for.
 
 from __future__ import annotations
 
-import functools
 import logging
+import os
+import threading
 import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -237,11 +238,31 @@ class _SideBySide:
         return _worker().submit(fn, *args)
 
 
-@functools.cache
+_worker_pool: ThreadPoolExecutor | None = None
+_worker_lock = threading.Lock()
+
+
 def _worker() -> ThreadPoolExecutor:
-    # One worker for the whole process: calls from several threads queue up rather than
-    # oversubscribing the cores.
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="chainlead-analytics")
+    """The process's worker thread. One for the whole process: calls from several threads
+    queue up rather than oversubscribing the cores."""
+    global _worker_pool
+    with _worker_lock:
+        if _worker_pool is None:
+            _worker_pool = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="chainlead-analytics"
+            )
+        return _worker_pool
+
+
+def _forget_worker_after_fork() -> None:
+    # A forked child inherits the executor but not its thread: work queued there would wait
+    # forever, so the child starts its own.
+    global _worker_pool, _worker_lock
+    _worker_pool = None
+    _worker_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_worker_after_fork)
 
 
 def complexity_matrix(

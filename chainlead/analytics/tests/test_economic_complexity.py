@@ -280,3 +280,31 @@ def test_an_error_on_the_worker_reaches_the_caller() -> None:
     cols = {"loc": "loc", "prod": "prod", "val": "val"}
     with pytest.raises(ShapeError, match="at least two products"):
         complexity(one_product, cols, continuous=True, verbose=False)
+
+
+def _complexity_in_forked_child(queue: object) -> None:
+    from chainlead.analytics import region_product_table
+
+    table = region_product_table(30, 80, density=0.3, seed=1)
+    cols = {"time": "year", "loc": "region", "prod": "product", "val": "value"}
+    queue.put(float(complexity(table, cols, verbose=False)["eci"].sum()))  # type: ignore[attr-defined]
+
+
+def test_a_forked_child_gets_a_worker_of_its_own() -> None:
+    import multiprocessing
+
+    from chainlead.analytics import region_product_table
+
+    table = region_product_table(30, 80, density=0.3, seed=1)
+    cols = {"time": "year", "loc": "region", "prod": "product", "val": "value"}
+    expected = float(complexity(table, cols, verbose=False)["eci"].sum())  # parent's worker up
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_complexity_in_forked_child, args=(queue,))
+    child.start()
+    child.join(timeout=30)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the forked child hung waiting for the parent's worker thread")
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == pytest.approx(expected, abs=1e-12)
