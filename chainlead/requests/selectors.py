@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from statistics import median
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -234,6 +233,36 @@ def nearest_rank(values: list[int], q: float) -> int | None:
     return ordered[rank - 1]
 
 
+def _value_at_rank(histogram: list[tuple[int, int]], rank: int) -> int:
+    """The `rank`-th smallest value (1-based) of a (value, count) histogram sorted by value."""
+    seen = 0
+    for value, count in histogram:
+        seen += count
+        if seen >= rank:
+            return value
+    raise ValueError(f"rank {rank} is beyond {seen} values")
+
+
+def histogram_median(histogram: list[tuple[int, int]]) -> float | None:
+    """`statistics.median` of the values a sorted (value, count) histogram stands for: the
+    middle value, or the mean of the two middle ones for an even count; None for no values."""
+    n = sum(count for _, count in histogram)
+    if not n:
+        return None
+    upper = _value_at_rank(histogram, n // 2 + 1)
+    if n % 2:
+        return float(upper)
+    return (_value_at_rank(histogram, n // 2) + upper) / 2
+
+
+def histogram_nearest_rank(histogram: list[tuple[int, int]], q: float) -> int | None:
+    """`nearest_rank` of the values a sorted (value, count) histogram stands for."""
+    n = sum(count for _, count in histogram)
+    if not n:
+        return None
+    return _value_at_rank(histogram, max(1, math.ceil(q * n)))
+
+
 def _scoped(
     qs: QuerySet[EnterpriseRequest], chain: Any = None, department: Any = None
 ) -> QuerySet[EnterpriseRequest]:
@@ -284,10 +313,15 @@ def request_figures(
         overdue=Count("pk", filter=Q(status__in=CLOCK_STATUSES, deadline__lt=today)),
     )
     rating = base.filter(rated_in).order_by().aggregate(avg=Avg("rating"), n=Count("pk"))
-    days = list(
+    # days_to_close is a small number of working days: a few dozen (value, count) rows give the
+    # exact median and nearest-rank p90, where the values themselves were 100,000s of rows.
+    histogram = list(
         counted.filter(closed_in, days_to_close__isnull=False)
         .order_by()
-        .values_list("days_to_close", flat=True)
+        .values("days_to_close")
+        .annotate(n=Count("pk"))
+        .order_by("days_to_close")
+        .values_list("days_to_close", "n")
     )
     opened = row["opened"]
     return RequestFigures(
@@ -296,8 +330,8 @@ def request_figures(
         open=row["open"],
         overdue=row["overdue"],
         closing_rate=(row["opened_closed"] / opened) if opened else None,
-        median_days=float(median(days)) if days else None,
-        p90_days=nearest_rank(days, 0.9),
+        median_days=histogram_median(histogram),
+        p90_days=histogram_nearest_rank(histogram, 0.9),
         satisfaction_avg=float(rating["avg"]) if rating["avg"] is not None else None,
         ratings=rating["n"],
     )

@@ -1,13 +1,19 @@
 """Figures on a small known set, and who sees which requests."""
 
 import datetime as dt
+import random
+from collections import Counter
+from statistics import median
 
 import pytest
 
 from chainlead.requests import services
-from chainlead.requests.choices import Category, Transition
+from chainlead.requests.choices import CLOSED_STATUSES, Category, Transition
+from chainlead.requests.generator import generate_requests
 from chainlead.requests.selectors import (
     allowed_transitions,
+    histogram_median,
+    histogram_nearest_rank,
     nearest_rank,
     overdue_list,
     recurring_problems,
@@ -15,7 +21,7 @@ from chainlead.requests.selectors import (
     request_figures_by,
     request_list,
 )
-from chainlead.requests.tests.factories import EnterpriseFactory, at, grant
+from chainlead.requests.tests.factories import ChainFactory, EnterpriseFactory, at, grant
 from chainlead.requests.tests.helpers import raise_request, step
 
 
@@ -90,6 +96,71 @@ def test_nearest_rank():
     assert nearest_rank([7], 0.9) == 7
     assert nearest_rank(list(range(1, 11)), 0.9) == 9
     assert nearest_rank(list(range(1, 12)), 0.9) == 10
+
+
+def _histogram(values):
+    return sorted(Counter(values).items())
+
+
+def _varied_sets():
+    rng = random.Random(7)
+    fixed = [[], [7], [3, 3], [1, 2], [2, 1, 9], [0, 0, 0, 5], [4, 8, 15, 16, 23, 42]]
+    drawn = [
+        [rng.randint(0, rng.choice([3, 15, 60])) for _ in range(rng.randint(1, 80))]
+        for _ in range(300)
+    ]
+    return fixed + drawn
+
+
+def test_histogram_percentiles_match_the_list_computation():
+    sets = _varied_sets()
+    assert {len(v) % 2 for v in sets if v} == {0, 1}  # odd and even counts both checked
+    for values in sets:
+        histogram = _histogram(values)
+        expected_median = float(median(values)) if values else None
+        assert histogram_median(histogram) == expected_median, values
+        for q in (0.1, 0.5, 0.9, 0.95, 1.0):
+            assert histogram_nearest_rank(histogram, q) == nearest_rank(values, q), (values, q)
+
+
+def test_histogram_median_of_an_even_count_is_the_mean_of_the_middle_two():
+    assert histogram_median([(2, 1), (5, 1)]) == 3.5
+    assert histogram_median([(2, 2), (9, 2)]) == 5.5
+    assert histogram_median([]) is None
+    assert histogram_nearest_rank([], 0.9) is None
+
+
+def _listed_days(world, chain, start, end):
+    """The days to close as request_figures read them before it counted them in SQL."""
+    return list(
+        request_list(user=world.admin)
+        .filter(
+            chain=chain,
+            parent__isnull=True,
+            status__in=CLOSED_STATUSES,
+            resolved_at__gte=at(start.year, start.month, start.day, 0),
+            resolved_at__lt=at(end.year, end.month, end.day, 0) + dt.timedelta(days=1),
+            days_to_close__isnull=False,
+        )
+        .values_list("days_to_close", flat=True)
+    )
+
+
+def test_figures_percentiles_match_the_list_computation(world):
+    generate_requests(400, seed=5, open_share=0.3, days=90, now=at(2026, 6, 1))
+    parities = set()
+    for chain in (world.chain, world.other_chain, ChainFactory()):
+        for week in range(14):
+            start = dt.date(2026, 3, 2) + dt.timedelta(weeks=week)
+            end = start + dt.timedelta(days=6 + week % 3 * 7)  # one to three weeks
+            days = _listed_days(world, chain, start, end)
+            parities.add(len(days) % 2 if days else None)
+            figures = request_figures(
+                user=world.admin, chain=chain, period_start=start, period_end=end
+            )
+            assert figures.median_days == (float(median(days)) if days else None)
+            assert figures.p90_days == nearest_rank(days, 0.9)
+    assert parities == {0, 1, None}  # even, odd and empty sets all occurred
 
 
 def test_overdue_list(world, known_set):
