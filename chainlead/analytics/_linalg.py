@@ -11,10 +11,12 @@ taken when both factors are finite, which keeps results identical up to rounding
 
 :func:`blas_threads_for` runs small grids on one BLAS thread. There the work is a few dozen
 small BLAS calls (the eigen-solver makes many), and waking OpenBLAS's second thread costs more than
-it saves: measured on the project machine at 300 × 1,000, 0.07 s on one thread against 0.12-0.8 s
-on two, worse the busier the other processes keep the cores. Large grids keep the library's
-default. The limit needs ``threadpoolctl`` (installed with scikit-learn; without it nothing is
-limited) and, like scikit-learn's own use of it, applies process-wide while the call runs.
+it saves, the more so the busier other processes keep the cores (a 300 × 1,000 × 1,000 product:
+12 ms on one thread; 6.6 ms on two when the machine is quiet, 14-36 ms with one core busy).
+:func:`chainlead.analytics.complexity` then uses the second core itself, running independent
+steps on a worker thread. Large grids keep the library's default. The limit needs
+``threadpoolctl`` (without it nothing is limited and nothing runs side by side) and, like
+scikit-learn's own use of it, applies process-wide while the call runs.
 """
 
 from __future__ import annotations
