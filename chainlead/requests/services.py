@@ -763,7 +763,8 @@ def hotline_import(
 ) -> HotlineImportResult:
     """Import a CSV exported from the 12345 hotline: all rows or none.
 
-    Errors read `row N, field F: reason` (N counts data rows from 1, the header being row 0).
+    Errors read `row N, field F: reason`, N the row number a spreadsheet shows (the header is
+    row 1, the first record row 2), as in the enterprise import.
     A ticket number already in the pool is skipped, so a re-import changes nothing.
     """
     from chainlead.registry.models import Enterprise
@@ -782,15 +783,15 @@ def hotline_import(
                 break
     for key in HOTLINE_REQUIRED:
         if key not in column:
-            result.errors.append(f"row 0, field {key}: " + _("missing column"))
+            result.errors.append(f"row 1, field {key}: " + _("missing column"))
     if "credit_code" not in column and "enterprise_name" not in column:
-        result.errors.append("row 0, field credit_code: " + _("missing column"))
+        result.errors.append("row 1, field credit_code: " + _("missing column"))
     if result.errors:
         return result
     parsed: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for n, raw in enumerate(reader, start=1):
-        if n > HOTLINE_MAX_ROWS:
+    for n, raw in enumerate(reader, start=2):
+        if n - 1 > HOTLINE_MAX_ROWS:
             result.errors.append(f"row {n}, field ticket: " + _("too many rows"))
             break
         row = {k: (raw.get(c) or "").strip() for k, c in column.items()}

@@ -45,18 +45,19 @@ def test_bad_file_imports_nothing_and_says_where(world, firm):
     )
     result = hotline_import(actor=world.admin, data=bad)
     assert result.errors == [
-        "row 3, field received_at: not a date or date-time",
-        "row 4, field category: unknown category “天气”",
-        "row 4, field credit_code: no firm with this credit code",
-        "row 5, field title: required",
-        "row 5, field ticket: duplicate ticket number in the file",
+        # Spreadsheet row numbers: header row 1, the two good records rows 2-3.
+        "row 4, field received_at: not a date or date-time",
+        "row 5, field category: unknown category “天气”",
+        "row 5, field credit_code: no firm with this credit code",
+        "row 6, field title: required",
+        "row 6, field ticket: duplicate ticket number in the file",
     ]
     assert EnterpriseRequest.objects.count() == 0
 
 
 def test_missing_column(world):
     result = hotline_import(actor=world.admin, data="工单编号,标题\nA,B\n")
-    assert "row 0, field received_at: missing column" in result.errors
+    assert "row 1, field received_at: missing column" in result.errors
     assert EnterpriseRequest.objects.count() == 0
 
 
@@ -78,3 +79,12 @@ def test_import_command(world, firm, tmp_path):
     path.write_text(GOOD.replace("2026/3/3", "someday"), encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("import_hotline", str(path), "--as", "admin", stderr=StringIO())
+
+
+def test_too_many_rows_names_the_first_row_over_the_limit(world, firm, monkeypatch):
+    from chainlead.requests import services
+
+    monkeypatch.setattr(services, "HOTLINE_MAX_ROWS", 1)
+    result = hotline_import(actor=world.admin, data=GOOD)
+    assert result.errors == ["row 3, field ticket: too many rows"]  # header 1, records 2-3
+    assert EnterpriseRequest.objects.count() == 0

@@ -161,7 +161,7 @@ def test_hotline_import_page(world):
         {"file": SimpleUploadedFile("h.csv", body.replace(b"2026-03-02", b"x"))},
     )
     assert bad.status_code == 200
-    assert "row 1, field received_at" in bad.content.decode()
+    assert "row 2, field received_at" in bad.content.decode()
 
 
 def test_bell_counts_unread_and_mark_read(world):
