@@ -28,7 +28,7 @@ from chainlead.chains.schemas import (
 from chainlead.core.pagination import PageNumber
 from chainlead.registry.models import Enterprise
 from chainlead.registry.schemas import EnterpriseOut
-from chainlead.registry.selectors import enterprise_get, enterprise_list
+from chainlead.registry.selectors import enterprise_get
 
 router = Router(tags=["chains"])
 
@@ -41,14 +41,6 @@ def _segment(request: HttpRequest, slug: str, segment_slug: str) -> Segment:
 def _map_filters(request: HttpRequest, filters: MapFilters) -> selectors.MapFilters:
     form = MapFilterForm(filters.dict(exclude_none=True), user=request.user)
     return form.map_filters()
-
-
-def _memberships(request: HttpRequest) -> QuerySet[Membership]:
-    """Memberships of chains the user reads, of firms the user sees."""
-    return Membership.objects.filter(
-        segment__chain__in=selectors.chain_list(user=request.user),
-        enterprise__in=enterprise_list(user=request.user),
-    ).select_related("enterprise", "segment", "segment__chain")
 
 
 @router.get("/chains", response=list[ChainOut])
@@ -112,7 +104,7 @@ def segment_firms(
 def membership_list(
     request: HttpRequest, filters: Query[MembershipFilters]
 ) -> QuerySet[Membership]:
-    qs = _memberships(request)
+    qs = selectors.membership_list(user=request.user)
     if filters.chain:
         qs = qs.filter(segment__chain__slug=filters.chain)
     if filters.segment:
@@ -134,12 +126,12 @@ def membership_create(request: HttpRequest, payload: MembershipIn) -> Status[Mem
     membership = services.membership_set(
         actor=request.user, enterprise=enterprise, segment=segment, role=payload.role
     )
-    return Status(201, _memberships(request).get(pk=membership.pk))
+    return Status(201, selectors.membership_list(user=request.user).get(pk=membership.pk))
 
 
 @router.get("/memberships/{membership_id}", response=MembershipOut)
 def membership_detail(request: HttpRequest, membership_id: int) -> Membership:
-    return _memberships(request).get(pk=membership_id)
+    return selectors.membership_list(user=request.user).get(pk=membership_id)
 
 
 @router.post("/memberships/{membership_id}/review", response=MembershipOut)
@@ -149,11 +141,11 @@ def membership_review(
     """Accept or reject a text-rule guess waiting for review (as in the review queue)."""
     membership = selectors.membership_review_queue(user=request.user).get(pk=membership_id)
     services.membership_review(actor=request.user, membership=membership, accept=payload.accept)
-    return _memberships(request).get(pk=membership_id)
+    return selectors.membership_list(user=request.user).get(pk=membership_id)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None})
 def membership_delete(request: HttpRequest, membership_id: int) -> Status[None]:
-    membership = _memberships(request).get(pk=membership_id)
+    membership = selectors.membership_list(user=request.user).get(pk=membership_id)
     services.membership_delete(actor=request.user, membership=membership)
     return Status(204, None)

@@ -311,6 +311,16 @@ def segment_firms(
     )
 
 
+def membership_list(*, user: Any) -> QuerySet[Membership]:
+    """Memberships of chains the user reads, of firms the user sees."""
+    from chainlead.registry.selectors import enterprise_list
+
+    return Membership.objects.filter(
+        segment__chain__in=chain_list(user=user),
+        enterprise__in=enterprise_list(user=user),
+    ).select_related("enterprise", "segment", "segment__chain")
+
+
 def membership_review_queue(*, user: Any) -> QuerySet[Membership]:
     access = access_for(user)
     qs = Membership.objects.filter(review_status=ReviewStatus.PENDING).select_related(
