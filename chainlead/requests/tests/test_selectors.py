@@ -6,6 +6,8 @@ from collections import Counter
 from statistics import median
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chainlead.requests import services
 from chainlead.requests.choices import CLOSED_STATUSES, Category, Transition
@@ -74,6 +76,30 @@ def test_figures_on_a_known_set(world, known_set):
     assert figures.p90_days == 13  # nearest rank ⌈0.9·5⌉ = 5th
     assert figures.satisfaction_avg == pytest.approx(4.0)  # (5 + 4 + 3) / 3
     assert figures.ratings == 3
+
+
+def test_figures_count_a_problem_once_and_every_firms_rating(world):
+    parent = raise_request(world, now=at(2026, 3, 2))
+    child = raise_request(
+        world, actor=world.other_firm_user, enterprise=world.other_firm, now=at(2026, 3, 2)
+    )
+    services.request_link(actor=world.officer, request=child, parent=parent)
+    for transition in (Transition.ACCEPT, Transition.START):
+        parent = step(world, parent, transition)
+    parent = step(world, parent, Transition.RESOLVE, now=at(2026, 3, 5))
+    child.refresh_from_db()
+    services.request_confirm(actor=world.firm_user, request=parent, rating=5, now=at(2026, 3, 6))
+    services.request_confirm(
+        actor=world.other_firm_user, request=child, rating=2, now=at(2026, 3, 6)
+    )
+    request_figures(user=world.admin, chain=world.chain)  # reads the admin's roles once
+    with CaptureQueriesContext(connection) as ctx:
+        figures = request_figures(user=world.admin, chain=world.chain, today=dt.date(2026, 4, 1))
+    assert len(ctx.captured_queries) == 2  # the counts and rating, then the days histogram
+    assert (figures.opened, figures.closed, figures.open) == (1, 1, 0)
+    assert figures.median_days == figures.p90_days == 3
+    assert figures.ratings == 2
+    assert figures.satisfaction_avg == pytest.approx(3.5)
 
 
 def test_figures_by_chain_and_department(world, known_set):
