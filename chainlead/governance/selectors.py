@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, FilteredRelation, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +49,7 @@ from chainlead.governance.models import (
     WorkPlan,
 )
 from chainlead.registry.choices import Origin
-from chainlead.registry.models import Enterprise, EnterpriseIndicator
+from chainlead.registry.models import Enterprise
 
 # --- scope ------------------------------------------------------------------------------------
 
@@ -337,22 +337,12 @@ def _chain_firm_ids(chain: Chain) -> QuerySet[Membership]:
     ).values("enterprise_id")
 
 
-def _money_actual(chain: Chain, field_name: str, year: int, total: int) -> Actual:
-    """Sum a 万元 field over the chain's firms, in 亿元: the firm's yearly indicator for `year`
+def _money_actual(row: dict[str, Any], field_name: str, year: int, total: int) -> Actual:
+    """A 万元 field summed over the chain's firms, in 亿元: the firm's yearly indicator for `year`
     where it has one, else its latest registry figure. Coverage says how many firms had either."""
-    firms = _chain_firm_ids(chain)
-    yearly = EnterpriseIndicator.objects.filter(
-        year=year, enterprise_id__in=firms, **{f"{field_name}__isnull": False}
-    )
-    from_year = yearly.aggregate(s=Sum(field_name), n=Count("enterprise_id", distinct=True))
-    latest = (
-        Enterprise.objects.filter(pk__in=firms, **{f"{field_name}__isnull": False})
-        .exclude(pk__in=yearly.values("enterprise_id"))
-        .aggregate(s=Sum(field_name), n=Count("id"))
-    )
-    n_year, n_latest = from_year["n"] or 0, latest["n"] or 0
+    n_year, n_latest = row[f"{field_name}_year_n"], row[f"{field_name}_latest_n"]
     covered = n_year + n_latest
-    wan = Decimal(from_year["s"] or 0) + Decimal(latest["s"] or 0)
+    wan = Decimal(row[f"{field_name}_year"] or 0) + Decimal(row[f"{field_name}_latest"] or 0)
     value = (wan / WAN_PER_YI).quantize(Decimal("0.01")) if covered else None
     coverage = _(
         "%(covered)s of %(total)s firms report it (%(year_n)s from %(year)s indicators, "
@@ -373,6 +363,20 @@ def _money_actual(chain: Chain, field_name: str, year: int, total: int) -> Actua
     )
 
 
+def _money_sums(field_name: str) -> dict[str, Aggregate]:
+    """Sum and count a 万元 field from the `year` indicator where it gives it, else from the firm.
+
+    Over firms left-joined to their `yearly` indicator (at most one row: one per firm and year).
+    """
+    from_firm = Q(**{f"yearly__{field_name}__isnull": True})
+    return {
+        f"{field_name}_year": Sum(f"yearly__{field_name}"),
+        f"{field_name}_year_n": Count(f"yearly__{field_name}"),
+        f"{field_name}_latest": Sum(field_name, filter=from_firm),
+        f"{field_name}_latest_n": Count(field_name, filter=from_firm),
+    }
+
+
 def registry_actuals(chain: Chain, *, year: int, as_of: dt.date | None = None) -> dict[str, Actual]:
     """What the registry says for the indicators it can give (constants.INDICATOR_SOURCES).
 
@@ -381,30 +385,42 @@ def registry_actuals(chain: Chain, *, year: int, as_of: dt.date | None = None) -
     - R&D spend: their R&D spend;
     - firms recruited: attracted firms of the chain that landed in `year` (up to `as_of`).
     """
-    firms = _chain_firm_ids(chain)
-    base = Enterprise.objects.filter(pk__in=firms)
-    total = base.count()
-    above = base.filter(above_designated_size=True).count()
-    known_size = base.filter(above_designated_size__isnull=False).count()
     end = min(as_of, dt.date(year, 12, 31)) if as_of else dt.date(year, 12, 31)
-    recruited_qs = base.filter(
-        origin=Origin.ATTRACTED, landed_on__gte=dt.date(year, 1, 1), landed_on__lte=end
+    attracted = Q(origin=Origin.ATTRACTED)
+    # Every figure in one pass over the chain's firms (seven separate scans cost ~0.5 s on a
+    # 150,000-firm registry), each firm joined to its indicator of `year` if it has one.
+    row = (
+        Enterprise.objects.filter(pk__in=_chain_firm_ids(chain))
+        .annotate(yearly=FilteredRelation("indicators", condition=Q(indicators__year=year)))
+        .aggregate(
+            total=Count("pk"),
+            above=Count("pk", filter=Q(above_designated_size=True)),
+            known_size=Count("pk", filter=Q(above_designated_size__isnull=False)),
+            recruited=Count(
+                "pk",
+                filter=attracted & Q(landed_on__gte=dt.date(year, 1, 1), landed_on__lte=end),
+            ),
+            attracted_total=Count("pk", filter=attracted),
+            attracted_undated=Count("pk", filter=attracted & Q(landed_on__isnull=True)),
+            **_money_sums("revenue"),
+            **_money_sums("rd_spend"),
+        )
     )
-    attracted_total = base.filter(origin=Origin.ATTRACTED).count()
-    attracted_undated = base.filter(origin=Origin.ATTRACTED, landed_on__isnull=True).count()
+    total, known_size = row["total"], row["known_size"]
+    attracted_total, attracted_undated = row["attracted_total"], row["attracted_undated"]
     return {
         Indicator.ABOVE_SIZE_FIRMS: Actual(
-            value=Decimal(above),
+            value=Decimal(row["above"]),
             source=ActualSource.REGISTRY,
             coverage=_("%(known)s of %(total)s firms have a size flag")
             % {"known": known_size, "total": total},
             firms_total=total,
             firms_covered=known_size,
         ),
-        Indicator.OUTPUT_VALUE: _money_actual(chain, "revenue", year, total),
-        Indicator.RD_SPEND: _money_actual(chain, "rd_spend", year, total),
+        Indicator.OUTPUT_VALUE: _money_actual(row, "revenue", year, total),
+        Indicator.RD_SPEND: _money_actual(row, "rd_spend", year, total),
         Indicator.FIRMS_RECRUITED: Actual(
-            value=Decimal(recruited_qs.count()),
+            value=Decimal(row["recruited"]),
             source=ActualSource.REGISTRY,
             coverage=_("%(undated)s of %(attracted)s attracted firms have no landing date")
             % {"undated": attracted_undated, "attracted": attracted_total},

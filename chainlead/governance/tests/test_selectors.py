@@ -103,6 +103,41 @@ def test_actuals_derived_from_a_small_known_registry(small_registry, chain):
     assert early["firms_recruited"].value == 0
 
 
+def test_actuals_take_each_figure_from_the_year_else_the_registry(
+    small_registry, chain, django_assert_num_queries
+):
+    # b reported its 2026 R&D spend but not its revenue; c reported for 2025 only.
+    EnterpriseIndicator.objects.create(
+        enterprise=small_registry["b"], year=2026, rd_spend=Decimal(10_000)
+    )
+    EnterpriseIndicator.objects.create(
+        enterprise=small_registry["c"], year=2025, revenue=Decimal(80_000), rd_spend=Decimal(8_000)
+    )
+    with django_assert_num_queries(1):
+        actuals = selectors.registry_actuals(chain, year=2026)
+    # Revenue: a's 600,000 万元 (2026) + b's 300,000 (registry) = 90 亿元.
+    assert actuals["output_value"].value == Decimal("90.00")
+    assert actuals["output_value"].coverage == (
+        "2 of 4 firms report it (1 from 2026 indicators, 1 from their latest registry figure)"
+    )
+    # R&D: a's 70,000 + b's 10,000, both from 2026 = 8 亿元.
+    assert actuals["rd_spend"].value == Decimal("8.00")
+    assert actuals["rd_spend"].coverage == (
+        "2 of 4 firms report it (2 from 2026 indicators, 0 from their latest registry figure)"
+    )
+    earlier = selectors.registry_actuals(chain, year=2025)
+    # Revenue: c's 80,000 (2025) + a's 500,000 and b's 300,000 (registry) = 88 亿元.
+    assert earlier["output_value"].value == Decimal("88.00")
+    assert earlier["output_value"].firms_covered == 3
+    # R&D: c's 8,000 (2025) + a's 50,000 (registry); b has none = 5.8 亿元.
+    assert earlier["rd_spend"].value == Decimal("5.80")
+    assert earlier["rd_spend"].coverage == (
+        "2 of 4 firms report it (1 from 2025 indicators, 1 from their latest registry figure)"
+    )
+    assert earlier["above_size_firms"].value == 2
+    assert earlier["firms_recruited"].value == 1  # c landed in 2025
+
+
 def test_plan_progress_against_targets(small_registry, plan, member):
     investment = plan.targets.get(indicator="fixed_asset_investment")
     services.actual_enter(
