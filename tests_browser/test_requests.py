@@ -56,7 +56,7 @@ def people(live_server: Any, districts: Any) -> dict[str, Any]:
 def log_in(rp: RecordedPage, base: str, username: str) -> None:
     page = rp.page
     # Leave the page first: an htmx request still in flight (the notification bell) would
-    # otherwise bring back the previous user's session cookie, which every response renews.
+    # otherwise bring back the previous user's session cookie when it renews the session.
     page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/?next=/requests/")

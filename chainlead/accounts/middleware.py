@@ -1,0 +1,43 @@
+"""The idle timeout (MLPS 2.0 8.1.4.1 b), renewed at most once a minute.
+
+Django's `SESSION_SAVE_EVERY_REQUEST` writes the session row on every request: on PostgreSQL
+that is one committed (fsync'd) UPDATE per page view and per htmx poll, the largest fixed cost of
+a cached page. Instead, an active session is marked as touched when its last renewal is
+`SESSION_TOUCH_SECONDS` old, and only then saved, which renews its expiry. A session therefore
+ends between `SESSION_COOKIE_AGE - SESSION_TOUCH_SECONDS` and `SESSION_COOKIE_AGE` after the
+last request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+TOUCHED_AT = "_chainlead_touched_at"
+
+
+class IdleTimeoutMiddleware:
+    """Renews the session's expiry when its last renewal is a minute old (see the module).
+
+    Listed after SessionMiddleware, so its response phase runs first and the session
+    middleware then saves what it marked.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None:  # no session cookie: nothing to renew
+            return response
+        touched_at = int(session.get(TOUCHED_AT, 0))  # loads the session if nothing did
+        if session.is_empty():  # the cookie named no live session, or it was ended: make none
+            return response
+        now = int(time.time())
+        if now - touched_at >= settings.SESSION_TOUCH_SECONDS:
+            session[TOUCHED_AT] = now  # modified: SessionMiddleware saves it, with a new expiry
+        return response
