@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -41,3 +42,8 @@ class IdleTimeoutMiddleware:
         if now - touched_at >= settings.SESSION_TOUCH_SECONDS:
             session[TOUCHED_AT] = now  # modified: SessionMiddleware saves it, with a new expiry
         return response
+
+
+def mark_touched(session: Any) -> None:
+    """Record a renewal that is happening anyway (the log-in saves the session)."""
+    session[TOUCHED_AT] = int(time.time())

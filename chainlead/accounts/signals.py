@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from chainlead.accounts.middleware import mark_touched
 from chainlead.audit.services import record_event
 
 
@@ -18,6 +19,13 @@ def _user_named(username: str | None) -> Any:
     if not username:
         return None
     return get_user_model()._default_manager.filter(username=username).first()
+
+
+@receiver(user_logged_in)
+def _mark_session_touched(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # The log-in saves the session: the next request need not renew it again.
+    if request is not None and hasattr(request, "session"):
+        mark_touched(request.session)
 
 
 @receiver(user_logged_in)
