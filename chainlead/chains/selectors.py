@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -174,6 +174,10 @@ def data_version() -> str:
     return ".".join(str(versions.get(k, 0)) for k in keys)
 
 
+def _map_key(chain: Chain, version: str, filters: MapFilters) -> str:
+    return f"chainmap:{chain.pk}:{version}:{filters.cache_part()}"
+
+
 def chain_map(
     *, user: Any, chain: Chain, filters: MapFilters | None = None, version: str | None = None
 ) -> ChainMap:
@@ -185,7 +189,7 @@ def chain_map(
     if not access_for(user).reads_chain_maps:
         raise PermissionDenied("You may not see chain maps.")
     filters = _scoped_filters(user, filters or MapFilters())
-    key = f"chainmap:{chain.pk}:{version or data_version()}:{filters.cache_part()}"
+    key = _map_key(chain, version or data_version(), filters)
     cached: ChainMap | None = cache.get(key)
     if cached is not None:
         return cached
@@ -194,8 +198,32 @@ def chain_map(
     return result
 
 
-def compute_chain_map(*, chain: Chain, filters: MapFilters) -> ChainMap:
-    """Aggregate the chain's memberships in one grouped query, plus one for the top firms."""
+def chain_map_summary(*, user: Any, chain: Chain, version: str | None = None) -> ChainMap:
+    """The chain map without its top firms (every segment's `top_firms` is empty), for pages
+    that only count present, weak and missing segments, like the governance dashboard.
+
+    Read off the full map when it is cached; else the ranking of the top firms, the costlier
+    half of a cold map, is skipped and the result cached apart.
+    """
+    if not access_for(user).reads_chain_maps:
+        raise PermissionDenied("You may not see chain maps.")
+    filters = _scoped_filters(user, MapFilters())
+    version = version or data_version()
+    full: ChainMap | None = cache.get(_map_key(chain, version, filters))
+    if full is not None:
+        return replace(full, segments=[replace(s, top_firms=[]) for s in full.segments])
+    key = f"{_map_key(chain, version, filters)}:summary"
+    cached: ChainMap | None = cache.get(key)
+    if cached is not None:
+        return cached
+    result = compute_chain_map(chain=chain, filters=filters, top_firms=False)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def compute_chain_map(*, chain: Chain, filters: MapFilters, top_firms: bool = True) -> ChainMap:
+    """Aggregate the chain's memberships in one grouped query, plus one for the top firms
+    (left out with `top_firms=False`)."""
     segments = list(Segment.objects.filter(chain=chain).order_by("order"))
     figures = {
         s.pk: SegmentFigures(
@@ -242,6 +270,25 @@ def compute_chain_map(*, chain: Chain, filters: MapFilters) -> ChainMap:
     ):
         figures[row["segment_id"]].pending_review = row["n"]
 
+    if top_firms:
+        _add_top_firms(figures, chain=chain, member_q=member_q)
+    links = list(
+        SegmentLink.objects.filter(upstream__chain=chain).values_list(
+            "upstream_id", "downstream_id"
+        )
+    )
+    return ChainMap(
+        chain_id=chain.pk,
+        slug=chain.slug,
+        name=chain.name,
+        name_en=chain.name_en,
+        segments=[figures[s.pk] for s in segments],
+        links=links,
+    )
+
+
+def _add_top_firms(figures: dict[int, SegmentFigures], *, chain: Chain, member_q: Q) -> None:
+    """Each segment's largest firms by revenue, ranked in one window query."""
     top = (
         Membership.objects.filter(member_q, segment__chain=chain)
         .annotate(
@@ -272,19 +319,6 @@ def compute_chain_map(*, chain: Chain, filters: MapFilters) -> ChainMap:
                 "role": row["role"],
             }
         )
-    links = list(
-        SegmentLink.objects.filter(upstream__chain=chain).values_list(
-            "upstream_id", "downstream_id"
-        )
-    )
-    return ChainMap(
-        chain_id=chain.pk,
-        slug=chain.slug,
-        name=chain.name,
-        name_en=chain.name_en,
-        segments=[figures[s.pk] for s in segments],
-        links=links,
-    )
 
 
 def filters_without_review(filters: MapFilters) -> Q:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from chainlead.chains.models import Chain
-from chainlead.chains.selectors import ChainMap, chain_map
+from chainlead.chains.selectors import ChainMap, chain_map_summary
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.models import DataVersion
 from chainlead.governance import selectors
@@ -99,7 +99,8 @@ def chain_dashboard(
     plan = selectors.current_plan(chain, year=year)
     progress = selectors.plan_progress(plan, as_of=as_of) if plan is not None else []
     try:
-        cmap: ChainMap | None = chain_map(user=user, chain=chain)
+        # The dashboard counts present, weak and missing segments; it shows no top firms.
+        cmap: ChainMap | None = chain_map_summary(user=user, chain=chain)
     except PermissionDenied:
         cmap = None
     req = _cached_requests_summary(user=user, chain=chain, period=period, today=today)

@@ -15,13 +15,21 @@ Chain "t" with three segments, upstream first:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chainlead.accounts.choices import Role
 from chainlead.chains.choices import MembershipSource, ReviewStatus, SegmentStatus
-from chainlead.chains.selectors import MapFilters, chain_map, membership_review_queue
+from chainlead.chains.selectors import (
+    MapFilters,
+    chain_map,
+    chain_map_summary,
+    membership_review_queue,
+)
 from chainlead.chains.services import membership_set
 from chainlead.chains.tests.factories import (
     ChainFactory,
@@ -193,6 +201,47 @@ def test_cache_is_invalidated_by_a_write(world):
     firm.revenue = Decimal(400)  # a registry write also invalidates the map
     firm.save()
     assert by_slug(chain_map(user=admin, chain=chain))["a"].revenue == Decimal(1300)
+
+
+def _without_top_firms(cmap):
+    return [replace(s, top_firms=[]) for s in cmap.segments]
+
+
+def test_summary_is_the_map_without_its_top_firms(world):
+    admin, chain = world["admin"], world["chain"]
+    with CaptureQueriesContext(connection) as ctx:
+        summary = chain_map_summary(user=admin, chain=chain)
+    assert not any("ROW_NUMBER" in q["sql"].upper() for q in ctx.captured_queries)
+    full = chain_map(user=admin, chain=chain)
+    assert [f["name"] for f in by_slug(full)["a"].top_firms] == ["a3", "a2", "a1"]
+    assert summary.segments == _without_top_firms(full)  # every figure, status and count
+    assert summary.links == full.links
+    assert (summary.present, summary.weak, summary.missing) == (2, 1, 1)
+    assert by_slug(summary)["c"].pending_review == 1
+
+
+def test_summary_is_read_off_a_cached_map(world, django_assert_max_num_queries):
+    admin, chain = world["admin"], world["chain"]
+    full = chain_map(user=admin, chain=chain)
+    with django_assert_max_num_queries(2):  # the data versions only
+        summary = chain_map_summary(user=admin, chain=chain)
+    assert summary.segments == _without_top_firms(full)
+    assert by_slug(chain_map(user=admin, chain=chain))["a"].top_firms  # the cached map is whole
+
+
+def test_summary_follows_scope_and_writes(world):
+    bj = world["districts"]["滨江区"]
+    official = user_with(Role.DISTRICT_OFFICIAL, district=bj)
+    a = by_slug(chain_map_summary(user=official, chain=world["chain"]))["a"]
+    assert (a.firms, a.revenue) == (2, Decimal(700))
+    with pytest.raises(PermissionDenied):
+        chain_map_summary(
+            user=user_with(Role.ENTERPRISE, enterprise=world["firms"]["a1"]), chain=world["chain"]
+        )
+    admin, chain = world["admin"], world["chain"]
+    assert by_slug(chain_map_summary(user=admin, chain=chain))["c"].firms == 0
+    membership_set(actor=admin, enterprise=world["firms"]["b2"], segment=world["seg"]["C"])
+    assert by_slug(chain_map_summary(user=admin, chain=chain))["c"].firms == 1
 
 
 def test_review_queue_is_scoped(world):

@@ -1,11 +1,16 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from chainlead.chains.models import Membership
 from chainlead.governance import services
 from chainlead.governance.models import PolicyItem, WorkPlan
+from chainlead.registry.models import Enterprise
 
 
 @pytest.fixture
@@ -41,6 +46,22 @@ def test_leader_dashboard_shows_the_five_ones_and_actions(client, full_chain, le
     assert "起草算力券细则" in html
     assert "progress-chart" in html
     assert "vendor/echarts.min.js" in html
+
+
+def test_dashboard_shows_the_chain_map_gaps_without_ranking_firms(client, admin, chain):
+    firm = Enterprise.objects.create(name="芯片公司", revenue=Decimal(100))
+    Membership.objects.create(enterprise=firm, segment=chain.segments.get(slug="chips"))
+    client.force_login(admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("governance:dashboard", args=[chain.slug]))
+    html = response.content.decode()
+    # The dashboard shows no top firms, so a cold render skips their ranking.
+    assert not any("ROW_NUMBER" in q["sql"].upper() for q in ctx.captured_queries)
+    assert '<td>芯片</td><td class="num">1</td><td><span class="badge status-weak">' in html
+    assert (
+        '<td>基础模型和框架</td><td class="num">0</td><td><span class="badge status-missing">'
+        in html
+    )
 
 
 def test_dashboard_list_shows_what_is_missing(client, admin, chain, other_chain, leader):
