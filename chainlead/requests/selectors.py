@@ -8,6 +8,7 @@ Public API for other apps (the governance dashboard and briefing call these):
   p90_days, satisfaction_avg), counted once per problem (linked child requests are not counted).
 - `overdue_list(*, user, chain=None, today=None)` → open requests past their deadline.
 - `notification_list(*, user)`, `unread_notification_count(*, user)`.
+- `request_scope_key(user)` → a cache-key part naming whose requests the user sees.
 
 Who sees what (issue 3 item 11): city admins and auditors all; enterprise users their firms'
 requests; department officers what is routed to their department; task-force members and chain
@@ -68,6 +69,13 @@ def forget_departments(user: Any) -> None:
 def reads_all_requests(user: Any) -> bool:
     access = access_for(user)
     return access.is_admin or access.is_auditor
+
+
+def request_scope_key(user: Any) -> str:
+    """Whose requests `user` sees, as a cache-key part. Everyone who reads all requests (city
+    admins, auditors) shares "all", so pages cached for one serve the others; anyone else has
+    a scope of their own."""
+    return "all" if reads_all_requests(user) else f"user{getattr(user, 'pk', None)}"
 
 
 def request_list(*, user: Any) -> QuerySet[EnterpriseRequest]:

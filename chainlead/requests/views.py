@@ -100,11 +100,12 @@ def _error_text(error: ValidationError) -> str:
 @permission_required(authenticated)
 @require_http_methods(["GET"])
 def request_list(request: HttpRequest) -> HttpResponse:
-    # The rendered table and filter form are cached per user (their scope), requests data
-    # version, query and day, for a minute: overdue flags move with the clock, not with writes.
+    # The rendered table and filter form are cached per scope (the user's, or "all" for
+    # readers of every request), requests data version, query and day, for a minute: overdue
+    # flags move with the clock, not with writes.
     list_cache_key = (
-        f"{request.user.pk}:{requests_version()}:{request.GET.urlencode()}:"
-        f"{timezone.localdate().isoformat()}"
+        f"{selectors.request_scope_key(request.user)}:{requests_version()}:"
+        f"{request.GET.urlencode()}:{timezone.localdate().isoformat()}"
     )
     context: dict[str, Any] = {
         "can_raise": selectors.can_raise(request.user),

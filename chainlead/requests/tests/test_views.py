@@ -187,6 +187,27 @@ def test_escalated_request_reaches_the_chain(world, who):
     assert dt.date(2026, 3, 16) == request.deadline
 
 
+def test_readers_of_all_requests_share_the_cached_problem_list(world):
+    raise_request(world, title="专班可见的诉求")  # the AI chain
+    raise_request(
+        world,
+        actor=world.other_firm_user,
+        enterprise=world.other_firm,
+        chain=world.other_chain,
+        title="另一条链的诉求",
+    )
+    url = reverse("requests:request_list")
+    first = client_for(world.admin).get(url)
+    assert "cached_table" not in first.context  # rendered for the city admin
+    shared = client_for(world.auditor).get(url)
+    assert shared.context["cached_table"]  # the auditor reads all requests too: served cached
+    assert "另一条链的诉求" in shared.content.decode()
+    own = client_for(world.task_force).get(url)
+    assert "cached_table" not in own.context  # a narrower scope is rendered for itself
+    assert "专班可见的诉求" in own.content.decode()
+    assert "另一条链的诉求" not in own.content.decode()
+
+
 def test_cached_problem_list_follows_writes(world):
     """The rendered list is cached, but a request written since is never missing from it."""
     client = client_for(world.admin)
