@@ -17,7 +17,11 @@ from chainlead.core.models import DataVersion
 from chainlead.governance import selectors
 from chainlead.governance.constants import RECENT_ACTIONS, RECENT_DECISIONS
 from chainlead.governance.models import ActionItem, Decision, WorkPlan
-from chainlead.governance.requests_data import RequestsSummary, requests_summary
+from chainlead.governance.requests_data import (
+    RequestsSummary,
+    requests_scope,
+    requests_summary,
+)
 from chainlead.governance.selectors import ActionFigures, FiveOnes, Progress
 
 
@@ -63,15 +67,16 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
 def _cached_requests_summary(
     *, user: Any, chain: Chain, period: tuple[dt.date, dt.date] | None, today: dt.date
 ) -> RequestsSummary:
-    """The requests part of the dashboard, cached per user, chain and requests data version.
+    """The requests part of the dashboard, cached per scope (readers of all requests share
+    one), chain and requests data version.
 
-    Over 200,000 requests its figures (median and 90th percentile time to close) are the costly
-    part of the page; any request written bumps the version, and overdue status moves with the
-    clock, so entries live one minute at most.
+    Over 200,000 requests its figures read every request of the chain; any request written
+    bumps the version, and overdue status moves with the clock, so entries live one minute.
     """
     version = DataVersion.current("requests")
     span = f"{period[0].isoformat()}_{period[1].isoformat()}" if period else "now"
-    key = f"dashboard-requests:{user.pk}:{chain.pk}:{version}:{span}:{today.isoformat()}"
+    scope = requests_scope(user)
+    key = f"dashboard-requests:{scope}:{chain.pk}:{version}:{span}:{today.isoformat()}"
     summary: RequestsSummary | None = cache.get(key)
     if summary is None:
         summary = requests_summary(

@@ -1,7 +1,8 @@
 """The requests app's figures, as the dashboard and the briefing show them.
 
 Reads through `chainlead.requests.selectors` only (`request_figures`, `overdue_list`,
-`request_list`). If that app is not installed the dashboard shows an explicit empty state.
+`request_list`, `request_scope_key`). If that app is not installed the dashboard shows an
+explicit empty state.
 """
 
 from __future__ import annotations
@@ -39,6 +40,14 @@ def _selectors() -> Any | None:
     if not hasattr(selectors, "request_figures"):
         return None
     return selectors
+
+
+def requests_scope(user: Any) -> str:
+    """Whose requests `user` sees, as a cache-key part: readers of all requests share one."""
+    selectors = _selectors()
+    if selectors is None or not hasattr(selectors, "request_scope_key"):
+        return f"user{user.pk}"
+    return str(selectors.request_scope_key(user))
 
 
 def requests_summary(

@@ -64,6 +64,37 @@ def test_dashboard_shows_the_chain_map_gaps_without_ranking_firms(client, admin,
     )
 
 
+def test_readers_of_all_requests_share_the_dashboards_request_figures(
+    client, admin, auditor, chain, leader
+):
+    from chainlead.requests.services import request_raise
+
+    firm = Enterprise.objects.create(name="诉求企业")
+    request_raise(
+        actor=admin,
+        enterprise=firm,
+        category="permits",
+        title="共享的诉求",
+        description="…",
+        chain=chain,
+    )
+    url = reverse("governance:dashboard", args=[chain.slug])
+
+    def render_as(user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        reads = sum("requests_enterpriserequest" in q["sql"] for q in ctx.captured_queries)
+        return html, reads
+
+    html, reads = render_as(admin)
+    assert "共享的诉求" in html and reads > 0
+    html, reads = render_as(auditor)  # reads all requests too: the admin's figures serve
+    assert "共享的诉求" in html and reads == 0
+    html, reads = render_as(leader)  # the chain leader's own scope
+    assert "共享的诉求" in html and reads > 0
+
+
 def test_dashboard_list_shows_what_is_missing(client, admin, chain, other_chain, leader):
     client.force_login(admin)
     response = client.get(reverse("governance:dashboard_list"))
