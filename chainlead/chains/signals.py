@@ -1,4 +1,5 @@
-"""Any change to chains, memberships or firms invalidates cached chain maps."""
+"""Any change to chains, segments or memberships invalidates cached chain maps (firms: see
+`chainlead.registry.signals`)."""
 
 from typing import Any
 
@@ -7,7 +8,6 @@ from django.dispatch import receiver
 
 from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
 from chainlead.core.models import DataVersion
-from chainlead.registry.models import Enterprise
 
 _WATCHED = (Chain, Segment, SegmentLink, Membership)
 
@@ -19,5 +19,3 @@ def _bump_version(sender: type, **kwargs: Any) -> None:
         return
     if sender in _WATCHED:
         DataVersion.bump("chains")
-    elif sender is Enterprise:
-        DataVersion.bump("registry")

@@ -7,7 +7,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from chainlead.audit.services import register
-        from chainlead.registry import models
+        from chainlead.registry import models, signals  # noqa: F401 (connects the receivers)
 
         register(models.Enterprise, exclude=["search_text", "updated_at"])
         register(models.EnterpriseIndicator)

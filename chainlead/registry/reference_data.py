@@ -42,11 +42,17 @@ def districts_load(path: Path | None = None) -> int:
     if not path.exists():
         path = REFERENCE_DIR / "hangzhou_districts.csv"
     count = 0
+    existing = {d.code: d for d in District.objects.all()}
     with path.open(encoding="utf-8-sig") as fh:
         for row in csv.DictReader(fh):
-            District.objects.update_or_create(
-                code=row["code"],
-                defaults={"name": row["name_zh"], "name_en": row["name_en"], "kind": row["kind"]},
-            )
+            values = {"name": row["name_zh"], "name_en": row["name_en"], "kind": row["kind"]}
+            district = existing.get(row["code"])
+            if district is None:
+                District.objects.create(code=row["code"], **values)
+            elif any(getattr(district, k) != v for k, v in values.items()):
+                # Only a real change is saved: a re-run writes (and audits) nothing.
+                for name, value in values.items():
+                    setattr(district, name, value)
+                district.save()
             count += 1
     return count
