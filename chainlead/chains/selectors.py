@@ -175,7 +175,10 @@ def data_version() -> str:
 
 
 def _map_key(chain: Chain, version: str, filters: MapFilters) -> str:
-    return f"chainmap:{chain.pk}:{version}:{filters.cache_part()}"
+    # The map's figures come from the registry and the chains only: a governance write (a
+    # meeting, an action item) must not make every chain map be computed again.
+    registry_and_chains = ".".join(version.split(".")[:2])
+    return f"chainmap:{chain.pk}:{registry_and_chains}:{filters.cache_part()}"
 
 
 def chain_map(

@@ -203,6 +203,17 @@ def test_cache_is_invalidated_by_a_write(world):
     assert by_slug(chain_map(user=admin, chain=chain))["a"].revenue == Decimal(1300)
 
 
+def test_a_governance_write_keeps_the_cached_map(world, django_assert_max_num_queries):
+    from chainlead.chains.selectors import GOVERNANCE_DATA
+    from chainlead.core.models import DataVersion
+
+    admin, chain = world["admin"], world["chain"]
+    chain_map(user=admin, chain=chain)
+    DataVersion.bump(GOVERNANCE_DATA)  # a meeting or an action item changed: not the map
+    with django_assert_max_num_queries(2):  # the data versions, nothing recomputed
+        chain_map(user=admin, chain=chain)
+
+
 def _without_top_firms(cmap):
     return [replace(s, top_firms=[]) for s in cmap.segments]
 
