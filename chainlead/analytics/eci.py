@@ -158,8 +158,7 @@ def eigenvector_complexity(mcp: npt.ArrayLike) -> EigenvectorComplexity:
     kc = sqrt_d * (a @ (sqrt_u * kp)) / dv
     del a
 
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with np.errstate(divide="ignore", invalid="ignore"):
         correlation = float(np.corrcoef(dv, kc)[0, 1])
     sign = np.sign(correlation)
     eci = np.full(n_regions, np.nan)
@@ -232,8 +231,7 @@ def normalise(
     product) with the sample deviation, which is larger by ``sqrt(NP / (NP - 1))``: ``stata=True``.
     Normalising PCI with ECI's moments keeps ECI equal to the mean PCI of a region's products.
     """
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with np.errstate(divide="ignore", invalid="ignore"):
         mean = float(eci_raw.mean())
         scale = long_table_std(eci_raw, pci_raw.size) if stata else float(eci_raw.std())
         return Normalised(

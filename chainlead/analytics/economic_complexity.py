@@ -154,8 +154,9 @@ def _compute(
     m = np.asarray(mcp, dtype=np.float64)
     with blas_threads_for(values.size) as single_thread:
         side = _SideBySide() if single_thread else _InTurn()
-        # Only numpy work without warnings runs on the worker: warnings.catch_warnings (used
-        # by the eigen-solver) is not thread-safe.
+        # Nothing here may use warnings.catch_warnings, which is not thread-safe (it swaps
+        # the process's filter list): numpy's floating-point warnings are silenced with
+        # np.errstate, which is per thread.
         phi_future = side.submit(_proximity_for, m, presence_result, given_proximity, options)
         eigen = eigenvector_complexity(m)
         phi = phi_future.result()
@@ -168,8 +169,7 @@ def _compute(
     del m
     n_products = mcp.shape[1]
     normalised = normalise(eigen.eci, eigen.pci, stata=options.stata)
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with np.errstate(divide="ignore", invalid="ignore"):
         cog /= normalised.scale
         coi_scale = long_table_std(coi, n_products) if options.stata else float(coi.std())
         coi = (coi - coi.mean()) / coi_scale

@@ -114,8 +114,10 @@ def continuous_proximity(levels: npt.ArrayLike) -> FloatArray:
     if x.shape[1] < 2:
         # ecomplexity crashes here (np.corrcoef returns a 0-d array for one variable).
         raise ShapeError("the continuous proximity needs at least two products in a period")
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    if x.shape[0] < 2:
+        # One region: no correlation (np.corrcoef would say NaN too, with a warning).
+        return np.full((x.shape[1], x.shape[1]), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
         corr = np.atleast_2d(np.asarray(np.corrcoef(x.T), dtype=np.float64))
     corr += 1.0
     corr /= 2.0
