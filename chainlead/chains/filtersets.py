@@ -52,13 +52,17 @@ class MapFilterForm(forms.Form):
         if limit is not None:
             # A district official can only narrow the map within their own districts.
             districts = districts.filter(pk__in=limit)
-        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
-        # Render the options from a plain list: iterating the queryset opens a server-side
-        # cursor on PostgreSQL on every page view, for thirteen rows.
-        self.fields["district"].widget.choices = [
-            ("", self.fields["district"].empty_label),  # type: ignore[attr-defined]
-            *((d.pk, d.name) for d in districts),
-        ]
+        field = self.fields["district"]
+        field.queryset = districts  # type: ignore[attr-defined]
+        empty_label = field.empty_label  # type: ignore[attr-defined]
+
+        def options() -> list[tuple[Any, Any]]:
+            return [("", empty_label), *((d.pk, d.name) for d in districts)]
+
+        # Options from a plain list (iterating the queryset opens a server-side cursor on
+        # PostgreSQL for thirteen rows), and only when the form is drawn: a cached page never
+        # draws it, and so never reads the districts.
+        field.widget.choices = options
 
     def map_filters(self) -> MapFilters:
         """The selectors' filters; invalid parameters are ignored rather than failing the page."""

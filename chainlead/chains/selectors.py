@@ -164,12 +164,13 @@ def _membership_filter(filters: MapFilters) -> Q:
 GOVERNANCE_DATA = "governance"  # bumped by the governance app: leaders, plans, packages
 
 
-def data_version() -> str:
-    """The registry's, the chains' and chain governance's data versions, in one query.
+def data_version(*more: str) -> str:
+    """The registry's, the chains' and chain governance's data versions (then those of the
+    keys in `more`, e.g. "requests"), in one query.
 
     Cached chain maps and chain pages are keyed on it, so any write invalidates them.
     """
-    keys = [REGISTRY_DATA, CHAINS_DATA, GOVERNANCE_DATA]
+    keys = [REGISTRY_DATA, CHAINS_DATA, GOVERNANCE_DATA, *more]
     versions = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "version"))
     return ".".join(str(versions.get(k, 0)) for k in keys)
 

@@ -8,6 +8,7 @@ Exports are the page URLs with `?export=csv|xlsx`, so the filters of the page ap
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -228,24 +229,33 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
     def segment_url(segment_slug: str) -> str:
         return _with_query(reverse("chains:segment_detail", args=[chain.slug, segment_slug]), query)
 
-    rows = [
-        {
-            "s": s,
-            "label": _label(s.name, s.name_en),
-            "url": segment_url(s.slug),
-            "status_label": _status_label(s.status),
-        }
-        for s in chain_map.segments
-    ]
+    @functools.cache
+    def rows() -> list[dict[str, Any]]:
+        return [
+            {
+                "s": s,
+                "label": _label(s.name, s.name_en),
+                "url": segment_url(s.slug),
+                "status_label": _status_label(s.status),
+            }
+            for s in chain_map.segments
+        ]
+
+    @functools.cache
+    def graph() -> dict[str, Any]:
+        return _graph(chain_map, segment_url)
+
     return {
         "chain": chain,
         "chain_ids": [chain.pk],
         "chain_label": _label(chain.name, chain.name_en),
         "map": chain_map,
+        # Called by the template only when it draws the page body, which is cached: a cached
+        # page builds neither (nor reverses a URL per segment).
         "rows": rows,
         "form": form,
         "query": query,
-        "graph": _graph(chain_map, segment_url),
+        "graph": graph,
         "firms_total": sum(s.firms for s in chain_map.segments),
         "attracted_total": sum(s.attracted for s in chain_map.segments),
         "can_edit": can_edit,

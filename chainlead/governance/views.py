@@ -24,7 +24,6 @@ from chainlead.accounts.access import Access, access_for
 from chainlead.chains.models import Chain
 from chainlead.chains.selectors import data_version
 from chainlead.core.exceptions import PermissionDenied
-from chainlead.core.models import DataVersion
 from chainlead.core.views import object_list, permission_required
 from chainlead.governance import briefing, forms, selectors, services
 from chainlead.governance.choices import Indicator, MilestoneStatus
@@ -110,8 +109,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         [
             str(request.user.pk),
             str(chain.pk),
-            data_version(),
-            str(DataVersion.current("requests")),
+            data_version("requests"),
             timezone.localdate().isoformat(),
         ]
     )
