@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -330,6 +332,23 @@ def test_query_counts_are_bounded(
         assert client.get(map_url(reg)).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(segment_url(reg, "chips"), HTTP_HX_REQUEST="1").status_code == 200
+
+
+def test_a_cached_map_page_reads_only_the_session_user_grants_chain_and_versions(
+    as_role: Any, reg: Registry
+) -> None:
+    client = as_role("city_admin")
+    first = client.get(map_url(reg))
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(map_url(reg))
+    assert again.context["graph"]() == first.context["graph"]()
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries.captured_queries) <= 5, tables
+    assert "registry_district" not in tables  # the filter form is drawn from the cache
+    html = again.content.decode()
+    assert 'id="chain-graph"' in html and "chain-graph-data" in html  # the cached body
+    assert 'href="/chains/"' in html  # the frame's links, reversed once per process
 
 
 def test_segment_query_count_does_not_grow_with_firms(
