@@ -355,6 +355,7 @@ def generate_into_db(
 
     from chainlead.chains.choices import MembershipRole, MembershipSource, ReviewStatus
     from chainlead.chains.models import Membership, Segment
+    from chainlead.core.db import refresh_planner_statistics
     from chainlead.core.models import DataVersion
     from chainlead.registry.importers import _search_keys
     from chainlead.registry.models import District, Enterprise, EnterpriseIndicator
@@ -434,4 +435,5 @@ def generate_into_db(
             progress(len(batch))
     DataVersion.bump("registry")
     DataVersion.bump("chains")
+    refresh_planner_statistics(Enterprise, EnterpriseIndicator, Membership)
     return counts

@@ -40,6 +40,7 @@ from chainlead.accounts.access import access_for
 from chainlead.audit import context as audit_context
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.services import record_bulk_changes, record_event
+from chainlead.core.db import refresh_planner_statistics
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.models import DataVersion
 from chainlead.core.text import to_simplified
@@ -53,6 +54,8 @@ from chainlead.registry.validators import (
 
 REGISTRY_DATA = "registry"
 BATCH_SIZE = 5000
+# A write this large refreshes the planner's statistics once committed (chainlead.core.db).
+ANALYZE_AFTER_ROWS = 10_000
 MAX_REPORTED_ERRORS = 10_000  # a file with more bad rows than this is reported in part
 
 
@@ -907,6 +910,8 @@ def import_enterprises(
                                 },
                             )
                         DataVersion.bump(REGISTRY_DATA)
+                        if new + changed >= ANALYZE_AFTER_ROWS:
+                            transaction.on_commit(lambda: refresh_planner_statistics(Enterprise))
         finally:
             staging.drop()
     except ImportFileError as exc:

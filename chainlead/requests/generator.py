@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from chainlead.core.db import refresh_planner_statistics
 from chainlead.core.models import DataVersion
 from chainlead.requests.calendar import WorkCalendar
 from chainlead.requests.choices import Category, Channel, Status
@@ -139,4 +140,5 @@ def generate_requests(
         created += len(rows)
         if progress is not None:
             progress(len(rows))
+    refresh_planner_statistics(EnterpriseRequest)
     return created
