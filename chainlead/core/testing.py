@@ -445,3 +445,32 @@ def walk(matrix: Matrix, world: World, role_clients: Mapping[str, Client]) -> li
         if response.status_code >= 500:
             failures.append(f"GET {public.target} (public): got {response.status_code}")
     return failures
+
+
+def planner_row_estimate(table: str) -> float | None:
+    """How many rows the database's query planner believes `table` holds (None: no statistics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            value = cursor.fetchone()[0]
+            return None if value is None or value < 0 else float(value)
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+        return float(row[0].split()[0]) if row else None
+
+
+def forget_planner_statistics(table: str) -> None:
+    """Drop the planner's statistics of `table` (inside the test's transaction)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("UPDATE pg_class SET reltuples = -1 WHERE relname = %s", [table])
+        else:
+            cursor.execute("ANALYZE sqlite_master")  # creates sqlite_stat1 if missing
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])

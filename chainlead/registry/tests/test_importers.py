@@ -280,6 +280,23 @@ def test_reimport_changes_nothing(admin: User, tmp_path: Path) -> None:
     assert DataVersion.current("registry") == version
 
 
+def test_a_large_import_refreshes_the_planner_statistics(
+    admin: User,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from chainlead.core.testing import forget_planner_statistics, planner_row_estimate
+    from chainlead.registry import importers
+
+    monkeypatch.setattr(importers, "ANALYZE_AFTER_ROWS", 3)  # "large": three rows here
+    table = Enterprise._meta.db_table
+    forget_planner_statistics(table)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_as(admin, write_csv(tmp_path / "firms.csv", GOOD)).created == 3
+    assert planner_row_estimate(table) == pytest.approx(Enterprise.objects.count(), rel=0.05)
+
+
 def test_changed_row_updates_the_firm_with_audit(admin: User, tmp_path: Path) -> None:
     import_as(admin, write_csv(tmp_path / "v1.csv", GOOD))
     version = DataVersion.current("registry")
