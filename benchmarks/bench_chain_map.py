@@ -6,7 +6,8 @@ of a trivial view on the same server.
 Set-up (untimed): a fresh PostgreSQL database chainlead_bench; Redis (127.0.0.1:6379, database 15,
 flushed) as the shared cache; the generator's 1,000,000-firm
 file imported with `chainlead import-enterprises`; the AI chain loaded and every firm whose
-industry matches a segment put in it; 16 city-admin users, each logged in once. Then gunicorn
+industry matches a segment put in it; 16 city-admin users, each logged in once; then VACUUM
+(ANALYZE), so that autovacuum does not take up the fresh tables during a measurement. Then gunicorn
 (4 gthread workers × 4 threads, benchmarks/bench_settings.py, which adds `/bench/trivial/`) is
 load-tested with wrk: 16 connections, one per user's session, first on the trivial view, then on
 `/chains/ai/`. Needs wrk (`apt-get install -y wrk`). BENCH_SCALE shrinks the registry.
@@ -44,6 +45,7 @@ from benchmarks._common import (
     machine,
     save_json,
     scaled,
+    settle,
     timed_subprocess,
 )
 
@@ -144,6 +146,7 @@ def governance_pages(
         [*CHAINLEAD, "generate-requests", "--requests", str(requests), "--seed", "1"], db.env
     )
     print(f"Generated {requests:,} requests in {seconds:.0f} s", flush=True)
+    print(f"VACUUM (ANALYZE) in {settle(db):.0f} s", flush=True)
     chain_id = (
         db.python(
             "-c",
@@ -195,6 +198,7 @@ def main() -> int:
             .splitlines()[-1]
         )
         print(f"Chain {setup['chain']}: {setup['memberships']:,} memberships", flush=True)
+        print(f"VACUUM (ANALYZE) in {settle(db):.0f} s", flush=True)
         # As in production: gunicorn's workers share one cache (Redis), not one each.
         subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], check=True, capture_output=True)
         env = dict(
