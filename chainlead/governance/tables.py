@@ -20,6 +20,7 @@ class PolicyItemTable(tables.Table):
         sequence = ("title", "issuing_body", "doc_number", "date_text", "topic", "chain_count")
         attrs = {"class": "data"}
         order_by = ("-date_text",)
+        empty_text = _("No policy item matches these filters.")
 
 
 POLICY_EXPORT_COLUMNS = [

@@ -28,4 +28,5 @@ class TargetTable(tables.Table):
         ]
         default_columns = fields
         attrs = {"class": "data"}
+        empty_text = _("No recruitment target matches these filters.")
         order_by = ["-updated_at"]

@@ -56,6 +56,10 @@ class RequestTable(tables.Table):
         default_columns = fields
         attrs = {"class": "data"}
         order_by = ("-raised_at",)
+        empty_text = _(
+            "No request matches these filters. Firms raise requests from their own page; "
+            "commissioners and task forces raise them for a firm; 12345 records are imported."
+        )
 
     def render_reference(self, record: EnterpriseRequest) -> str:
         return record.reference

@@ -102,6 +102,12 @@ def test_list_filters_and_export(world):
     assert "逾期的" in text and "新的" in text
 
 
+def test_an_empty_list_says_so_and_how_requests_arrive(world):
+    html = client_for(world.admin).get(reverse("requests:request_list")).content.decode()
+    assert "No request matches these filters." in html
+    assert "12345 records are imported" in html
+
+
 def test_list_query_count_does_not_grow(world, django_assert_max_num_queries):
     for n in range(12):
         raise_request(world, title=f"诉求{n}")
