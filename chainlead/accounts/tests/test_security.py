@@ -128,7 +128,8 @@ def test_the_api_docs_load_nothing_from_another_host(world, role_clients):
     urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
     assert urls
     assert all(u.startswith("/") and not u.startswith("//") for u in urls), urls
-    assert "cdn" not in html.lower()
+    # A host name, not any "cdn" (a random CSRF token may contain those letters).
+    assert not any(host in html.lower() for host in ("cdn.", "jsdelivr", "unpkg"))
     assert '"validatorUrl": null' in html
     for url in urls:
         assert Client().get(url).status_code == 200, url  # served locally
