@@ -190,3 +190,23 @@ def test_request_life_cycle_and_escalation(
 
     assert recorded_page.script_errors == []
     assert recorded_page.outside_requests() == []
+
+
+def test_the_account_menu_opens_under_the_name_and_logs_out(
+    recorded_page: RecordedPage, live_server: Any, people: dict[str, Any]
+) -> None:
+    page = recorded_page.page
+    log_in(recorded_page, live_server.url, "zhuanban")
+    panel = page.locator(".account-panel")
+    assert not panel.is_visible()  # the top bar shows the name only
+    top = page.locator(".topbar").bounding_box()
+    assert top is not None and top["height"] <= 60  # one row, Chinese labels at 1366 px
+    page.click(".account-menu summary")
+    assert panel.is_visible()
+    recorded_page.screenshot("account-menu")
+    assert panel.get_by_role("link", name="修改密码").is_visible()
+    panel.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.goto(f"{live_server.url}/requests/")
+    page.wait_for_url(re.compile(r"/accounts/login/"))  # the session has ended
+    assert not recorded_page.outside_requests()
