@@ -1,11 +1,6 @@
 """Changes to a chain's leader, task force, plan or policy package invalidate cached five ones."""
 
-from typing import Any
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
-from chainlead.core.models import DataVersion
+from chainlead.core.signals import bump_version_on_writes
 from chainlead.governance import models
 
 GOVERNANCE_DATA = "governance"
@@ -24,9 +19,4 @@ _FIVE_ONES_MODELS = (
     models.ActionItem,
 )
 
-
-@receiver(post_save)
-@receiver(post_delete)
-def _bump_version(sender: type, **kwargs: Any) -> None:
-    if sender in _FIVE_ONES_MODELS and not kwargs.get("raw"):
-        DataVersion.bump(GOVERNANCE_DATA)
+bump_version_on_writes(GOVERNANCE_DATA, *_FIVE_ONES_MODELS)
