@@ -221,21 +221,21 @@ def article_firms_load() -> tuple[LoadReport, list[tuple[Enterprise, str]]]:
 class DemoUser:
     username: str
     role: Role
-    display_name: str
+    display_name: str  # as the (Chinese by default) UI shows the user
     sees: str  # what the user sees, for the printed table and docs/demo-data.md
 
 
 DEMO_USERS = (
-    DemoUser("admin", Role.CITY_ADMIN, "City admin", "everything; Django admin"),
-    DemoUser("chainleader", Role.CHAIN_LEADER, "AI chain leader", "all of the AI chain"),
-    DemoUser("taskforce", Role.TASK_FORCE, "AI task force", "edits the AI chain; review queue"),
-    DemoUser("binjiang", Role.DISTRICT_OFFICIAL, "Binjiang official", "firms and maps of 滨江区"),
-    DemoUser("hikvision", Role.ENTERPRISE, "Hikvision staff", "only 海康威视 (002415)"),
-    DemoUser("auditor", Role.AUDITOR, "Auditor", "reads everything incl. audit log"),
-    DemoUser("finance", Role.FINANCE, "Finance officer", "budget lines, disbursements"),
-    DemoUser("researcher", Role.RESEARCHER, "Researcher", "own proof-of-concept projects"),
-    DemoUser("reviewer", Role.REVIEWER, "Reviewer", "assigned reviews only"),
-    DemoUser("commissioner", Role.COMMISSIONER, "S&T commissioner", "assigned firms only"),
+    DemoUser("admin", Role.CITY_ADMIN, "市级管理员", "everything; Django admin"),
+    DemoUser("chainleader", Role.CHAIN_LEADER, "人工智能产业链链长", "all of the AI chain"),
+    DemoUser("taskforce", Role.TASK_FORCE, "人工智能产业链专班", "AI chain edits; review queue"),
+    DemoUser("binjiang", Role.DISTRICT_OFFICIAL, "滨江区工作人员", "firms and maps of 滨江区"),
+    DemoUser("hikvision", Role.ENTERPRISE, "海康威视企业用户", "only 海康威视 (002415)"),
+    DemoUser("auditor", Role.AUDITOR, "审计人员", "reads everything incl. audit log"),
+    DemoUser("finance", Role.FINANCE, "资金管理人员", "budget lines, disbursements"),
+    DemoUser("researcher", Role.RESEARCHER, "科研人员", "own proof-of-concept projects"),
+    DemoUser("reviewer", Role.REVIEWER, "评审专家", "assigned reviews only"),
+    DemoUser("commissioner", Role.COMMISSIONER, "科技特派员", "assigned firms only"),
 )
 
 
