@@ -106,6 +106,33 @@ def test_a_request_renews_the_idle_timeout_at_most_once_a_minute(world, role_cli
     assert client.session[TOUCHED_AT] >= int(time.time()) - 5
 
 
+def test_sessions_read_through_a_shared_cache_log_in_renew_and_log_out(world, settings):
+    """Production with REDIS_URL: sessions in the cache, written through to the database."""
+    import time
+
+    from django.core.cache import cache
+
+    from chainlead.accounts.middleware import TOUCHED_AT
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    cache.clear()
+    user_create(actor=world.admin, username="wu", password=PASSWORD)
+    client = Client()
+    assert _login(client, "wu", PASSWORD).status_code == 302
+    url = reverse("accounts:token_list")
+    assert client.get(url).status_code == 200
+    key = client.session.session_key
+    assert Session.objects.filter(session_key=key).exists()  # written through
+    session = client.session
+    session[TOUCHED_AT] = int(time.time()) - 61
+    session.save()
+    assert client.get(url).status_code == 200
+    assert client.session[TOUCHED_AT] >= int(time.time()) - 5  # renewed
+    client.post(reverse("accounts:logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(url).status_code == 302  # logged out, cache included
+
+
 def test_a_stale_cookie_creates_no_session(db, rf):
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.http import HttpResponse
