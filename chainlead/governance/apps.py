@@ -9,17 +9,5 @@ class GovernanceConfig(AppConfig):
         from chainlead.audit.services import register
         from chainlead.governance import models, signals  # noqa: F401  (signals: data version)
 
-        for model in (
-            models.ChainLeader,
-            models.TaskForceMember,
-            models.WorkPlan,
-            models.Target,
-            models.ActualEntry,
-            models.Milestone,
-            models.PolicyItem,
-            models.PackageItem,
-            models.Meeting,
-            models.Decision,
-            models.ActionItem,
-        ):
+        for model in models.GOVERNANCE_RECORDS:
             register(model)

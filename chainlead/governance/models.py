@@ -400,3 +400,20 @@ class ActionItem(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.is_open and self.deadline < today
+
+
+# Every governance record: each is audited, and each write bumps the governance data version
+# (the five ones and the dashboard are cached on it).
+GOVERNANCE_RECORDS: tuple[type[models.Model], ...] = (
+    ChainLeader,
+    TaskForceMember,
+    WorkPlan,
+    Target,
+    ActualEntry,
+    Milestone,
+    PolicyItem,
+    PackageItem,
+    Meeting,
+    Decision,
+    ActionItem,
+)
