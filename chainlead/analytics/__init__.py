@@ -12,7 +12,10 @@ Pure functions over numpy / scipy / pandas, one module per measure:
   drop-in for ``ecomplexity.ecomplexity``) and :func:`complexity_matrix`;
 * :mod:`~chainlead.analytics.matrix`: long table ↔ region × industry matrix;
 * :mod:`~chainlead.analytics.concentration`: the Herfindahl-Hirschman index;
-* :mod:`~chainlead.analytics.synthetic`: seeded synthetic region × product tables.
+* :mod:`~chainlead.analytics.survival`: Kaplan-Meier survival of proof-of-concept projects,
+  median, log-rank tests, stage reach and time per stage (checked against ``lifelines``);
+* :mod:`~chainlead.analytics.synthetic`: seeded synthetic region × product tables and
+  proof-of-concept project histories.
 
 Results agree with ``ecomplexity`` 0.5.3 (the reference implementation, DOMAIN.md §10) to 1e-6,
 and with Stata's ``ecomplexity`` under ``convention="stata"``; ``chainlead/analytics/tests``
@@ -48,7 +51,16 @@ from chainlead.analytics.proximity import (
     proximity_from_edgelist,
 )
 from chainlead.analytics.rca import diversity, presence, rca, rpop, ubiquity
-from chainlead.analytics.synthetic import region_product_table
+from chainlead.analytics.survival import (
+    GroupComparison,
+    compare_groups,
+    kaplan_meier,
+    logrank,
+    median_survival,
+    stage_reach,
+    stage_times,
+)
+from chainlead.analytics.synthetic import poc_project_histories, region_product_table
 
 __all__ = [
     "AnalyticsError",
@@ -56,6 +68,7 @@ __all__ = [
     "ComplexityWarning",
     "EigenvectorComplexity",
     "EmptyInputError",
+    "GroupComparison",
     "InvalidValueError",
     "LabelledMatrix",
     "MissingColumnError",
@@ -63,6 +76,7 @@ __all__ = [
     "NegativeValueError",
     "ShapeError",
     "UnsupportedOptionError",
+    "compare_groups",
     "complexity",
     "complexity_matrix",
     "complexity_outlook",
@@ -72,10 +86,14 @@ __all__ = [
     "diversity",
     "eigenvector_complexity",
     "herfindahl",
+    "kaplan_meier",
     "knn_neighbours",
+    "logrank",
     "long_to_matrix",
     "matrix_to_long",
+    "median_survival",
     "normalise",
+    "poc_project_histories",
     "presence",
     "proximity",
     "proximity_from_edgelist",
@@ -83,5 +101,7 @@ __all__ = [
     "region_industry_matrices",
     "region_product_table",
     "rpop",
+    "stage_reach",
+    "stage_times",
     "ubiquity",
 ]

@@ -1,4 +1,5 @@
-"""Seeded synthetic region × product tables for tests and benchmarks.
+"""Seeded synthetic region × product tables and proof-of-concept project histories for tests
+and benchmarks.
 
 The structure mimics trade or employment data: a *nested* presence pattern (regions with more
 capabilities make more products, and rarer ones; Hidalgo & Hausmann 2009), heavy-tailed region
@@ -141,4 +142,87 @@ def region_product_table(
     )
 
 
-__all__ = ["region_product_table"]
+# Proof-of-concept projects (DOMAIN.md §6). Invented parameters that give the usual shape: most
+# projects that stop do so in stages 2-4, the valley of death, and support helps a little.
+POC_STAGE_MEAN_DAYS = (300.0, 450.0, 540.0, 400.0)  # mean stay in stages 1-4
+POC_ADVANCE_PROBABILITY = (0.75, 0.45, 0.5, 0.7)  # chance of moving on at the end of stages 1-4
+POC_SUPPORT_LIFT = 0.3  # support removes this share of the chance of being stopped
+POC_FIELDS = ("ai", "biomedicine", "new_materials", "equipment", "new_energy")
+POC_CENTRES = 12
+
+
+def poc_project_histories(n_projects: int, seed: int = 0, years: int = 10) -> pd.DataFrame:
+    """Seeded synthetic proof-of-concept project histories over ``years`` of observation.
+
+    Projects start uniformly over the window at stage 1 and move through stages 1-5, staying a
+    gamma-distributed number of whole days in each of stages 1-4; at the end of a stay a
+    project advances or is stopped (supported projects are stopped less often); stage 5
+    (engineering production) is final. Observation ends on day ``365 * years``, which
+    censors every project not stopped by then. One row per project, columns:
+
+    * ``project``: int64 id from 0; ``centre``: str ``"C01"``…; ``field``: str (one of
+      :data:`POC_FIELDS`); ``supported``: bool;
+    * ``started``: int64 day the project started (0 is the first day of observation);
+    * ``stage_reached``: int64 highest stage reached (1-5) by the end of observation;
+    * ``duration``: int64 days from start to the stop, or to the end of observation;
+    * ``stopped``: bool, True where the project was stopped (the event), False if censored;
+    * ``entered_1`` … ``entered_5``: float64 day each stage was entered, NaN if not reached.
+
+    Whole days make tied durations common, as in real reporting. Same arguments, same table.
+    """
+    if n_projects < 1:
+        raise InvalidValueError(f"n_projects must be at least 1, got {n_projects}")
+    if years < 1:
+        raise InvalidValueError(f"years must be at least 1, got {years}")
+    rng = np.random.default_rng(seed)
+    horizon = 365 * years
+    supported = rng.random(n_projects) < 0.4
+    field = rng.integers(0, len(POC_FIELDS), n_projects)
+    centre = rng.integers(0, POC_CENTRES, n_projects)
+    centre_effect = rng.normal(0.0, 0.05, POC_CENTRES)
+    started = rng.integers(0, horizon, n_projects)
+
+    clock = started.astype(np.int64)  # the day the current stage was entered
+    stage = np.ones(n_projects, dtype=np.int64)
+    stop_day = np.full(n_projects, np.iinfo(np.int64).max)
+    entered = np.full((n_projects, 5), np.nan)
+    entered[:, 0] = clock
+    moving = np.ones(n_projects, dtype=bool)  # still in a stage of 1-4 that may end
+    for index, (mean_days, advance) in enumerate(
+        zip(POC_STAGE_MEAN_DAYS, POC_ADVANCE_PROBABILITY, strict=True)
+    ):
+        stay = 1 + np.floor(rng.gamma(2.0, mean_days / 2.0, n_projects)).astype(np.int64)
+        leave_day = clock + stay
+        chance = np.clip(advance + centre_effect[centre], 0.0, 1.0)
+        chance = np.where(supported, chance + POC_SUPPORT_LIFT * (1.0 - chance), chance)
+        advances = rng.random(n_projects) < chance
+        ends = moving & (leave_day <= horizon)
+        stopping = ends & ~advances
+        stop_day[stopping] = leave_day[stopping]
+        moving_on = ends & advances
+        stage[moving_on] = index + 2
+        clock = np.where(moving_on, leave_day, clock)
+        entered[moving_on, index + 1] = leave_day[moving_on]
+        moving = moving_on
+
+    stopped = stop_day <= horizon
+    duration = np.where(stopped, stop_day, horizon) - started
+    return pd.DataFrame(
+        {
+            "project": np.arange(n_projects, dtype=np.int64),
+            "centre": pd.array(
+                np.array([f"C{i + 1:02d}" for i in range(POC_CENTRES)], dtype=object)[centre],
+                dtype="str",
+            ),
+            "field": pd.array(np.array(POC_FIELDS, dtype=object)[field], dtype="str"),
+            "supported": supported,
+            "started": started.astype(np.int64),
+            "stage_reached": stage,
+            "duration": duration.astype(np.int64),
+            "stopped": stopped,
+            **{f"entered_{s + 1}": entered[:, s] for s in range(5)},
+        }
+    )
+
+
+__all__ = ["poc_project_histories", "region_product_table"]
