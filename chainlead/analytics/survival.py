@@ -45,6 +45,10 @@ from chainlead.analytics.errors import (
 CONFIDENCE_ALPHA = 0.05  # lifelines' default: a 95 % band
 STAGES = 5  # basic research → engineering production (DOMAIN.md §6)
 STAGE_HISTORY_COLUMNS = ("project", "stage", "entered", "left")
+# Whole-number durations are counted in a table of max + 1 slots when that is at most this many
+# per duration (plus a floor): memory stays proportional to the input.
+DENSE_SLOTS_PER_DURATION = 4
+DENSE_SLOTS_MINIMUM = 1 << 16
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -106,12 +110,29 @@ class _EventTable:
     deaths: IntArray
 
 
+def _dense_codes(durations: FloatArray) -> IntArray | None:
+    """Whole-number durations (days, months) over a range not much longer than the sample are
+    their own codes: counting them is a ``bincount``, no sort. None otherwise."""
+    if durations.max() > DENSE_SLOTS_PER_DURATION * durations.size + DENSE_SLOTS_MINIMUM:
+        return None
+    codes = durations.astype(np.int64)
+    return codes if np.array_equal(codes, durations) else None
+
+
 def _event_table(durations: FloatArray, observed: BoolArray) -> _EventTable:
-    times, removed = np.unique(durations, return_counts=True)
-    death_times, death_counts = np.unique(durations[observed], return_counts=True)
-    deaths = np.zeros(times.size, dtype=np.int64)
-    deaths[np.searchsorted(times, death_times)] = death_counts
-    removed = removed.astype(np.int64)
+    codes = _dense_codes(durations)
+    if codes is not None:
+        removed = np.bincount(codes)
+        deaths = np.bincount(codes[observed], minlength=removed.size)
+        present = np.flatnonzero(removed)
+        times = present.astype(np.float64)
+        removed, deaths = removed[present].astype(np.int64), deaths[present].astype(np.int64)
+    else:
+        times, removed = np.unique(durations, return_counts=True)
+        death_times, death_counts = np.unique(durations[observed], return_counts=True)
+        deaths = np.zeros(times.size, dtype=np.int64)
+        deaths[np.searchsorted(times, death_times)] = death_counts
+        removed = removed.astype(np.int64)
     if times[0] > 0:  # everyone enters at 0 (lifelines' birth time for non-negative data)
         times = np.concatenate(([0.0], times))
         removed = np.concatenate(([0], removed))
@@ -194,10 +215,14 @@ def median_survival(durations: npt.ArrayLike, observed: npt.ArrayLike) -> float:
 def _logrank(durations: FloatArray, observed: BoolArray, codes: IntArray, groups: int) -> float:
     """The log-rank chi-squared statistic of ``groups`` groups (codes 0 … groups - 1), as
     lifelines' ``multivariate_logrank_test``: only times with a death contribute."""
-    times, inverse = np.unique(durations, return_inverse=True)
-    cells = inverse.reshape(-1) * groups + codes
-    removed = np.bincount(cells, minlength=times.size * groups).reshape(times.size, groups)
-    dead = np.bincount(cells[observed], minlength=times.size * groups).reshape(-1, groups)
+    # Times with nobody removed (empty slots of the dense codes) change nothing below.
+    time_codes = _dense_codes(durations)
+    if time_codes is None:
+        time_codes = np.unique(durations, return_inverse=True)[1].reshape(-1)
+    slots = int(time_codes.max()) + 1
+    cells = time_codes * groups + codes
+    removed = np.bincount(cells, minlength=slots * groups).reshape(slots, groups)
+    dead = np.bincount(cells[observed], minlength=slots * groups).reshape(slots, groups)
     sizes = removed.sum(axis=0)
     at_risk = (sizes - (np.cumsum(removed, axis=0) - removed)).astype(np.float64)
     with_deaths = dead.sum(axis=1) > 0
