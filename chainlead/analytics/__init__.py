@@ -12,6 +12,8 @@ Pure functions over numpy / scipy / pandas, one module per measure:
   drop-in for ``ecomplexity.ecomplexity``) and :func:`complexity_matrix`;
 * :mod:`~chainlead.analytics.matrix`: long table ↔ region × industry matrix;
 * :mod:`~chainlead.analytics.concentration`: the Herfindahl-Hirschman index;
+* :mod:`~chainlead.analytics.matching`: the optimal commissioner ↔ firm assignment (OR-Tools
+  min-cost flow) with its certificate of optimality, and the greedy baseline;
 * :mod:`~chainlead.analytics.survival`: Kaplan-Meier survival of proof-of-concept projects,
   median, log-rank tests, stage reach and time per stage (checked against ``lifelines``);
 * :mod:`~chainlead.analytics.synthetic`: seeded synthetic region × product tables and
@@ -36,6 +38,17 @@ from chainlead.analytics.errors import (
     NegativeValueError,
     ShapeError,
     UnsupportedOptionError,
+)
+from chainlead.analytics.matching import (
+    Assignment,
+    CertificateCheck,
+    GreedyGain,
+    OptimalAssignment,
+    assign,
+    greedy_assign,
+    greedy_gain,
+    synthetic_scores,
+    verify_certificate,
 )
 from chainlead.analytics.matrix import (
     LabelledMatrix,
@@ -64,18 +77,23 @@ from chainlead.analytics.synthetic import poc_project_histories, region_product_
 
 __all__ = [
     "AnalyticsError",
+    "Assignment",
+    "CertificateCheck",
     "ComplexityResult",
     "ComplexityWarning",
     "EigenvectorComplexity",
     "EmptyInputError",
+    "GreedyGain",
     "GroupComparison",
     "InvalidValueError",
     "LabelledMatrix",
     "MissingColumnError",
     "MissingKeyError",
     "NegativeValueError",
+    "OptimalAssignment",
     "ShapeError",
     "UnsupportedOptionError",
+    "assign",
     "compare_groups",
     "complexity",
     "complexity_matrix",
@@ -85,6 +103,8 @@ __all__ = [
     "discrete_proximity",
     "diversity",
     "eigenvector_complexity",
+    "greedy_assign",
+    "greedy_gain",
     "herfindahl",
     "kaplan_meier",
     "knn_neighbours",
@@ -103,5 +123,7 @@ __all__ = [
     "rpop",
     "stage_reach",
     "stage_times",
+    "synthetic_scores",
     "ubiquity",
+    "verify_certificate",
 ]
