@@ -1,4 +1,5 @@
-"""The REST API (django-ninja): one router per app, OpenAPI 3 schema at /api/v1/openapi.json.
+"""The REST API (django-ninja): the router each app declares; OpenAPI 3 schema at
+/api/v1/openapi.json.
 
 Every operation needs a bearer token or a logged-in session (`chainlead.core.api_auth`). Service
 exceptions become status codes here, once for all routers: PermissionDenied 403, an object out of
@@ -13,18 +14,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
-from chainlead.accounts.api import router as accounts_router
-from chainlead.chains.api import router as chains_router
 from chainlead.core.api_auth import API_AUTH, docs_login_required
 from chainlead.core.exceptions import ConcurrentEditError
-from chainlead.governance.api import router as governance_router
-from chainlead.recruitment.api import router as recruitment_router
-from chainlead.registry.api import router as registry_router
-from chainlead.requests.api import router as requests_router
+from chainlead.core.plugins import platform_apps
 
 
 class ChainleadAPI(NinjaAPI):
@@ -58,12 +55,10 @@ api = ChainleadAPI(
     docs=Swagger(settings={"validatorUrl": None}),
     docs_decorator=docs_login_required,
 )
-api.add_router("/accounts/", accounts_router)
-api.add_router("/registry/", registry_router)
-api.add_router("/chains/", chains_router)
-api.add_router("/governance/", governance_router)
-api.add_router("/requests/", requests_router)
-api.add_router("/recruitment/", recruitment_router)
+# Each platform app's router at the prefix its AppConfig declares (chainlead.core.plugins).
+for _app in platform_apps():
+    if _app.api_prefix is not None:
+        api.add_router(_app.api_prefix, import_string(_app.api_router))
 
 
 def validation_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:

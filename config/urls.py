@@ -1,24 +1,22 @@
-"""URL configuration: one include per app, the API under /api/v1/."""
+"""URL configuration: each platform app's urls.py at the prefix it declares, the API under /api/v1/.
 
-from django.conf import settings
-from django.conf.urls.static import static
+Which apps and where comes from their AppConfig (`chainlead.core.plugins`); nothing here names one.
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from chainlead.core.home import home
+from chainlead.core.plugins import platform_apps
 
 urlpatterns = [
     path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("chainlead.accounts.urls")),
-    path("registry/", include("chainlead.registry.urls")),
-    path("chains/", include("chainlead.chains.urls")),
-    path("governance/", include("chainlead.governance.urls")),
-    path("requests/", include("chainlead.requests.urls")),
-    path("recruitment/", include("chainlead.recruitment.urls")),
-    path("audit/", include("chainlead.audit.urls")),
+    *(
+        path(app.url_prefix, include(app.urlconf))
+        for app in platform_apps()
+        if app.url_prefix is not None
+    ),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

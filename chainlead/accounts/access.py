@@ -1,7 +1,8 @@
 """What a user may see and do: their role grants folded into one object.
 
-Selectors restrict querysets with it (NetBox's `restrict`); views and the API ask it before
-writing. The rules follow DOMAIN.md §1.
+What each role may do is decided by each app's `permissions.py` (one home per rule), which
+views, the API, selectors, services and navigation all read; this module only gathers the
+grants. The rules follow DOMAIN.md §1.
 """
 
 from __future__ import annotations
@@ -42,53 +43,6 @@ class Access:
     def chain_ids(self) -> frozenset[int]:
         """Chains the user works on as leader or task-force member."""
         return self.leader_chain_ids | self.task_force_chain_ids
-
-    @property
-    def reads_all_firms(self) -> bool:
-        return bool(self.roles & {Role.CITY_ADMIN, Role.AUDITOR, Role.FINANCE})
-
-    @property
-    def reads_chain_maps(self) -> bool:
-        """Government staff read chain maps; firms, researchers and reviewers do not."""
-        return bool(
-            self.roles
-            & {
-                Role.CITY_ADMIN,
-                Role.AUDITOR,
-                Role.FINANCE,
-                Role.CHAIN_LEADER,
-                Role.TASK_FORCE,
-                Role.DISTRICT_OFFICIAL,
-            }
-        )
-
-    @property
-    def map_district_ids(self) -> frozenset[int] | None:
-        """The districts a chain map must be limited to, or None for the whole city."""
-        if self.roles & {
-            Role.CITY_ADMIN,
-            Role.AUDITOR,
-            Role.FINANCE,
-            Role.CHAIN_LEADER,
-            Role.TASK_FORCE,
-        }:
-            return None
-        return self.district_ids
-
-    @property
-    def reads_audit_log(self) -> bool:
-        return self.is_admin or self.is_auditor
-
-    def edits_chain(self, chain_id: int) -> bool:
-        return self.is_admin or chain_id in self.task_force_chain_ids
-
-    def reads_chain(self, chain_id: int) -> bool:
-        return self.reads_chain_maps
-
-    @property
-    def manages_registry(self) -> bool:
-        """Create, import and delete firms."""
-        return self.is_admin
 
 
 ANONYMOUS = Access(None, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())

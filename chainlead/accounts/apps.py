@@ -1,14 +1,25 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(PlatformAppConfig):
     name = "chainlead.accounts"
     label = "accounts"
+    url_prefix = "accounts/"
+    api_prefix = "/accounts/"
+    navigation = (
+        NavItem(_("API tokens"), "accounts:token_list", order=10, menu="account"),
+        NavItem(_("Change password"), "accounts:password_change", order=20, menu="account"),
+    )
+    audited = {
+        "User": ("password", "last_login"),
+        "RoleGrant": (),
+        "ApiToken": ("key_hash", "last_used_at"),
+    }
+    # The demo's users come after every app has named the objects they are granted.
+    demo_steps = (DemoStep(900, "chainlead.accounts.demo.demo_users_step"),)
 
     def ready(self) -> None:
-        from chainlead.accounts import models, signals  # noqa: F401  (connects the receivers)
-        from chainlead.audit.services import register
-
-        register(models.User, exclude=["password", "last_login"])
-        register(models.RoleGrant)
-        register(models.ApiToken, exclude=["key_hash", "last_used_at"])
+        super().ready()
+        from chainlead.accounts import signals  # noqa: F401  (connects the receivers)

@@ -59,6 +59,20 @@ def user_create(
 
 
 @transaction.atomic
+def superuser_create(*, username: str, password: str, display_name: str = "") -> User:
+    """The first administrator, created from the command line (no actor can be checked yet)."""
+    user = User(username=username, display_name=display_name, is_staff=True, is_superuser=True)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
 def role_grant(
     *,
     actor: Any,

@@ -374,9 +374,10 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     residual_costs = np.concatenate([costs[forward], -costs[backward]])
     distance = _potentials(n_nodes, residual_tails, residual_heads, residual_costs)
 
-    # u_i + v_j = d(i) − d(j) is tight on used pairs and ≥ the cost on unused ones; nodes with
-    # no flow may come out negative and are raised to 0, which the bound allows (their pairs
-    # are all unused, and raising a price only loosens u_i + v_j ≥ s_ij).
+    # u_i + v_j = d(i) − d(j) is at most the score on used pairs (the pair's slack w takes the
+    # rest) and at least it on unused ones; prices of nodes without flow may come out negative
+    # and are raised to 0, which the bound allows (all their pairs are unused, and raising a
+    # price only keeps u_i + v_j ≥ s_ij there).
     prices_row = (distance[row_nodes] - distance[source]) / max_cost * max_score
     prices_col = (distance[source] - distance[col_nodes]) / max_cost * max_score
     prices_row = np.maximum(np.maximum(prices_row, 0.0), row_floor)

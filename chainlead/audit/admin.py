@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from chainlead.accounts.access import access_for
 from chainlead.audit.models import AuditEntry
+from chainlead.audit.permissions import reads_audit_log
 
 
 @admin.register(AuditEntry)
@@ -21,10 +22,10 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     actions = None
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access_for(request.user).reads_audit_log
+        return reads_audit_log(access_for(request.user))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return access_for(request.user).reads_audit_log
+        return reads_audit_log(access_for(request.user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

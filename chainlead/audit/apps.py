@@ -1,9 +1,14 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import NavItem, PlatformAppConfig
 
 
-class AuditConfig(AppConfig):
+class AuditConfig(PlatformAppConfig):
     name = "chainlead.audit"
     label = "audit"
+    url_prefix = "audit/"
+    navigation = (NavItem(_("Audit log"), "audit:entry_list", order=90),)
 
     def ready(self) -> None:
+        super().ready()
         from chainlead.audit import signals  # noqa: F401  (connects the receivers)

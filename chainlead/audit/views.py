@@ -1,6 +1,7 @@
 """The audit log pages: a filtered, exportable list and one entry with its before/after diff.
 
-Only city admins and auditors read the audit log (`Access.reads_audit_log`); nobody changes it.
+Only city admins and auditors read the audit log (`audit.permissions.reads_audit_log`);
+nobody changes it.
 """
 
 import json
@@ -10,17 +11,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from chainlead.accounts.access import Access
 from chainlead.audit.filtersets import AuditEntryFilterSet
 from chainlead.audit.models import AuditAction, AuditEntry
+from chainlead.audit.permissions import reads_audit_log
 from chainlead.audit.tables import AuditEntryTable
 from chainlead.core.export import choice_label
 from chainlead.core.templatetags.chainlead_tags import model_label
 from chainlead.core.views import object_list, permission_required
-
-
-def reads_audit_log(access: Access) -> bool:
-    return access.reads_audit_log
 
 
 def _json(value: object) -> str:

@@ -1,15 +1,31 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import DemoStep, HomePage, NavItem, PlatformAppConfig, Slot
 
 
-class ChainsConfig(AppConfig):
+class ChainsConfig(PlatformAppConfig):
     name = "chainlead.chains"
     label = "chains"
+    url_prefix = "chains/"
+    api_prefix = "/chains/"
+    navigation = (
+        NavItem(_("Industrial chains"), "chains:chain_list", order=10),
+        NavItem(_("Review queue"), "chains:review_queue", order=30),
+    )
+    audited = {"Chain": ("updated_at",), "Segment": (), "SegmentLink": (), "Membership": ()}
+    data_versions = {"chains": ("Chain", "Segment", "SegmentLink", "Membership")}
+    demo_steps = (DemoStep(20, "chainlead.chains.demo.demo_step"),)
+    test_world = "chainlead.chains.testing.world_setup"
+    home_pages = (HomePage(10, "chainlead.chains.navigation.chain_list_page"),)
+    slots = (Slot("registry.enterprise_detail", "chains/slots/_enterprise_memberships.html"),)
 
     def ready(self) -> None:
-        from chainlead.audit.services import register
-        from chainlead.chains import models, signals  # noqa: F401  (signals bump the data version)
+        super().ready()
+        from chainlead.chains.permissions import chain_member_firms
+        from chainlead.chains.selectors import firm_memberships
+        from chainlead.core.plugins import register_related
+        from chainlead.core.scopes import register_scope
 
-        register(models.Chain, exclude=["updated_at"])
-        register(models.Segment)
-        register(models.SegmentLink)
-        register(models.Membership)
+        register_scope("enterprise", chain_member_firms)
+        # A firm's history shows the changes to its places in the chains.
+        register_related("registry.Enterprise", lambda firm: firm_memberships(enterprise=firm))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from chainlead.accounts.access import access_for
 from chainlead.chains.choices import MembershipSource
 from chainlead.chains.models import Chain, Membership
+from chainlead.chains.permissions import map_district_ids
 from chainlead.chains.selectors import MapFilters
 from chainlead.registry.choices import Origin, SizeClass
 from chainlead.registry.models import District
@@ -48,7 +49,7 @@ class MapFilterForm(forms.Form):
     def __init__(self, data: Any = None, *, user: Any) -> None:
         super().__init__(data)
         districts = district_list()
-        limit = access_for(user).map_district_ids
+        limit = map_district_ids(access_for(user))
         if limit is not None:
             # A district official can only narrow the map within their own districts.
             districts = districts.filter(pk__in=limit)

@@ -15,8 +15,10 @@ from chainlead.accounts.access import access_for
 from chainlead.chains.choices import ReviewStatus, SegmentStatus
 from chainlead.chains.constants import TOP_FIRMS_PER_SEGMENT, WEAK_HHI_THRESHOLD, WEAK_MAX_FIRMS
 from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
+from chainlead.chains.permissions import map_district_ids, reads_chain_maps
+from chainlead.core.caching import versions
 from chainlead.core.exceptions import PermissionDenied
-from chainlead.core.models import DataVersion
+from chainlead.core.plugins import slot_versions
 from chainlead.registry.choices import Origin
 from chainlead.registry.models import Enterprise
 from chainlead.registry.services import REGISTRY_DATA
@@ -120,7 +122,7 @@ def segment_status(*, firms: int, hhi: float | None) -> SegmentStatus:
 
 
 def chain_list(*, user: Any) -> QuerySet[Chain]:
-    if not access_for(user).reads_chain_maps:
+    if not reads_chain_maps(access_for(user)):
         return Chain.objects.none()
     return Chain.objects.annotate(segment_count=Count("segments"))
 
@@ -131,7 +133,7 @@ def chain_get(*, user: Any, slug: str) -> Chain:
 
 def _scoped_filters(user: Any, filters: MapFilters) -> MapFilters:
     """A district official's map is always limited to their district."""
-    limit = access_for(user).map_district_ids
+    limit = map_district_ids(access_for(user))
     if limit is None:
         return filters
     wanted = set(filters.district_ids) & limit if filters.district_ids else limit
@@ -161,18 +163,14 @@ def _membership_filter(filters: MapFilters) -> Q:
     return q
 
 
-GOVERNANCE_DATA = "governance"  # bumped by the governance app: leaders, plans, packages
-
-
 def data_version(*more: str) -> str:
-    """The registry's, the chains' and chain governance's data versions (then those of the
-    keys in `more`, e.g. "requests"), in one query.
+    """The registry's and the chains' data versions, those the chain pages' plug-in fragments
+    read (their slots' `versions`, e.g. chain governance's), then those of `more`, in one query.
 
     Cached chain maps and chain pages are keyed on it, so any write invalidates them.
     """
-    keys = [REGISTRY_DATA, CHAINS_DATA, GOVERNANCE_DATA, *more]
-    versions = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "version"))
-    return ".".join(str(versions.get(k, 0)) for k in keys)
+    page_keys = {*slot_versions("chains.chain_detail"), *slot_versions("chains.chain_card")}
+    return versions(REGISTRY_DATA, CHAINS_DATA, *sorted(page_keys), *more)
 
 
 def _map_key(chain: Chain, version: str, filters: MapFilters) -> str:
@@ -190,7 +188,7 @@ def chain_map(
     Pass `version` (from `data_version()`) when drawing many chains in one request, so that the
     versions are read once.
     """
-    if not access_for(user).reads_chain_maps:
+    if not reads_chain_maps(access_for(user)):
         raise PermissionDenied("You may not see chain maps.")
     filters = _scoped_filters(user, filters or MapFilters())
     key = _map_key(chain, version or data_version(), filters)
@@ -209,7 +207,7 @@ def chain_map_summary(*, user: Any, chain: Chain, version: str | None = None) ->
     Read off the full map when it is cached; else the ranking of the top firms, the costlier
     half of a cold map, is skipped and the result cached apart.
     """
-    if not access_for(user).reads_chain_maps:
+    if not reads_chain_maps(access_for(user)):
         raise PermissionDenied("You may not see chain maps.")
     filters = _scoped_filters(user, MapFilters())
     version = version or data_version()
@@ -369,3 +367,10 @@ def membership_review_queue(*, user: Any) -> QuerySet[Membership]:
     if access.task_force_chain_ids:
         return qs.filter(segment__chain_id__in=access.task_force_chain_ids)
     return qs.none()
+
+
+def firm_memberships(*, enterprise: Enterprise) -> QuerySet[Membership]:
+    """A visible firm's places in the chains (the firm being visible, so are they)."""
+    return enterprise.memberships.select_related("segment__chain", "reviewed_by").order_by(
+        "segment__chain__order", "segment__order"
+    )

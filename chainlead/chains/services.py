@@ -26,6 +26,7 @@ from chainlead.audit.services import record_event
 from chainlead.chains.choices import MembershipRole, MembershipSource, ReviewStatus
 from chainlead.chains.constants import TEXT_RULE_AUTO_ACCEPT
 from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
+from chainlead.chains.permissions import edits_chain
 from chainlead.chains.templates_data import ChainTemplate
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.registry.models import Enterprise, Industry
@@ -51,7 +52,7 @@ def _check_chain_edit(actor: Any, chain: Chain | None) -> None:
     if chain is None:
         if not access.is_admin:
             raise PermissionDenied("Only city admins create chains.")
-    elif not access.edits_chain(chain.pk):
+    elif not edits_chain(access, chain.pk):
         raise PermissionDenied("You may not edit this chain.")
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.access import access_for
 from chainlead.chains import selectors, services
 from chainlead.chains.choices import MembershipRole, SegmentStatus
 from chainlead.chains.filtersets import MapFilterForm, MembershipReviewFilterSet
@@ -34,6 +34,12 @@ from chainlead.chains.forms import (
     SegmentEditForm,
 )
 from chainlead.chains.models import Chain, Membership, Segment
+from chainlead.chains.permissions import (
+    edits_chain,
+    edits_some_chain,
+    map_district_ids,
+    reads_chain_maps,
+)
 from chainlead.chains.selectors import ChainMap, SegmentFigures
 from chainlead.chains.tables import (
     CHAIN_MAP_COLUMNS,
@@ -49,16 +55,8 @@ from chainlead.registry.models import Enterprise
 FIRMS_PER_PAGE = 25
 
 
-def _reads_chain_maps(access: Access) -> bool:
-    return access.reads_chain_maps
-
-
-def _reviews_memberships(access: Access) -> bool:
-    return access.is_admin or bool(access.task_force_chain_ids)
-
-
 def _require_chain_editor(request: HttpRequest, chain: Chain) -> None:
-    if not access_for(request.user).edits_chain(chain.pk):
+    if not edits_chain(access_for(request.user), chain.pk):
         raise PermissionDenied(_("Only the chain's task force and city admins edit it."))
 
 
@@ -177,7 +175,7 @@ def _with_query(url: str, query: str) -> str:
 # ----------------------------------------------------------------------------- chain list
 
 
-@permission_required(_reads_chain_maps)
+@permission_required(reads_chain_maps)
 def chain_list(request: HttpRequest) -> HttpResponse:
     version = selectors.data_version()  # read once for all the chains
     maps = [
@@ -223,7 +221,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
     chain_map = selectors.chain_map(
         user=request.user, chain=chain, filters=filters, version=version
     )
-    can_edit = access_for(request.user).edits_chain(chain.pk)
+    can_edit = edits_chain(access_for(request.user), chain.pk)
     query = form.querystring()
 
     def segment_url(segment_slug: str) -> str:
@@ -259,7 +257,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
         "firms_total": sum(s.firms for s in chain_map.segments),
         "attracted_total": sum(s.attracted for s in chain_map.segments),
         "can_edit": can_edit,
-        "district_limited": access_for(request.user).map_district_ids is not None,
+        "district_limited": map_district_ids(access_for(request.user)) is not None,
         # The rendered graph and table are cached per data version, filters (a district
         # official's scope included) and whether the user may edit.
         "fragment_key": ":".join(
@@ -273,7 +271,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
     }
 
 
-@permission_required(_reads_chain_maps)
+@permission_required(reads_chain_maps)
 def chain_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
     context = _map_context(request, chain)
@@ -304,7 +302,7 @@ def _figures_of(chain_map: ChainMap, segment: Segment) -> SegmentFigures:
     return next(s for s in chain_map.segments if s.segment_id == segment.pk)
 
 
-@permission_required(_reads_chain_maps)
+@permission_required(reads_chain_maps)
 def segment_detail(request: HttpRequest, slug: str, segment_slug: str) -> HttpResponse:
     chain = _chain(request, slug)
     segment = _segment(chain, segment_slug)
@@ -339,7 +337,7 @@ def segment_detail(request: HttpRequest, slug: str, segment_slug: str) -> HttpRe
         "page_url": _with_query(base_url, "&".join(filter(None, [query, "page="]))),
         "self_url": _with_query(base_url, query),
         "map_url": _with_query(reverse("chains:chain_detail", args=[chain.slug]), query),
-        "can_edit": access_for(request.user).edits_chain(chain.pk),
+        "can_edit": edits_chain(access_for(request.user), chain.pk),
         "roles": MembershipRole,
         "form": form,
     }
@@ -351,7 +349,7 @@ def segment_detail(request: HttpRequest, slug: str, segment_slug: str) -> HttpRe
 # ----------------------------------------------------------------------------- review queue
 
 
-@permission_required(_reviews_memberships)
+@permission_required(edits_some_chain)
 def review_queue(request: HttpRequest) -> HttpResponse:
     queue = selectors.membership_review_queue(user=request.user).order_by(
         "segment__chain__order", "segment__order", "confidence", "enterprise__name"
@@ -367,7 +365,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(_reviews_memberships)
+@permission_required(edits_some_chain)
 @require_POST
 def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(selectors.membership_review_queue(user=request.user), pk=pk)
@@ -396,7 +394,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # ----------------------------------------------------------------------------- editing
 
 
-@permission_required(_reads_chain_maps)
+@permission_required(reads_chain_maps)
 @require_http_methods(["GET", "POST"])
 def chain_edit(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
@@ -414,7 +412,7 @@ def chain_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "chains/chain_edit.html", {"chain": chain, "form": form})
 
 
-@permission_required(_reads_chain_maps)
+@permission_required(reads_chain_maps)
 @require_http_methods(["GET", "POST"])
 def segment_edit(request: HttpRequest, slug: str, segment_slug: str) -> HttpResponse:
     chain = _chain(request, slug)
@@ -443,7 +441,7 @@ def segment_edit(request: HttpRequest, slug: str, segment_slug: str) -> HttpResp
     )
 
 
-@permission_required(_reads_chain_maps)
+@permission_required(reads_chain_maps)
 @require_http_methods(["GET", "POST"])
 def membership_add(request: HttpRequest, slug: str, segment_slug: str) -> HttpResponse:
     chain = _chain(request, slug)
@@ -474,7 +472,7 @@ def membership_add(request: HttpRequest, slug: str, segment_slug: str) -> HttpRe
     )
 
 
-@permission_required(_reads_chain_maps)
+@permission_required(reads_chain_maps)
 @require_POST
 def membership_remove(request: HttpRequest, slug: str, segment_slug: str, pk: int) -> HttpResponse:
     chain = _chain(request, slug)

@@ -3,47 +3,31 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import get_script_prefix, reverse
 
 from chainlead.accounts.access import access_for
-
-# The URLs the page frame (base.html) links to, by name. An app that is not installed leaves
-# its entry empty, and the frame leaves its link out.
-NAV_URL_NAMES = (
-    "home",
-    "chains:chain_list",
-    "chains:review_queue",
-    "registry:enterprise_list",
-    "registry:import_start",
-    "governance:dashboard_list",
-    "requests:request_list",
-    "requests:notification_bell",
-    "requests:notification_list",
-    "recruitment:opportunities",
-    "audit:entry_list",
-    "accounts:token_list",
-    "accounts:password_change",
-    "accounts:logout",
-    "set_language",
-)
+from chainlead.core.plugins import nav_links
 
 
 @functools.cache
-def _nav_urls(script_prefix: str) -> dict[str, str]:
-    # Reversed once per process (and deployment prefix), not fifteen times per page view.
-    urls = {}
-    for name in NAV_URL_NAMES:
-        try:
-            urls[name.replace(":", "_")] = reverse(name)
-        except NoReverseMatch:
-            urls[name.replace(":", "_")] = ""
-    return urls
+def _frame_urls(script_prefix: str) -> dict[str, str]:
+    # The page frame's own links, reversed once per process (and deployment prefix).
+    return {name: reverse(name) for name in ("home", "accounts:logout", "set_language")}
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
+    """The page frame: the city, the reader's access, and the links the apps declare
+    (`PlatformAppConfig.navigation`) that the reader may open."""
+    access = access_for(getattr(request, "user", None))
+    prefix = get_script_prefix()
+    urls = _frame_urls(prefix)
     return {
         "city_name": settings.CHAINLEAD_CITY_NAME,
         "city_name_en": settings.CHAINLEAD_CITY_NAME_EN,
-        "access": access_for(getattr(request, "user", None)),
-        "nav": _nav_urls(get_script_prefix()),
+        "access": access,
+        "nav_main": nav_links(access, prefix, "main"),
+        "nav_account": nav_links(access, prefix, "account"),
+        "home_url": urls["home"],
+        "logout_url": urls["accounts:logout"],
+        "set_language_url": urls["set_language"],
     }

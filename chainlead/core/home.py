@@ -1,22 +1,19 @@
-"""The landing page after log-in: each role starts where its work is."""
+"""The landing page after log-in: each role starts where its work is.
+
+Apps declare their landing pages (`PlatformAppConfig.home_pages`); a reader none of them takes
+gets a welcome page with the links of the menu they may open."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from chainlead.accounts.access import access_for
+from chainlead.core.plugins import home_url
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    access = access_for(request.user)
-    if access.reads_chain_maps:
-        return redirect("chains:chain_list")
-    if access.enterprise_ids:
-        return redirect("registry:enterprise_detail", pk=min(access.enterprise_ids))
-    try:
-        links = [(reverse("requests:request_list"), "requests")]
-    except NoReverseMatch:
-        links = []
-    return render(request, "core/home.html", {"links": links})
+    url = home_url(access_for(request.user))
+    if url:
+        return redirect(url)
+    return render(request, "core/home.html")

@@ -18,7 +18,6 @@ import importlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -162,18 +161,14 @@ class Public:
 
 @dataclass
 class Scope:
-    """The objects of one side; `world` gives the rest (users, the other side, app extras)."""
+    """The objects of one side, added by the apps' test-world builders and matrix setups with
+    `world.add(name, own=…, other=…)`: `scope.district`, `scope.firm` (registry), `scope.chain`,
+    `scope.segment`, `scope.membership` (chains), …"""
 
     name: str
     world: World
-    chain: Any
-    segment: Any
-    district: Any
-    firm: Any
-    membership: Any
 
     def __getattr__(self, item: str) -> Any:
-        # Objects apps add in their `setup(world)` with `world.add(name, own=…, other=…)`.
         world = self.__dict__.get("world")
         if world is not None and item in world.extras:
             return world.extras[item][self.name]
@@ -187,6 +182,10 @@ class World:
     other: Scope = field(init=False)
     extras: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.own = Scope(name=OWN, world=self)
+        self.other = Scope(name=OTHER, world=self)
+
     def side(self, name: str) -> Scope:
         return self.own if name == OWN else self.other
 
@@ -199,62 +198,33 @@ class World:
         return self.users["city_admin"]
 
 
+# The world attribute each role scope (accounts.choices.ROLE_SCOPE) is granted on the own side.
+SCOPE_ATTRIBUTES = {"chain": "chain", "district": "district", "enterprise": "firm"}
+
+
 def build_world() -> World:
-    """Create the two sides and one user per role (through the accounts services)."""
+    """One user per role and the two sides, which the apps build (`PlatformAppConfig.test_world`,
+    in INSTALLED_APPS order); then each scoped role is granted its scope on the own side."""
+    from chainlead.accounts.choices import ROLE_SCOPE, Role
     from chainlead.accounts.models import User
     from chainlead.accounts.services import role_grant, user_create
-    from chainlead.chains.models import Chain, Membership, Segment
-    from chainlead.registry.models import District
-    from chainlead.registry.services import enterprise_create
+    from chainlead.core.plugins import test_world_builders
 
     admin = User.objects.create_superuser("walk_city_admin", password=None)
     users: dict[str, Any] = {"city_admin": admin}
-    districts = {
-        OWN: District.objects.get_or_create(code="330108", defaults={"name": "滨江区"})[0],
-        OTHER: District.objects.get_or_create(code="330110", defaults={"name": "余杭区"})[0],
-    }
-    chains, segments, firms, memberships = {}, {}, {}, {}
-    for n, side in enumerate(SIDES):
-        chains[side] = Chain.objects.create(slug=f"walk-{side}", name=f"Walk chain {side}", order=n)
-        segments[side] = Segment.objects.create(
-            chain=chains[side], slug="chips", name="芯片", order=1
-        )
-        firms[side] = enterprise_create(
-            actor=admin,
-            name=f"Walk firm {side}",
-            district=districts[side],
-            revenue=Decimal(1000 + n),
-        )
-        memberships[side] = Membership.objects.create(
-            enterprise=firms[side], segment=segments[side]
-        )
-    scoped = {
-        "chain_leader": {"chain": chains[OWN]},
-        "task_force": {"chain": chains[OWN]},
-        "district_official": {"district": districts[OWN]},
-        "enterprise": {"enterprise": firms[OWN]},
-    }
     for role in ROLES:
         if role in (ANONYMOUS, "city_admin"):
             continue
-        user = user_create(actor=admin, username=f"walk_{role}", password=None)
-        role_grant(actor=admin, user=user, role=role, **scoped.get(role, {}))
-        users[role] = user
+        users[role] = user_create(actor=admin, username=f"walk_{role}", password=None)
     world = World(users=users)
-    for side in SIDES:
-        setattr(
-            world,
-            side,
-            Scope(
-                name=side,
-                world=world,
-                chain=chains[side],
-                segment=segments[side],
-                district=districts[side],
-                firm=firms[side],
-                membership=memberships[side],
-            ),
-        )
+    for build in test_world_builders():
+        build(world)
+    for role, user in users.items():
+        if role == "city_admin":
+            continue
+        needed = ROLE_SCOPE[Role(role)]
+        scope = {needed: getattr(world.own, SCOPE_ATTRIBUTES[needed])} if needed else {}
+        role_grant(actor=admin, user=user, role=role, **scope)
     return world
 
 

@@ -1,5 +1,7 @@
-"""Text normalisation for search: Traditional and Simplified Chinese compare equal."""
+"""Text helpers: search keys (Traditional and Simplified Chinese compare equal) and the width
+of Chinese text in a terminal."""
 
+import unicodedata
 from functools import lru_cache
 
 import opencc
@@ -17,3 +19,13 @@ def to_simplified(text: str) -> str:
 def search_key(text: str) -> str:
     """Simplified, case-folded, whitespace-free form of `text` used as a search key."""
     return "".join(to_simplified(text or "").casefold().split())
+
+
+def text_width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - text_width(text))
+    return gap + text if right else text + gap

@@ -70,3 +70,6 @@ CHAIN_NAME_HINTS: dict[str, tuple[str, ...]] = {
     "new-materials": ("新材料",),
     "green-energy": ("绿色能源",),
 }
+
+# The data version bumped by every write to a governance record (models.GOVERNANCE_RECORDS).
+GOVERNANCE_DATA = "governance"

@@ -26,6 +26,7 @@ from chainlead.accounts.services import role_grant, role_revoke
 from chainlead.audit import context as audit_context
 from chainlead.audit.services import record_event
 from chainlead.chains.models import Chain
+from chainlead.chains.permissions import edits_chain
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.governance.choices import (
     ActionStatus,
@@ -74,8 +75,7 @@ def can_read_chain(actor: Any, chain_id: int) -> bool:
 
 def can_edit_chain(actor: Any, chain_id: int) -> bool:
     """City admins and the chain's task force edit its plan, meetings and package."""
-    access = access_for(actor)
-    return access.is_admin or chain_id in access.task_force_chain_ids
+    return edits_chain(access_for(actor), chain_id)
 
 
 def can_approve_plan(actor: Any, chain_id: int) -> bool:

@@ -11,8 +11,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.chains.models import Chain
+from chainlead.chains.permissions import edits_some_chain, works_on_chains
 from chainlead.chains.selectors import data_version
+from chainlead.core.caching import cached_fragment
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.views import object_list, permission_required
 from chainlead.governance import briefing, forms, selectors, services
@@ -40,14 +40,6 @@ from chainlead.governance.models import (
 )
 from chainlead.governance.requests_data import requests_summary
 from chainlead.governance.tables import POLICY_EXPORT_COLUMNS, PolicyItemTable
-
-
-def _governance_reader(access: Access) -> bool:
-    return access.is_admin or access.is_auditor or bool(access.chain_ids)
-
-
-def _governance_editor(access: Access) -> bool:
-    return access.is_admin or bool(access.task_force_chain_ids)
 
 
 def _admin(access: Access) -> bool:
@@ -77,7 +69,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 # --- dashboards -------------------------------------------------------------------------------
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def dashboard_list(request: HttpRequest) -> HttpResponse:
     """All chains the user governs side by side: the five ones, actions and requests."""
     today = timezone.localdate()
@@ -100,7 +92,7 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
     # The page body is cached per user (their scope), the registry, chains, governance and
@@ -114,8 +106,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ]
     )
     vary = [dashboard_key, translation.get_language()]
-    cached_body = cache.get(make_template_fragment_key("governance-dashboard", vary))
-    cached_scripts = cache.get(make_template_fragment_key("governance-dashboard-scripts", vary))
+    cached_body = cached_fragment("governance-dashboard", *vary)
+    cached_scripts = cached_fragment("governance-dashboard-scripts", *vary)
     if cached_body is not None and cached_scripts is not None:
         return render(
             request,
@@ -145,7 +137,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def briefing_download(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
     form = forms.BriefingForm(request.GET)
@@ -196,7 +188,7 @@ def leader_appoint(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 @require_http_methods(["GET", "POST"])
 def task_force(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
@@ -236,7 +228,7 @@ def task_force_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- work plans -------------------------------------------------------------------------------
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
@@ -262,7 +254,7 @@ def _plan(request: HttpRequest, pk: int) -> WorkPlan:
         raise Http404 from exc
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     progress = selectors.plan_progress(plan)
@@ -298,7 +290,7 @@ def _run(request: HttpRequest, func: Any, success: str, **kwargs: Any) -> None:
         messages.success(request, success)
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 @require_POST
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -306,7 +298,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("governance:plan_detail", pk=plan.pk)
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_POST
 def target_set(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -320,7 +312,7 @@ def target_set(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("governance:plan_detail", pk=plan.pk)
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_POST
 def actual_enter(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
@@ -339,7 +331,7 @@ def actual_enter(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("governance:plan_detail", pk=plan.pk)
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_POST
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -357,7 +349,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("governance:plan_detail", pk=plan.pk)
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_POST
 def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("plan"), pk=pk)
@@ -377,7 +369,7 @@ def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- meetings and action items ----------------------------------------------------------------
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
     today = timezone.localdate()
@@ -396,7 +388,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
@@ -424,7 +416,7 @@ def _meeting(request: HttpRequest, pk: int) -> Any:
         raise Http404 from exc
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     return render(
@@ -441,7 +433,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_POST
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
@@ -457,7 +449,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("governance:meeting_detail", pk=meeting.pk)
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_POST
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
@@ -501,7 +493,7 @@ def action_transition(request: HttpRequest, pk: int) -> HttpResponse:
 # --- policies ---------------------------------------------------------------------------------
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def policy_list(request: HttpRequest) -> HttpResponse:
     return object_list(
         request,
@@ -515,7 +507,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from chainlead.governance.models import PolicyItem
 
@@ -540,7 +532,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/form.html", {"form": form, "title": _("New policy item")})
 
 
-@permission_required(_governance_reader)
+@permission_required(works_on_chains)
 @require_http_methods(["GET", "POST"])
 def package(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
@@ -570,7 +562,7 @@ def package(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(_governance_editor)
+@permission_required(edits_some_chain)
 @require_POST
 def package_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PackageItem.objects.select_related("chain"), pk=pk)

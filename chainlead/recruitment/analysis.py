@@ -28,6 +28,7 @@ from django.db import transaction
 from chainlead import analytics
 from chainlead.accounts.access import access_for
 from chainlead.chains.models import Chain, Segment
+from chainlead.chains.permissions import reads_chain_maps
 from chainlead.chains.selectors import MapFilters, chain_map, data_version
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.recruitment import ranking
@@ -44,7 +45,7 @@ CURRENT = 0  # the "year" of current figures (no yearly series)
 
 
 def reads_analytics(user: Any) -> bool:
-    return access_for(user).reads_chain_maps
+    return reads_chain_maps(access_for(user))
 
 
 def _industry_key(code: str | None, industry_level: str) -> str | None:

@@ -11,6 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from chainlead import analytics
 from chainlead.accounts.access import access_for
 from chainlead.chains.models import Chain, Segment
+from chainlead.chains.permissions import edits_chain
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.recruitment import analysis, selectors, services
 from chainlead.recruitment.filtersets import TargetFilterSet
@@ -190,6 +191,6 @@ def ranking_latest(request: HttpRequest, chain: str, segment: str) -> AnalysisRu
 @router.post("/rankings/{chain}/{segment}", response={201: AnalysisRunOut})
 def ranking_compute(request: HttpRequest, chain: str, segment: str) -> Status:
     found, seg = _chain_segment(request, chain, segment)
-    if not access_for(request.user).edits_chain(found.pk):
+    if not edits_chain(access_for(request.user), found.pk):
         raise PermissionDenied("Only the chain's task force ranks its candidates.")
     return Status(201, analysis.ranking_run_create(actor=request.user, chain=found, segment=seg))

@@ -1,16 +1,19 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
 
 
-class RecruitmentConfig(AppConfig):
+class RecruitmentConfig(PlatformAppConfig):
     name = "chainlead.recruitment"
     label = "recruitment"
-
-    def ready(self) -> None:
-        from chainlead.audit.services import register
-        from chainlead.recruitment import models
-
-        register(models.Target, exclude=["updated_at"])
-        register(models.Activity)
-        register(models.Promise)
-        register(models.ExternalFirm)
-        register(models.AnalysisRun, exclude=["results"])  # the run's inputs, not its output
+    url_prefix = "recruitment/"
+    api_prefix = "/recruitment/"
+    navigation = (NavItem(_("Recruitment"), "recruitment:opportunities", order=70),)
+    audited = {
+        "Target": ("updated_at",),
+        "Activity": (),
+        "Promise": (),
+        "ExternalFirm": (),
+        "AnalysisRun": ("results",),  # the run's inputs, not its output
+    }
+    demo_steps = (DemoStep(920, "chainlead.recruitment.demo.demo_step"),)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
 from chainlead.audit.services import record_event
+from chainlead.chains.permissions import edits_chain
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.recruitment.choices import PIPELINE, ActivityKind, PromiseKind, Stage
 from chainlead.recruitment.models import Activity, Promise, StageChange, Target
@@ -19,7 +20,7 @@ from chainlead.registry.services import enterprise_create_attracted
 
 
 def _require_chain_editor(actor: Any, chain_id: int) -> None:
-    if not access_for(actor).edits_chain(chain_id):
+    if not edits_chain(access_for(actor), chain_id):
         raise PermissionDenied(_("Recruitment is the task force's work for its own chain."))
 
 
@@ -101,7 +102,6 @@ def target_land(
         raise ValidationError(_("Only a signed target can land."))
     enterprise = enterprise_create_attracted(
         actor=actor,
-        chain_id=locked.chain_id,
         name=locked.name,
         credit_code=credit_code or None,
         district=district,

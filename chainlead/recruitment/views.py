@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chainlead.accounts.access import Access, access_for
+from chainlead.audit.permissions import reads_audit_log
 from chainlead.chains.models import Chain
+from chainlead.chains.permissions import (
+    edits_chain,
+    edits_some_chain,
+    map_district_ids,
+    reads_chain_maps,
+    works_on_chains,
+)
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.views import history_for, object_list, permission_required
 from chainlead.recruitment import selectors, services
@@ -21,15 +29,6 @@ from chainlead.recruitment.filtersets import TargetFilterSet
 from chainlead.recruitment.forms import ActivityForm, LandForm, MoveForm, PromiseForm, TargetForm
 from chainlead.recruitment.models import AnalysisRun, ExternalFirm, Target
 from chainlead.recruitment.tables import TargetTable
-
-
-def reads_recruitment(access: Access) -> bool:
-    return access.is_admin or access.is_auditor or bool(access.chain_ids)
-
-
-def edits_recruitment(access: Access) -> bool:
-    return access.is_admin or bool(access.task_force_chain_ids)
-
 
 EXPORT_COLUMNS = [
     (gettext_lazy("name"), "name"),
@@ -51,7 +50,7 @@ def _editable_chains(user: Any) -> Any:
     return Chain.objects.filter(pk__in=access.task_force_chain_ids)
 
 
-@permission_required(reads_recruitment)
+@permission_required(works_on_chains)
 def target_list(request: HttpRequest) -> HttpResponse:
     return object_list(
         request,
@@ -64,7 +63,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(reads_recruitment)
+@permission_required(works_on_chains)
 def board(request: HttpRequest) -> HttpResponse:
     chains = Chain.objects.all()
     access = access_for(request.user)
@@ -87,7 +86,7 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(edits_recruitment)
+@permission_required(edits_some_chain)
 def target_create(request: HttpRequest) -> HttpResponse:
     chains = _editable_chains(request.user)
     form = TargetForm(request.POST or None, chains=chains)
@@ -119,7 +118,7 @@ def _get_target(request: HttpRequest, pk: int) -> Target:
         raise Http404 from exc
 
 
-@permission_required(reads_recruitment)
+@permission_required(works_on_chains)
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = _get_target(request, pk)
     landed_year = (
@@ -133,7 +132,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recruitment/target_detail.html",
         {
             "target": target,
-            "can_edit": access.edits_chain(target.chain_id),
+            "can_edit": edits_chain(access, target.chain_id),
             "next_stages": [
                 Stage(s) for s in services.allowed_next_stages(target.stage) if s != Stage.LANDED
             ],
@@ -149,7 +148,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_changes": target.stage_changes.select_related("by"),
             "activities": target.activities.select_related("logged_by"),
             "promises": target.promises.all(),
-            "history": history_for(target) if access.reads_audit_log else None,
+            "history": history_for(target) if reads_audit_log(access) else None,
         },
     )
 
@@ -171,7 +170,7 @@ def _act(request: HttpRequest, pk: int, form_class: type[Any], action: Any) -> H
 
 
 @require_POST
-@permission_required(edits_recruitment)
+@permission_required(edits_some_chain)
 def target_move(request: HttpRequest, pk: int) -> HttpResponse:
     def move(target: Target, data: dict[str, Any]) -> str:
         moved = services.target_move(
@@ -187,7 +186,7 @@ def target_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(edits_recruitment)
+@permission_required(edits_some_chain)
 def target_land(request: HttpRequest, pk: int) -> HttpResponse:
     def land(target: Target, data: dict[str, Any]) -> str:
         firm = services.target_land(
@@ -203,7 +202,7 @@ def target_land(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(edits_recruitment)
+@permission_required(edits_some_chain)
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     def log(target: Target, data: dict[str, Any]) -> str:
         services.activity_log(actor=request.user, target=target, **data)
@@ -213,7 +212,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(edits_recruitment)
+@permission_required(edits_some_chain)
 def promise_add(request: HttpRequest, pk: int) -> HttpResponse:
     def promise(target: Target, data: dict[str, Any]) -> str:
         services.promise_set(actor=request.user, target=target, **data)
@@ -226,7 +225,7 @@ def promise_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def reads_opportunities(access: Access) -> bool:
-    return access.reads_chain_maps
+    return reads_chain_maps(access)
 
 
 @permission_required(reads_opportunities)
@@ -238,11 +237,11 @@ def opportunities(request: HttpRequest) -> HttpResponse:
         level = "city"
     regions = analysis.regions_of_interest(level)
     access = access_for(request.user)
-    if level == "district" and access.map_district_ids is not None:
+    if level == "district" and map_district_ids(access) is not None:
         from chainlead.registry.models import District
 
         allowed = set(
-            District.objects.filter(pk__in=access.map_district_ids).values_list("name", flat=True)
+            District.objects.filter(pk__in=map_district_ids(access)).values_list("name", flat=True)
         )
         regions = [r for r in regions if r in allowed]
     region = request.GET.get("region") or (regions[0] if regions else "")
@@ -310,7 +309,7 @@ def complexity_compute(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('recruitment:opportunities')}?level={level}")
 
 
-@permission_required(reads_recruitment)
+@permission_required(works_on_chains)
 def rank(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpResponse:
     from chainlead.chains.models import Segment
     from chainlead.recruitment import analysis
@@ -330,7 +329,7 @@ def rank(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpRespon
         .first()
     )
     if request.method == "POST":
-        if not access.edits_chain(chain.pk):
+        if not edits_chain(access, chain.pk):
             raise PermissionDenied
         run = analysis.ranking_run_create(actor=request.user, chain=chain, segment=segment)
         return redirect("recruitment:rank", chain_slug=chain.slug, segment_slug=segment.slug)
@@ -343,13 +342,13 @@ def rank(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpRespon
             "segment": segment,
             "run": run,
             "existing": existing,
-            "can_edit": access.edits_chain(chain.pk),
+            "can_edit": edits_chain(access, chain.pk),
         },
     )
 
 
 @require_POST
-@permission_required(edits_recruitment)
+@permission_required(edits_some_chain)
 def target_from_candidate(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpResponse:
     from chainlead.chains.models import Segment
 

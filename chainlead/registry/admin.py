@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from chainlead.accounts.access import access_for
 from chainlead.registry import services
 from chainlead.registry.models import District, Enterprise, EnterpriseIndicator, ImportJob, Industry
+from chainlead.registry.permissions import manages_registry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -66,13 +67,13 @@ class EnterpriseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return self.readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return access_for(request.user).manages_registry
+        return manages_registry(access_for(request.user))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access_for(request.user).manages_registry
+        return manages_registry(access_for(request.user))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access_for(request.user).manages_registry
+        return manages_registry(access_for(request.user))
 
     def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
         data = {k: form.cleaned_data[k] for k in form.changed_data if k in services.EDITABLE_FIELDS}

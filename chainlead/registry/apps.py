@@ -1,15 +1,31 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import DemoStep, HomePage, NavItem, PlatformAppConfig
 
 
-class RegistryConfig(AppConfig):
+class RegistryConfig(PlatformAppConfig):
     name = "chainlead.registry"
     label = "registry"
+    url_prefix = "registry/"
+    api_prefix = "/registry/"
+    navigation = (
+        NavItem(_("Enterprises"), "registry:enterprise_list", order=20),
+        NavItem(_("Import"), "registry:import_start", order=40),
+    )
+    audited = {
+        "Enterprise": ("search_text", "updated_at"),
+        "EnterpriseIndicator": (),
+        "District": (),
+        "Industry": (),
+    }
+    data_versions = {"registry": ("Enterprise", "EnterpriseIndicator", "District", "Industry")}
+    demo_steps = (DemoStep(10, "chainlead.registry.demo.demo_step"),)
+    test_world = "chainlead.registry.testing.world_setup"
+    home_pages = (HomePage(50, "chainlead.registry.navigation.own_firm_page"),)
 
     def ready(self) -> None:
-        from chainlead.audit.services import register
-        from chainlead.registry import models, signals  # noqa: F401 (connects the receivers)
+        super().ready()
+        from chainlead.core.scopes import register_scope
+        from chainlead.registry.permissions import own_firms
 
-        register(models.Enterprise, exclude=["search_text", "updated_at"])
-        register(models.EnterpriseIndicator)
-        register(models.District)
-        register(models.Industry)
+        register_scope("enterprise", own_firms)

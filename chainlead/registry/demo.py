@@ -22,34 +22,27 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.accounts.choices import Role
-from chainlead.accounts.models import RoleGrant, User
-from chainlead.audit.context import acting_as
 from chainlead.core.models import DataVersion
+from chainlead.core.plugins import DemoContext
 from chainlead.registry.choices import DataProvenance, Origin
 from chainlead.registry.models import District, Enterprise, Industry
 from chainlead.registry.services import REGISTRY_DATA
 
 LISTED_FILE = Path("companies") / "listed_profiles.csv"
 ARTICLE_FILE = Path("hangzhou") / "article_firms.csv"
-# A local demo: one documented password for every demo user. It satisfies the password policy
-# (AUTH_PASSWORD_VALIDATORS: ≥ 10 characters, three character classes). Never use it elsewhere.
-DEMO_PASSWORD = "Chainlead-Demo-2026"  # noqa: S105
 # The firm whose enterprise user the demo creates (海康威视, a Hangzhou listed company).
 DEMO_ENTERPRISE_STOCK_CODE = "002415"
 DEMO_DISTRICT = "滨江区"
-DEMO_CHAIN = "ai"
 ARTICLE_TITLE = "玉渊谭天, DeepSeek的故事在杭州，杭州的故事在中国 (2025-02)"
 CSRC_CODE = re.compile(r"^[A-T](\d{2})$")
 
@@ -217,123 +210,25 @@ def article_firms_load() -> tuple[LoadReport, list[tuple[Enterprise, str]]]:
     return report, placed
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    role: Role
-    display_name: str  # as the (Chinese by default) UI shows the user
-    sees: str  # what the user sees, for the printed table and docs/demo-data.md
+def demo_step(context: DemoContext) -> None:
+    """The registry's part of `chainlead load-demo`: reference tables and the real firms.
 
-
-DEMO_USERS = (
-    DemoUser("admin", Role.CITY_ADMIN, "市级管理员", "everything; Django admin"),
-    DemoUser("chainleader", Role.CHAIN_LEADER, "人工智能产业链链长", "all of the AI chain"),
-    DemoUser("taskforce", Role.TASK_FORCE, "人工智能产业链专班", "AI chain edits; review queue"),
-    DemoUser("binjiang", Role.DISTRICT_OFFICIAL, "滨江区工作人员", "firms and maps of 滨江区"),
-    DemoUser("hikvision", Role.ENTERPRISE, "海康威视企业用户", "only 海康威视 (002415)"),
-    DemoUser("auditor", Role.AUDITOR, "审计人员", "reads everything incl. audit log"),
-    DemoUser("finance", Role.FINANCE, "资金管理人员", "budget lines, disbursements"),
-    DemoUser("researcher", Role.RESEARCHER, "科研人员", "own proof-of-concept projects"),
-    DemoUser("reviewer", Role.REVIEWER, "评审专家", "assigned reviews only"),
-    DemoUser("commissioner", Role.COMMISSIONER, "科技特派员", "assigned firms only"),
-)
-
-
-def _scope(role: Role) -> dict[str, Any]:
-    from chainlead.accounts.choices import ROLE_SCOPE
-    from chainlead.chains.models import Chain
-
-    needed = ROLE_SCOPE[role]
-    if needed == "chain":
-        return {"chain": Chain.objects.get(slug=DEMO_CHAIN)}
-    if needed == "district":
-        return {"district": District.objects.get(name=DEMO_DISTRICT)}
-    if needed == "enterprise":
-        return {"enterprise": Enterprise.objects.get(stock_code=DEMO_ENTERPRISE_STOCK_CODE)}
-    return {}
-
-
-@transaction.atomic
-def demo_users_load(*, password: str = DEMO_PASSWORD) -> LoadReport:
-    """One user per role with the documented demo password; existing users keep theirs."""
-    report = LoadReport()
-    for spec in DEMO_USERS:
-        user = User.objects.filter(username=spec.username).first()
-        outcome = "unchanged"
-        if user is None:
-            user = User(username=spec.username, display_name=spec.display_name)
-            validate_password(password, user)
-            user.set_password(password)
-            if spec.role == Role.CITY_ADMIN:
-                user.is_staff = user.is_superuser = True
-            user.full_clean()
-            user.save()
-            outcome = "created"
-        scope = _scope(spec.role)
-        if not RoleGrant.objects.filter(user=user, role=spec.role, **scope).exists():
-            grant = RoleGrant(user=user, role=spec.role, **scope)
-            grant.full_clean()
-            grant.save()
-            outcome = "updated" if outcome == "unchanged" else outcome
-        report.count(outcome)
-    return report
-
-
-def users_table(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str, str]]:
-    return [(u.username, password, str(u.role.label), u.sees) for u in DEMO_USERS]
-
-
-def demo_load(
-    *, include_province: bool = False, log: Callable[[str], None] = lambda _: None
-) -> dict[str, Any]:
-    """Everything `chainlead load-demo` does, as the system (audited as source "cli")."""
-    from chainlead.chains.classification import classify_enterprises
-    from chainlead.chains.models import Chain, Segment
-    from chainlead.chains.services import chain_create_from_template, membership_set
-    from chainlead.chains.templates_data import template_list
+    Names the district and the firm the demo's district official and enterprise user are
+    granted (`context.scopes`), and the article firms' AI-chain segments for the chains' step
+    (`context.results["article_placements"]`)."""
     from chainlead.registry.reference_data import districts_load, industries_load
 
     shared_file(LISTED_FILE), shared_file(ARTICLE_FILE)  # fail before writing anything
-    # One transaction: all or nothing, and one commit instead of hundreds.
-    with acting_as(None, source="cli"), transaction.atomic():
-        industries_load()
-        log(str(_("Districts: %(n)d") % {"n": districts_load()}))
-        for template in template_list():
-            chain_create_from_template(actor=None, template=template)
-        log(str(_("Chain templates: %(n)d") % {"n": len(template_list())}))
-        listed = listed_firms_load(include_province=include_province)
-        article, placed = article_firms_load()
-        log(
-            str(
-                _("Listed firms: %(c)d created, %(u)d updated, %(s)d unchanged")
-                % {"c": listed.created, "u": listed.updated, "s": listed.unchanged}
-            )
+    industries_load()
+    context.log(str(_("Districts: %(n)d") % {"n": districts_load()}))
+    listed = listed_firms_load(include_province=bool(context.options.get("include_province")))
+    article, placed = article_firms_load()
+    context.log(
+        str(
+            _("Listed firms: %(c)d created, %(u)d updated, %(s)d unchanged")
+            % {"c": listed.created, "u": listed.updated, "s": listed.unchanged}
         )
-        ai = Chain.objects.get(slug=DEMO_CHAIN)
-        for enterprise, slug in placed:
-            membership_set(
-                actor=None,
-                enterprise=enterprise,
-                segment=Segment.objects.get(chain=ai, slug=slug),
-                evidence=f"{ARTICLE_FILE.as_posix()}: ai_chain_segment (our mapping)",
-            )
-        city_firms = (
-            Enterprise.objects.real()
-            .filter(city=settings.CHAINLEAD_CITY_NAME)
-            .exclude(pk__in=[e.pk for e, _ in placed])
-            .order_by("pk")
-        )
-        classified = classify_enterprises(actor=None, enterprises=city_firms)
-        log(
-            str(
-                _("Rule memberships: %(c)d new, %(u)d updated, %(s)d unchanged")
-                % {"c": classified.created, "u": classified.updated, "s": classified.unchanged}
-            )
-        )
-        users = demo_users_load()
-    return {
-        "listed": listed,
-        "article": article,
-        "classified": classified,
-        "users": users,
-    }
+    )
+    context.results.update(listed=listed, article=article, article_placements=placed)
+    context.scopes["district"] = District.objects.get(name=DEMO_DISTRICT)
+    context.scopes["enterprise"] = Enterprise.objects.get(stock_code=DEMO_ENTERPRISE_STOCK_CODE)

@@ -8,23 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.access import access_for
 from chainlead.core.views import is_fragment, permission_required
 from chainlead.registry.choices import ImportStatus
 from chainlead.registry.importers import COLUMNS, import_job_create
 from chainlead.registry.models import ImportJob
+from chainlead.registry.permissions import manages_registry, reads_import_jobs
 from chainlead.registry.selectors import import_job_list
 from chainlead.registry.tasks import start_import
 
 RECENT_JOBS = 20
-
-
-def manages_registry(access: Access) -> bool:
-    return access.manages_registry
-
-
-def reads_import_jobs(access: Access) -> bool:
-    return access.manages_registry or access.is_auditor
 
 
 class ImportForm(forms.Form):
@@ -72,7 +65,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/import_detail.html",
-        {"job": job, "can_import": access_for(request.user).manages_registry},
+        {"job": job, "can_import": manages_registry(access_for(request.user))},
     )
 
 

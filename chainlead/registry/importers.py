@@ -46,6 +46,7 @@ from chainlead.core.models import DataVersion
 from chainlead.core.text import to_simplified
 from chainlead.registry.choices import DataProvenance, ImportStatus, Origin, SizeClass
 from chainlead.registry.models import District, Enterprise, ImportJob, Industry
+from chainlead.registry.permissions import manages_registry
 from chainlead.registry.validators import (
     CREDIT_CODE_ALPHABET,
     CREDIT_CODE_WEIGHTS,
@@ -926,7 +927,7 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 @transaction.atomic
 def import_job_create(*, actor: Any, upload: UploadedFile, dry_run: bool) -> ImportJob:
     """Save an uploaded enterprise file as a pending ImportJob (run it with tasks.start_import)."""
-    if not access_for(actor).manages_registry:
+    if not manages_registry(access_for(actor)):
         raise PermissionDenied("Only city admins import firms.")
     name = Path(upload.name or "upload").name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:

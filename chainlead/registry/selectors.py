@@ -2,32 +2,24 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from chainlead.accounts.access import access_for
+from chainlead.core.scopes import scope_condition
 from chainlead.registry.models import District, Enterprise, EnterpriseIndicator, ImportJob, Industry
+from chainlead.registry.permissions import changes_firm, reads_all_firms
 
 
 def enterprise_list(*, user: Any) -> QuerySet[Enterprise]:
-    """Firms the user may see: all for admins, auditors and finance; otherwise their scope."""
+    """Firms the user may see: all for city-wide readers; otherwise the union of the scopes
+    registered for "enterprise" (the registry's own: granted firms and districts; the chains':
+    firms on the reader's chains; …), see chainlead.core.scopes."""
     access = access_for(user)
     qs = Enterprise.objects.select_related("district", "industry")
-    if access.reads_all_firms:
+    if reads_all_firms(access):
         return qs
-    scope = Q(pk__in=access.enterprise_ids)
-    if access.chain_ids:
-        from chainlead.chains.models import Membership
-
-        scope |= Exists(
-            Membership.objects.filter(
-                enterprise_id=OuterRef("pk"), segment__chain_id__in=access.chain_ids
-            )
-        )
-    if access.district_ids:
-        scope |= Q(district_id__in=access.district_ids)
-    if not access.enterprise_ids and not access.chain_ids and not access.district_ids:
-        return qs.none()
-    return qs.filter(scope)
+    condition = scope_condition("enterprise", access)
+    return qs.none() if condition is None else qs.filter(condition)
 
 
 def enterprise_get(*, user: Any, pk: int) -> Enterprise:
@@ -36,8 +28,7 @@ def enterprise_get(*, user: Any, pk: int) -> Enterprise:
 
 
 def enterprise_can_change(*, user: Any, enterprise: Enterprise) -> bool:
-    access = access_for(user)
-    return access.is_admin or enterprise.pk in access.enterprise_ids
+    return changes_firm(access_for(user), enterprise.pk)
 
 
 def indicator_list(*, enterprise: Enterprise) -> QuerySet[EnterpriseIndicator]:

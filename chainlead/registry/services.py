@@ -9,6 +9,7 @@ from chainlead.accounts.access import access_for
 from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
 from chainlead.core.models import DataVersion
 from chainlead.registry.models import Enterprise, EnterpriseIndicator
+from chainlead.registry.permissions import manages_registry
 
 REGISTRY_DATA = "registry"
 
@@ -53,7 +54,7 @@ OWNER_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def enterprise_create(*, actor: Any, **fields: Any) -> Enterprise:
-    if not access_for(actor).manages_registry:
+    if not manages_registry(access_for(actor)):
         raise PermissionDenied("Only city admins register firms.")
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"provenance", "source_note", "province", "city"}
     if unknown:
@@ -68,10 +69,9 @@ def enterprise_create(*, actor: Any, **fields: Any) -> Enterprise:
 
 
 @transaction.atomic
-def enterprise_create_attracted(*, actor: Any, chain_id: int, **fields: Any) -> Enterprise:
-    """A recruitment target landed: the chain's task force registers it as an attracted firm."""
-    if not access_for(actor).edits_chain(chain_id):
-        raise PermissionDenied("Only the chain's task force lands its recruitment targets.")
+def enterprise_create_attracted(*, actor: Any, **fields: Any) -> Enterprise:
+    """A recruitment target landed: registered as an attracted firm. The caller (recruitment's
+    `target_land`) has checked that `actor` may land the target; `actor` is audited."""
     enterprise = Enterprise(**fields)
     enterprise.full_clean()
     enterprise.save()
@@ -118,7 +118,7 @@ def enterprise_update(
 
 @transaction.atomic
 def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
-    if not access_for(actor).manages_registry:
+    if not manages_registry(access_for(actor)):
         raise PermissionDenied("Only city admins delete firms.")
     enterprise.delete()
     DataVersion.bump(REGISTRY_DATA)

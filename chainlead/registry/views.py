@@ -24,15 +24,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.access import access_for
+from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
 from chainlead.core.export import choice_label
+from chainlead.core.plugins import related_records
 from chainlead.core.views import authenticated, history_for, object_list, permission_required
 from chainlead.registry import selectors, services
 from chainlead.registry.choices import DataProvenance, Origin, SizeClass
 from chainlead.registry.filtersets import EnterpriseFilterSet
 from chainlead.registry.forms import EnterpriseCreateForm, EnterpriseForm, IndicatorForm
 from chainlead.registry.models import Enterprise
+from chainlead.registry.permissions import manages_registry, reads_all_firms
 from chainlead.registry.tables import EnterpriseTable
 
 ENTERPRISE_EXPORT_COLUMNS = [
@@ -55,10 +58,6 @@ ENTERPRISE_EXPORT_COLUMNS = [
     (gettext_lazy("data provenance"), choice_label(DataProvenance, "provenance")),
     (gettext_lazy("source of the data"), "source_note"),
 ]
-
-
-def manages_registry(access: Access) -> bool:
-    return access.manages_registry
 
 
 def _visible_enterprise(request: HttpRequest, pk: int) -> Enterprise:
@@ -91,8 +90,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         fragment_template="registry/partials/_enterprise_results.html",
         export_defer=("business_scope", "main_business", "search_text", "address"),
         context={
-            "can_create": access.manages_registry,
-            "sees_no_firms": not access.reads_all_firms
+            "can_create": manages_registry(access),
+            "sees_no_firms": not reads_all_firms(access)
             and not (access.enterprise_ids or access.chain_ids or access.district_ids),
         },
     )
@@ -123,24 +122,21 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = _visible_enterprise(request, pk)
     access = access_for(request.user)
     indicators = list(selectors.indicator_list(enterprise=enterprise))
-    # The firm is visible, so are its places in the chains (read from the chains app's model).
-    memberships = enterprise.memberships.select_related("segment__chain", "reviewed_by").order_by(
-        "segment__chain__order", "segment__order"
-    )
     can_edit = bool(services.fields_editable_by(actor=request.user, enterprise=enterprise))
-    sees_history = access.reads_audit_log or enterprise.pk in access.enterprise_ids
+    sees_history = reads_audit_log(access) or enterprise.pk in access.enterprise_ids
     context = {
         "object": enterprise,
         "enterprise": enterprise,
-        "memberships": memberships,
         "indicators": indicators,
         "latest": indicators[-1] if indicators else None,
         "chart_data": _chart_data(indicators),
         "can_edit": can_edit,
-        "can_delete": access.manages_registry,
+        "can_delete": manages_registry(access),
         "indicator_form": IndicatorForm() if can_edit else None,
         "history": (
-            history_for(enterprise, related=[*indicators, *memberships]) if sees_history else None
+            history_for(enterprise, related=[*indicators, *related_records(enterprise)])
+            if sees_history
+            else None
         ),
     }
     return render(request, "registry/enterprise_detail.html", context)

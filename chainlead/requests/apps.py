@@ -1,21 +1,33 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import NavItem, PlatformAppConfig
 
 
-class RequestsConfig(AppConfig):
+class RequestsConfig(PlatformAppConfig):
     name = "chainlead.requests"
     label = "requests"
-
-    def ready(self) -> None:
-        from chainlead.audit.services import register
-        from chainlead.requests import models, signals  # noqa: F401  (signals: data version)
-
-        # Requests and their admin-edited rules are audited on every save (admin edits too);
-        # transitions and escalations also write business events (services, escalate).
-        register(models.EnterpriseRequest, exclude=["version", "escalation_run"])
-        register(models.Department)
-        register(models.DepartmentMember)
-        register(models.RoutingRule)
-        register(models.TimeLimit)
-        register(models.CalendarOverride)
-        register(models.Tag)
-        register(models.RequestAttachment)
+    url_prefix = "requests/"
+    api_prefix = "/requests/"
+    navigation = (
+        NavItem(_("Requests"), "requests:request_list", order=60),
+        NavItem(
+            _("Notifications"),
+            "requests:notification_list",
+            menu="account",
+            order=0,
+            fragment_url_name="requests:notification_bell",
+        ),
+    )
+    # Requests and their admin-edited rules are audited on every save (admin edits too);
+    # transitions and escalations also write business events (services, escalate).
+    audited = {
+        "EnterpriseRequest": ("version", "escalation_run"),
+        "Department": (),
+        "DepartmentMember": (),
+        "RoutingRule": (),
+        "TimeLimit": (),
+        "CalendarOverride": (),
+        "Tag": (),
+        "RequestAttachment": (),
+    }
+    data_versions = {"requests": ("EnterpriseRequest",)}

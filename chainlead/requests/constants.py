@@ -33,3 +33,6 @@ RECURRING_PERIOD_DAYS = 90
 
 # The hotline export (12345 政务服务便民热线) is read in one transaction up to this size.
 HOTLINE_MAX_ROWS = 50_000
+
+# The data version bumped by every write to a request (RequestsConfig.data_versions).
+REQUESTS_DATA = "requests"

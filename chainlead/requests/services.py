@@ -52,6 +52,7 @@ from chainlead.requests.constants import (
     DEFAULT_WORKING_DAYS,
     HOTLINE_MAX_ROWS,
     LEADER_ESCALATION_WORKING_DAYS,
+    REQUESTS_DATA,
 )
 from chainlead.requests.models import (
     Department,
@@ -73,7 +74,6 @@ from chainlead.requests.selectors import (
     is_firm_side,
     is_handler,
 )
-from chainlead.requests.signals import REQUESTS_DATA
 
 HANDLER = "handler"
 FIRM = "firm"

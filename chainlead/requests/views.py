@@ -17,8 +17,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +27,8 @@ from django.views.decorators.http import require_http_methods
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.accounts.choices import Role
+from chainlead.audit.permissions import reads_audit_log
+from chainlead.core.caching import cached_fragment, versions
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.export import export_response, wants_export
 from chainlead.core.views import (
@@ -40,7 +40,7 @@ from chainlead.core.views import (
 )
 from chainlead.requests import selectors, services
 from chainlead.requests.choices import Channel, Transition
-from chainlead.requests.constants import RECURRING_MIN_FIRMS, RECURRING_PERIOD_DAYS
+from chainlead.requests.constants import RECURRING_MIN_FIRMS, RECURRING_PERIOD_DAYS, REQUESTS_DATA
 from chainlead.requests.filtersets import RequestFilterSet
 from chainlead.requests.forms import (
     AttachmentForm,
@@ -52,7 +52,6 @@ from chainlead.requests.forms import (
     TransitionForm,
 )
 from chainlead.requests.models import EnterpriseRequest, RequestAttachment
-from chainlead.requests.signals import requests_version
 from chainlead.requests.tables import RequestTable
 
 REQUEST_EXPORT_COLUMNS = [
@@ -104,7 +103,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     # readers of every request), requests data version, query and day, for a minute: overdue
     # flags move with the clock, not with writes.
     list_cache_key = (
-        f"{selectors.request_scope_key(request.user)}:{requests_version()}:"
+        f"{selectors.request_scope_key(request.user)}:{versions(REQUESTS_DATA)}:"
         f"{request.GET.urlencode()}:{timezone.localdate().isoformat()}"
     )
     context: dict[str, Any] = {
@@ -113,8 +112,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
     }
     if not wants_export(request):
         vary = [list_cache_key, translation.get_language()]
-        cached_table = cache.get(make_template_fragment_key("request-list", vary))
-        cached_filters = cache.get(make_template_fragment_key("request-filters", vary))
+        cached_table = cached_fragment("request-list", *vary)
+        cached_filters = cached_fragment("request-filters", *vary)
         if cached_table is not None and cached_filters is not None:
             # Both fragments are ready: skip filtering, counting and paginating 200,000 rows.
             context.update(cached_table=cached_table, cached_filters=cached_filters)
@@ -195,7 +194,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_attach": selectors.can_attach(user, obj),
         "attachment_form": AttachmentForm(),
         "overdue": obj.is_overdue(timezone.localdate()),
-        "history": history_for(obj) if access.reads_audit_log else None,
+        "history": history_for(obj) if reads_audit_log(access) else None,
     }
     return render(request, "requests/request_detail.html", context)
 

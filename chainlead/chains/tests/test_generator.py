@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from chainlead.chains.generator import generate_into_db
 from chainlead.chains.models import Chain, Membership, Segment
 from chainlead.registry.choices import DataProvenance
-from chainlead.registry.generator import generate_into_db, write_csv
+from chainlead.registry.generator import write_csv
 from chainlead.registry.importers import import_enterprises
 from chainlead.registry.models import Enterprise, EnterpriseIndicator
 from chainlead.registry.validators import credit_code_error

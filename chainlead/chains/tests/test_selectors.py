@@ -204,8 +204,8 @@ def test_cache_is_invalidated_by_a_write(world):
 
 
 def test_a_governance_write_keeps_the_cached_map(world, django_assert_max_num_queries):
-    from chainlead.chains.selectors import GOVERNANCE_DATA
     from chainlead.core.models import DataVersion
+    from chainlead.governance.constants import GOVERNANCE_DATA
 
     admin, chain = world["admin"], world["chain"]
     chain_map(user=admin, chain=chain)

@@ -138,3 +138,18 @@ def model_label(content_type: Any) -> str:
     if model is None:
         return force_str(content_type)
     return force_str(model._meta.verbose_name)
+
+
+@register.simple_tag(takes_context=True)
+def plugin_slot(context: template.Context, name: str) -> str:
+    """Render the templates other apps add to slot `name` (chainlead.core.plugins.Slot), with
+    this page's context."""
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    from chainlead.core.plugins import slot_items
+
+    flat = context.flatten()
+    request = flat.get("request")
+    html = "".join(get_template(s.template).render(flat, request) for s in slot_items(name))
+    return mark_safe(html)  # noqa: S308  (the fragments are our own templates, autoescaped)

@@ -17,14 +17,17 @@ from django.test import override_settings
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
+from chainlead.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from chainlead.accounts.models import User
+from chainlead.audit.context import acting_as
 from chainlead.audit.models import AuditEntry
 from chainlead.chains.choices import MembershipSource, ReviewStatus, SegmentStatus
 from chainlead.chains.models import Chain, Membership
 from chainlead.chains.selectors import chain_map, membership_review_queue
 from chainlead.core.models import DataVersion
+from chainlead.core.plugins import DemoContext, run_demo
 from chainlead.registry.choices import DataProvenance, Origin
-from chainlead.registry.demo import DEMO_PASSWORD, DEMO_USERS, demo_load, listed_rows
+from chainlead.registry.demo import listed_rows
 from chainlead.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +108,12 @@ def test_load_demo(districts):
     # ---- idempotent: a second run changes nothing at all
     audit_rows = AuditEntry.objects.count()
     versions = (DataVersion.current("registry"), DataVersion.current("chains"))
-    result = demo_load()
+    context = DemoContext(log=lambda _: None, options={"skip_analytics": True, "stdout": out})
+    with acting_as(None, source="cli"):
+        run_demo(context)
+    result = context.results
     assert (result["listed"].created, result["listed"].updated) == (0, 0)
+    assert (result["users"].created, result["users"].updated) == (0, 0)
     assert (result["classified"].created, result["classified"].updated) == (0, 0)
     assert AuditEntry.objects.count() == audit_rows
     assert (DataVersion.current("registry"), DataVersion.current("chains")) == versions

@@ -10,10 +10,18 @@ from chainlead.governance.selectors import FiveOnes, five_ones_cached
 register = template.Library()
 
 
-@register.simple_tag
-def five_ones_of(chain_ids: Iterable[int]) -> dict[int, FiveOnes]:
-    """The five ones of many chains, cached: `{% five_ones_of ids as fives %}`."""
-    return five_ones_cached(chain_ids)
+@register.simple_tag(takes_context=True)
+def five_ones_of(context: template.Context, chain_ids: Iterable[int]) -> dict[int, FiveOnes]:
+    """The five ones of many chains, cached: `{% five_ones_of ids as fives %}`. Read once per
+    request, however many fragments of the page ask (one per chain card)."""
+    ids = tuple(chain_ids)
+    request = context.get("request")
+    memo: dict[tuple[int, ...], dict[int, FiveOnes]] = getattr(request, "_five_ones", {})
+    if ids not in memo:
+        memo[ids] = five_ones_cached(ids)
+        if request is not None:
+            request._five_ones = memo
+    return memo[ids]
 
 
 @register.filter

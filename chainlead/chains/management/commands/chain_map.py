@@ -5,7 +5,6 @@ The command is the system: it computes the map for the whole city (no user scope
 """
 
 import json
-import unicodedata
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from chainlead.chains.models import Chain
 from chainlead.chains.selectors import MapFilters, compute_chain_map
+from chainlead.core.text import pad, text_width
 from chainlead.registry.models import District
 
 COLUMNS = (
@@ -27,16 +27,6 @@ COLUMNS = (
     "status",
     "top_firms",
 )
-
-
-def text_width(text: str) -> int:
-    """Columns a string takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, width: int, *, right: bool = False) -> str:
-    gap = " " * max(0, width - text_width(text))
-    return gap + text if right else text + gap
 
 
 def _cell(segment: dict[str, Any], column: str) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from chainlead.registry.generator import generate_into_db, write_csv
+from chainlead.chains.generator import generate_into_db
+from chainlead.registry.generator import write_csv
 
 
 class Command(BaseCommand):

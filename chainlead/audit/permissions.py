@@ -1,0 +1,7 @@
+"""Who reads the audit log (nobody changes it): city admins and auditors. DOMAIN.md §1."""
+
+from chainlead.accounts.access import Access
+
+
+def reads_audit_log(access: Access) -> bool:
+    return access.is_admin or access.is_auditor
