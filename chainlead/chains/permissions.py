@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from chainlead.accounts.access import Access
 from chainlead.accounts.choices import Role
+from chainlead.registry.permissions import reads_all_firms
 
 CHAIN_MAP_READERS = frozenset(
     {
@@ -48,6 +49,17 @@ def edits_some_chain(access: Access) -> bool:
 def works_on_chains(access: Access) -> bool:
     """City admins, auditors, and the leaders and task forces of chains."""
     return access.is_admin or access.is_auditor or bool(access.chain_ids)
+
+
+def sees_chain_firms(access: Access, chain_id: int) -> bool:
+    """Whether every firm a chain map of `chain_id` names is a firm the reader may open: readers
+    of all firms, the chain's own leader and task force, and district officials (whose maps
+    count only their district's firms)."""
+    return (
+        reads_all_firms(access)
+        or chain_id in access.chain_ids
+        or (reads_chain_maps(access) and map_district_ids(access) is not None)
+    )
 
 
 def chain_member_firms(access: Access) -> Q | None:

@@ -39,6 +39,7 @@ from chainlead.chains.permissions import (
     edits_some_chain,
     map_district_ids,
     reads_chain_maps,
+    sees_chain_firms,
 )
 from chainlead.chains.selectors import ChainMap, SegmentFigures
 from chainlead.chains.tables import (
@@ -207,6 +208,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
             "chain_ids": [m.chain_id for m in maps],
             "full_chains": sum(1 for m in maps if m.full_chain_present),
             "pending_review": sum(s.pending_review for m in maps for s in m.segments),
+            "reviews": edits_some_chain(access_for(request.user)),
         },
     )
 
@@ -222,6 +224,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
         user=request.user, chain=chain, filters=filters, version=version
     )
     can_edit = edits_chain(access_for(request.user), chain.pk)
+    firm_links = sees_chain_firms(access_for(request.user), chain.pk)
     query = form.querystring()
 
     def segment_url(segment_slug: str) -> str:
@@ -258,6 +261,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
         "attracted_total": sum(s.attracted for s in chain_map.segments),
         "can_edit": can_edit,
         "district_limited": map_district_ids(access_for(request.user)) is not None,
+        "firm_links": firm_links,
         # The rendered graph and table are cached per data version, filters (a district
         # official's scope included) and whether the user may edit.
         "fragment_key": ":".join(
@@ -266,6 +270,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
                 version,
                 selectors.scoped_filters_key(request.user, filters),
                 str(int(can_edit)),
+                str(int(firm_links)),
             ]
         ),
     }

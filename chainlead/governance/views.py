@@ -515,7 +515,17 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         policy = selectors.policy_get(user=request.user, pk=pk)
     except PolicyItem.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "governance/policy_detail.html", {"policy": policy})
+    # Link a package only for the chains whose governance the reader may open.
+    package_links = {
+        item.chain_id
+        for item in policy.package_items.all()
+        if services.can_read_chain(request.user, item.chain_id)
+    }
+    return render(
+        request,
+        "governance/policy_detail.html",
+        {"policy": policy, "package_links": package_links},
+    )
 
 
 @permission_required(_admin)
