@@ -36,6 +36,8 @@ def full_chain(admin, chain, leader, member, plan):
     return chain
 
 
+# The plan is for 2026: the dashboard judges the five ones of the current year.
+@pytest.mark.time_machine(dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC), tick=False)
 def test_leader_dashboard_shows_the_five_ones_and_actions(client, full_chain, leader):
     client.force_login(leader)
     response = client.get(reverse("governance:dashboard", args=[full_chain.slug]))
