@@ -90,7 +90,10 @@ def test_only_signed_targets_land(task_force, chain, districts):
     target = target_create(actor=task_force, chain_id=chain.pk, name="X", location="上海")
     with pytest.raises(ValidationError):
         target_land(
-            actor=task_force, target=target, district=districts["滨江区"], landed_on=dt.date.today()
+            actor=task_force,
+            target=target,
+            district=districts["滨江区"],
+            landed_on=dt.date(2026, 3, 2),
         )
     assert not Enterprise.objects.filter(name="X").exists()
 
