@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chainlead.governance",
     "chainlead.requests",
     "chainlead.recruitment",
+    "chainlead.poc",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,28 @@
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
+
+
+class PocConfig(PlatformAppConfig):
+    name = "chainlead.poc"
+    label = "poc"
+    verbose_name = _("Proof of concept")
+    url_prefix = "poc/"
+    api_prefix = "/poc/"
+    navigation = (
+        NavItem(_("Proof of concept"), "poc:project_list", order=80),
+        NavItem(_("My reviews"), "poc:review_list", order=81),
+    )
+    audited = {
+        "Centre": (),
+        "Project": ("version", "updated_at"),
+        "IntellectualProperty": (),
+        "Milestone": (),
+        "GateReview": (),
+        "ReviewAssignment": (),
+        "PartnerContact": (),
+        "StageSupport": (),
+        "Outcome": (),
+    }
+    data_versions = {"poc": ("Project", "StageChange", "Milestone", "GateReview", "StageSupport")}
+    demo_steps = (DemoStep(400, "chainlead.poc.demo.demo_step"),)

@@ -1,0 +1,2 @@
+def demo_step(context: object) -> None:
+    return None

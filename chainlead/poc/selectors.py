@@ -1,0 +1,228 @@
+"""Reads of the proof-of-concept organ, restricted to the reader (permissions.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from chainlead.accounts.access import access_for
+from chainlead.chains.models import Membership, SegmentLink
+from chainlead.poc.choices import Direction, GateStatus, ProjectStatus, Stage
+from chainlead.poc.constants import STALLED_DAYS, UPCOMING_REVIEW_DAYS
+from chainlead.poc.models import (
+    Centre,
+    GateReview,
+    Milestone,
+    PartnerContact,
+    Project,
+    ReviewAssignment,
+    StageChange,
+    StageSupport,
+)
+from chainlead.poc.permissions import project_scope, reads_centres
+
+
+def project_list(*, user: Any) -> QuerySet[Project]:
+    condition = project_scope(access_for(user))
+    if condition is None:
+        return Project.objects.none()
+    return (
+        Project.objects.filter(condition)
+        .select_related("centre", "segment__chain", "industry", "pi")
+        .distinct()
+    )
+
+
+def project_get(*, user: Any, pk: int) -> Project:
+    """The project if `user` may see it; Project.DoesNotExist (a 404) otherwise."""
+    return project_list(user=user).get(pk=pk)
+
+
+def centre_list(*, user: Any) -> QuerySet[Centre]:
+    if not reads_centres(access_for(user)):
+        return Centre.objects.none()
+    return Centre.objects.select_related("district").annotate(project_count=Count("projects"))
+
+
+def assignment_list(*, user: Any) -> QuerySet[ReviewAssignment]:
+    """The reviews assigned to `user`, and only those."""
+    if not getattr(user, "pk", None):
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(reviewer_id=user.pk).select_related(
+        "gate_review__project__centre", "gate_review__project__industry"
+    )
+
+
+def gate_review_list(*, user: Any) -> QuerySet[GateReview]:
+    """Gate reviews of the projects `user` sees (not a reviewer's door: see assignment_list)."""
+    return GateReview.objects.filter(project__in=project_list(user=user)).select_related(
+        "project", "decided_by"
+    )
+
+
+# --- partners from the chain map ------------------------------------------------------------
+
+
+@dataclass
+class PartnerSuggestion:
+    enterprise_id: int
+    name: str
+    segment: str
+    direction: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    approached: bool = False
+
+
+def partner_suggestions(*, project: Project, limit: int = 20) -> list[PartnerSuggestion]:
+    """Firms of the segments next to the project's on the chain map, ranked and explained.
+
+    Score: 2 for a firm of an adjacent segment (upstream supplies the project, downstream
+    would use it), 1 for the project's own segment; +1 for a chain-lead or key firm; +0.5
+    for the centre's district; +0.5 for the same GB/T 4754 division as the project; plus
+    log10(employees) / 4 for size (larger firms can host a pilot line). Rejected
+    memberships are left out."""
+    if project.segment_id is None:
+        return []
+    upstream = set(
+        SegmentLink.objects.filter(downstream_id=project.segment_id).values_list(
+            "upstream_id", flat=True
+        )
+    )
+    downstream = set(
+        SegmentLink.objects.filter(upstream_id=project.segment_id).values_list(
+            "downstream_id", flat=True
+        )
+    )
+    segments = upstream | downstream | {project.segment_id}
+    memberships = (
+        Membership.objects.filter(segment_id__in=segments)
+        .exclude(review_status="rejected")
+        .select_related("enterprise", "segment")
+    )
+    approached = set(
+        PartnerContact.objects.filter(project=project).values_list("enterprise_id", flat=True)
+    )
+    district_id = project.centre.district_id if project.centre else None
+    division = (project.industry_id or "")[:2] if (project.industry_id or "").isdigit() else ""
+    best: dict[int, PartnerSuggestion] = {}
+    for m in memberships:
+        firm = m.enterprise
+        if m.segment_id in upstream:
+            direction, score = Direction.UPSTREAM, 2.0
+            reasons = [f"upstream: {m.segment.name} supplies {project.segment.name}"]
+        elif m.segment_id in downstream:
+            direction, score = Direction.DOWNSTREAM, 2.0
+            reasons = [f"downstream: {m.segment.name} uses {project.segment.name}"]
+        else:
+            direction, score = Direction.SAME, 1.0
+            reasons = [f"same segment: {m.segment.name}"]
+        if m.role in ("chain_lead", "key"):
+            score += 1.0
+            reasons.append(f"{m.get_role_display()}")
+        if district_id and firm.district_id == district_id:
+            score += 0.5
+            reasons.append("in the centre's district")
+        if division and (firm.industry_id or "").startswith(division):
+            score += 0.5
+            reasons.append(f"same industry division {division}")
+        if firm.employees:
+            score += math.log10(max(firm.employees, 1)) / 4
+            reasons.append(f"{firm.employees} employees")
+        suggestion = PartnerSuggestion(
+            enterprise_id=firm.pk,
+            name=firm.name,
+            segment=m.segment.name,
+            direction=direction,
+            score=round(score, 2),
+            reasons=[str(r) for r in reasons],
+            approached=firm.pk in approached,
+        )
+        if firm.pk not in best or best[firm.pk].score < suggestion.score:
+            best[firm.pk] = suggestion
+    return sorted(best.values(), key=lambda s: (-s.score, s.name))[:limit]
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def projects_per_stage(projects: QuerySet[Project]) -> list[dict[str, Any]]:
+    """Active projects per stage and centre (None: all centres)."""
+    rows = (
+        projects.filter(status=ProjectStatus.ACTIVE)
+        .values("centre_id", "centre__name", "stage")
+        .annotate(n=Count("id"))
+        .order_by("centre__name", "stage")
+    )
+    return list(rows)
+
+
+def stage_flows(projects: QuerySet[Project], *, since: dt.date | None = None) -> dict[str, Any]:
+    """Moves between stages (and into outcomes) for the Sankey: nodes and weighted links."""
+    changes = StageChange.objects.filter(project__in=projects, from_stage__isnull=False)
+    if since is not None:
+        changes = changes.filter(on__gte=since)
+    links: list[dict[str, Any]] = []
+    for row in changes.values("from_stage", "to_stage").annotate(n=Count("id")):
+        links.append(
+            {
+                "source": str(Stage(row["from_stage"]).label),
+                "target": str(Stage(row["to_stage"]).label),
+                "value": row["n"],
+            }
+        )
+    ended = projects.exclude(status=ProjectStatus.ACTIVE)
+    if since is not None:
+        ended = ended.filter(outcomes__on__gte=since)
+    for row in ended.values("stage", "status").annotate(n=Count("id", distinct=True)):
+        links.append(
+            {
+                "source": str(Stage(row["stage"]).label),
+                "target": str(ProjectStatus(row["status"]).label),
+                "value": row["n"],
+            }
+        )
+    names = {link["source"] for link in links} | {link["target"] for link in links}
+    return {"nodes": [{"name": n} for n in sorted(names)], "links": links}
+
+
+def stalled_projects(
+    projects: QuerySet[Project], *, today: dt.date, days: int = STALLED_DAYS
+) -> QuerySet[Project]:
+    """Active projects with no milestone met in `days` (counting from the stage's start when
+    none was ever met)."""
+    cutoff = today - dt.timedelta(days=days)
+    return (
+        projects.filter(status=ProjectStatus.ACTIVE)
+        .annotate(last_met=Max("milestones__met_on"))
+        .filter(Q(last_met__lt=cutoff) | Q(last_met__isnull=True, stage_entered_on__lt=cutoff))
+        .order_by("stage_entered_on")
+    )
+
+
+def upcoming_reviews(
+    projects: QuerySet[Project], *, today: dt.date, days: int = UPCOMING_REVIEW_DAYS
+) -> QuerySet[GateReview]:
+    return (
+        GateReview.objects.filter(
+            project__in=projects,
+            status=GateStatus.OPEN,
+            due_on__lte=today + dt.timedelta(days=days),
+        )
+        .select_related("project")
+        .order_by("due_on")
+    )
+
+
+def supported_project_ids(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.filter(Exists(StageSupport.objects.filter(project_id=OuterRef("pk"))))
+
+
+def overdue_milestones(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(
+        project__in=projects, met_on__isnull=True, due_on__lt=today
+    ).select_related("project")

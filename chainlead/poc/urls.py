@@ -1,0 +1,2 @@
+app_name = "poc"
+urlpatterns: list[object] = []
