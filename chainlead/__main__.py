@@ -12,10 +12,23 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
+    _make_var_dir()
     args = sys.argv[1:]
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
     execute_from_command_line(["chainlead", *args])
+
+
+def _make_var_dir() -> None:
+    """The settings create nothing at import; commands write the SQLite database under var/."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        var_dir = settings.VAR_DIR
+    except ImproperlyConfigured:
+        return  # the command itself reports what is missing
+    os.makedirs(var_dir, exist_ok=True)
 
 
 if __name__ == "__main__":

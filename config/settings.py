@@ -1,48 +1,76 @@
-"""chainlead settings, read from environment variables (see .env.example).
+"""chainlead settings, read from environment variables (see .env.example and docs/security.md).
 
-SQLite under var/ is the embedded default; DATABASE_URL selects PostgreSQL.
+A `.env` file beside the code (or CHAINLEAD_ENV_FILE) is read first; the process environment
+wins over it. SQLite under var/ is the embedded default; DATABASE_URL selects PostgreSQL.
+Outside DEBUG the settings refuse to load without a real DJANGO_SECRET_KEY and ALLOWED_HOSTS.
+Importing them creates nothing on disk: the server (config/wsgi.py) and the `chainlead` command
+create var/ when they start.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _read_env_file(path: Path) -> None:
+    """KEY=VALUE lines (as in .env.example) into os.environ, never over a variable already set."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = (part.strip() for part in line.removeprefix("export ").split("=", 1))
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+
+
+_read_env_file(Path(os.environ.get("CHAINLEAD_ENV_FILE", BASE_DIR / ".env")))
+
 VAR_DIR = Path(os.environ.get("CHAINLEAD_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def _shared_data_dir() -> Path:
-    """The public data folder: CHAINLEAD_DATA_DIR, else ../shared/data beside the checkout."""
-    if os.environ.get("CHAINLEAD_DATA_DIR"):
-        return Path(os.environ["CHAINLEAD_DATA_DIR"]).resolve()
-    candidates = [BASE_DIR.parent / "shared" / "data", Path("/work/shared/data")]
-    return next((c.resolve() for c in candidates if c.is_dir()), candidates[0].resolve())
-
-
-SHARED_DATA_DIR = _shared_data_dir()
+# The public data folder: CHAINLEAD_DATA_DIR, else ../shared/data beside the checkout.
+SHARED_DATA_DIR = Path(
+    os.environ.get("CHAINLEAD_DATA_DIR") or BASE_DIR.parent / "shared" / "data"
+).resolve()
 
 
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 DEBUG = _env_bool("DJANGO_DEBUG", False)
-# The development key only works with DEBUG; production must set DJANGO_SECRET_KEY.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "chainlead-insecure-development-key-change-me")
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+# The development key works only with DEBUG: it is public, and the key signs session cookies.
+_DEVELOPMENT_KEY = "chainlead-insecure-development-key-change-me"
+_PLACEHOLDER_KEYS = {"", _DEVELOPMENT_KEY, "change-me"}
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or (_DEVELOPMENT_KEY if DEBUG else "")
+# Empty with DEBUG: Django then allows localhost, 127.0.0.1 and [::1].
+ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+if not DEBUG:
+    if SECRET_KEY in _PLACEHOLDER_KEYS or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY to a random key of at least 32 characters (e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or DJANGO_DEBUG=1 "
+            "for development. See docs/security.md."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "Set DJANGO_ALLOWED_HOSTS to the host names the platform is served under "
+            "(comma-separated), or DJANGO_DEBUG=1 for development. See docs/security.md."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -163,6 +191,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
+# HTTPS (docs/security.md). Production sets these behind its TLS proxy; development and the
+# test server speak plain HTTP, where Secure cookies would never come back.
+SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("DJANGO_SECURE_COOKIES", False)
+if _env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    # Only behind a proxy that sets this header itself (and strips the client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -175,8 +214,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
+STATIC_ROOT = VAR_DIR / "static"  # made by `collectstatic`
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

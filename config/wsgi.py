@@ -2,7 +2,10 @@
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+# The settings create nothing at import: the server makes var/ (the SQLite database, uploads).
+os.makedirs(settings.VAR_DIR, exist_ok=True)

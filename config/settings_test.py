@@ -1,0 +1,13 @@
+"""The test suite's settings: production's (DEBUG off), with a key and hosts of its own.
+
+pytest-django imports the settings before any conftest could set the environment, so the
+variables the production settings insist on are given here, before importing them. Only tests
+use this module (pyproject's DJANGO_SETTINGS_MODULE); the key is public and signs nothing real.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-public-worthless-key-" + "0123456789" * 2)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+from config.settings import *  # noqa: F403
