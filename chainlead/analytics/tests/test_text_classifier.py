@@ -1,0 +1,162 @@
+"""The division classifier: labels, features, training, calibration, fingerprint, files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chainlead.analytics.classify import (
+    ClassLexicon,
+    DivisionClassifier,
+    division_from_csrc,
+    prediction_quality,
+    split_by_province,
+    train_classifier,
+    training_fingerprint,
+)
+from chainlead.analytics.classify.features import HashedCharTfidf
+from chainlead.analytics.classify.firm_file import firm_chunks
+from chainlead.analytics.errors import EmptyInputError, MissingColumnError
+
+PHRASES = {
+    "39": ["集成电路芯片设计", "通信设备制造", "电子元器件生产", "智能手机终端"],
+    "27": ["化学药品制剂", "生物疫苗研发", "中成药生产", "原料药销售"],
+    "65": ["应用软件开发", "信息系统集成服务", "云计算平台", "数据处理服务"],
+}
+
+
+def sample_rows(per_division: int = 12, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for division, phrases in PHRASES.items():
+        for i in range(per_division):
+            picked = rng.choice(phrases, size=2, replace=False)
+            rows.append(
+                {
+                    "id": f"{division}{i:04d}",
+                    "division": division,
+                    "province": "浙江" if i % 4 == 0 else "江苏",
+                    "full_name": f"示例{picked[0]}股份有限公司",
+                    "short_name": "",
+                    "main_business": "主营业务:" + ",".join(picked),
+                    "business_scope": "",
+                    "introduction": f"公司专注于{picked[1]}。",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def lexicon(tmp_path_factory: pytest.TempPathFactory) -> ClassLexicon:
+    path = tmp_path_factory.mktemp("gbt") / "industries.csv"
+    path.write_text(
+        "code,name_zh,level,parent,note_zh\n39,计算机、通信和其他电子设备制造业,division,C,\n"
+        "3973,集成电路制造,class,397,\n3922,通信终端设备制造,class,392,\n",
+        encoding="utf-8",
+    )
+    return ClassLexicon.from_industries(path)
+
+
+@pytest.fixture(scope="module")
+def model(lexicon: ClassLexicon) -> DivisionClassifier:
+    return train_classifier(sample_rows(), lexicon=lexicon, seed=1)
+
+
+def test_csrc_codes_map_to_their_two_digits_except_conglomerates() -> None:
+    assert division_from_csrc("C39") == "39"
+    assert division_from_csrc(" i65 ") == "65"
+    assert division_from_csrc("S91") is None
+    assert division_from_csrc("通用设备") is None
+    assert division_from_csrc(None) is None
+
+
+def test_hashed_char_tfidf_rows_are_unit_length_and_drop_rare_ngrams() -> None:
+    vectoriser = HashedCharTfidf(min_df=2)
+    matrix = vectoriser.fit_transform(["软件开发", "软件服务", "芯片"])
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    assert norms[:2] == pytest.approx([1.0, 1.0], abs=1e-5)
+    assert norms[2] == 0  # no n-gram of 芯片 occurs twice
+    assert vectoriser.n_features == 3  # 软, 件, 软件
+
+
+def test_the_model_learns_the_sample_and_reports_three_distinct_guesses(
+    model: DivisionClassifier,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "full_name": ["某某集成电路芯片设计公司", "某某化学药品制剂公司"],
+            "main_business": "",
+            "x": 1,
+        }
+    )
+    predicted = model.predict(frame)
+    assert list(predicted["division"]) == ["39", "27"]
+    assert predicted["class"].iloc[0] == "3973"
+    assert predicted["class"].iloc[1] == ""
+    for top3, best in zip(predicted["top3"], predicted["division"], strict=True):
+        guesses = top3.split("|")
+        assert guesses[0] == best and len(set(guesses)) == 3
+    assert ((predicted["confidence"] > 0.34) & (predicted["confidence"] <= 1)).all()
+    assert (predicted["training_sha256"] == model.training_sha256).all()
+    assert (predicted["model_version"] == model.version).all()
+
+
+def test_probabilities_sum_to_one(model: DivisionClassifier) -> None:
+    p = model.probabilities(sample_rows(2, seed=9))
+    assert p.sum(axis=1) == pytest.approx(np.ones(len(p)))
+
+
+def test_training_is_deterministic_and_the_fingerprint_follows_the_data(
+    model: DivisionClassifier, lexicon: ClassLexicon
+) -> None:
+    again = train_classifier(sample_rows(), lexicon=lexicon, seed=1)
+    assert again.training_sha256 == model.training_sha256
+    np.testing.assert_array_equal(again.weights, model.weights)
+    changed = sample_rows()
+    changed.loc[0, "main_business"] += "。"
+    assert training_fingerprint(changed) != model.training_sha256
+    assert training_fingerprint(sample_rows().iloc[::-1]) == model.training_sha256
+
+
+def test_a_saved_model_predicts_the_same(model: DivisionClassifier, tmp_path: Path) -> None:
+    path = tmp_path / "m" / "classifier.joblib"
+    model.save(path)
+    frame = sample_rows(3, seed=5)
+    pd.testing.assert_frame_equal(
+        DivisionClassifier.load(path).predict(frame), model.predict(frame)
+    )
+
+
+def test_quality_on_held_out_sample_firms(model: DivisionClassifier) -> None:
+    rows = sample_rows(per_division=4, seed=11)
+    quality = prediction_quality(rows["division"], model.predict(rows))
+    assert quality.firms == 12
+    assert quality.top1 >= 0.9 and quality.top3 == 1.0
+
+
+def test_split_keeps_zhejiang_apart_and_the_parts_disjoint() -> None:
+    split = split_by_province(sample_rows(), held_out_share=0.25, seed=2)
+    assert (split.zhejiang["province"] == "浙江").all()
+    ids = [set(p["id"]) for p in (split.train, split.held_out, split.zhejiang)]
+    assert sum(map(len, ids)) == len(set().union(*ids)) == 36
+    assert len(split.held_out) > 0
+
+
+def test_training_needs_rows_and_columns(lexicon: ClassLexicon) -> None:
+    with pytest.raises(EmptyInputError):
+        train_classifier(sample_rows().iloc[:0], lexicon=lexicon)
+    with pytest.raises(MissingColumnError):
+        training_fingerprint(sample_rows().drop(columns="introduction"))
+
+
+def test_firm_files_in_gb18030_with_chinese_headers_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "firms.csv"
+    path.write_text("证券代码,公司名称,主营业务\n000001,某银行,贷款\n", encoding="gb18030")
+    (chunk,) = list(firm_chunks(path))
+    assert chunk.iloc[0].to_dict() == {
+        "id": "000001", "full_name": "某银行", "short_name": "", "main_business": "贷款",
+        "business_scope": "", "introduction": "",
+    }  # fmt: skip
