@@ -1,0 +1,62 @@
+"""`chainlead train-classifier [--model PATH] [--seed S]`: build the division classifier file."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chainlead.analytics.classify import (
+    ClassLexicon,
+    labelled_companies,
+    prediction_quality,
+    split_by_province,
+    train_classifier,
+)
+from chainlead.analytics.errors import AnalyticsError
+
+
+def default_model_path() -> Path:
+    return Path(settings.VAR_DIR) / "models" / "classifier.joblib"
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the business-text → GB/T 4754 division classifier on the listed companies in "
+        "the shared data folder and write the model file."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--model", type=Path, help="Model file to write.")
+        parser.add_argument("--data", type=Path, help="Data folder (default: SHARED_DATA_DIR).")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--evaluate",
+            action="store_true",
+            help="First train without a held-out 20%% and Zhejiang, and report their quality.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        data: Path = options["data"] or Path(settings.SHARED_DATA_DIR)
+        model_path: Path = options["model"] or default_model_path()
+        seed: int = options["seed"]
+        try:
+            rows = labelled_companies(data / "companies")
+            lexicon = ClassLexicon.from_industries(data / "gbt4754-2017" / "industries.csv")
+            if options["evaluate"]:
+                split = split_by_province(rows, seed=seed)
+                trial = train_classifier(split.train, lexicon=lexicon, seed=seed)
+                for name, part in (("held out", split.held_out), ("Zhejiang", split.zhejiang)):
+                    q = prediction_quality(part["division"], trial.predict(part))
+                    self.stdout.write(
+                        f"{name}: {q.firms} firms, top-1 {q.top1:.3f}, top-3 {q.top3:.3f}, "
+                        f"confident-half precision {q.confident_half_precision:.3f}"
+                    )
+            model = train_classifier(rows.drop(columns="province"), lexicon=lexicon, seed=seed)
+        except (OSError, AnalyticsError) as error:
+            raise CommandError(str(error)) from error
+        model.save(model_path)
+        self.stdout.write(
+            f"Trained {model.version} on {model.training_rows} firms "
+            f"(sha256 {model.training_sha256}); wrote {model_path}."
+        )
