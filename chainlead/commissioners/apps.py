@@ -1,0 +1,31 @@
+from django.utils.translation import gettext_lazy as _
+
+from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
+
+
+class CommissionersConfig(PlatformAppConfig):
+    name = "chainlead.commissioners"
+    label = "commissioners"
+    url_prefix = "commissioners/"
+    api_prefix = "/commissioners/"
+    navigation = (NavItem(_("Commissioners"), "commissioners:commissioner_list", order=65),)
+    audited = {
+        "Commissioner": ("updated_at",),
+        "Assignment": (),
+        "ServiceLog": (),
+        "ServiceLogAttachment": (),
+        "MatchingRun": ("stage", "progress_done", "progress_total"),
+        "ProposedPair": (),
+    }
+    data_versions = {"commissioners": ("Commissioner", "Assignment", "ServiceLog")}
+    demo_steps = (
+        DemoStep(300, "chainlead.commissioners.demo.demo_step"),
+        DemoStep(930, "chainlead.commissioners.demo.demo_user_step"),
+    )
+
+    def ready(self) -> None:
+        super().ready()
+        from chainlead.commissioners.permissions import stationed_firms
+        from chainlead.core.scopes import register_scope
+
+        register_scope("enterprise", stationed_firms)

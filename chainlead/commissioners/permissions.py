@@ -1,0 +1,72 @@
+"""Who may see and do what with commissioners: the one home of these rules (DOMAIN.md §1, §5).
+
+- City admins manage commissioners, approve stations and back-dated logs, start matchings and
+  decide their proposals (a matching steers decisions: DOMAIN.md §1).
+- Auditors read everything and change nothing.
+- Chain leaders and task forces read commissioners, stations and matchings; district officials
+  the commissioners, stations and evaluations of their district.
+- A commissioner sees their own record, stations and logs, and only the firms stationed with
+  them (the "enterprise" scope below reaches the registry, requests and the API).
+- An enterprise user sees who is stationed with their firm and confirms or disputes the logs.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from chainlead.accounts.access import Access
+from chainlead.accounts.choices import Role
+
+CITY_WIDE_READERS = frozenset({Role.CITY_ADMIN, Role.AUDITOR, Role.CHAIN_LEADER, Role.TASK_FORCE})
+
+
+def manages_commissioners(access: Access) -> bool:
+    return access.is_admin
+
+
+def reads_commissioners_city_wide(access: Access) -> bool:
+    return bool(access.roles & CITY_WIDE_READERS)
+
+
+def reads_commissioners(access: Access) -> bool:
+    """The list pages: city-wide readers, district officials (their district), commissioners
+    (themselves) and enterprise users (who is stationed with them)."""
+    return reads_commissioners_city_wide(access) or bool(
+        access.roles & {Role.DISTRICT_OFFICIAL, Role.COMMISSIONER, Role.ENTERPRISE}
+    )
+
+
+def reads_matchings(access: Access) -> bool:
+    return access.is_admin or access.is_auditor or bool(access.chain_ids)
+
+
+def reads_evaluations(access: Access) -> bool:
+    return access.is_admin or access.is_auditor or access.has(Role.DISTRICT_OFFICIAL)
+
+
+def writes_logs(access: Access) -> bool:
+    return access.has(Role.COMMISSIONER)
+
+
+def answers_logs(access: Access) -> bool:
+    return bool(access.enterprise_ids)
+
+
+def stationed_firms(access: Access) -> Q | None:
+    """Scope provider (chainlead.core.scopes "enterprise"): the firms a commissioner is
+    stationed with today."""
+    if access.user_id is None or not access.has(Role.COMMISSIONER):
+        return None
+    from chainlead.commissioners.models import Assignment, active_on
+
+    today = timezone.localdate()
+    return Q(
+        Exists(
+            Assignment.objects.filter(
+                active_on(today),
+                enterprise_id=OuterRef("pk"),
+                commissioner__user_id=access.user_id,
+            )
+        )
+    )
