@@ -67,6 +67,14 @@ class RoleGrant(models.Model):
             )
         if needed is not None and given != {needed}:
             raise ValidationError({needed: _("This role needs exactly this scope.")})
+        from chainlead.accounts.mirrors import mirrored
+
+        if self._state.adding and mirrored(self.role) is not None:
+            # Granted only with the record it mirrors (accounts.mirrors): e.g. a chain leader is
+            # appointed in chain governance, or through accounts.services.role_grant.
+            raise ValidationError(
+                {"role": _("Grant this role where it is appointed (chain governance).")}
+            )
 
 
 class ApiToken(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chainlead.accounts.access import access_for, forget_access
 from chainlead.accounts.choices import Role
+from chainlead.accounts.mirrors import mirrored
 from chainlead.accounts.models import ApiToken, RoleGrant, User
 from chainlead.core.exceptions import PermissionDenied
 
@@ -82,8 +83,15 @@ def role_grant(
     district: Any = None,
     enterprise: Any = None,
 ) -> RoleGrant:
-    """Give `user` the role, scoped to the chain, district or firm the role needs."""
+    """Give `user` the role, scoped to the chain, district or firm the role needs. A role whose
+    grants mirror another app's records (a chain leader) is granted by creating that record."""
     _require_admin(actor, "Only city admins grant roles.")
+    mirror = mirrored(role)
+    if mirror is not None:
+        mirror.grant(actor=actor, user=user, chain=chain, district=district, enterprise=enterprise)
+        return RoleGrant.objects.get(
+            user=user, role=Role(role), chain=chain, district=district, enterprise=enterprise
+        )
     grant = RoleGrant(
         user=user, role=Role(role), chain=chain, district=district, enterprise=enterprise
     )
@@ -101,6 +109,10 @@ def role_grant(
 @transaction.atomic
 def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
     _require_admin(actor, "Only city admins revoke roles.")
+    mirror = mirrored(grant.role)
+    if mirror is not None:
+        mirror.revoke(actor=actor, grant=grant)
+        return
     user = grant.user
     grant.delete()
     forget_access(user)

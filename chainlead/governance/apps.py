@@ -27,10 +27,27 @@ class GovernanceConfig(PlatformAppConfig):
 
     def ready(self) -> None:
         super().ready()
+        from chainlead.accounts.choices import Role
+        from chainlead.accounts.mirrors import register_mirrored_role
         from chainlead.audit.services import register
         from chainlead.core.signals import bump_version_on_writes
+        from chainlead.governance import services
         from chainlead.governance.models import GOVERNANCE_RECORDS
 
+        # Who leads a chain and who sits on its task force: the records are the truth, and the
+        # grants access checks read follow them, whichever way they are asked for.
+        register_mirrored_role(
+            Role.CHAIN_LEADER,
+            owner=self.label,
+            grant=services.leader_grant,
+            revoke=services.leader_grant_revoke,
+        )
+        register_mirrored_role(
+            Role.TASK_FORCE,
+            owner=self.label,
+            grant=services.task_force_grant,
+            revoke=services.task_force_grant_revoke,
+        )
         # The governance records are listed once, in models.GOVERNANCE_RECORDS.
         for model in GOVERNANCE_RECORDS:
             register(model)

@@ -1,5 +1,7 @@
-"""Chain governance in `chainlead load-demo`: the real policy documents, attached to chains, and
-the demo's chain leader and task force recorded as the AI chain's "five ones"."""
+"""Chain governance in `chainlead load-demo`: the real policy documents, attached to chains. (The
+demo's chain leader and task force are the AI chain's "five ones" already: granting those roles
+appoints them, see accounts.mirrors.)
+"""
 
 from __future__ import annotations
 
@@ -9,4 +11,4 @@ from chainlead.core.plugins import DemoContext
 
 
 def demo_step(context: DemoContext) -> None:
-    call_command("load_policies", attach=True, sync_grants=True, stdout=context.options["stdout"])
+    call_command("load_policies", attach=True, stdout=context.options["stdout"])

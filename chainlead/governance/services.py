@@ -1,7 +1,8 @@
 """Writes of chain governance. Every write checks the actor, validates and is audited.
 
 Leaders and task-force members are mirrored by accounts.RoleGrant rows (CHAIN_LEADER and TASK_FORCE
-with the chain as scope): access checks read the grants, so the services change both together.
+with the chain as scope): access checks read the grants, so the services change both together, and
+a grant asked of accounts creates the record (accounts.mirrors): the two never disagree.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for, forget_access
 from chainlead.accounts.choices import Role
+from chainlead.accounts.mirrors import owner_writes
 from chainlead.accounts.models import RoleGrant
 from chainlead.accounts.services import role_grant, role_revoke
 from chainlead.audit import context as audit_context
@@ -122,12 +124,53 @@ def _save(obj: Any) -> Any:
 
 
 def _sync_grant(*, actor: Any, user: Any, chain: Chain, role: Role, present: bool) -> None:
-    if present:
-        role_grant(actor=actor, user=user, role=role, chain=chain)
-    else:
-        for grant in RoleGrant.objects.filter(user=user, chain=chain, role=role):
-            role_revoke(actor=actor, grant=grant)
+    # The grants mirror the records (accounts.mirrors): only these services write them.
+    with owner_writes():
+        if present:
+            role_grant(actor=actor, user=user, role=role, chain=chain)
+        else:
+            for grant in RoleGrant.objects.filter(user=user, chain=chain, role=role):
+                role_revoke(actor=actor, grant=grant)
     forget_access(user)
+
+
+def _granted_chain(chain: Chain | None) -> Chain:
+    if chain is None:
+        raise ValidationError({"chain": _("This role needs exactly this scope.")})
+    return chain
+
+
+def leader_grant(*, actor: Any, user: Any, chain: Chain | None = None, **_scope: Any) -> None:
+    """A CHAIN_LEADER grant asked of accounts: appoint the leader (one per chain)."""
+    leader_appoint(actor=actor, chain=_granted_chain(chain), user=user)
+
+
+def leader_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
+    if ChainLeader.objects.filter(chain_id=grant.chain_id, user_id=grant.user_id).exists():
+        leader_relieve(actor=actor, chain=_granted_chain(grant.chain))
+    else:  # a grant left from before the records were the truth
+        _sync_grant(
+            actor=actor, user=grant.user, chain=grant.chain, role=Role.CHAIN_LEADER, present=False
+        )
+
+
+def task_force_grant(*, actor: Any, user: Any, chain: Chain | None = None, **_scope: Any) -> None:
+    """A TASK_FORCE grant asked of accounts: add the member to the chain's task force."""
+    member = TaskForceMember.objects.filter(chain=chain, user=user).first()
+    if member is None:
+        task_force_member_add(actor=actor, chain=_granted_chain(chain), user=user)
+    else:  # the record exists: make sure the grant does too
+        _sync_grant(actor=actor, user=user, chain=member.chain, role=Role.TASK_FORCE, present=True)
+
+
+def task_force_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
+    member = TaskForceMember.objects.filter(chain_id=grant.chain_id, user_id=grant.user_id).first()
+    if member is not None:
+        task_force_member_remove(actor=actor, member=member)
+    else:
+        _sync_grant(
+            actor=actor, user=grant.user, chain=grant.chain, role=Role.TASK_FORCE, present=False
+        )
 
 
 @transaction.atomic
@@ -643,27 +686,3 @@ def action_item_transition(
     _save(item)
     record_event(instance=item, event=f"action_{new.value}", message=note)
     return item
-
-
-@transaction.atomic
-def records_sync_from_grants(*, actor: Any, today: dt.date | None = None) -> int:
-    """Create the leader and task-force records of CHAIN_LEADER / TASK_FORCE grants made outside
-    these services (the demo users, an admin's grant page), so the five ones agree with access.
-
-    A chain with a leader keeps it; a second leader grant on it is left for an admin to resolve.
-    Returns the number of records created.
-    """
-    _require_admin(actor)
-    today = today or timezone.localdate()
-    created = 0
-    for grant in RoleGrant.objects.filter(
-        role__in=[Role.CHAIN_LEADER, Role.TASK_FORCE], chain__isnull=False
-    ).select_related("chain", "user"):
-        if grant.role == Role.CHAIN_LEADER:
-            if not ChainLeader.objects.filter(chain=grant.chain).exists():
-                _save(ChainLeader(chain=grant.chain, user=grant.user, appointed_on=today))
-                created += 1
-        elif not TaskForceMember.objects.filter(chain=grant.chain, user=grant.user).exists():
-            _save(TaskForceMember(chain=grant.chain, user=grant.user, joined_on=today))
-            created += 1
-    return created

@@ -34,21 +34,3 @@ def test_load_the_forty_real_policies_idempotently(chain, other_chain):
     call_command("load_policies", "--attach")
     assert PolicyItem.objects.count() == 40
     assert PackageItem.objects.count() == items
-
-
-def test_sync_grants_records_leaders_and_task_forces(chain, db):
-    from chainlead.accounts.choices import Role
-    from chainlead.accounts.models import RoleGrant
-    from chainlead.governance.selectors import five_ones
-    from chainlead.governance.tests.factories import UserFactory
-
-    leader = UserFactory(username="demo-leader")
-    member = UserFactory(username="demo-tf")
-    RoleGrant.objects.create(user=leader, role=Role.CHAIN_LEADER, chain=chain)
-    RoleGrant.objects.create(user=member, role=Role.TASK_FORCE, chain=chain)
-    call_command("load_policies", "--attach", "--sync-grants")
-    five = five_ones(chain, year=2026)
-    assert five.leader and five.task_force and five.policy_package
-    assert five.missing == ["work plan"]
-    call_command("load_policies", "--sync-grants")  # idempotent
-    assert five_ones(chain, year=2026).task_force_size == 1

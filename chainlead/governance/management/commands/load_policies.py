@@ -30,11 +30,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--attach", action="store_true", help="attach the policies to chains by topic"
         )
-        parser.add_argument(
-            "--sync-grants",
-            action="store_true",
-            help="also record the leaders and task forces of existing chain role grants (demo)",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"] or Path(settings.SHARED_DATA_DIR) / "hangzhou" / "policies.csv"
@@ -49,6 +44,3 @@ class Command(BaseCommand):
             if options["attach"]:
                 added = services.packages_attach_by_topic(actor=None)
                 self.stdout.write(f"Attached to chains by topic: {added} package items.")
-            if options["sync_grants"]:
-                synced = services.records_sync_from_grants(actor=None)
-                self.stdout.write(f"Leader and task-force records from grants: {synced}.")
