@@ -21,10 +21,12 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 # Debian packages: chromium for browser tests, a CJK font for Chinese text in chromium and PDFs,
-# gettext for translations. Installed only when missing.
+# gettext for translations, faketime for CI's run with the clock moved past the holiday calendar.
+# Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v faketime >/dev/null || missing="$$missing faketime"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-zenhei"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
