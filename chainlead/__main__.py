@@ -20,15 +20,17 @@ def main() -> None:
 
 
 def _make_var_dir() -> None:
-    """The settings create nothing at import; commands write the SQLite database under var/."""
+    """The settings create nothing at import; commands write the SQLite database under var/,
+    and uploads go to FILE_UPLOAD_TEMP_DIR (which Django's checks want to exist)."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
     try:
-        var_dir = settings.VAR_DIR
+        folders = [settings.VAR_DIR, settings.FILE_UPLOAD_TEMP_DIR]
     except ImproperlyConfigured:
         return  # the command itself reports what is missing
-    os.makedirs(var_dir, exist_ok=True)
+    for folder in filter(None, folders):
+        os.makedirs(folder, exist_ok=True)
 
 
 if __name__ == "__main__":

@@ -97,9 +97,12 @@ INSTALLED_APPS = [
     "chainlead.requests",
     "chainlead.recruitment",
     "chainlead.poc",
+    "chainlead.funds",
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body by its Content-Length before anything reads it.
+    "chainlead.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,8 +225,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (chainlead.core.middleware, docs/security.md): forms and JSON keep Django's
+# 2.5 MB; only multipart uploads may be larger, up to CHAINLEAD_MAX_UPLOAD_MB, and beyond 512 KB
+# a file goes to a temporary file under var/ rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+CHAINLEAD_MAX_UPLOAD_MB = float(os.environ.get("CHAINLEAD_MAX_UPLOAD_MB", "100"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "tmp"
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "chainlead.core.middleware.TemporaryFileUploadHandler",  # makes FILE_UPLOAD_TEMP_DIR
+]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
