@@ -40,7 +40,7 @@ def filter_projects(
             else projects.filter(centre__name=centre)
         )
     if field:
-        projects = projects.filter(industry_id__startswith=field)
+        projects = projects.filter(industry__code__startswith=field)
     return projects
 
 

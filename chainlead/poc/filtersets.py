@@ -19,7 +19,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("Status"), choices=ProjectStatus.choices, empty_label=_("all")
     )
     field = django_filters.CharFilter(
-        label=_("Field (GB/T 4754)"), field_name="industry_id", lookup_expr="startswith"
+        label=_("Field (GB/T 4754)"), field_name="industry__code", lookup_expr="startswith"
     )
     provenance = django_filters.ChoiceFilter(
         label=_("Provenance"), choices=Provenance.choices, empty_label=_("all")
