@@ -195,8 +195,12 @@ def assignment_end(*, actor: Any, assignment: Assignment, on: dt.date, reason: s
 
 
 def _is_assignment_commissioner(actor: Any, assignment: Assignment) -> bool:
+    # Read now, not from a cached instance: the account acting for a commissioner may change.
     user_id = getattr(actor, "pk", None)
-    return user_id is not None and assignment.commissioner.user_id == user_id
+    return (
+        user_id is not None
+        and Commissioner.objects.filter(pk=assignment.commissioner_id, user_id=user_id).exists()
+    )
 
 
 @transaction.atomic

@@ -403,7 +403,7 @@ def log_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def matching_list(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
-    form = MatchingForm(request.POST or None)
+    form = MatchingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not manages_commissioners(access):
             raise PermissionDenied(_("Only a city administrator starts a matching."))
