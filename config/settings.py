@@ -119,6 +119,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Hides credentials from error reports, the DEBUG page included (issue 9 item 12).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "chainlead.accounts.reporting.SafeExceptionReporterFilter"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
