@@ -1,9 +1,13 @@
 """The audit log: append-only, readable by admins and auditors, editable by no one."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,11 +26,24 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("The audit log is append-only.")
 
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable["AuditEntry"], batch_size: int | None = None, **kwargs: Any
+    ) -> list["AuditEntry"]:
+        """Every insert is linked into the hash chain, bulk ones too (`audit.chain.append`)."""
+        from chainlead.audit.chain import append
+
+        return append(list(objs), batch_size=batch_size or 2000)
+
+    def _insert_linked(self, objs: list["AuditEntry"]) -> list["AuditEntry"]:
+        # Only `audit.chain.append` calls this, holding the chain head's lock.
+        return super().bulk_create(objs)
+
 
 class AuditEntry(models.Model):
     """One change to one object (or one business event), with the state before and after."""
 
-    timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set before the insert (not auto_now_add) because the entry's hash covers it.
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -42,6 +59,11 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     message = models.TextField(blank=True)
+    # The hash chain (MLPS 2.0 8.1.4.3 c, tamper-evident records): `seq` orders the chain,
+    # `hash` = sha256 over the entry's canonical JSON including `prev_hash` (audit.chain).
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, db_default="")
+    hash = models.CharField(max_length=64, blank=True, db_default="")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -59,7 +81,9 @@ class AuditEntry(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionDenied("The audit log is append-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        from chainlead.audit.chain import append
+
+        append([self])
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("The audit log is append-only.")
@@ -69,3 +93,43 @@ class AuditEntry(models.Model):
         before = self.before or {}
         after = self.after or {}
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+class AuditChainHead(models.Model):
+    """The one row (pk 1) naming the chain's last entry. Appending locks it (select_for_update),
+    so two writers never link to the same previous entry."""
+
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("audit chain head")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.last_hash[:12]}"
+
+
+class AuditArchive(models.Model):
+    """The anchor of an archive: entries up to `through_seq` moved to a signed file; the online
+    chain continues from `tail_hash` (MLPS 2.0 8.1.4.3 d: records kept and backed up)."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    before = models.DateTimeField()
+    first_seq = models.BigIntegerField()
+    through_seq = models.BigIntegerField(unique=True)
+    first_prev_hash = models.CharField(max_length=64, blank=True)
+    tail_hash = models.CharField(max_length=64)
+    entries = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-through_seq"]
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} (#{self.first_seq}–#{self.through_seq})"

@@ -10,8 +10,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.expressions import Combinable
+from django.utils import timezone
 
 from chainlead.audit import context
+from chainlead.audit.chain import append_many
+from chainlead.audit.chain import link_pending as link_pending  # for SQL writers
 from chainlead.audit.models import AuditAction, AuditEntry
 
 _REGISTERED: dict[type[models.Model], frozenset[str]] = {}
@@ -114,6 +117,15 @@ def record_event(
     )
 
 
+def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int:
+    """Append many unsaved entries to the hash chain in one locked pass; returns the count.
+
+    The way for bulk writers to audit (`AuditEntry.objects.bulk_create` ends here too). Code
+    that inserts audit rows with SQL instead calls `audit.chain.link_pending()` afterwards, in
+    the same transaction."""
+    return append_many(entries, batch_size=batch_size)
+
+
 def record_bulk_changes(
     *,
     model: type[models.Model],
@@ -123,25 +135,18 @@ def record_bulk_changes(
     """Audit many changes at once: rows of (pk, repr, action, before, after). Used by imports."""
     ct = ContentType.objects.get_for_model(model)
     actor = _actor_fields()
-    batch: list[AuditEntry] = []
-    count = 0
-    for pk, repr_, action, before, after in rows:
-        batch.append(
-            AuditEntry(
-                action=action,
-                content_type=ct,
-                object_id=str(pk),
-                object_repr=repr_[:300],
-                before=_jsonable(before) if before is not None else None,
-                after=_jsonable(after) if after is not None else None,
-                **actor,
-            )
+    now = timezone.now()
+    entries = (
+        AuditEntry(
+            timestamp=now,
+            action=action,
+            content_type=ct,
+            object_id=str(pk),
+            object_repr=repr_[:300],
+            before=_jsonable(before) if before is not None else None,
+            after=_jsonable(after) if after is not None else None,
+            **actor,
         )
-        if len(batch) >= batch_size:
-            AuditEntry.objects.bulk_create(batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        AuditEntry.objects.bulk_create(batch)
-        count += len(batch)
-    return count
+        for pk, repr_, action, before, after in rows
+    )
+    return record_many(entries, batch_size=batch_size)

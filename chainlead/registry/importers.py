@@ -39,7 +39,7 @@ from django.utils import timezone
 from chainlead.accounts.access import access_for
 from chainlead.audit import context as audit_context
 from chainlead.audit.models import AuditAction, AuditEntry
-from chainlead.audit.services import record_bulk_changes, record_event
+from chainlead.audit.services import link_pending, record_bulk_changes, record_event
 from chainlead.core.db import refresh_planner_statistics
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.models import DataVersion
@@ -783,6 +783,7 @@ def _write_creates(staging: _Staging, filename: str, now: dt.datetime) -> None:
                 content_type.pk,
             ],
         )
+    link_pending()  # the rows inserted by SQL join the audit log's hash chain
 
 
 # --- The import ----------------------------------------------------------------------------------

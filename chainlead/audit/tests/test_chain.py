@@ -1,0 +1,200 @@
+"""The hash chain: every way in links entries, and verify names the first bad one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+from chainlead.accounts.models import User
+from chainlead.audit import chain
+from chainlead.audit.models import AuditAction, AuditChainHead, AuditEntry
+from chainlead.audit.services import record_bulk_changes, record_event, record_many
+
+TABLE = AuditEntry._meta.db_table
+
+
+def _sql(statement: str, params: list[Any] | None = None) -> None:
+    """Run `statement` ({table} is the audit table) as someone tampering with the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement.format(table=TABLE), params or [])
+
+
+@pytest.fixture
+def subject(db: Any) -> User:
+    return User.objects.create_user("subject", password=None)
+
+
+@pytest.fixture
+def entries(subject: User) -> list[AuditEntry]:
+    """Five events after whatever creating the user logged."""
+    for n in range(5):
+        record_event(instance=subject, event="test.event", message=f"event {n}", data={"n": n})
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+def _ids(entries: list[AuditEntry]) -> list[int]:
+    return [e.pk for e in entries]
+
+
+@pytest.mark.django_db
+def test_each_entry_links_to_the_one_before(entries):
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert entries[0].prev_hash == chain.GENESIS_HASH
+    for before, after in itertools.pairwise(entries):
+        assert after.prev_hash == before.hash
+    head = AuditChainHead.objects.get()
+    assert (head.seq, head.last_hash) == (entries[-1].seq, entries[-1].hash)
+    verdict = chain.verify()
+    assert verdict.ok, verdict
+    assert verdict.checked == len(entries)
+
+
+@pytest.mark.django_db
+def test_the_hash_is_what_the_stored_row_gives(entries):
+    # Computed before the insert, recomputed from what the database gives back: equal.
+    labels = chain.content_type_labels()
+    rows = AuditEntry.objects.order_by("seq").values_list(*chain.ROW_COLUMNS)
+    for row, entry in zip(rows, entries, strict=True):
+        assert chain.entry_digest(chain.row_fields(row, labels), row[1]) == entry.hash
+
+
+@pytest.mark.django_db
+def test_an_altered_entry_is_named(entries, capsys):
+    victim = entries[2]
+    _sql("UPDATE {table} SET message = %s WHERE id = %s", ["forged", victim.pk])
+    verdict = chain.verify()
+    assert not verdict.ok
+    assert verdict.bad_entry_id == victim.pk
+    assert "altered" in verdict.reason
+    with pytest.raises(CommandError, match=rf"entry {victim.pk} ") as raised:
+        call_command("audit", "verify")
+    assert raised.value.returncode == 1
+
+
+@pytest.mark.django_db
+def test_an_altered_json_value_is_named(entries):
+    victim = entries[3]
+    _sql("UPDATE {table} SET after = %s WHERE id = %s", ['{"n": 99}', victim.pk])
+    assert chain.verify().bad_entry_id == victim.pk
+
+
+@pytest.mark.django_db
+def test_a_removed_entry_is_named_by_the_one_after_it(entries):
+    _sql("DELETE FROM {table} WHERE id = %s", [entries[1].pk])
+    verdict = chain.verify()
+    assert verdict.bad_entry_id == entries[2].pk
+    assert "removed" in verdict.reason
+
+
+@pytest.mark.django_db
+def test_a_removed_first_entry_is_noticed(entries):
+    _sql("DELETE FROM {table} WHERE id = %s", [entries[0].pk])
+    assert chain.verify().bad_entry_id == entries[1].pk
+
+
+@pytest.mark.django_db
+def test_removed_last_entries_are_noticed_from_the_head(entries):
+    _sql("DELETE FROM {table} WHERE id IN (%s, %s)", [entries[-1].pk, entries[-2].pk])
+    verdict = chain.verify()
+    assert not verdict.ok
+    assert verdict.bad_entry_id == entries[-3].pk
+    assert "later entries removed" in verdict.reason
+
+
+@pytest.mark.django_db
+def test_reordered_entries_are_named(entries):
+    # Swap two entries' places in the chain (their seq), as one reordering them would.
+    first, second = entries[1], entries[2]
+    _sql("UPDATE {table} SET seq = -1 WHERE id = %s", [first.pk])
+    _sql("UPDATE {table} SET seq = %s WHERE id = %s", [first.seq, second.pk])
+    _sql("UPDATE {table} SET seq = %s WHERE id = %s", [second.seq, first.pk])
+    verdict = chain.verify()
+    assert verdict.bad_entry_id == second.pk
+    assert "does not link" in verdict.reason or "altered" in verdict.reason
+
+
+@pytest.mark.django_db
+def test_a_row_inserted_around_the_chain_is_named_until_linked(entries, subject):
+    content_type = ContentType.objects.get_for_model(User)
+    _sql(
+        "INSERT INTO {table} (timestamp, actor_label, source, remote_addr, request_id, action, "
+        "event, content_type_id, object_id, object_repr, message, prev_hash, hash) "
+        "VALUES (%s, 'sql', 'cli', '', '', 'event', 'bulk.sql', %s, %s, 'x', '', '', '')",
+        [
+            connection.ops.adapt_datetimefield_value(dt.datetime(2026, 3, 1, tzinfo=dt.UTC)),
+            content_type.pk,
+            str(subject.pk),
+        ],
+    )
+    inserted = AuditEntry.objects.get(event="bulk.sql")
+    verdict = chain.verify()
+    assert verdict.bad_entry_id == inserted.pk
+    assert "not linked" in verdict.reason
+    assert chain.link_pending() == 1
+    inserted = AuditEntry.objects.get(pk=inserted.pk)
+    assert inserted.seq == entries[-1].seq + 1
+    assert inserted.prev_hash == entries[-1].hash
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db
+def test_bulk_writes_are_linked(subject):
+    content_type = ContentType.objects.get_for_model(User)
+    made = [
+        AuditEntry(
+            action=AuditAction.EVENT, content_type=content_type, object_id=str(n), object_repr="r"
+        )
+        for n in range(5)
+    ]
+    assert record_many(made, batch_size=2) == 5
+    AuditEntry.objects.bulk_create(
+        [AuditEntry(action="event", content_type=content_type, object_id="b", object_repr="b")]
+    )
+    written = record_bulk_changes(
+        model=User,
+        rows=[(n, f"user {n}", AuditAction.UPDATE, {"a": 1.0}, {"a": 2.5}) for n in range(3)],
+    )
+    assert written == 3
+    seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_lost_head_is_rebuilt_from_the_tail(entries, subject):
+    AuditChainHead.objects.all().delete()
+    record_event(instance=subject, event="test.after", message="after")
+    last = AuditEntry.objects.order_by("-seq").first()
+    assert last is not None
+    assert last.seq == entries[-1].seq + 1
+    assert last.prev_hash == entries[-1].hash
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db
+def test_the_migration_links_existing_entries_as_the_chain_does(entries):
+    from importlib import import_module
+
+    migration = import_module("chainlead.audit.migrations.0003_link_existing_entries")
+    hashes = list(AuditEntry.objects.order_by("id").values_list("hash", flat=True))
+    _sql("UPDATE {table} SET seq = NULL, prev_hash = '', hash = ''")
+    AuditChainHead.objects.all().delete()
+    state = MigrationLoader(connection).project_state(("audit", "0003_link_existing_entries"))
+    migration.link_entries(state.apps, None)
+    assert list(AuditEntry.objects.order_by("id").values_list("hash", flat=True)) == hashes
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db
+def test_verify_reports_the_head(entries, capsys):
+    call_command("audit", "verify")
+    out = capsys.readouterr().out
+    assert f"{len(entries)} entries verified" in out
+    assert entries[-1].hash in out
