@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.chains.models import Chain
+from chainlead.core.validators import is_web_url, split_urls, validate_web_urls
 from chainlead.governance.choices import (
     ActionStatus,
     DateBasis,
@@ -260,7 +261,13 @@ class PolicyItem(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
-    source_url = models.TextField(_("source"), blank=True)
+    # Web addresses only: a `javascript:` or `data:` link would run on the policy page.
+    source_url = models.TextField(
+        _("source"),
+        blank=True,
+        validators=[validate_web_urls],
+        help_text=_("Web addresses (http:// or https://), separated by “ ; ”."),
+    )
     provenance = models.CharField(
         _("provenance"),
         max_length=10,
@@ -285,7 +292,13 @@ class PolicyItem(models.Model):
 
     @property
     def source_urls(self) -> list[str]:
-        return [u.strip() for u in self.source_url.split(" ; ") if u.strip()]
+        return split_urls(self.source_url)
+
+    @property
+    def source_links(self) -> list[tuple[str, bool]]:
+        """(address, whether it may be a link): a row saved before the rule may hold a script
+        address, shown as text."""
+        return [(url, is_web_url(url)) for url in self.source_urls]
 
 
 class PackageItem(models.Model):

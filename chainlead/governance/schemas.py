@@ -6,7 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
+from chainlead.core.validators import check_web_urls
 from chainlead.governance.choices import Indicator, PolicyTopic
 
 
@@ -139,6 +141,11 @@ class PolicyIn(Schema):
     amounts: str = ""
     budget: Decimal | None = Field(None, ge=0)
     source_url: str = ""
+
+    @field_validator("source_url")
+    @classmethod
+    def _web_addresses_only(cls, value: str) -> str:
+        return check_web_urls(value)
 
 
 class PolicyOut(Schema):
