@@ -36,6 +36,21 @@ class Access:
     def is_auditor(self) -> bool:
         return Role.AUDITOR in self.roles
 
+    @property
+    def is_security_admin(self) -> bool:
+        """Roles, grants, security policy and unlocking accounts (三员分立)."""
+        return Role.SECURITY_ADMIN in self.roles
+
+    @property
+    def is_system_admin(self) -> bool:
+        """Configuration and users' accounts (三员分立)."""
+        return Role.SYSTEM_ADMIN in self.roles
+
+    @property
+    def is_audit_admin(self) -> bool:
+        """Reads and exports the audit log, changes nothing (三员分立)."""
+        return Role.AUDIT_ADMIN in self.roles
+
     def has(self, role: Role) -> bool:
         return role in self.roles
 

@@ -15,6 +15,15 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("reviewer")
     FINANCE = "finance", _("finance officer")
     AUDITOR = "auditor", _("auditor")
+    # The three administrators of MLPS 2.0 (GB/T 22239-2019 8.1.4.2 d, 三员分立): each holds one
+    # of them only (services.role_grant), and the superuser is not used in operation.
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+    SECURITY_ADMIN = "security_admin", _("security administrator")
+    AUDIT_ADMIN = "audit_admin", _("audit administrator")
+
+
+# No account holds two of these (separation of the three administrators, 三员分立).
+THREE_ADMINISTRATORS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 # Which scope object each role's grant must name.
@@ -29,4 +38,7 @@ ROLE_SCOPE = {
     Role.REVIEWER: None,
     Role.FINANCE: None,
     Role.AUDITOR: None,
+    Role.SYSTEM_ADMIN: None,
+    Role.SECURITY_ADMIN: None,
+    Role.AUDIT_ADMIN: None,
 }
