@@ -11,6 +11,7 @@ class AccountsConfig(PlatformAppConfig):
     navigation = (
         NavItem(_("API tokens"), "accounts:token_list", order=10, menu="account"),
         NavItem(_("Change password"), "accounts:password_change", order=20, menu="account"),
+        NavItem(_("Locked accounts"), "accounts:lockout_list", order=30, menu="account"),
     )
     audited = {
         "User": ("password", "last_login"),

@@ -155,3 +155,26 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     if actor is None or (token.user_id != actor.pk and not access_for(actor).is_admin):
         raise PermissionDenied("You may not revoke this token.")
     token.delete()
+
+
+@transaction.atomic
+def lockout_release(*, actor: Any, username: str) -> int:
+    """Lift the log-in lock of `username` before its cool-off ends; audited on the account.
+    Returns how many failure records were cleared."""
+    from axes.utils import reset
+
+    from chainlead.accounts.permissions import manages_security
+    from chainlead.audit.services import record_event
+
+    if not manages_security(access_for(actor)):
+        raise PermissionDenied("Only security administrators unlock accounts.")
+    cleared = int(reset(username=username))
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        record_event(
+            instance=user,
+            event="unlocked",
+            message="Log-in lock lifted by a security administrator.",
+            data={"failure_records": cleared},
+        )
+    return cleared

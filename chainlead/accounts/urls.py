@@ -17,4 +17,6 @@ urlpatterns = [
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("lockouts/", views.lockout_list, name="lockout_list"),
+    path("lockouts/release/", views.lockout_release_view, name="lockout_release"),
 ]

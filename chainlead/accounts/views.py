@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chainlead.accounts.forms import ApiTokenForm
+from chainlead.accounts.lockout import lockout_list as locked_accounts
+from chainlead.accounts.permissions import manages_security
 from chainlead.accounts.selectors import api_token_list
-from chainlead.accounts.services import api_token_create, api_token_revoke
+from chainlead.accounts.services import api_token_create, api_token_revoke, lockout_release
+from chainlead.core.views import permission_required
 
 
 @login_required
@@ -53,3 +56,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+@permission_required(manages_security)
+@require_http_methods(["GET"])
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    """Accounts locked after failed log-ins, for the security administrator to lift."""
+    return render(request, "accounts/lockout_list.html", {"lockouts": locked_accounts()})
+
+
+@permission_required(manages_security)
+@require_POST
+def lockout_release_view(request: HttpRequest) -> HttpResponse:
+    username = request.POST.get("username", "")[:150]
+    lockout_release(actor=request.user, username=username)
+    messages.success(request, _("The account %(name)s is unlocked.") % {"name": username})
+    return redirect("accounts:lockout_list")

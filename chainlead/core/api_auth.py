@@ -45,6 +45,11 @@ def token_user(key: str, *, now: dt.datetime | None = None) -> Any | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None
+    from chainlead.accounts.lockout import is_locked_out
+
+    # A locked account is locked for the API too: a stolen token must not outlast the lock.
+    if is_locked_out(token.user.get_username(), now=now):
+        return None
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -29,4 +29,10 @@ MATRIX = [
     ),
 ]
 
+# Unlocking accounts is the security administrator's alone (三员分立), a role no walk user holds.
+MATRIX += [
+    Case("accounts:lockout_list", expect=expect(403)),
+    Case("accounts:lockout_release", method="POST", data={"username": "x"}, expect=expect(403)),
+]
+
 MATRIX += [Case("GET /api/v1/accounts/me", expect=expect(200))]
