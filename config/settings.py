@@ -185,6 +185,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("CHAINLEAD_LOCKOUT_HOURS", "0.5"))
 # extend it: otherwise anyone could keep any account locked for ever.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "chainlead.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "chainlead.accounts.lockout.axes_username"  # at most 150 characters
 CHAINLEAD_LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
     os.environ.get("CHAINLEAD_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "50")
 )

@@ -11,7 +11,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.forms import AdminLoginForm
 from chainlead.accounts.models import ApiToken, RoleGrant, User
+
+# The admin's log-in form caps the user name too (see accounts.forms).
+admin.site.login_form = AdminLoginForm
 
 
 class CityAdminOnly:

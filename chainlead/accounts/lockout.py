@@ -67,3 +67,14 @@ def is_locked_out(username: str, *, now: dt.datetime | None = None) -> bool:
         username=username, attempt_time__gte=now - _cooloff()
     ).aggregate(n=Sum("failures_since_start"))["n"]
     return (failures or 0) >= settings.AXES_FAILURE_LIMIT
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None) -> str | None:
+    """The user name axes records (AXES_USERNAME_CALLABLE): at most 150 characters, so a long
+    name can neither fail the insert (PostgreSQL) nor fill the table (SQLite)."""
+    from chainlead.accounts.forms import USERNAME_MAX_LENGTH
+
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return None if username is None else str(username)[:USERNAME_MAX_LENGTH]
