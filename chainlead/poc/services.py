@@ -184,7 +184,9 @@ def milestone_meet(*, actor: Any, milestone: Milestone, on: dt.date) -> Mileston
 
 
 def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("segment").get(pk=project.pk)
+    return (
+        Project.objects.select_for_update(of=("self",)).select_related("segment").get(pk=project.pk)
+    )
 
 
 def _require_active(project: Project) -> None:
