@@ -71,7 +71,11 @@ class EndForm(forms.Form):
 
 class LogForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=ServiceMode.choices)
-    served_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    served_on = forms.DateField(
+        label=_("Date"),
+        # An <input type=date> takes ISO dates whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     hours = forms.DecimalField(
         label=_("Hours"), min_value=0, max_value=24, max_digits=4, decimal_places=1
     )
