@@ -192,6 +192,7 @@ def test_request_life_cycle_and_escalation(
     assert recorded_page.outside_requests() == []
 
 
+@pytest.mark.browser
 def test_the_account_menu_opens_under_the_name_and_logs_out(
     recorded_page: RecordedPage, live_server: Any, people: dict[str, Any]
 ) -> None:
