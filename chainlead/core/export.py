@@ -118,9 +118,14 @@ def _cell(value: Any, *, typed: bool, yes_no: tuple[str, str] = ("yes", "no")) -
         return value if typed else value.isoformat()
     if isinstance(value, int | float | Decimal):
         return value if typed else str(value)
-    text = force_str(value)
+    return neutralise_formula(force_str(value))
+
+
+def neutralise_formula(text: str) -> str:
+    """`text` as a spreadsheet shows it literally: a leading `'` before what would start a
+    formula (`=`, `+`, `-`, `@`, tab, CR), so a cell never runs what a user typed."""
     if text.startswith(_FORMULA_START):
-        text = "'" + text
+        return "'" + text
     return text
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from chainlead.chains.models import Chain
+from chainlead.core.export import neutralise_formula
 from chainlead.governance.dashboard import Dashboard, chain_dashboard, month_bounds
 
 
@@ -115,6 +116,12 @@ def _num(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
 
 
+def text(value: object) -> str:
+    """User text as a cell shows it literally (a title like `=HYPERLINK(…)` stays text), as
+    the list exports write it (issue 9 item 7)."""
+    return neutralise_formula("" if value is None else str(value))
+
+
 def render_xlsx(data: Briefing) -> bytes:
     """One sheet each: targets vs actuals, requests, decisions, action items."""
     from openpyxl import Workbook
@@ -126,7 +133,7 @@ def render_xlsx(data: Briefing) -> bytes:
 
     ws = wb.active
     ws.title = _("Targets")
-    ws.append([data.title])
+    ws.append([text(data.title)])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(
         [
@@ -144,13 +151,13 @@ def render_xlsx(data: Briefing) -> bytes:
     for p in board.progress:
         ws.append(
             [
-                p.label,
-                p.unit,
+                text(p.label),
+                text(p.unit),
                 _num(p.target),
                 _num(p.actual.value),
                 None if p.percent is None else round(p.percent, 1),
-                str(dict(_source_labels()).get(p.actual.source, p.actual.source)),
-                p.actual.coverage,
+                text(dict(_source_labels()).get(p.actual.source, p.actual.source)),
+                text(p.actual.coverage),
             ]
         )
     if not board.progress:
@@ -192,7 +199,11 @@ def render_xlsx(data: Briefing) -> bytes:
         cell.font = bold
     for d in board.decisions:
         dec.append(
-            [d.meeting.title, timezone.localtime(d.meeting.held_at).replace(tzinfo=None), d.text]
+            [
+                text(d.meeting.title),
+                timezone.localtime(d.meeting.held_at).replace(tzinfo=None),
+                text(d.text),
+            ]
         )
     dec.column_dimensions["A"].width = 30
     dec.column_dimensions["B"].width = 18
@@ -207,8 +218,8 @@ def render_xlsx(data: Briefing) -> bytes:
     for a in board.actions:
         act.append(
             [
-                a.title,
-                str(a.owner),
+                text(a.title),
+                text(a.owner),
                 a.deadline,
                 a.get_status_display(),
                 _("yes") if a.is_overdue(data.end) else _("no"),
