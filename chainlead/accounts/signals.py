@@ -1,10 +1,13 @@
-"""MLPS 2.0 (GB/T 22239-2019 8.1.4.3 a): log-ins, failed log-ins and lockouts are audited."""
+"""MLPS 2.0 (GB/T 22239-2019 8.1.4.3 a): log-ins, failed log-ins (for unknown user names too),
+lockouts and password changes are audited."""
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from chainlead.accounts.middleware import mark_touched
@@ -37,12 +40,38 @@ def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _audit_login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
-    # Failures for unknown user names have no object to attach to; axes keeps them all.
-    user = _user_named(credentials.get("username"))
+    username = str(credentials.get("username") or "")[:150]
+    if not username:
+        return
+    data = {"username": username, "remote_addr": _remote_addr(request)}
+    user = _user_named(username)
     if user is not None:
-        record_event(
-            instance=user, event="login_failed", data={"remote_addr": _remote_addr(request)}
-        )
+        record_event(instance=user, event="login_failed", data={**data, "known_user": True})
+        return
+    # An unknown name has no account to attach to: the entry names axes' record of the
+    # attempts (its receiver ran first), and carries the name tried.
+    attempt = AccessAttempt.objects.filter(username=username).order_by("-attempt_time").first()
+    if attempt is not None:
+        record_event(instance=attempt, event="login_failed", data={**data, "known_user": False})
+
+
+@receiver(pre_save, sender=get_user_model())
+def _note_password_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # set_password() keeps the new raw password until the save (for the validators' hook);
+    # axes' or Django's rehashing on log-in resets it first, so it is no change.
+    changed = instance.pk is not None and getattr(instance, "_password", None) is not None
+    update_fields = kwargs.get("update_fields")
+    instance._chainlead_password_changed = changed and (
+        update_fields is None or "password" in update_fields
+    )
+
+
+@receiver(post_save, sender=get_user_model())
+def _audit_password_change(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created or not getattr(instance, "_chainlead_password_changed", False):
+        return
+    instance._chainlead_password_changed = False
+    record_event(instance=instance, event="password_changed", message="Password changed.")
 
 
 @receiver(user_locked_out)
