@@ -1,0 +1,2 @@
+app_name = "programs"
+urlpatterns: list[object] = []
