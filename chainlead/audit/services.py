@@ -92,7 +92,7 @@ def record_change(
         return None  # a save that changed nothing is not a change
     return AuditEntry.objects.create(
         action=action,
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         before=before,
@@ -108,7 +108,7 @@ def record_event(
     return AuditEntry.objects.create(
         action=AuditAction.EVENT,
         event=event,
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         after=_jsonable(data) if data is not None else None,

@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from chainlead.accounts.access import access_for
 from chainlead.audit.filtersets import AuditEntryFilterSet
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.audit.tables import AuditEntryTable
-from chainlead.core.export import choice_label
+from chainlead.core.export import choice_label, wants_export
+from chainlead.core.masking import mask_snapshot, record_export, sees_personal_data
 from chainlead.core.templatetags.chainlead_tags import model_label
 from chainlead.core.views import object_list, permission_required
 
@@ -40,6 +42,13 @@ AUDIT_EXPORT_COLUMNS = [
     (_("after"), lambda e: _json(e.after)),
     (_("message"), "message"),
 ]
+# Auditors read the log but need no phone or ID number in it (core.masking).
+MASKED_EXPORT_COLUMNS = [
+    *AUDIT_EXPORT_COLUMNS[:-3],
+    (_("before"), lambda e: _json(mask_snapshot(e.before))),
+    (_("after"), lambda e: _json(mask_snapshot(e.after))),
+    AUDIT_EXPORT_COLUMNS[-1],
+]
 
 
 def entry_queryset():  # type: ignore[no-untyped-def]
@@ -49,13 +58,16 @@ def entry_queryset():  # type: ignore[no-untyped-def]
 @permission_required(reads_audit_log)
 @require_http_methods(["GET"])
 def entry_list(request: HttpRequest) -> HttpResponse:
+    full = sees_personal_data(access_for(request.user))
+    if wants_export(request):
+        record_export(actor=request.user, what="the audit log", fields="before, after")
     return object_list(
         request,
         queryset=entry_queryset(),
         filterset_class=AuditEntryFilterSet,
         table_class=AuditEntryTable,
         template_name="audit/entry_list.html",
-        export_columns=AUDIT_EXPORT_COLUMNS,
+        export_columns=AUDIT_EXPORT_COLUMNS if full else MASKED_EXPORT_COLUMNS,
         export_filename="audit-log",
         fragment_template="audit/partials/_entry_results.html",
     )
@@ -65,6 +77,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(entry_queryset(), pk=pk)
+    if not sees_personal_data(access_for(request.user)):
+        # Masked on the instance, so every tag showing the entry shows it masked (never saved:
+        # the log is append-only).
+        entry.before, entry.after = mask_snapshot(entry.before), mask_snapshot(entry.after)
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     fields = sorted(set(before) | set(after))
