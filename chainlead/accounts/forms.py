@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -46,3 +48,28 @@ class ApiTokenForm(forms.Form):
         max_value=API_TOKEN_MAX_DAYS,
         initial=API_TOKEN_DEFAULT_DAYS,
     )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """A wrong old password counts as a failed log-in (axes), so the old-password check cannot
+    be used to guess the password of a session left open; a locked account checks nothing."""
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        from chainlead.accounts.lockout import is_locked_out
+
+        username = self.user.get_username()
+        if is_locked_out(username):
+            raise ValidationError(
+                _("The account is locked after repeated failed attempts."), code="locked"
+            )
+        try:
+            return str(super().clean_old_password())
+        except ValidationError:
+            user_login_failed.send(
+                sender=__name__, credentials={"username": username}, request=self.request
+            )
+            raise

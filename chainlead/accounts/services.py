@@ -178,3 +178,23 @@ def lockout_release(*, actor: Any, username: str) -> int:
             data={"failure_records": cleared},
         )
     return cleared
+
+
+@transaction.atomic
+def api_tokens_end(*, user: User, reason: str) -> int:
+    """Delete all of `user`'s API tokens because the credentials behind them changed (the
+    password): a token must not outlive the password of the one who made it. Each deletion is
+    audited, and one event says why. Returns how many tokens ended."""
+    from chainlead.audit.services import record_event
+
+    tokens = list(ApiToken.objects.filter(user=user))
+    for token in tokens:
+        token.delete()
+    if tokens:
+        record_event(
+            instance=user,
+            event="api_tokens_revoked",
+            message="API tokens ended with the password.",
+            data={"tokens": len(tokens), "reason": reason},
+        )
+    return len(tokens)

@@ -72,6 +72,9 @@ def _audit_password_change(sender: Any, instance: Any, created: bool, **kwargs: 
         return
     instance._chainlead_password_changed = False
     record_event(instance=instance, event="password_changed", message="Password changed.")
+    from chainlead.accounts.services import api_tokens_end
+
+    api_tokens_end(user=instance, reason="password changed")
 
 
 @receiver(user_locked_out)

@@ -1,15 +1,20 @@
 """Account pages: API tokens and the password change (log-in and log-out are Django's)."""
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chainlead.accounts.forms import ApiTokenForm
+from chainlead.accounts.forms import ApiTokenForm, ThrottledPasswordChangeForm
+from chainlead.accounts.lockout import is_locked_out
 from chainlead.accounts.lockout import lockout_list as locked_accounts
 from chainlead.accounts.permissions import manages_security
 from chainlead.accounts.selectors import api_token_list
@@ -52,6 +57,17 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if is_locked_out(self.request.user.get_username()):
+            # Locked by guesses at the old password: the open session ends as well.
+            logout(self.request)
+            return redirect_to_login(reverse("accounts:password_change"))
+        return super().form_invalid(form)
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
