@@ -4,6 +4,7 @@ registered with the audit log in apps.py; decisions also write business events).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -368,19 +369,19 @@ def matching_run_execute(run: MatchingRun) -> MatchingRun:
         raise
     progress("saving", 0, 1)
     with transaction.atomic():
-        ProposedPair.objects.bulk_create(
-            (
-                ProposedPair(
-                    run_id=run.pk,
-                    commissioner_id=commissioner_id,
-                    enterprise_id=firm_id,
-                    score=round(score, 6),
-                    terms=terms,
-                )
-                for commissioner_id, firm_id, score, terms in proposal.pairs()
-            ),
-            batch_size=2000,
-        )
+        # In batches from the iterator: bulk_create would first make a list of all of them.
+        pairs = proposal.pairs()
+        while batch := [
+            ProposedPair(
+                run_id=run.pk,
+                commissioner_id=commissioner_id,
+                enterprise_id=firm_id,
+                score=round(score, 6),
+                terms=terms,
+            )
+            for commissioner_id, firm_id, score, terms in itertools.islice(pairs, 2000)
+        ]:
+            ProposedPair.objects.bulk_create(batch)
         MatchingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.READY,
             stage="",
