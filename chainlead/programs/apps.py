@@ -13,6 +13,7 @@ class ProgramsConfig(PlatformAppConfig):
         NavItem(_("Programs"), "programs:program_list", order=78),
         NavItem(_("Applications"), "programs:application_list", order=79),
         NavItem(_("Reviews"), "programs:assignment_list", order=79),
+        NavItem(_("Awards"), "programs:award_list", order=79),
     )
     audited = {
         "Program": (),

@@ -125,6 +125,12 @@ def _check_logic(logic: Any, *, fields: Iterable[str], where: str) -> None:
     _check_logic(args, fields=allowed, where=where)
 
 
+def validate_logic(logic: Any) -> Any:
+    """A JSON Logic expression over the firm's fields (e.g. a grant's amount), checked."""
+    _check_logic(logic, fields=FIRM_FIELDS, where=_("amount"))
+    return logic
+
+
 def validate_rules(rules: Any) -> list[dict[str, Any]]:
     """The rules, checked: shape, kind, operations and fields; ValidationError otherwise."""
     if not isinstance(rules, list):

@@ -167,9 +167,7 @@ def program_create(
     )
     _require_manager(actor, program)
     if amount_logic is not None:
-        rules.validate_rules(
-            [{"kind": "threshold", "label": "amount", "logic": amount_logic, "reason_template": ""}]
-        )
+        rules.validate_logic(amount_logic)
     _save(program)
     if rules_list is not None:
         program_rules_set(actor=actor, program=program, rules_list=rules_list, note="initial")
