@@ -10,7 +10,10 @@ class GovernanceConfig(PlatformAppConfig):
     url_prefix = "governance/"
     api_prefix = "/governance/"
     navigation = (NavItem(_("Chain governance"), "governance:dashboard_list", order=50),)
-    demo_steps = (DemoStep(910, "chainlead.governance.demo.demo_step"),)
+    demo_steps = (
+        DemoStep(910, "chainlead.governance.demo.demo_step"),
+        DemoStep(945, "chainlead.governance.demo_activity.demo_step"),
+    )
     # The five ones on the chain pages (chains knows nothing of governance).
     slots = (
         Slot(

@@ -16,4 +16,7 @@ class RecruitmentConfig(PlatformAppConfig):
         "ExternalFirm": (),
         "AnalysisRun": ("results",),  # the run's inputs, not its output
     }
-    demo_steps = (DemoStep(920, "chainlead.recruitment.demo.demo_step"),)
+    demo_steps = (
+        DemoStep(920, "chainlead.recruitment.demo.demo_step"),
+        DemoStep(946, "chainlead.recruitment.demo_activity.demo_step"),
+    )

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.core.plugins import NavItem, PlatformAppConfig
+from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
 
 
 class RequestsConfig(PlatformAppConfig):
@@ -31,3 +31,4 @@ class RequestsConfig(PlatformAppConfig):
         "RequestAttachment": (),
     }
     data_versions = {"requests": ("EnterpriseRequest",)}
+    demo_steps = (DemoStep(940, "chainlead.requests.demo.demo_step"),)
