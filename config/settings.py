@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "chainlead.recruitment",
     "chainlead.poc",
     "chainlead.funds",
+    "chainlead.commissioners",
     "chainlead.programs",
 ]
 
