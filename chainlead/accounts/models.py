@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.accounts.choices import ROLE_SCOPE, Role
+from chainlead.accounts.choices import ROLE_SCOPE, THREE_ADMINISTRATORS, Role
 
 
 class User(AbstractUser):
@@ -67,6 +67,18 @@ class RoleGrant(models.Model):
             )
         if needed is not None and given != {needed}:
             raise ValidationError({needed: _("This role needs exactly this scope.")})
+        if self.role in THREE_ADMINISTRATORS and self.user_id is not None:
+            # 三员分立 (MLPS 2.0 8.1.4.2 d): the system, security and audit administrators are
+            # three people, so none can both act and clear or audit their own actions.
+            other = (
+                RoleGrant.objects.filter(user_id=self.user_id, role__in=THREE_ADMINISTRATORS)
+                .exclude(role=self.role)
+                .exclude(pk=self.pk)
+            )
+            if other.exists():
+                raise ValidationError(
+                    {"role": _("An account holds at most one of the three administrator roles.")}
+                )
         from chainlead.accounts.mirrors import mirrored
 
         if self._state.adding and mirrored(self.role) is not None:

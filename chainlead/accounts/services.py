@@ -26,6 +26,12 @@ def _require_admin(actor: Any, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_grant_manager(actor: Any, message: str) -> None:
+    access = access_for(actor)
+    if not (access.is_admin or access.is_security_admin):
+        raise PermissionDenied(message)
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -84,8 +90,10 @@ def role_grant(
     enterprise: Any = None,
 ) -> RoleGrant:
     """Give `user` the role, scoped to the chain, district or firm the role needs. A role whose
-    grants mirror another app's records (a chain leader) is granted by creating that record."""
-    _require_admin(actor, "Only city admins grant roles.")
+    grants mirror another app's records (a chain leader) is granted by creating that record.
+    City admins and security administrators grant roles; an account holds at most one of the
+    three administrator roles (RoleGrant.clean)."""
+    _require_grant_manager(actor, "Only city admins and security administrators grant roles.")
     mirror = mirrored(role)
     if mirror is not None:
         mirror.grant(actor=actor, user=user, chain=chain, district=district, enterprise=enterprise)
@@ -108,7 +116,7 @@ def role_grant(
 
 @transaction.atomic
 def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
-    _require_admin(actor, "Only city admins revoke roles.")
+    _require_grant_manager(actor, "Only city admins and security administrators revoke roles.")
     mirror = mirrored(grant.role)
     if mirror is not None:
         mirror.revoke(actor=actor, grant=grant)
@@ -198,3 +206,39 @@ def api_tokens_end(*, user: User, reason: str) -> int:
             data={"tokens": len(tokens), "reason": reason},
         )
     return len(tokens)
+
+
+# The accounts `chainlead create-admins` makes: user name → role (三员分立).
+THREE_ADMINISTRATOR_ACCOUNTS = {
+    "sysadmin": Role.SYSTEM_ADMIN,
+    "secadmin": Role.SECURITY_ADMIN,
+    "auditadmin": Role.AUDIT_ADMIN,
+}
+
+
+@transaction.atomic
+def administrators_create() -> list[tuple[User, str]]:
+    """The system, security and audit administrators, one role each, with random one-time
+    passwords (to be changed at once): run from the command line, like the superuser, which is
+    then not used in operation. Refuses if any of the accounts exists."""
+    import secrets
+
+    taken = User.objects.filter(username__in=THREE_ADMINISTRATOR_ACCOUNTS).values_list(
+        "username", flat=True
+    )
+    if taken:
+        raise ValidationError(f"These accounts already exist: {', '.join(sorted(taken))}.")
+    created = []
+    for username, role in THREE_ADMINISTRATOR_ACCOUNTS.items():
+        # Letters, digits and a symbol: the password policy's character classes.
+        password = secrets.token_urlsafe(12) + "-Aa1"
+        user = User(username=username, display_name=str(role.label))
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        grant = RoleGrant(user=user, role=role)
+        grant.full_clean()
+        grant.save()
+        created.append((user, password))
+    return created

@@ -1,7 +1,8 @@
-"""Who reads the audit log (nobody changes it): city admins and auditors. DOMAIN.md §1."""
+"""Who reads the audit log (nobody changes it): city admins, auditors and the audit
+administrator (三员分立). DOMAIN.md §1."""
 
 from chainlead.accounts.access import Access
 
 
 def reads_audit_log(access: Access) -> bool:
-    return access.is_admin or access.is_auditor
+    return access.is_admin or access.is_auditor or access.is_audit_admin
