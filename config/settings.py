@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "chainlead.funds",
     "chainlead.commissioners",
     "chainlead.programs",
+    "chainlead.overview",
 ]
 
 MIDDLEWARE = [
