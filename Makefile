@@ -39,12 +39,12 @@ setup: $(STAMP) system-deps
 	if [ -d chainlead/locale ]; then cd chainlead && ../$(BIN)/chainlead compilemessages -v 0; fi
 	$(BIN)/chainlead collectstatic --noinput -v 0
 
-demo: setup
+demo: setup  # make demo PORT=8001 serves on another port
 	$(BIN)/chainlead migrate --noinput -v 0
 	$(BIN)/chainlead load-demo
 	@echo
-	@echo "chainlead is running at http://127.0.0.1:8000  (Ctrl-C to stop)"
-	$(BIN)/chainlead runserver 127.0.0.1:8000 --insecure
+	@echo "chainlead is running at http://127.0.0.1:$(or $(PORT),8000)  (Ctrl-C to stop)"
+	$(BIN)/chainlead runserver 127.0.0.1:$(or $(PORT),8000) --insecure
 
 test: setup
 	$(BIN)/ruff check .
