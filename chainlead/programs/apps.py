@@ -32,10 +32,6 @@ class ProgramsConfig(PlatformAppConfig):
         "Notice": (),
     }
     data_versions = {"programs": ("Application", "Assignment", "Award", "Condition")}
-    # Programs, rounds and rules at 700 (after the registry, chains and the fund's apps); the
-    # reviews, awards and the no-application batch need the demo's users (900) and the fund's
-    # books (950): at 960.
-    demo_steps = (
-        DemoStep(700, "chainlead.programs.demo.programs_step"),
-        DemoStep(960, "chainlead.programs.demo.awards_step"),
-    )
+    # Every write names an official: the demo's users exist from 900 and the fund's books
+    # (the competitions' budget lines) from 950, so programs load at 960.
+    demo_steps = (DemoStep(960, "chainlead.programs.demo.awards_step"),)

@@ -127,3 +127,21 @@ TEN_RULES: list[dict[str, Any]] = [
         "reason_template": "{open_violations} open",
     },
 ]
+
+
+def firm_frame(columns: dict[str, np.ndarray[Any, Any]]) -> Any:
+    """The column form of `firm_columns` straight from the arrays, with the semantics of
+    `vectorised.frame` over `firm_rows` (text "" is not reported: None), without building a
+    dict per firm. A test checks both frames give the same verdicts."""
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    for name, values in columns.items():
+        if values.dtype.kind in "US":
+            text = values.astype(object)
+            text[values == ""] = None
+            data[name] = text
+        else:
+            data[name] = values
+    data["segments"] = columns["segments"]  # "" is an empty list, which is known
+    return pd.DataFrame(data)

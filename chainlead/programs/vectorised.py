@@ -84,7 +84,7 @@ def _value(logic: Any, data: pd.DataFrame) -> Column:
         column = data[name]
         # Unknown values fail the rule through the mask of `rule_mask`; here they only must
         # not break a comparison (None < "2020-01-01" raises).
-        return column.fillna("") if column.dtype == object else column
+        return column.fillna("") if column.dtype == object and column.hasnans else column
     if op in ("==", "!=", "===", "!==", "<", "<=", ">", ">="):
         if len(args) == 3:  # between: a < b < c
             middle = _value(args[1], data)

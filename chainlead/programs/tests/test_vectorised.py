@@ -91,3 +91,13 @@ def test_team_rules_have_no_column_form() -> None:
     assert vectorised.vectorisable(TEN_RULES)
     with pytest.raises(vectorised.NotVectorisableError):
         vectorised.eligible_mask([team], pd.DataFrame({"team": [1]}))
+
+
+def test_the_benchmarks_frame_gives_the_same_verdicts() -> None:
+    from chainlead.programs.generator import firm_frame
+
+    columns = firm_columns(2000, seed=5)
+    by_rows = vectorised.eligible_mask(TEN_RULES, vectorised.frame(list(firm_rows(columns))))
+    direct = vectorised.eligible_mask(TEN_RULES, firm_frame(columns))
+    assert by_rows.sum() > 0
+    assert (by_rows == direct).all()

@@ -1,0 +1,329 @@
+"""Programs in `chainlead load-demo` (one step at 960: every write names an official, the demo's
+users exist from 900, and the fund's books from 950).
+
+Real, as /work/shared/data/hangzhou/policies.csv states them (linked to the governance
+`PolicyItem` of each document): the two competitions of the article and their caps (1,000,000
+and 5,000,000 CNY) and award tiers; the AI compute vouchers (≤ 8M CNY per firm per year) and
+Xiaoshan's 200,000 CNY for each attracted above-scale chain firm. Synthetic, and marked so:
+the rounds' dates, the applicants, their scores, the Xiaoshan fund and four Xiaoshan firms the
+no-application batch finds (the public registry has no attracted above-scale firm there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from chainlead.accounts.models import User
+from chainlead.accounts.services import role_grant, user_create
+from chainlead.audit import context as audit_context
+from chainlead.core.plugins import DemoContext
+from chainlead.funds import services as funds
+from chainlead.governance.models import PolicyItem
+from chainlead.programs import services
+from chainlead.programs.choices import Provenance
+from chainlead.programs.models import Program
+from chainlead.registry.models import District
+from chainlead.registry.services import enterprise_create
+
+STATED = Provenance.STATED
+SYNTHETIC = Provenance.SYNTHETIC
+RUBRIC = [
+    {"name": "technology", "label": "Technology", "max": 10, "weight": 0.4},
+    {"name": "market", "label": "Market", "max": 10, "weight": 0.3},
+    {"name": "team", "label": "Team", "max": 10, "weight": 0.3},
+]
+FORM = [
+    {"name": "summary", "label": "Project summary", "type": "long_text", "required": True},
+    {
+        "name": "stage",
+        "label": "Stage (idea, prototype, revenue)",
+        "type": "text",
+        "required": True,
+    },
+    {"name": "funding", "label": "Funding raised (CNY)", "type": "number", "required": False},
+]
+HANGZHOU = {
+    "kind": "registered_in",
+    "label": "Registered in Hangzhou",
+    "logic": {"==": [{"var": "city"}, "杭州"]},
+    "reason_template": "registered in {city}, must be 杭州",
+}
+NO_VIOLATIONS = {
+    "kind": "no_violations",
+    "label": "No unresolved violations",
+    "logic": {"==": [{"var": "open_violations"}, 0]},
+    "reason_template": "{open_violations} payment holds open, must be none",
+}
+COMPETITIONS = (
+    {
+        "slug": "hz-college-startup-7",
+        "policy": "第七届中国杭州大学生创业大赛",
+        "cap": "1000000",
+        "line": "policy:college-startup-competition",
+        "tiers": (
+            ("special prize", "1000000"),
+            ("first prize", "500000"),
+            ("second prize", "300000"),
+            ("third prize", "200000"),
+            ("top 100", "80000"),
+            ("top 400", "50000"),
+        ),
+        "rules": [
+            HANGZHOU,
+            {
+                "kind": "founded",
+                "label": "Founded recently",
+                "logic": {">=": [{"var": "founded"}, "2019-01-01"]},
+                "reason_template": "founded {founded}, must be on or after 2019-01-01 (synthetic)",
+            },
+            NO_VIOLATIONS,
+        ],
+    },
+    {
+        "slug": "hz-overseas-talent-2020",
+        "policy": "创客天下·杭州市海外高层次人才创新创业大赛(2020)",
+        "cap": "5000000",
+        "line": "policy:overseas-talent-competition",
+        "tiers": (
+            ("first prize", "5000000"),
+            ("second prize", "3000000"),
+            ("third prize", "2000000"),
+            ("finalist", "1000000"),
+        ),
+        "rules": [
+            HANGZHOU,
+            {
+                "kind": "team",
+                "label": "A returnee on the team",
+                "logic": {"some": [{"var": "team"}, {"var": "returnee"}]},
+                "reason_template": "team: {team} — one member must have studied or worked abroad",
+            },
+            NO_VIOLATIONS,
+        ],
+    },
+)
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def _policy(title: str) -> PolicyItem | None:
+    return PolicyItem.objects.filter(title=title).first()
+
+
+def awards_step(context: DemoContext) -> None:
+    admin, finance, reviewer = _user("admin"), _user("finance"), _user("reviewer")
+    if admin is None or finance is None or reviewer is None:
+        context.log("Programs: demo users missing, skipped")
+        return
+    if Program.objects.filter(slug="hz-college-startup-7").exists():
+        context.log("Programs: already loaded")
+        return
+    with audit_context.acting_as(admin, source="demo"):
+        _load(context, admin=admin, finance=finance, reviewer=reviewer)
+
+
+def _round(admin: User, program: Program, today: dt.date) -> Any:
+    return services.round_create(
+        actor=admin,
+        program=program,
+        name=f"{today.year} (demo round, dates synthetic)",
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today + dt.timedelta(days=60),
+        fiscal_year=today.year,
+    )
+
+
+def _load(context: DemoContext, *, admin: User, finance: User, reviewer: User) -> None:
+    today = timezone.localdate()
+    now = timezone.now()
+    competitions = []
+    for spec in COMPETITIONS:
+        policy = _policy(str(spec["policy"]))
+        program = services.program_create(
+            actor=admin,
+            slug=str(spec["slug"]),
+            name=str(spec["policy"]),
+            kind="competition",
+            award_cap=str(spec["cap"]),
+            policy=policy,
+            amounts_source=policy.amounts if policy else "",
+            form_schema=FORM,
+            rubric=RUBRIC,
+            reviewers_per_application=2,
+            budget_reference=str(spec["line"]),
+            provenance=STATED,
+            rules_list=list(spec["rules"]),  # type: ignore[call-overload]
+        )
+        for order, (name, cap) in enumerate(spec["tiers"]):  # type: ignore[arg-type]
+            services.tier_create(actor=admin, program=program, name=name, cap=cap, order=order)
+        competitions.append((program, _round(admin, program, today)))
+    compute = services.program_create(
+        actor=admin,
+        slug="hz-ai-compute-vouchers",
+        name="支持人工智能全产业链高质量发展的若干措施 · 算力券",
+        kind="subsidy",
+        award_cap="8000000",
+        policy=_policy("支持人工智能全产业链高质量发展的若干措施"),
+        amounts_source="<=30% of compute contract (<=20% other facilities), <=8M CNY per firm/yr",
+        form_schema=[
+            {
+                "name": "contract",
+                "label": "Compute contract (CNY)",
+                "type": "number",
+                "required": True,
+            }
+        ],
+        rubric=RUBRIC,
+        budget_reference="policy:ai-compute-vouchers",
+        provenance=STATED,
+        rules_list=[HANGZHOU, NO_VIOLATIONS],
+    )
+    _round(admin, compute, today)
+    batch_count = _xiaoshan(context, admin=admin, finance=finance, today=today, now=now)
+    applied = _applicants(
+        context, admin=admin, reviewer=reviewer, competitions=competitions, now=now
+    )
+    context.log(
+        f"Programs: 2 competitions and 2 policy grants (stated caps), {applied} synthetic "
+        f"applications reviewed and ranked, a no-application batch of {batch_count} firms"
+    )
+
+
+def _xiaoshan(
+    context: DemoContext, *, admin: User, finance: User, today: dt.date, now: dt.datetime
+) -> int:
+    xiaoshan = District.objects.filter(name="萧山区").first()
+    grant = services.program_create(
+        actor=admin,
+        slug="xiaoshan-attracted-chain-firm",
+        name="萧山区 · 引进规上产业链企业奖励",
+        kind="policy_grant",
+        award_cap="200000",
+        district=xiaoshan,
+        policy=_policy("关于深入实施创新强区战略加快萧山经济高质量发展的若干政策意见"),
+        amounts_source="each attracted above-scale chain firm: 200k CNY",
+        amount_logic=200000,
+        provenance=STATED,
+        rules_list=[
+            {
+                "kind": "registered_in",
+                "label": "Registered in 萧山区",
+                "logic": {"==": [{"var": "district"}, "萧山区"]},
+                "reason_template": "registered in {district}, must be 萧山区",
+            },
+            {
+                "kind": "industry",
+                "label": "Attracted from elsewhere",
+                "logic": {"==": [{"var": "origin"}, "attracted"]},
+                "reason_template": "origin {origin}, must be attracted",
+            },
+            {
+                "kind": "size",
+                "label": "Above designated size",
+                "logic": {"==": [{"var": "above_designated_size"}, True]},
+                "reason_template": "above designated size: {above_designated_size}",
+            },
+            NO_VIOLATIONS,
+        ],
+    )
+    round_ = _round(admin, grant, today)
+    fund = funds.fund_create(
+        actor=admin,
+        name="萧山区产业扶持资金",
+        district=xiaoshan,
+        fiscal_year=today.year,
+        appropriation="50000000.00",
+        provenance="synthetic",
+        source_note="synthetic appropriation for the programs demo",
+        today=today,
+    )
+    services.program_budget_line_create(
+        actor=admin, program=grant, fund=fund, amount="2000000.00", today=today
+    )
+    for n, (attracted, above) in enumerate(((1, 1), (1, 1), (1, 1), (0, 1), (1, 0))):
+        enterprise_create(
+            actor=admin,
+            name=f"萧山示例企业{n + 1}（合成）",
+            city="杭州",
+            district=xiaoshan,
+            founded=dt.date(2015 + n, 3, 1),
+            origin="attracted" if attracted else "local",
+            above_designated_size=bool(above),
+            provenance="synthetic",
+            source_note="synthetic: generated for the no-application demo",
+        )
+    batch = services.batch_compute(actor=admin, round_=round_, now=now)
+    services.batch_approve(actor=finance, batch=batch, today=today, now=now)
+    return batch.items.count()
+
+
+def _applicants(
+    context: DemoContext,
+    *,
+    admin: User,
+    reviewer: User,
+    competitions: list[tuple[Program, Any]],
+    now: dt.datetime,
+) -> int:
+    """Synthetic teams' firms apply; three reviewers (the demo's and two synthetic) declare,
+    are assigned and score; the rounds are ranked."""
+    reviewers = [reviewer]
+    for n, department in enumerate(("之江实验室", "西湖大学")):
+        username = f"demo_reviewer_{n + 2}"
+        user = _user(username) or user_create(
+            actor=admin, username=username, password=None, department=department
+        )
+        role_grant(actor=admin, user=user, role="reviewer")
+        reviewers.append(user)
+    scores = iter(
+        [(7, 6, 8), (5, 5, 6), (9, 7, 7), (4, 6, 5), (6, 8, 7), (8, 8, 9), (3, 4, 5), (7, 7, 6)] * 6
+    )
+    applied = 0
+    for program, round_ in competitions:
+        for n in range(4):
+            firm = enterprise_create(
+                actor=admin,
+                name=f"{program.slug}-申报团队{n + 1}（合成）",
+                city="杭州",
+                founded=dt.date(2020 + n % 3, 6, 1),
+                provenance="synthetic",
+                source_note="synthetic applicant for the programs demo",
+            )
+            user = user_create(actor=admin, username=f"demo_{program.pk}_{n}", password=None)
+            role_grant(actor=admin, user=user, role="enterprise", enterprise=firm)
+            draft = services.application_create(
+                actor=user,
+                round_=round_,
+                enterprise=firm,
+                title=f"示例项目 {n + 1}（合成）",
+                institution=("浙江大学", "之江实验室", "海外归国团队", "杭州电子科技大学")[n],
+                team=[{"name": f"成员{n}", "age": 30 + n, "returnee": n != 1}],
+                data={"summary": "合成的申报材料", "stage": "prototype", "funding": 1000000},
+                provenance=SYNTHETIC,
+            )
+            services.application_submit(actor=user, application=draft, now=now)
+            applied += 1
+        panel = services.panel_create(
+            actor=admin, round_=round_, name="评审组", reviewers=reviewers
+        )
+        for application in round_.applications.filter(status="submitted"):
+            for member in reviewers:
+                services.conflict_declare(
+                    actor=member, panel=panel, application=application, conflict=False, now=now
+                )
+        for assignment in services.panel_assign(actor=admin, panel=panel):
+            technology, market, team = next(scores)
+            services.review_score(
+                actor=assignment.reviewer,
+                assignment=assignment,
+                scores={"technology": technology, "market": market, "team": team},
+                now=now,
+                provenance=SYNTHETIC,
+            )
+        services.round_rank(actor=admin, round_=round_)
+    return applied
