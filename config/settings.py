@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # CSP on every page; no caching of what a logged-in reader sees (needs request.user).
+    "chainlead.core.middleware.SecurityHeadersMiddleware",
     "chainlead.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -205,6 +207,16 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# Content-Security-Policy (chainlead.core.middleware.SecurityHeadersMiddleware): nothing from
+# another host, no plugins, no framing, no eval. Inline <script> blocks and on…= attributes of
+# some pages still need 'unsafe-inline' (docs/security.md says how to drop it); empty: no CSP.
+CHAINLEAD_CONTENT_SECURITY_POLICY = os.environ.get(
+    "CHAINLEAD_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 
 # HTTPS (docs/security.md). Production sets these behind its TLS proxy; development and the
 # test server speak plain HTTP, where Secure cookies would never come back.

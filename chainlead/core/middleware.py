@@ -55,3 +55,33 @@ class TemporaryFileUploadHandler(uploadhandler.TemporaryFileUploadHandler):
         if settings.FILE_UPLOAD_TEMP_DIR:
             os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
         super().new_file(*args, **kwargs)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response, and `Cache-Control: private, no-store` on what
+    a logged-in reader sees, on the API and on downloads (issue 9 item 11; docs/security.md).
+
+    Listed after AuthenticationMiddleware (it reads request.user) and inside WhiteNoise, so
+    static files keep their long caching. Django 5.2 has no CSP of its own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.CHAINLEAD_CONTENT_SECURITY_POLICY:
+            response.headers.setdefault(
+                "Content-Security-Policy", settings.CHAINLEAD_CONTENT_SECURITY_POLICY
+            )
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or request.path.startswith(API_PATH_PREFIXES)
+            or response.headers.get("Content-Disposition", "").startswith("attachment")
+        ):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+API_PATH_PREFIXES = ("/api/",)
