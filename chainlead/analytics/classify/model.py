@@ -31,9 +31,11 @@ from chainlead.analytics.classify.features import HashedCharTfidf, jieba_words
 from chainlead.analytics.errors import EmptyInputError, MissingColumnError
 
 MODEL_FORMAT = "division-text-svm/1"
+SMALL_MODEL_FORMAT = "division-text-svm-small/1"
 SHORT_FIELDS = ("full_name", "short_name", "main_business", "business_scope")
 SVM_C = 0.5
 CALIBRATION_FOLDS = 5
+SMALL_CALIBRATION_FOLDS = 3
 
 
 def training_fingerprint(rows: pd.DataFrame) -> str:
@@ -67,26 +69,26 @@ class _Features:
             analyzer=jieba_words, sublinear_tf=True, min_df=2, dtype=np.float32
         )
     )
+    # The small model reads the short fields' characters only: no introduction, no jieba.
+    short_only: bool = False
 
     def fit_transform(self, frame: pd.DataFrame) -> sparse.csr_matrix:
+        short = self.short_chars.fit_transform(_texts(frame, SHORT_FIELDS))
+        if self.short_only:
+            return short
         all_texts = _texts(frame, TEXT_FIELDS)
         return sparse.hstack(
-            [
-                self.short_chars.fit_transform(_texts(frame, SHORT_FIELDS)),
-                self.all_chars.fit_transform(all_texts),
-                self.words.fit_transform(all_texts),
-            ],
+            [short, self.all_chars.fit_transform(all_texts), self.words.fit_transform(all_texts)],
             format="csr",
         )
 
     def transform(self, frame: pd.DataFrame) -> sparse.csr_matrix:
+        short = self.short_chars.transform(_texts(frame, SHORT_FIELDS))
+        if self.short_only:
+            return short
         all_texts = _texts(frame, TEXT_FIELDS)
         return sparse.hstack(
-            [
-                self.short_chars.transform(_texts(frame, SHORT_FIELDS)),
-                self.all_chars.transform(all_texts),
-                self.words.transform(all_texts),
-            ],
+            [short, self.all_chars.transform(all_texts), self.words.transform(all_texts)],
             format="csr",
         )
 
@@ -100,12 +102,16 @@ def _softmax(scores: npt.NDArray[np.float64], temperature: float) -> npt.NDArray
 
 
 def _out_of_fold_scores(
-    features: sparse.csr_matrix, labels: npt.NDArray[np.str_], classes: list[str], seed: int
+    features: sparse.csr_matrix,
+    labels: npt.NDArray[np.str_],
+    classes: list[str],
+    seed: int,
+    folds: int = CALIBRATION_FOLDS,
 ) -> npt.NDArray[np.float64]:
     """Each training firm's scores from an SVM fitted without it (classes absent: -10)."""
     scores = np.full((len(labels), len(classes)), -10.0)
     position = {c: i for i, c in enumerate(classes)}
-    for train, held in KFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed).split(labels):
+    for train, held in KFold(folds, shuffle=True, random_state=seed).split(labels):
         svm = LinearSVC(C=SVM_C, class_weight="balanced", random_state=seed)
         svm.fit(features[train], labels[train])
         columns = [position[c] for c in svm.classes_]
@@ -203,14 +209,18 @@ class DivisionClassifier:
 
 
 def train_classifier(
-    rows: pd.DataFrame, *, lexicon: ClassLexicon, seed: int = 1
+    rows: pd.DataFrame, *, lexicon: ClassLexicon, seed: int = 1, small: bool = False
 ) -> DivisionClassifier:
-    """Fit the classifier on ``rows`` (columns ``id``, ``division`` and :data:`TEXT_FIELDS`)."""
+    """Fit the classifier on ``rows`` (columns ``id``, ``division`` and :data:`TEXT_FIELDS`).
+
+    ``small``: the short fields' characters only and 3 calibration folds, several times faster
+    to train (the demo's model) and a few points less accurate (docs/classification.md).
+    """
     if len(rows) == 0:
         raise EmptyInputError("no training rows")
     fingerprint = training_fingerprint(rows)
     rows = rows.sort_values("id").reset_index(drop=True)
-    features = _Features()
+    features = _Features(short_only=small)
     matrix = features.fit_transform(rows)
     labels = rows["division"].astype(str).to_numpy()
     svm = LinearSVC(C=SVM_C, class_weight="balanced", random_state=seed).fit(matrix, labels)
@@ -219,7 +229,8 @@ def train_classifier(
         raise EmptyInputError("training rows need at least two divisions")
     coefficients = svm.coef_ if len(classes) > 2 else np.vstack([-svm.coef_, svm.coef_])
     intercepts = svm.intercept_ if len(classes) > 2 else np.array([-1, 1]) * svm.intercept_
-    scores = _out_of_fold_scores(matrix, labels, classes, seed)
+    folds = SMALL_CALIBRATION_FOLDS if small else CALIBRATION_FOLDS
+    scores = _out_of_fold_scores(matrix, labels, classes, seed, folds)
     truth = np.searchsorted(np.asarray(classes), labels)
     return DivisionClassifier(
         features=features,
@@ -231,4 +242,5 @@ def train_classifier(
         training_sha256=fingerprint,
         training_rows=len(rows),
         seed=seed,
+        model_format=SMALL_MODEL_FORMAT if small else MODEL_FORMAT,
     )

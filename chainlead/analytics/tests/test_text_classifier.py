@@ -160,3 +160,14 @@ def test_firm_files_in_gb18030_with_chinese_headers_are_read(tmp_path: Path) -> 
         "id": "000001", "full_name": "某银行", "short_name": "", "main_business": "贷款",
         "business_scope": "", "introduction": "",
     }  # fmt: skip
+
+
+def test_the_small_model_reads_the_short_fields_only(lexicon: ClassLexicon) -> None:
+    small = train_classifier(sample_rows(), lexicon=lexicon, seed=1, small=True)
+    assert small.version.startswith("division-text-svm-small/1+")
+    firm = pd.DataFrame(
+        {"full_name": ["示例应用软件开发股份有限公司"], "main_business": ["云计算平台"]}
+    )
+    with_intro = firm.assign(introduction=["公司专注于化学药品制剂和中成药生产。"])
+    assert small.predict(firm)["division"].tolist() == ["65"]
+    assert np.allclose(small.probabilities(firm), small.probabilities(with_intro))
