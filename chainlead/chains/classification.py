@@ -13,8 +13,14 @@ Two rules, applied per firm and segment:
   weight (calibrated per keyword on held-in data, `keyword_weights`) times the factor of the
   most telling field it appears in (`FIELD_FACTORS`), combined as independent
   evidence, 1 − Π(1 − w). The firm's division, when known, raises the confidence when it is one of
-  the segment's divisions and weakens it when it is not. Guesses at or above
-  `TEXT_RULE_AUTO_ACCEPT` are accepted; the rest wait in the officials' review queue.
+  the segment's divisions and weakens it when it is not; where the known division differs (or
+  none is known) the division the text classifier reads in the firm's text
+  (`chainlead.analytics.classify`, `predicted_division`) may agree instead. Guesses at or above
+  `TEXT_RULE_AUTO_ACCEPT` are accepted, and so are the firm's own statements of its business: a
+  keyword in its main business, or in its name or a sentence of its introduction that states
+  its business (主营, 业务, 从事, …) when the division agrees (`Match.stated`). The rest wait
+  in the officials' review queue, ranked by what a decision would change
+  (`membership_review_ranked`).
 
 Every membership records its evidence (the code or the keywords). The measured precision and
 recall of the text rule are in docs/demo-data.md (`evaluate_text_rule`).
@@ -25,23 +31,29 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainlead.chains.choices import MembershipSource
 from chainlead.chains.models import Chain, Segment
 from chainlead.chains.templates_data import TEMPLATES_DIR
 from chainlead.registry.models import Enterprise
 
+if TYPE_CHECKING:
+    from chainlead.analytics.classify import DivisionClassifier
+
 # How telling a field is: registered scope lists everything a firm may do, not what it does, and
 # introductions are marketing prose.
 FIELD_FACTORS = {
     "name": 1.0,
     "main_business": 1.0,
+    # The introduction's sentences in which the firm states its business (BUSINESS_MARKERS):
+    # "…投资建设互联网数据中心(IDC)业务。" says what it does as plainly as a main business.
+    "business_statement": 0.75,
     "introduction": 0.5,
     "business_scope": 0.5,
 }
@@ -58,6 +70,13 @@ DIVISION_AGREES = 0.5
 DIVISION_DISAGREES = 0.7
 # Text-rule guesses below this are not recorded at all (one word in a business scope).
 TEXT_RULE_MIN_CONFIDENCE = 0.4
+# The text classifier's reading of a firm's division vouches for a segment only this sure.
+PREDICTED_DIVISION_MIN = 0.5
+# Fields in which a firm states what it does (not what it may do, nor its marketing prose).
+STATING_FIELDS = ("name", "main_business", "business_statement")
+# Words of an introduction's sentence that states the firm's own business.
+BUSINESS_MARKERS = ("主营", "业务", "从事", "主要产品", "专注于", "致力于")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 # Confidence of an industry-code match by the level of the firm's code.
 INDUSTRY_CONFIDENCE = {4: 1.0, 3: 0.9, 2: 0.8}
 
@@ -73,6 +92,14 @@ class FirmText:
     business_scope: str = ""
     introduction: str = ""
     industry_code: str | None = None
+    # The text classifier's best division for the firm's text and its calibrated probability.
+    predicted_division: tuple[str, float] | None = None
+
+    @property
+    def business_statement(self) -> str:
+        """The introduction's sentences that state the firm's business (BUSINESS_MARKERS)."""
+        sentences = _SENTENCE_END.split(self.introduction)
+        return "。".join(s for s in sentences if any(m in s for m in BUSINESS_MARKERS))
 
     @property
     def division(self) -> str | None:
@@ -123,6 +150,9 @@ class Match:
     source: str
     confidence: float
     evidence: str
+    # The firm states the segment's work as its business (see text_match): accepted whatever the
+    # confidence.
+    stated: bool = False
 
 
 def keyword_pattern(keyword: str) -> re.Pattern[str] | None:
@@ -183,17 +213,32 @@ def text_match(firm: FirmText, rule: SegmentRule) -> Match | None:
     words = ", ".join(f"{k} ({f})" for k, (_, f) in sorted(hits.items()))
     evidence = f"keywords: {words}"
     division = firm.division
+    agrees = False
     if division is not None:
         if division in rule.divisions:
-            confidence = 1.0 - (1.0 - confidence) * (1.0 - DIVISION_AGREES)
+            agrees = True
             evidence += f"; division {division} agrees"
         else:
-            confidence *= DIVISION_DISAGREES
             evidence += f"; division {division} differs"
+    if not agrees and firm.predicted_division is not None:
+        predicted, probability = firm.predicted_division
+        if predicted in rule.divisions and probability >= PREDICTED_DIVISION_MIN:
+            agrees = True
+            evidence += f"; text reads as division {predicted} ({probability:.2f}), agrees"
+    if agrees:
+        confidence = 1.0 - (1.0 - confidence) * (1.0 - DIVISION_AGREES)
+    elif division is not None:
+        confidence *= DIVISION_DISAGREES
     confidence = round(confidence, 3)
     if confidence < TEXT_RULE_MIN_CONFIDENCE:
         return None
-    return Match(rule.key, MembershipSource.TEXT_RULE, confidence, evidence)
+    # The firm says it does this work: in its main business (a secondary line need not match
+    # its CSRC division, which is the main line's), or in its name or a business sentence of
+    # its introduction if the division agrees (a name can be a brand: 萤石网络 mines no
+    # fluorite; introductions name the markets they sell to: "产品应用于数据中心").
+    fields = {f for _, f in hits.values()}
+    stated = "main_business" in fields or (agrees and bool(fields & set(STATING_FIELDS)))
+    return Match(rule.key, MembershipSource.TEXT_RULE, confidence, evidence, stated)
 
 
 def classify(firm: FirmText, rules: Iterable[SegmentRule]) -> list[Match]:
@@ -218,19 +263,31 @@ def make_firm_text(
     business_scope: str = "",
     introduction: str = "",
     industry_code: str | None = None,
+    predicted_division: tuple[str, float] | None = None,
 ) -> FirmText:
     if main_business.lstrip().startswith(SCOPE_MARKERS):
         business_scope = f"{main_business}\n{business_scope}".strip()
         main_business = ""
-    return FirmText(name, main_business, business_scope, introduction, industry_code)
+    return FirmText(
+        name, main_business, business_scope, introduction, industry_code, predicted_division
+    )
 
 
-def firm_text(enterprise: Enterprise) -> FirmText:
+def firm_text(
+    enterprise: Enterprise,
+    *,
+    introduction: str = "",
+    predicted_division: tuple[str, float] | None = None,
+) -> FirmText:
+    """What the rules read of a registry firm; the registry keeps no introduction, so a caller
+    that has one (the demo reads the listed companies' file) passes it."""
     return make_firm_text(
         name=enterprise.name,
         main_business=enterprise.main_business,
         business_scope=enterprise.business_scope,
+        introduction=introduction,
         industry_code=enterprise.industry_id,
+        predicted_division=predicted_division,
     )
 
 
@@ -243,13 +300,49 @@ class ClassifyReport:
     by_source: dict[str, int] = field(default_factory=dict)
 
 
+def predicted_divisions(
+    classifier: DivisionClassifier,
+    enterprises: Sequence[Enterprise],
+    introductions: Mapping[int, str],
+) -> dict[int, tuple[str, float]]:
+    """Each firm's best division by the text classifier and its calibrated probability."""
+    import pandas as pd
+
+    if not enterprises:
+        return {}
+    frame = pd.DataFrame(
+        {
+            "full_name": [e.name for e in enterprises],
+            "short_name": [e.short_name for e in enterprises],
+            "main_business": [e.main_business for e in enterprises],
+            "business_scope": [e.business_scope for e in enterprises],
+            "introduction": [introductions.get(e.pk, "") for e in enterprises],
+        }
+    )
+    predictions = classifier.predict(frame)
+    return {
+        e.pk: (str(division), float(confidence))
+        for e, division, confidence in zip(
+            enterprises, predictions["division"], predictions["confidence"], strict=True
+        )
+    }
+
+
 def classify_enterprises(
-    *, actor: Any, enterprises: Iterable[Enterprise], chains: Sequence[Chain] | None = None
+    *,
+    actor: Any,
+    enterprises: Iterable[Enterprise],
+    chains: Sequence[Chain] | None = None,
+    introductions: Mapping[int, str] | None = None,
+    classifier: DivisionClassifier | None = None,
 ) -> ClassifyReport:
     """Record the rule memberships of `enterprises` in every segment of `chains` (all if None).
 
-    Writes through `membership_set`, so permissions, review status and decisions already taken by
-    officials are respected; running it twice changes nothing.
+    `introductions` (by enterprise pk) adds text the registry does not keep; `classifier` reads
+    each firm's division from its text, which may vouch for a segment where the known division
+    does not (a chip designer registered as software). Writes through `membership_set`, so
+    permissions, review status and decisions already taken by officials are respected; running
+    it twice changes nothing.
     """
     from chainlead.chains.models import Membership
     from chainlead.chains.services import membership_set, membership_would_change
@@ -267,13 +360,24 @@ def classify_enterprises(
             enterprise__in=[f.pk for f in firms], segment_id__in=list(segments)
         )
     }
+    introductions = introductions or {}
+    read = {} if classifier is None else predicted_divisions(classifier, firms, introductions)
     report = ClassifyReport(firms=len(firms))
     for enterprise in firms:
-        for match in classify(firm_text(enterprise), rules):
+        text = firm_text(
+            enterprise,
+            introduction=introductions.get(enterprise.pk, ""),
+            predicted_division=read.get(enterprise.pk),
+        )
+        for match in classify(text, rules):
             confidence = Decimal(str(match.confidence))
             current = existing.get((enterprise.pk, match.key))
             if current is not None and not membership_would_change(
-                current, source=match.source, confidence=confidence, evidence=match.evidence
+                current,
+                source=match.source,
+                confidence=confidence,
+                evidence=match.evidence,
+                stated=match.stated,
             ):
                 report.unchanged += 1
                 continue
@@ -284,6 +388,7 @@ def classify_enterprises(
                 source=match.source,
                 confidence=confidence,
                 evidence=match.evidence,
+                stated=match.stated,
             )
             if current is None:
                 report.created += 1
@@ -322,11 +427,17 @@ class Evaluation:
 
 
 def evaluate_text_rule(
-    firms: Iterable[tuple[FirmText, str]], rules: Sequence[SegmentRule], *, threshold: float
+    firms: Iterable[tuple[FirmText, str]],
+    rules: Sequence[SegmentRule],
+    *,
+    threshold: float,
+    stated: bool = False,
 ) -> Evaluation:
     """Score text-only guesses against each firm's known division (`firms`: (text, division)).
 
     The firm's industry code is hidden from the rule, so the division cannot vouch for itself.
+    `stated`: guesses the firm states (`Match.stated`) count whatever their confidence, as the
+    accepted memberships do.
     """
     all_divisions = frozenset().union(*(r.divisions for r in rules))
     by_key = {r.key: r for r in rules}
@@ -339,7 +450,11 @@ def evaluate_text_rule(
             business_scope=firm.business_scope,
             introduction=firm.introduction,
         )
-        guesses = [m for r in rules if (m := text_match(blind, r)) and m.confidence >= threshold]
+        guesses = [
+            m
+            for r in rules
+            if (m := text_match(blind, r)) and (m.confidence >= threshold or (stated and m.stated))
+        ]
         hits = sum(1 for m in guesses if division in by_key[m.key].divisions)
         predictions += len(guesses)
         correct += hits
@@ -446,3 +561,50 @@ def keyword_weights_write() -> Path:
     )
     keyword_weights.cache_clear()
     return KEYWORD_WEIGHTS_FILE
+
+
+# ---- officials' decisions as training labels --------------------------------------------------
+
+
+def decision_training_rows() -> list[dict[str, str]]:
+    """Training rows for the text classifier from officials' decisions.
+
+    A firm an official accepted into a segment whose codes all lie in one division is labelled
+    with that division (a person checked that the firm does that work); firms with a known
+    industry code are labelled by their code instead, so decisions only add firms the data did
+    not label. Rejections say what a firm is not, which a one-label-per-firm classifier cannot
+    use; they still count in the review figures. Rows have the columns of
+    `chainlead.analytics.classify.TEXT_FIELDS`, `id` ("decision-<pk>") and `division`.
+    """
+    from chainlead.chains.choices import ReviewStatus
+    from chainlead.chains.models import Membership
+
+    decided = (
+        Membership.objects.filter(
+            review_status=ReviewStatus.ACCEPTED,
+            reviewed_by__isnull=False,
+            enterprise__industry__isnull=True,
+        )
+        .select_related("enterprise", "segment")
+        .order_by("enterprise_id", "segment_id")
+    )
+    labels: dict[int, set[str]] = {}
+    firms: dict[int, Enterprise] = {}
+    for membership in decided:
+        divisions = {code[:2] for code in membership.segment.industry_codes}
+        if len(divisions) == 1:
+            labels.setdefault(membership.enterprise_id, set()).update(divisions)
+            firms[membership.enterprise_id] = membership.enterprise
+    return [
+        {
+            "id": f"decision-{pk}",
+            "division": next(iter(divisions)),
+            "full_name": firms[pk].name,
+            "short_name": firms[pk].short_name,
+            "main_business": firms[pk].main_business,
+            "business_scope": firms[pk].business_scope,
+            "introduction": "",
+        }
+        for pk, divisions in sorted(labels.items())
+        if len(divisions) == 1  # accepted into segments of two divisions: no single label
+    ]

@@ -55,7 +55,11 @@ class SegmentFiguresOut(Schema):
     attracted: int
     revenue: float = Field(description="10,000 CNY (万元)")
     rd_spend: float = Field(description="10,000 CNY (万元)")
-    hhi: float | None = Field(description="Herfindahl index of revenue, 0-1.")
+    hhi: float | None = Field(description="Herfindahl index (0-1) of `hhi_basis`.")
+    hhi_basis: str | None = Field(
+        None, description="revenue (every firm reports it), else employees; None: unknown."
+    )
+    hhi_firms: int = Field(0, description="Firms reporting the measure the HHI uses.")
     status: SegmentStatus = Field(description="ok, weak (弱链) or missing (缺链).")
     top_firms: list[str]
 

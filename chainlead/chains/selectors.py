@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from chainlead.accounts.access import access_for
 from chainlead.chains.choices import ReviewStatus, SegmentStatus
@@ -53,7 +53,11 @@ class SegmentFigures:
     attracted: int = 0
     revenue: Decimal = Decimal(0)
     rd_spend: Decimal = Decimal(0)
+    # Herfindahl index of the measure in `hhi_basis` ("revenue" or "employees") over the
+    # `hhi_firms` firms that report it; None when no firm reports either.
     hhi: float | None = None
+    hhi_basis: str | None = None
+    hhi_firms: int = 0
     status: str = SegmentStatus.MISSING
     pending_review: int = 0
     top_firms: list[dict[str, Any]] = field(default_factory=list)
@@ -104,6 +108,8 @@ class ChainMap:
                     "revenue": float(s.revenue),
                     "rd_spend": float(s.rd_spend),
                     "hhi": None if s.hhi is None else round(s.hhi, 6),
+                    "hhi_basis": s.hhi_basis,
+                    "hhi_firms": s.hhi_firms,
                     "status": str(s.status),
                     "top_firms": [f["name"] for f in s.top_firms],
                 }
@@ -119,6 +125,26 @@ def segment_status(*, firms: int, hhi: float | None) -> SegmentStatus:
     if firms <= WEAK_MAX_FIRMS or (hhi is not None and hhi >= WEAK_HHI_THRESHOLD):
         return SegmentStatus.WEAK
     return SegmentStatus.OK
+
+
+def _set_concentration(fig: SegmentFigures, measures: dict[str, list[Any]] | None) -> None:
+    """HHI of revenue where every member reports it, else of employees (listed firms report
+    head counts, rarely revenue), else of whichever more members report; says which."""
+    if not measures:
+        return
+    reported = {basis: int(measures[basis][0]) for basis in ("revenue", "employees")}
+    if reported["revenue"] == fig.firms:
+        basis = "revenue"
+    elif reported["employees"] == fig.firms:
+        basis = "employees"
+    else:
+        basis = max(("revenue", "employees"), key=lambda b: reported[b])
+    firms, total, total_sq = measures[basis]
+    if not firms or not total:
+        return
+    fig.hhi = float(Decimal(total_sq) / (Decimal(total) * Decimal(total)))
+    fig.hhi_basis = basis
+    fig.hhi_firms = int(firms)
 
 
 def chain_list(*, user: Any) -> QuerySet[Chain]:
@@ -242,10 +268,17 @@ def compute_chain_map(*, chain: Chain, filters: MapFilters, top_firms: bool = Tr
             revenue=Sum("enterprise__revenue"),
             rd=Sum("enterprise__rd_spend"),
             revenue_sq=Sum(F("enterprise__revenue") * F("enterprise__revenue")),
+            revenue_firms=Count("enterprise__revenue", filter=Q(enterprise__revenue__gt=0)),
+            employees=Sum("enterprise__employees", filter=Q(enterprise__employees__gt=0)),
+            employees_sq=Sum(
+                F("enterprise__employees") * F("enterprise__employees"),
+                filter=Q(enterprise__employees__gt=0),
+            ),
+            employees_firms=Count("enterprise__employees", filter=Q(enterprise__employees__gt=0)),
         )
         .order_by()
     )
-    sums_sq: dict[int, Decimal] = {}
+    measures: dict[int, dict[str, list[Any]]] = {}
     for row in rows:
         fig = figures[row["segment_id"]]
         fig.firms += row["n"]
@@ -255,12 +288,16 @@ def compute_chain_map(*, chain: Chain, filters: MapFilters, top_firms: bool = Tr
             fig.local += row["n"]
         fig.revenue += Decimal(row["revenue"] or 0)
         fig.rd_spend += Decimal(row["rd"] or 0)
-        sums_sq[fig.segment_id] = sums_sq.get(fig.segment_id, Decimal(0)) + Decimal(
-            row["revenue_sq"] or 0
+        seen = measures.setdefault(
+            fig.segment_id, {"revenue": [0, Decimal(0), Decimal(0)], "employees": [0, 0, 0]}
         )
+        for basis in ("revenue", "employees"):
+            total = seen[basis]
+            total[0] += row[f"{basis}_firms"]
+            total[1] += row[basis] or 0
+            total[2] += row[f"{basis}_sq"] or 0
     for fig in figures.values():
-        if fig.revenue > 0:
-            fig.hhi = float(sums_sq[fig.segment_id] / (fig.revenue * fig.revenue))
+        _set_concentration(fig, measures.get(fig.segment_id))
         fig.status = segment_status(firms=fig.firms, hhi=fig.hhi)
 
     pending_filter = filters_without_review(filters)
@@ -367,6 +404,35 @@ def membership_review_queue(*, user: Any) -> QuerySet[Membership]:
     if access.task_force_chain_ids:
         return qs.filter(segment__chain_id__in=access.task_force_chain_ids)
     return qs.none()
+
+
+def membership_review_ranked(*, user: Any) -> QuerySet[Membership]:
+    """The review queue, the decisions that would change the chain map most first.
+
+    `segment_accepted` is how many accepted firms the guess's segment has now: accepting a guess
+    in an empty segment fills a missing link (缺链), in a one-firm segment it ends a weak one
+    (弱链), elsewhere it adds one firm to many. Within a rank, the likelier guesses come first.
+    """
+    accepted = (
+        Membership.objects.filter(
+            segment_id=OuterRef("segment_id"), review_status=ReviewStatus.ACCEPTED
+        )
+        .order_by()
+        .values("segment_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        membership_review_queue(user=user)
+        .annotate(segment_accepted=Coalesce(Subquery(accepted), 0))
+        .order_by(
+            "segment_accepted",
+            F("confidence").desc(nulls_last=True),
+            "segment__chain__order",
+            "segment__order",
+            "enterprise__name",
+        )
+    )
 
 
 def firm_memberships(*, enterprise: Enterprise) -> QuerySet[Membership]:

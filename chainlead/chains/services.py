@@ -233,16 +233,21 @@ def chain_create_from_template(*, actor: Any, template: ChainTemplate) -> Chain:
     return chain
 
 
-def _review_status_for(source: str, confidence: Decimal | None) -> str:
+def _review_status_for(source: str, confidence: Decimal | None, stated: bool = False) -> str:
     if source == MembershipSource.TEXT_RULE:
-        if confidence is not None and confidence >= TEXT_RULE_AUTO_ACCEPT:
+        if stated or (confidence is not None and confidence >= TEXT_RULE_AUTO_ACCEPT):
             return ReviewStatus.ACCEPTED
         return ReviewStatus.PENDING
     return ReviewStatus.ACCEPTED
 
 
 def membership_would_change(
-    membership: Membership, *, source: str, confidence: Decimal | None, evidence: str
+    membership: Membership,
+    *,
+    source: str,
+    confidence: Decimal | None,
+    evidence: str,
+    stated: bool = False,
 ) -> bool:
     """Whether a rule run with these values would change `membership` (see membership_set)."""
     if membership.source == MembershipSource.MANUAL or membership.reviewed_by_id:
@@ -252,7 +257,7 @@ def membership_would_change(
         membership.confidence,
         membership.evidence,
         membership.review_status,
-    ) != (source, confidence, evidence[:300], _review_status_for(source, confidence))
+    ) != (source, confidence, evidence[:300], _review_status_for(source, confidence, stated))
 
 
 @transaction.atomic
@@ -265,12 +270,14 @@ def membership_set(
     source: str = MembershipSource.MANUAL,
     confidence: Decimal | float | None = None,
     evidence: str = "",
+    stated: bool = False,
     now: dt.datetime | None = None,
 ) -> Membership:
     """Put `enterprise` in `segment`, or update its membership there.
 
     Review status follows the source: set by hand and industry-code rules are accepted; text-rule
-    guesses are accepted at or above `TEXT_RULE_AUTO_ACCEPT` and otherwise wait for review. A rule
+    guesses are accepted at or above `TEXT_RULE_AUTO_ACCEPT` or when `stated` (the firm names the
+    work in its main business and its division agrees) and otherwise wait for review. A rule
     never overrides what a person decided: a membership set by hand, or one an official has
     accepted or rejected, is left as it is by later rule runs.
     """
@@ -287,7 +294,7 @@ def membership_set(
         decided = membership.source == MembershipSource.MANUAL or membership.reviewed_by_id
         if decided:
             return membership
-    status = _review_status_for(source, confidence)
+    status = _review_status_for(source, confidence, stated)
     values: dict[str, Any] = {
         "role": role,
         "source": source,

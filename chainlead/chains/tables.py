@@ -36,7 +36,8 @@ CHAIN_MAP_COLUMNS: list[Column] = [
     (_("Attracted"), "attracted"),
     (_("Revenue (10,000 CNY)"), "revenue"),
     (_("R&D (10,000 CNY)"), "rd_spend"),
-    (_("Revenue concentration (HHI)"), _hhi),
+    (_("Concentration (HHI)"), _hhi),
+    (_("HHI of"), "hhi_basis"),
     (_("Status"), _status),
     (_("Status code"), "status"),
     (_("Pending review"), "pending_review"),
@@ -84,6 +85,17 @@ class ReviewQueueTable(tables.Table):
         verbose_name=_("Confidence"),
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
+    impact = tables.TemplateColumn(
+        template_code=(
+            '{% load i18n %}<span class="impact" data-accepted="{{ record.segment_accepted }}">'
+            "{% if record.segment_accepted == 0 %}{% translate 'fills a missing segment' %}"
+            "{% elif record.segment_accepted == 1 %}{% translate 'ends a weak segment' %}"
+            "{% else %}{% blocktranslate with n=record.segment_accepted %}joins {{ n }} firms"
+            "{% endblocktranslate %}{% endif %}</span>"
+        ),
+        verbose_name=_("If accepted"),
+        order_by=("segment_accepted",),
+    )
     evidence = tables.TemplateColumn(
         template_code='<span class="evidence">{{ record.evidence|default:"—" }}</span>',
         verbose_name=_("Evidence"),
@@ -98,7 +110,7 @@ class ReviewQueueTable(tables.Table):
 
     class Meta:
         model = Membership
-        fields = ("enterprise", "segment", "confidence", "evidence", "source", "decide")
+        fields = ("enterprise", "segment", "impact", "confidence", "evidence", "source", "decide")
         sequence = fields
         attrs = {"class": "data review-queue"}
         row_attrs = {
@@ -113,6 +125,7 @@ REVIEW_EXPORT_COLUMNS: list[Column] = [
     (_("Unified social credit code"), "enterprise.credit_code"),
     (_("Chain"), "segment.chain.name"),
     (_("Segment"), "segment.name"),
+    (_("Accepted firms in the segment"), "segment_accepted"),
     (_("Confidence"), "confidence"),
     (_("Evidence"), "evidence"),
     (_("Source"), "get_source_display"),

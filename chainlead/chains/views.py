@@ -145,7 +145,7 @@ def _graph(chain_map: ChainMap, segment_url: Callable[[str], str]) -> dict[str, 
                 "url": segment_url(s.slug),
                 "local": s.local,
                 "attracted": s.attracted,
-                "revenue": float(s.revenue) if s.hhi is not None else None,
+                "revenue": float(s.revenue) if s.revenue else None,
                 "pending": s.pending_review,
             }
         )
@@ -356,9 +356,8 @@ def segment_detail(request: HttpRequest, slug: str, segment_slug: str) -> HttpRe
 
 @permission_required(edits_some_chain)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    queue = selectors.membership_review_queue(user=request.user).order_by(
-        "segment__chain__order", "segment__order", "confidence", "enterprise__name"
-    )
+    # Decisions that would change the chain map most first (a missing segment filled).
+    queue = selectors.membership_review_ranked(user=request.user)
     return object_list(
         request,
         queryset=queue,

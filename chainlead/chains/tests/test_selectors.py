@@ -29,6 +29,7 @@ from chainlead.chains.selectors import (
     chain_map,
     chain_map_summary,
     membership_review_queue,
+    membership_review_ranked,
 )
 from chainlead.chains.services import membership_set
 from chainlead.chains.tests.factories import (
@@ -121,10 +122,31 @@ def test_report_shape(world):
         "revenue",
         "rd_spend",
         "hhi",
+        "hhi_basis",
+        "hhi_firms",
         "status",
         "top_firms",
     }
     assert (first["revenue"], first["hhi"], first["top_firms"][0]) == (1000.0, 0.46, "a3")
+    assert (first["hhi_basis"], first["hhi_firms"]) == ("revenue", 3)
+
+
+def test_concentration_falls_back_to_employees_and_says_so(districts):
+    """Listed firms report head counts, rarely revenue: a segment where one firm lacks revenue
+    is measured by employees (all report them), 3,000 / 1,000 → shares .75/.25 → HHI .625;
+    a segment where nobody reports either has no HHI."""
+    chain = ChainFactory(slug="e")
+    known, unknown = (SegmentFactory(chain=chain, slug=s, order=i) for i, s in enumerate("xy"))
+    big = EnterpriseFactory(name="big", revenue=Decimal(500), employees=3000)
+    small = EnterpriseFactory(name="small", revenue=None, employees=1000)
+    nobody = EnterpriseFactory(name="nobody", revenue=None, employees=None)
+    for firm in (big, small):
+        MembershipFactory(enterprise=firm, segment=known)
+    MembershipFactory(enterprise=nobody, segment=unknown)
+    x, y = (by_slug(chain_map(user=user_with(Role.CITY_ADMIN), chain=chain))[k] for k in "xy")
+    assert (x.hhi, x.hhi_basis, x.hhi_firms) == (pytest.approx(0.625), "employees", 2)
+    assert x.status == SegmentStatus.WEAK
+    assert (y.hhi, y.hhi_basis, y.firms) == (None, None, 1)
 
 
 def test_district_filter(world):
@@ -261,3 +283,25 @@ def test_review_queue_is_scoped(world):
     other = user_with(Role.TASK_FORCE, chain=ChainFactory())
     assert [m.enterprise.name for m in membership_review_queue(user=task_force)] == ["c1"]
     assert list(membership_review_queue(user=other)) == []
+
+
+def test_review_queue_ranks_by_what_a_decision_would_change(world):
+    """In the world above A has 3 accepted firms, B 2, C none (c1 pending at 0.6). A new pending
+    guess in A at 0.95 and one in B at 0.5: the queue puts c1 first (accepting it fills the
+    missing C), then B's (0.5, two firms), then A's, whatever their confidence."""
+    seg, firms = world["seg"], world["firms"]
+    for key, segment, confidence in (("b1", "A", "0.95"), ("a1", "B", "0.5")):
+        MembershipFactory(
+            enterprise=firms[key],
+            segment=seg[segment],
+            source=MembershipSource.TEXT_RULE,
+            confidence=Decimal(confidence),
+            review_status=ReviewStatus.PENDING,
+        )
+    ranked = list(membership_review_ranked(user=world["admin"]))
+    assert [(m.enterprise.name, m.segment.name) for m in ranked] == [
+        ("c1", "C"),
+        ("a1", "B"),
+        ("b1", "A"),
+    ]
+    assert [m.segment_accepted for m in ranked] == [0, 2, 3]
