@@ -11,7 +11,11 @@ calibrated rather than a raw margin.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,10 +194,29 @@ class DivisionClassifier:
             index=frame.index,
         )
 
-    def predict_chunks(self, chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        """Predictions chunk by chunk, so memory stays bounded by one chunk."""
-        for chunk in chunks:
-            yield self.predict(chunk)
+    def predict_chunks(
+        self, chunks: Iterable[pd.DataFrame], *, workers: int = 1
+    ) -> Iterator[pd.DataFrame]:
+        """Predictions chunk by chunk, in order, so memory stays bounded by a few chunks.
+
+        ``workers`` > 1 spreads the chunks over that many processes (each receives the model
+        once); at most two chunks per worker are in flight.
+        """
+        if workers <= 1:
+            for chunk in chunks:
+                yield self.predict(chunk)
+            return
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_start, initargs=(self,)
+        ) as pool:
+            pending: deque[Future[pd.DataFrame]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(_worker_predict, chunk))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,6 +229,20 @@ class DivisionClassifier:
         if not isinstance(model, cls):
             raise TypeError(f"{path} does not hold a {cls.__name__}")
         return model
+
+
+_worker_model: DivisionClassifier | None = None
+
+
+def _worker_start(model: DivisionClassifier) -> None:
+    global _worker_model  # one model per worker process, received once
+    _worker_model = model
+
+
+def _worker_predict(chunk: pd.DataFrame) -> pd.DataFrame:
+    if _worker_model is None:
+        raise RuntimeError("worker started without a model")
+    return _worker_model.predict(chunk)
 
 
 def train_classifier(

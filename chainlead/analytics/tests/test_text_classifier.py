@@ -171,3 +171,12 @@ def test_the_small_model_reads_the_short_fields_only(lexicon: ClassLexicon) -> N
     with_intro = firm.assign(introduction=["公司专注于化学药品制剂和中成药生产。"])
     assert small.predict(firm)["division"].tolist() == ["65"]
     assert np.allclose(small.probabilities(firm), small.probabilities(with_intro))
+
+
+def test_chunks_spread_over_two_processes_come_back_in_order(model: DivisionClassifier) -> None:
+    rows = sample_rows(per_division=8, seed=5)
+    chunks = [rows.iloc[i : i + 5] for i in range(0, len(rows), 5)]
+    serial = pd.concat(model.predict_chunks(chunks))
+    parallel = pd.concat(model.predict_chunks(chunks, workers=2))
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert list(parallel.index) == list(rows.index)
