@@ -40,6 +40,8 @@ from chainlead.registry.services import REGISTRY_DATA
 from chainlead.requests.constants import REQUESTS_DATA
 from chainlead.requests.selectors import RequestFigures, request_figures, request_figures_by
 
+WAN = 10_000
+
 
 def may_open(access: Access, url_name: str) -> bool:
     """Whether `access` passes the permission the view of `url_name` declares (so the overview
@@ -104,6 +106,23 @@ class FundLine:
     paid: Any
     available: Any
     synthetic: bool
+
+    # The amounts in 万元 (10,000 CNY), as officials read them.
+    @property
+    def appropriated_wan(self) -> Any:
+        return self.appropriated / WAN
+
+    @property
+    def committed_wan(self) -> Any:
+        return self.committed / WAN
+
+    @property
+    def paid_wan(self) -> Any:
+        return self.paid / WAN
+
+    @property
+    def available_wan(self) -> Any:
+        return self.available / WAN
 
 
 @dataclass
