@@ -8,16 +8,19 @@ phone), a firm file and the AI chain's map on the phone, and the district offici
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chainlead.accounts.demo import DEMO_PASSWORD
 
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
+
 CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 DEMO_FIRM_STOCK_CODE = "002415"  # 海康威视, the demo enterprise user's firm
 
 
