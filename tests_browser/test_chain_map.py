@@ -68,7 +68,7 @@ def log_in(rp: RecordedPage, base: str) -> None:
     page.fill("#id_username", "zhuanban")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit].btn")
-    page.wait_for_url(re.compile(r"/chains/$"))
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # landed on its home page
 
 
 def click_node(rp: RecordedPage, name: str) -> None:

@@ -73,7 +73,7 @@ def test_task_force_fills_a_gap_from_the_opportunities_page(
     page.fill("#id_username", "zhaoshang")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit].btn")
-    page.wait_for_url(re.compile(r"/chains/$"))
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # landed on its home page
 
     page.goto(f"{base}/recruitment/opportunities/")
     page.click("form[action$='/opportunities/compute/'] button")

@@ -208,9 +208,13 @@ def test_anonymous_is_sent_to_log_in(reg: Registry) -> None:
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_home_after_log_in_is_the_chain_list(as_role: Any) -> None:
-    response = as_role("city_admin").get("/", follow=True)
-    assert response.redirect_chain[-1][0] == reverse("chains:chain_list")
+def test_chain_readers_may_land_on_the_chain_list(world: Any) -> None:
+    # The chains' landing page (ChainsConfig.home_pages); an app above may declare an earlier one.
+    from chainlead.accounts.access import access_for
+    from chainlead.chains.navigation import chain_list_page
+
+    assert chain_list_page(access_for(world.users["chain_leader"])) == reverse("chains:chain_list")
+    assert chain_list_page(access_for(world.users["enterprise"])) is None
 
 
 # --------------------------------------------------------------------------- list and map
