@@ -11,23 +11,26 @@ class FundsConfig(PlatformAppConfig):
     url_prefix = "funds/"
     api_prefix = "/funds/"
     navigation = (
-        NavItem(_("Support fund"), "funds:position", order=75),
-        NavItem(_("My awards"), "funds:my_awards", order=76),
+        NavItem(_("Support fund"), "funds:position", order=75, group="funding"),
+        NavItem(_("My awards"), "funds:my_awards", order=76, group="funding"),
     )
+    # Entries, tranches and disbursements are not audited row by row: an entry is itself an
+    # immutable record with its author, and the services record one business event per command
+    # as its last write (approved, paid, reversed…). The audit log's hash chain locks one head
+    # row until commit, so writing it last keeps that serial section to the commit itself.
     audited = {
         "Fund": (),
         "Account": ("debits_posted", "credits_posted"),  # derived from the entries
-        "Entry": (),
         "Commitment": (),
-        "Tranche": (),
-        "Disbursement": (),
         "PaymentRun": (),
         "Period": (),
         "RecipientHold": (),
         "FiscalExpenditure": (),
         "StatementLine": (),
     }
-    data_versions = {FUNDS_DATA: ("Entry", "Tranche", "Disbursement", "FiscalExpenditure")}
+    # Bumped by rare writes only: a version bumped by every payment would be one more row that
+    # every payment waits for.
+    data_versions = {FUNDS_DATA: ("Fund", "FiscalExpenditure")}
     # Every ledger write names its official, and the demo's users are created at 900: the
     # books are written at 950, by user name (funds/demo.py).
     demo_steps = (DemoStep(950, "chainlead.funds.demo.demo_approvals_step"),)
@@ -38,9 +41,6 @@ class FundsConfig(PlatformAppConfig):
         HomePage(40, "chainlead.funds.navigation.finance_home"),
     )
     slots = (
-        Slot(
-            "registry.enterprise_detail",
-            "funds/slots/_firm_awards.html",
-            versions=(FUNDS_DATA,),
-        ),
+        # The firm page is not cached, so the fragment names no data version.
+        Slot("registry.enterprise_detail", "funds/slots/_firm_awards.html"),
     )

@@ -17,6 +17,12 @@ from chainlead.funds.choices import AccountKind, DisbursementStatus, EntryKind
 ZERO = Decimal("0.00")
 
 
+def _cny(fen: Any) -> Decimal:
+    # Sums are taken in integer fen (CAST(ROUND(amount * 100) AS BIGINT)): exact on SQLite
+    # too, which stores decimals as floating point.
+    return (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
+
+
 def _rows(sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -27,28 +33,32 @@ def ledger_violations() -> list[str]:
     """Every broken rule, one line each; empty when the ledger holds."""
     problems: list[str] = []
     debits = {
-        int(pk): Decimal(str(s))
+        int(pk): _cny(s)
         for pk, s in _rows(
-            "SELECT debit_account_id, SUM(amount) FROM funds_entry GROUP BY debit_account_id"
+            "SELECT debit_account_id, SUM(CAST(ROUND(amount * 100) AS BIGINT)) "
+            "FROM funds_entry GROUP BY debit_account_id"
         )
     }
     credits = {
-        int(pk): Decimal(str(s))
+        int(pk): _cny(s)
         for pk, s in _rows(
-            "SELECT credit_account_id, SUM(amount) FROM funds_entry GROUP BY credit_account_id"
+            "SELECT credit_account_id, SUM(CAST(ROUND(amount * 100) AS BIGINT)) "
+            "FROM funds_entry GROUP BY credit_account_id"
         )
     }
     total_debits = ZERO
     total_credits = ZERO
     for pk, kind, name, cached_debits, cached_credits in _rows(
-        "SELECT id, kind, name, debits_posted, credits_posted FROM funds_account ORDER BY id"
+        "SELECT id, kind, name, CAST(ROUND(debits_posted * 100) AS BIGINT), "
+        "CAST(ROUND(credits_posted * 100) AS BIGINT) FROM funds_account ORDER BY id"
     ):
         account_id = int(pk)
         derived_debits = debits.get(account_id, ZERO)
         derived_credits = credits.get(account_id, ZERO)
         total_debits += derived_debits
         total_credits += derived_credits
-        if (Decimal(str(cached_debits)), Decimal(str(cached_credits))) != (
+        cached_debits, cached_credits = _cny(cached_debits), _cny(cached_credits)
+        if (cached_debits, cached_credits) != (
             derived_debits,
             derived_credits,
         ):

@@ -101,9 +101,12 @@ class Account(models.Model):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [
+            # Half a fen of slack: amounts are whole fen, and SQLite compares its (floating
+            # point) decimals inexactly; PostgreSQL's numeric makes it the exact floor.
             models.CheckConstraint(
-                condition=Q(kind=AccountKind.TREASURY) | Q(credits_posted__gte=F("debits_posted")),
-                name="funds_account_floor",
+                condition=Q(kind=AccountKind.TREASURY)
+                | Q(credits_posted__gte=F("debits_posted") - Decimal("0.005")),
+                name="funds_account_floor_in_fen",
             ),
             models.UniqueConstraint(
                 fields=["fund", "kind"],

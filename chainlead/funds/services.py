@@ -153,11 +153,13 @@ def _next_month(month: dt.date) -> dt.date:
     return (month + dt.timedelta(days=32)).replace(day=1)
 
 
-def booking_period(fund: Fund, today: dt.date, *, correction: bool = False) -> dt.date:
+def booking_period(fund_id: int, today: dt.date, *, correction: bool = False) -> dt.date:
     """The month an entry posted `today` is booked in: today's, or for a correction the next
     open month when today's is closed."""
     month = month_of(today)
-    closed = set(Period.objects.filter(fund=fund, month__gte=month).values_list("month", flat=True))
+    closed = set(
+        Period.objects.filter(fund_id=fund_id, month__gte=month).values_list("month", flat=True)
+    )
     if month not in closed:
         return month
     if not correction:
@@ -195,7 +197,7 @@ def _post(
         raise _refuse("invalid", _("Amounts must be positive."))
     if debit.fund_id != credit.fund_id:
         raise _refuse("invalid", _("Both accounts must belong to the same fund."))
-    period = booking_period(debit.fund, today, correction=correction)
+    period = booking_period(debit.fund_id, today, correction=correction)
     locked = _lock_accounts(debit.pk, credit.pk)
     source = locked[debit.pk]
     if source.has_floor and source.balance < amount:
@@ -217,7 +219,19 @@ def _post(
         reverses=reverses,
         created_by=actor,
     )
-    entry.full_clean(validate_constraints=False)
+    # The service built every field itself; full_clean() would add one SELECT per foreign key
+    # to the hottest path (the database's constraints and foreign keys check the same).
+    entry.clean_fields(
+        exclude=[
+            "fund",
+            "debit_account",
+            "credit_account",
+            "commitment",
+            "disbursement",
+            "reverses",
+            "created_by",
+        ]
+    )
     entry.save()
     Account.objects.filter(pk=source.pk).update(debits_posted=F("debits_posted") + amount)
     Account.objects.filter(pk=credit.pk).update(credits_posted=F("credits_posted") + amount)
@@ -289,7 +303,7 @@ def fund_appropriate(
 ) -> Entry:
     """Add to the fund's appropriation (a supplementary budget)."""
     _require_manager(actor)
-    return _post(
+    entry = _post(
         actor=actor,
         kind=EntryKind.FUNDING,
         debit=_system_account(fund, AccountKind.TREASURY),
@@ -298,6 +312,8 @@ def fund_appropriate(
         today=_today(today),
         memo=memo,
     )
+    record_event(instance=fund, event="appropriated", data={"amount": entry.amount})
+    return entry
 
 
 @transaction.atomic
@@ -491,6 +507,7 @@ def tranche_create(
     )
     tranche.full_clean()
     tranche.save()
+    record_event(instance=tranche, event="scheduled", data={"amount": money, "due_on": due_on})
     return tranche
 
 
@@ -507,6 +524,7 @@ def tranche_approve(*, actor: Any, tranche: Tranche, now: dt.datetime | None = N
     locked.approved_by = actor
     locked.approved_at = _now(now)
     locked.save(update_fields=["status", "approved_by", "approved_at"])
+    record_event(instance=locked, event="approved")
     return locked
 
 
@@ -550,6 +568,7 @@ def disbursement_prepare(
         )
         disbursement.full_clean(validate_constraints=False)
         disbursement.save()
+        record_event(instance=disbursement, event="prepared")
         return disbursement
 
     return _idempotent(
@@ -576,6 +595,7 @@ def disbursement_approve(
     locked.status = DisbursementStatus.APPROVED
     locked.approved_by = actor
     locked.save(update_fields=["status", "approved_by"])
+    record_event(instance=locked, event="approved")
     return locked
 
 
@@ -614,11 +634,12 @@ def _execute_locked(
         disbursement.save(update_fields=["status", "hold_reason"])
         record_event(instance=disbursement, event="held", message=reason)
         return disbursement
-    _post(
+    entry = _post(
         actor=actor,
         kind=EntryKind.DISBURSEMENT,
-        debit=commitment.account,
-        credit=commitment.paid_account,
+        # _post locks and reads both rows itself: no need to fetch them first.
+        debit=Account(pk=commitment.account_id, fund_id=commitment.fund_id),
+        credit=Account(pk=commitment.paid_account_id, fund_id=commitment.fund_id),
         amount=disbursement.amount,
         today=today,
         commitment=commitment,
@@ -632,7 +653,12 @@ def _execute_locked(
     disbursement.save(update_fields=["status", "hold_reason", "executed_by", "paid_at"])
     tranche.status = TrancheStatus.PAID
     tranche.save(update_fields=["status"])
-    record_event(instance=disbursement, event="paid", data={"amount": disbursement.amount})
+    # Last write before the commit: the audit chain's lock is held only from here.
+    record_event(
+        instance=disbursement,
+        event="paid",
+        data={"amount": disbursement.amount, "tranche": tranche.ref, "entry": entry.pk},
+    )
     _fault_point()
     return disbursement
 
@@ -650,7 +676,11 @@ def disbursement_execute(
 
     @transaction.atomic
     def do() -> Disbursement:
-        tranche = Tranche.objects.select_for_update().get(pk=disbursement.tranche_id)
+        tranche = (
+            Tranche.objects.select_for_update(of=("self",))
+            .select_related("commitment__recipient")
+            .get(pk=disbursement.tranche_id)
+        )
         locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         return _execute_locked(
             actor=actor, disbursement=locked, tranche=tranche, today=_today(today), now=_now(now)
@@ -681,7 +711,11 @@ def tranche_disburse(
 
     @transaction.atomic
     def do() -> Disbursement:
-        locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
+        locked = (
+            Tranche.objects.select_for_update(of=("self",))
+            .select_related("commitment__recipient")
+            .get(pk=tranche.pk)
+        )
         _check_payable(locked)
         live = locked.disbursements.filter(status__in=LIVE_DISBURSEMENT_STATUSES).first()
         if live is None:
@@ -692,7 +726,8 @@ def tranche_disburse(
                 approved_by_id=locked.approved_by_id,
                 status=DisbursementStatus.APPROVED,
             )
-            live.full_clean(validate_constraints=False)
+            # Built from the locked tranche; the foreign keys need no SELECT each.
+            live.clean_fields(exclude=["tranche", "run", "prepared_by", "approved_by"])
             live.save()
         else:
             live = Disbursement.objects.select_for_update().get(pk=live.pk)
@@ -785,7 +820,11 @@ def entry_reverse(
         tranche = None
         if entry.disbursement_id is not None:
             disbursement = Disbursement.objects.select_for_update().get(pk=entry.disbursement_id)
-            tranche = Tranche.objects.select_for_update().get(pk=disbursement.tranche_id)
+            tranche = (
+                Tranche.objects.select_for_update(of=("self",))
+                .select_related("commitment__recipient")
+                .get(pk=disbursement.tranche_id)
+            )
         original = Entry.objects.get(pk=entry.pk)
         if original.kind == EntryKind.REVERSAL:
             raise _refuse("invalid", _("A reversal is not reversed; post the entry again."))
@@ -813,7 +852,9 @@ def entry_reverse(
             disbursement.save(update_fields=["status"])
             tranche.status = TrancheStatus.APPROVED
             tranche.save(update_fields=["status"])
-        record_event(instance=original, event="reversed", message=reason)
+        record_event(
+            instance=original, event="reversed", message=reason, data={"mirror": mirror.pk}
+        )
         return mirror
 
     return _idempotent(
