@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "axes",
+    "django_otp",  # two-factor authentication (chainlead.accounts.two_factor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # its static Swagger UI files: the API docs load nothing from a CDN
     "django_tasks",
     "django_tasks_db",
@@ -116,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # CSP on every page; no caching of what a logged-in reader sees (needs request.user).
     "chainlead.core.middleware.SecurityHeadersMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "chainlead.accounts.two_factor.TwoFactorMiddleware",  # after OTPMiddleware
     "chainlead.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -228,6 +233,12 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("DJANGO_SECURE_COOKIES", 
 if _env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # Only behind a proxy that sets this header itself (and strips the client's).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Two-factor authentication (TOTP, recovery codes; chainlead.accounts.two_factor): required of
+# city admins and the three administrators, and of the official roles listed here.
+CHAINLEAD_2FA_ENFORCED = _env_bool("CHAINLEAD_2FA_ENFORCED", True)
+CHAINLEAD_2FA_ROLES = _env_list("CHAINLEAD_2FA_ROLES")
+OTP_TOTP_ISSUER = "chainlead"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -242,3 +242,39 @@ def administrators_create() -> list[tuple[User, str]]:
         grant.save()
         created.append((user, password))
     return created
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+@transaction.atomic
+def two_factor_enrol(*, user: User, key: str) -> Any:
+    """Confirm the authenticator whose secret `key` (hex) the user has just proved to hold, in
+    place of any earlier one; audited."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from chainlead.audit.services import record_event
+
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True)
+    record_event(instance=user, event="two_factor_enrolled", message="Authenticator set up.")
+    return device
+
+
+@transaction.atomic
+def recovery_codes_reset(*, user: User) -> list[str]:
+    """New single-use recovery codes for `user`, replacing the old ones; shown once. Audited
+    (the event, never the codes)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from chainlead.audit.services import record_event
+
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="recovery", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        device.token_set.create(token=code)
+    record_event(instance=user, event="recovery_codes_reset", data={"codes": len(codes)})
+    return codes

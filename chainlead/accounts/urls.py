@@ -21,5 +21,8 @@ urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("lockouts/", views.lockout_list, name="lockout_list"),
+    path("two-factor/setup/", views.otp_setup, name="otp_setup"),
+    path("two-factor/verify/", views.otp_verify, name="otp_verify"),
+    path("two-factor/recovery/", views.otp_recovery, name="otp_recovery"),
     path("lockouts/release/", views.lockout_release_view, name="lockout_release"),
 ]

@@ -1,5 +1,6 @@
 """Account pages: API tokens and the password change (log-in and log-out are Django's)."""
 
+import base64
 from typing import Any
 
 from django.contrib import messages
@@ -10,15 +11,23 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import user_has_device
 
 from chainlead.accounts.forms import ApiTokenForm, ThrottledPasswordChangeForm
 from chainlead.accounts.lockout import is_locked_out
 from chainlead.accounts.lockout import lockout_list as locked_accounts
 from chainlead.accounts.permissions import manages_security
 from chainlead.accounts.selectors import api_token_list
-from chainlead.accounts.services import api_token_create, api_token_revoke, lockout_release
+from chainlead.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    lockout_release,
+    recovery_codes_reset,
+    two_factor_enrol,
+)
 from chainlead.core.views import permission_required
 
 
@@ -88,3 +97,85 @@ def lockout_release_view(request: HttpRequest) -> HttpResponse:
     lockout_release(actor=request.user, username=username)
     messages.success(request, _("The account %(name)s is unlocked.") % {"name": username})
     return redirect("accounts:lockout_list")
+
+
+_SETUP_KEY = "chainlead_otp_setup_key"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator: the secret is kept in the session until a code proves it."""
+    from django_otp import login as otp_login
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+    user: Any = request.user
+    if user_has_device(user) and not user.is_verified():
+        return redirect(f"{reverse('accounts:otp_verify')}?next={_next_url(request)}")
+    key = request.session.get(_SETUP_KEY) or default_key()
+    request.session[_SETUP_KEY] = key
+    device = TOTPDevice(user=user, name="authenticator", key=key)
+    error = ""
+    if request.method == "POST":
+        # Checked with django_otp's TOTP directly: the device's verify_token() would save the
+        # unconfirmed device (its throttle) on a wrong code.
+        token = request.POST.get("token", "").strip()[:16]
+        if token.isdigit() and TOTP(device.bin_key, device.step, device.t0, device.digits).verify(
+            int(token), tolerance=device.tolerance
+        ):
+            device = two_factor_enrol(user=user, key=key)
+            del request.session[_SETUP_KEY]
+            otp_login(request, device)
+            codes = recovery_codes_reset(user=user)
+            return render(
+                request, "accounts/otp_codes.html", {"codes": codes, "next": _next_url(request)}
+            )
+        error = _("The code is not right. Check the phone's clock and try the next code.")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "uri": device.config_url,
+            "error": error,
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of the log-in: a code of the authenticator, or a recovery code."""
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
+    error = ""
+    if request.method == "POST":
+        device = match_token(request.user, request.POST.get("token", "").strip()[:16])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        error = _("The code is not right.")
+    return render(request, "accounts/otp_verify.html", {"error": error, "next": _next_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_recovery(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working); needs a verified session."""
+    user: Any = request.user
+    if not user.is_verified():
+        return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+    if request.method == "POST":
+        codes = recovery_codes_reset(user=user)
+        return render(request, "accounts/otp_codes.html", {"codes": codes, "next": reverse("home")})
+    return render(request, "accounts/otp_recovery.html")

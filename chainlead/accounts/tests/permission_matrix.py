@@ -35,4 +35,12 @@ MATRIX += [
     Case("accounts:lockout_release", method="POST", data={"username": "x"}, expect=expect(403)),
 ]
 
+# Two-factor pages: every user's own. The walk's sessions have given no second factor, so the
+# recovery codes send them to the second step first.
+MATRIX += [
+    Case("accounts:otp_setup", expect=expect(200)),
+    Case("accounts:otp_verify", expect=expect(200)),
+    Case("accounts:otp_recovery", expect=expect(302)),
+]
+
 MATRIX += [Case("GET /api/v1/accounts/me", expect=expect(200))]
