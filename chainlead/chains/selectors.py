@@ -327,14 +327,19 @@ def compute_chain_map(*, chain: Chain, filters: MapFilters, top_firms: bool = Tr
 
 
 def _add_top_firms(figures: dict[int, SegmentFigures], *, chain: Chain, member_q: Q) -> None:
-    """Each segment's largest firms by revenue, ranked in one window query."""
+    """Each segment's largest firms by revenue, else employees, ranked in one window query."""
     top = (
         Membership.objects.filter(member_q, segment__chain=chain)
         .annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("segment_id")],
-                order_by=[F("enterprise__revenue").desc(nulls_last=True), F("enterprise__name")],
+                # Largest first: by revenue, else head count (listed firms rarely report revenue).
+                order_by=[
+                    F("enterprise__revenue").desc(nulls_last=True),
+                    F("enterprise__employees").desc(nulls_last=True),
+                    F("enterprise__name"),
+                ],
             )
         )
         .filter(rank__lte=TOP_FIRMS_PER_SEGMENT)
@@ -380,7 +385,7 @@ def segment_firms(
     return (
         enterprise_list(user=user)
         .filter(pk__in=member_ids)
-        .order_by(F("revenue").desc(nulls_last=True), "name")
+        .order_by(F("revenue").desc(nulls_last=True), F("employees").desc(nulls_last=True), "name")
     )
 
 
