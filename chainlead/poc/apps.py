@@ -10,8 +10,8 @@ class PocConfig(PlatformAppConfig):
     url_prefix = "poc/"
     api_prefix = "/poc/"
     navigation = (
-        NavItem(_("Proof of concept"), "poc:project_list", order=80),
-        NavItem(_("My reviews"), "poc:review_list", order=81),
+        NavItem(_("Proof of concept"), "poc:project_list", order=80, group="services"),
+        NavItem(_("My reviews"), "poc:review_list", order=81, group="services"),
     )
     audited = {
         "Centre": (),
@@ -25,4 +25,8 @@ class PocConfig(PlatformAppConfig):
         "Outcome": (),
     }
     data_versions = {"poc": ("Project", "StageChange", "Milestone", "GateReview", "StageSupport")}
-    demo_steps = (DemoStep(400, "chainlead.poc.demo.demo_step"),)
+    demo_steps = (
+        DemoStep(400, "chainlead.poc.demo.demo_step"),
+        # After the support fund's demo books (950): funding is a commitment of that fund.
+        DemoStep(955, "chainlead.poc.demo.demo_funding_step"),
+    )

@@ -130,10 +130,22 @@ class SupportForm(forms.Form):
     amount_granted = forms.DecimalField(
         label=_("Amount granted (CNY)"), max_digits=14, decimal_places=2, required=False
     )
-    fund_reference = forms.CharField(
-        label=_("Support-fund commitment"), max_length=64, required=False
+    host_firm = forms.CharField(
+        label=_("Host firm (unified social credit code)"),
+        max_length=18,
+        required=False,
+        help_text=_("Funding is paid to the spin-off; without one, to the host firm named here."),
     )
     granted_on = forms.DateField(label=_("Granted on"), widget=DATE)
+
+    def clean_host_firm(self) -> Enterprise | None:
+        code = self.cleaned_data["host_firm"].strip().upper()
+        if not code:
+            return None
+        try:
+            return Enterprise.objects.get(credit_code=code)
+        except Enterprise.DoesNotExist:
+            raise forms.ValidationError(_("No firm with this credit code.")) from None
 
 
 class OutcomeForm(forms.Form):

@@ -346,9 +346,9 @@ class PartnerContact(models.Model):
 class StageSupport(models.Model):
     """Support a project received in a stage: funding or in-kind, and who gave it.
 
-    Funding belongs in the support-fund ledger (DOMAIN.md §8), not here: `fund_reference`
-    names its commitment there; `amount_granted` holds the granted sum until the ledger's
-    commitments can be linked (see docs/poc.md)."""
+    Funding is paid from the support-fund ledger (DOMAIN.md §8), not here: granting it commits
+    `amount_granted` there (`services.stage_funding_commit`) and `fund_reference` names the
+    commitment (`C000012`). A stage is funded once (see docs/poc.md)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="supports")
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
@@ -366,6 +366,14 @@ class StageSupport(models.Model):
 
     class Meta:
         ordering = ["project", "stage", "granted_on", "id"]
+        constraints = [
+            # A second press of "grant" must not commit the stage's money twice.
+            models.UniqueConstraint(
+                fields=["project", "stage"],
+                condition=models.Q(kind=SupportKind.FUNDING),
+                name="poc_one_funding_per_stage",
+            )
+        ]
         verbose_name = _("stage support")
         verbose_name_plural = _("stage support")
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from chainlead.accounts.access import access_for
 from chainlead.chains.models import Membership, SegmentLink
+from chainlead.funds import selectors as fund_selectors
 from chainlead.poc.choices import Direction, GateStatus, ProjectStatus, Stage
 from chainlead.poc.constants import STALLED_DAYS, UPCOMING_REVIEW_DAYS
 from chainlead.poc.models import (
@@ -226,3 +230,42 @@ def overdue_milestones(projects: QuerySet[Project], *, today: dt.date) -> QueryS
     return Milestone.objects.filter(
         project__in=projects, met_on__isnull=True, due_on__lt=today
     ).select_related("project")
+
+
+@dataclass(frozen=True)
+class StageFunding:
+    """A stage's funding as the support fund's books show it to the reader."""
+
+    ref: str
+    recipient: str
+    awarded: Decimal  # still owed + paid (net of releases)
+    paid: Decimal
+
+    @property
+    def owed(self) -> Decimal:
+        return self.awarded - self.paid
+
+    @property
+    def state(self) -> str:
+        """committed (nothing paid yet), partly paid, paid, or released (nothing owed)."""
+        if self.owed > 0:
+            return gettext("partly paid") if self.paid > 0 else gettext("committed")
+        return gettext("paid") if self.paid > 0 else gettext("released")
+
+
+def stage_funding(*, user: Any, supports: Iterable[StageSupport]) -> dict[int, StageFunding]:
+    """Support row id → its commitment in the fund, for the rows the reader's fund scope
+    shows (funds.selectors.commitment_list); rows without one, or outside it, are absent."""
+    references = {f"poc.StageSupport:{s.pk}": s.pk for s in supports if s.fund_reference}
+    if not references:
+        return {}
+    commitments = fund_selectors.commitment_list(user=user).filter(reference__in=references)
+    return {
+        references[c.reference]: StageFunding(
+            ref=c.ref,
+            recipient=c.recipient.name,
+            awarded=c.account.balance + c.paid_account.balance,
+            paid=c.paid_account.balance,
+        )
+        for c in commitments
+    }

@@ -20,6 +20,9 @@ from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.funds.models import Account
+from chainlead.funds.permissions import manages_fund
+from chainlead.funds.services import budget_line_for, commitment_create
 from chainlead.poc.choices import (
     ContactResult,
     Decision,
@@ -63,6 +66,8 @@ from chainlead.poc.permissions import (
 from chainlead.registry.models import District, Enterprise
 
 TWO_PLACES = Decimal("0.01")
+# The support fund's budget line of a stage: "poc.stage:2" (docs/funds.md).
+FUND_LINE_PREFIX = "poc.stage:"
 
 
 def _user(actor: Any) -> Any:
@@ -461,31 +466,135 @@ def support_grant(
     given_by: str,
     granted_on: dt.date,
     amount_granted: Decimal | None = None,
-    fund_reference: str = "",
+    host_firm: Enterprise | None = None,
     description: str = "",
 ) -> StageSupport:
-    """Funding or in-kind support in a stage. Funding names its support-fund commitment
-    (`fund_reference`); the ledger itself is the funds app's (DOMAIN.md §8)."""
+    """Funding or in-kind support in a stage. Funding is committed from the support fund
+    (`stage_funding_commit`): one funding per stage, so a second press returns the first."""
     _require_manager(actor, project)
     if kind == SupportKind.FUNDING and (amount_granted is None or amount_granted <= 0):
         raise ValidationError({"amount_granted": _("Funding needs a positive amount.")})
     if kind != SupportKind.FUNDING and amount_granted is not None:
         raise ValidationError({"amount_granted": _("Only funding has an amount.")})
+    if kind != SupportKind.FUNDING and host_firm is not None:
+        raise ValidationError({"host_firm": _("Only funding is paid to a firm.")})
     if stage > project.stage:
         raise ValidationError({"stage": _("The project has not reached this stage.")})
+    amount = amount_granted.quantize(TWO_PLACES) if amount_granted else None
+    if kind == SupportKind.FUNDING:
+        # Two presses of the button (or two officials) wait for each other here; the second
+        # finds the first's funding of the stage.
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        existing = StageSupport.objects.filter(
+            project=project, stage=stage, kind=SupportKind.FUNDING
+        ).first()
+        if existing is not None:
+            if existing.amount_granted != amount:
+                raise ValidationError(
+                    {
+                        "amount_granted": _(
+                            "Stage %(stage)s is already funded with %(amount)s CNY."
+                        )
+                        % {"stage": stage, "amount": existing.amount_granted}
+                    }
+                )
+            if existing.fund_reference:
+                return existing
+            return stage_funding_commit(actor=actor, support=existing, host_firm=host_firm)
     support = StageSupport(
         project=project,
         stage=stage,
         kind=SupportKind(kind),
         given_by=given_by,
         granted_on=granted_on,
-        amount_granted=amount_granted.quantize(TWO_PLACES) if amount_granted else None,
-        fund_reference=fund_reference,
+        amount_granted=amount,
         description=description,
         recorded_by=_user(actor),
     )
     support.full_clean()
     support.save()
+    if kind == SupportKind.FUNDING:
+        return stage_funding_commit(actor=actor, support=support, host_firm=host_firm)
+    return support
+
+
+def funding_recipient(project: Project, host_firm: Enterprise | None) -> Enterprise:
+    """The firm a stage's funding is committed to: the project's spin-off, or else the host
+    firm named. A commitment is made to a firm (funds.Commitment.recipient), never to a team."""
+    spin_off = project.spin_off
+    if spin_off is not None:
+        if host_firm is not None and host_firm.pk != spin_off.pk:
+            raise ValidationError(
+                {"host_firm": _("This project has a spin-off: its funding is paid to it.")}
+            )
+        return spin_off
+    if host_firm is None:
+        raise ValidationError(
+            {
+                "host_firm": _(
+                    "A research team without a firm cannot receive a support-fund commitment: "
+                    "record the spin-off first, or name the host firm by its unified social "
+                    "credit code."
+                )
+            }
+        )
+    return host_firm
+
+
+def funding_line(project: Project, *, stage: int, fiscal_year: int) -> Account:
+    """The budget line "poc.stage:<n>" of the centre's district fund, else of the city's."""
+    reference = f"{FUND_LINE_PREFIX}{stage}"
+    district = project.centre.district if project.centre_id else None
+    for fund_district in dict.fromkeys([district, None]):
+        line = budget_line_for(reference=reference, fiscal_year=fiscal_year, district=fund_district)
+        if line is not None:
+            return line
+    where = (
+        _("the fund of %(district)s or the city's") % {"district": district.name}
+        if district is not None
+        else _("the city's fund")
+    )
+    raise ValidationError(
+        _(
+            "No budget line %(reference)s in %(where)s for %(year)s: ask finance to create "
+            "one before funding this stage."
+        )
+        % {"reference": reference, "where": where, "year": fiscal_year}
+    )
+
+
+@transaction.atomic
+def stage_funding_commit(
+    *, actor: Any, support: StageSupport, host_firm: Enterprise | None = None
+) -> StageSupport:
+    """Commit a stage's funding from the support fund and store the commitment's ref in
+    `fund_reference`. Idempotent: the key names the support row, so a retry returns the
+    first commitment (funds' idempotency) and a linked row is returned unchanged."""
+    _require_manager(actor, support.project)
+    if support.fund_reference:
+        return support
+    if support.kind != SupportKind.FUNDING or support.amount_granted is None:
+        raise ValidationError(_("Only funding is committed from the support fund."))
+    if not manages_fund(access_for(actor)):
+        raise PermissionDenied(
+            _("Funding is committed from the support fund: only finance or the city admin may.")
+        )
+    project = support.project
+    recipient = funding_recipient(project, host_firm)
+    line = funding_line(project, stage=support.stage, fiscal_year=support.granted_on.year)
+    key = f"poc.StageSupport:{support.pk}"
+    commitment = commitment_create(
+        actor=actor,
+        line=line,
+        recipient_enterprise=recipient,
+        amount=support.amount_granted,
+        reference=key,
+        idempotency_key=key,
+        today=support.granted_on,
+    )
+    support.fund_reference = commitment.ref
+    support.full_clean()
+    support.save(update_fields=["fund_reference"])
     return support
 
 

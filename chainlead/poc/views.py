@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from chainlead.accounts.access import access_for
 from chainlead.audit.permissions import reads_audit_log
+from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.views import history_for, object_list, permission_required
 from chainlead.poc import figures, selectors, services
 from chainlead.poc.choices import Direction, GateStatus, ReviewStatus, Stage
@@ -164,6 +165,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     manager = manages_project(access, project)
     gates = project.gate_reviews.prefetch_related("assignments__reviewer")
+    supports = list(project.supports.all())
+    funding = selectors.stage_funding(user=request.user, supports=supports)
     return render(
         request,
         "poc/project_detail.html",
@@ -177,7 +180,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "gates": gates,
             "milestones": project.milestones.all(),
             "ip_assets": project.ip_assets.all(),
-            "supports": project.supports.all(),
+            "supports": [(s, funding.get(s.pk)) for s in supports],
             "outcomes": project.outcomes.select_related("enterprise"),
             "contacts": project.partner_contacts.select_related("enterprise"),
             "stage_changes": project.stage_changes.all(),
@@ -415,7 +418,14 @@ def support_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
 
     def grant(data: dict[str, Any]) -> str:
-        services.support_grant(actor=request.user, project=project, **data)
+        try:
+            support = services.support_grant(actor=request.user, project=project, **data)
+        except PermissionDenied as exc:  # funding needs a fund manager: say so on the page
+            raise ValidationError(str(exc)) from exc
+        if support.fund_reference:
+            return _("Funding committed from the support fund: %(ref)s.") % {
+                "ref": support.fund_reference
+            }
         return _("Support recorded.")
 
     return _act(request, SupportForm(request.POST), grant, project.get_absolute_url())

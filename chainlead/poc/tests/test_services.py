@@ -229,17 +229,24 @@ def test_the_researcher_cannot_manage_their_own_gate(researcher: Any, project: A
 
 
 def test_funding_needs_an_amount_and_in_kind_none(task_force: Any, project: Any) -> None:
+    with pytest.raises(ValidationError, match="positive amount"):
+        services.support_grant(
+            actor=task_force,
+            project=project,
+            stage=1,
+            kind="funding",
+            given_by="市科技局",
+            granted_on=TODAY,
+        )
     support = services.support_grant(
         actor=task_force,
         project=project,
         stage=1,
-        kind="funding",
-        given_by="市科技局",
+        kind="lab_time",
+        given_by="测试大学",
         granted_on=TODAY,
-        amount_granted=Decimal("500000"),
-        fund_reference="",
     )
-    assert support.amount_granted == Decimal("500000.00")
+    assert (support.amount_granted, support.fund_reference) == (None, "")
     with pytest.raises(ValidationError):
         services.support_grant(
             actor=task_force,
