@@ -145,3 +145,27 @@ def test_classify_leaves_firms_of_other_cities_alone(ai):
             "enterprise__name", flat=True
         )
     ) == [local.name]
+
+
+def test_classify_command_reads_divisions_with_a_model_file(ai, tmp_path):
+    """A firm without a known division, naming 加速卡 only in its name: the text rule alone
+    leaves it for review; with a model that reads its text as division 39 (boards and servers'
+    division) it is accepted, and the evidence says why."""
+    from chainlead.analytics.classify import ClassLexicon, train_classifier
+    from chainlead.chains.tests.test_classification import _base_rows
+
+    model_path = tmp_path / "model.joblib"
+    train_classifier(_base_rows(), lexicon=ClassLexicon(), small=True).save(model_path)
+    firm = EnterpriseFactory(
+        name="电子元器件加速卡有限公司", main_business="", business_scope="", industry_id=None
+    )
+    firm.main_business = ""
+    firm.save()
+    run("classify", "--chain", "ai")
+    before = Membership.objects.get(enterprise=firm, segment__slug="boards-servers")
+    assert before.review_status == ReviewStatus.PENDING
+    Membership.objects.filter(pk=before.pk).delete()
+    run("classify", "--chain", "ai", "--model", str(model_path))
+    after = Membership.objects.get(enterprise=firm, segment__slug="boards-servers")
+    assert after.review_status == ReviewStatus.ACCEPTED
+    assert "text reads as division 39" in after.evidence
