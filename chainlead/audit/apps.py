@@ -7,7 +7,7 @@ class AuditConfig(PlatformAppConfig):
     name = "chainlead.audit"
     label = "audit"
     url_prefix = "audit/"
-    navigation = (NavItem(_("Audit log"), "audit:entry_list", order=90),)
+    navigation = (NavItem(_("Audit log"), "audit:entry_list", order=90, group="oversight"),)
 
     def ready(self) -> None:
         super().ready()

@@ -9,8 +9,8 @@ class ChainsConfig(PlatformAppConfig):
     url_prefix = "chains/"
     api_prefix = "/chains/"
     navigation = (
-        NavItem(_("Industrial chains"), "chains:chain_list", order=10),
-        NavItem(_("Review queue"), "chains:review_queue", order=30),
+        NavItem(_("Industrial chains"), "chains:chain_list", order=10, group="chains"),
+        NavItem(_("Review queue"), "chains:review_queue", order=30, group="chains"),
     )
     audited = {"Chain": ("updated_at",), "Segment": (), "SegmentLink": (), "Membership": ()}
     data_versions = {"chains": ("Chain", "Segment", "SegmentLink", "Membership")}

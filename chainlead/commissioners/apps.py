@@ -8,7 +8,9 @@ class CommissionersConfig(PlatformAppConfig):
     label = "commissioners"
     url_prefix = "commissioners/"
     api_prefix = "/commissioners/"
-    navigation = (NavItem(_("Commissioners"), "commissioners:commissioner_list", order=65),)
+    navigation = (
+        NavItem(_("Commissioners"), "commissioners:commissioner_list", order=65, group="services"),
+    )
     audited = {
         "Commissioner": ("updated_at",),
         "Assignment": (),

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
 from chainlead.accounts.access import access_for
-from chainlead.core.plugins import nav_links
+from chainlead.core.plugins import nav_entries, nav_links
 
 
 @functools.cache
@@ -25,7 +25,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "city_name": settings.CHAINLEAD_CITY_NAME,
         "city_name_en": settings.CHAINLEAD_CITY_NAME_EN,
         "access": access,
-        "nav_main": nav_links(access, prefix, "main"),
+        "nav_main": nav_entries(access, prefix),
+        "nav_links": nav_links(access, prefix, "main"),
         "nav_account": nav_links(access, prefix, "account"),
         "home_url": urls["home"],
         "logout_url": urls["accounts:logout"],

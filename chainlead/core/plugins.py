@@ -32,11 +32,22 @@ from django.apps import AppConfig, apps
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from chainlead.accounts.access import Access
 
 MenuName = Literal["main", "account"]
+
+# The main menu's groups, so that a dozen organs fit one row: an app files each link under one
+# of these (or none, for a top-level link). A group with one visible link shows as that link.
+NAV_GROUPS: dict[str, str | Promise] = {
+    "chains": _("Chains"),
+    "firms": _("Enterprises"),
+    "services": _("Services"),
+    "funding": _("Funding"),
+    "oversight": _("Oversight"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,11 @@ class NavItem:
     menu: MenuName = "main"
     # An htmx fragment that replaces the link once loaded (e.g. the notification bell).
     fragment_url_name: str | None = None
+    group: str | None = None  # a key of NAV_GROUPS
+
+    def __post_init__(self) -> None:
+        if self.group is not None and self.group not in NAV_GROUPS:
+            raise ValueError(f"{self.url_name}: unknown menu group {self.group!r}")
 
 
 @dataclass(frozen=True)
@@ -194,6 +210,16 @@ class NavLink:
     check: Callable[[Access], bool] | None
     menu: MenuName
     fragment_url: str | None
+    group: str | None
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the rendered main menu: a link, or a group of links under a label."""
+
+    label: str | Promise
+    url: str = ""
+    links: tuple[NavLink, ...] = ()
 
 
 @functools.cache
@@ -214,6 +240,7 @@ def _nav_links(script_prefix: str) -> tuple[NavLink, ...]:
                 check=getattr(view, "permission_check", None),
                 menu=item.menu,
                 fragment_url=reverse(item.fragment_url_name) if item.fragment_url_name else None,
+                group=item.group,
             )
         )
     return tuple(links)
@@ -228,6 +255,26 @@ def nav_links(access: Access, script_prefix: str, menu: MenuName = "main") -> li
         for link in _nav_links(script_prefix)
         if link.menu == menu and (link.check is None or link.check(access))
     ]
+
+
+def nav_entries(access: Access, script_prefix: str) -> list[NavEntry]:
+    """The main menu for `access`: links in order, each group at the place of its first link."""
+    links = nav_links(access, script_prefix, "main")
+    entries: list[NavEntry] = []
+    placed: set[str] = set()
+    for link in links:
+        if link.group is None:
+            entries.append(NavEntry(label=link.label, url=link.url))
+            continue
+        if link.group in placed:
+            continue
+        placed.add(link.group)
+        members = tuple(m for m in links if m.group == link.group)
+        if len(members) == 1:
+            entries.append(NavEntry(label=link.label, url=link.url))
+        else:
+            entries.append(NavEntry(label=NAV_GROUPS[link.group], links=members))
+    return entries
 
 
 def home_url(access: Access) -> str | None:

@@ -9,7 +9,9 @@ class GovernanceConfig(PlatformAppConfig):
     label = "governance"
     url_prefix = "governance/"
     api_prefix = "/governance/"
-    navigation = (NavItem(_("Chain governance"), "governance:dashboard_list", order=50),)
+    navigation = (
+        NavItem(_("Chain governance"), "governance:dashboard_list", order=50, group="chains"),
+    )
     demo_steps = (
         DemoStep(910, "chainlead.governance.demo.demo_step"),
         DemoStep(945, "chainlead.governance.demo_activity.demo_step"),

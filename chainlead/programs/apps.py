@@ -10,10 +10,10 @@ class ProgramsConfig(PlatformAppConfig):
     url_prefix = "programs/"
     api_prefix = "/programs/"
     navigation = (
-        NavItem(_("Programs"), "programs:program_list", order=78),
-        NavItem(_("Applications"), "programs:application_list", order=79),
-        NavItem(_("Reviews"), "programs:assignment_list", order=79),
-        NavItem(_("Awards"), "programs:award_list", order=79),
+        NavItem(_("Programs"), "programs:program_list", order=78, group="funding"),
+        NavItem(_("Applications"), "programs:application_list", order=79, group="funding"),
+        NavItem(_("Reviews"), "programs:assignment_list", order=79, group="funding"),
+        NavItem(_("Awards"), "programs:award_list", order=79, group="funding"),
     )
     audited = {
         "Program": (),

@@ -8,7 +8,7 @@ class RecruitmentConfig(PlatformAppConfig):
     label = "recruitment"
     url_prefix = "recruitment/"
     api_prefix = "/recruitment/"
-    navigation = (NavItem(_("Recruitment"), "recruitment:opportunities", order=70),)
+    navigation = (NavItem(_("Recruitment"), "recruitment:opportunities", order=70, group="chains"),)
     audited = {
         "Target": ("updated_at",),
         "Activity": (),

@@ -9,8 +9,8 @@ class RegistryConfig(PlatformAppConfig):
     url_prefix = "registry/"
     api_prefix = "/registry/"
     navigation = (
-        NavItem(_("Enterprises"), "registry:enterprise_list", order=20),
-        NavItem(_("Import"), "registry:import_start", order=40),
+        NavItem(_("Enterprises"), "registry:enterprise_list", order=20, group="firms"),
+        NavItem(_("Import"), "registry:import_start", order=40, group="firms"),
     )
     audited = {
         "Enterprise": ("search_text", "updated_at"),

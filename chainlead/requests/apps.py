@@ -9,7 +9,7 @@ class RequestsConfig(PlatformAppConfig):
     url_prefix = "requests/"
     api_prefix = "/requests/"
     navigation = (
-        NavItem(_("Requests"), "requests:request_list", order=60),
+        NavItem(_("Requests"), "requests:request_list", order=60, group="services"),
         NavItem(
             _("Notifications"),
             "requests:notification_list",
