@@ -9,6 +9,12 @@ PYTEST_WORKERS ?= 2
 # Tests open a connection per live-server request thread; persistent connections would pile up
 # on PostgreSQL until it refuses new ones. Production and benchmarks keep them (600 s).
 TEST_ENV := CHAINLEAD_FAST_HASHER=1 DATABASE_CONN_MAX_AGE=0
+# Outside DEBUG the settings refuse the development key (docs/security.md): the local commands
+# run with DEBUG, the checks with the test settings. The local demo skips two-factor log-in,
+# which production enforces for administrators.
+DEV_ENV := DJANGO_DEBUG=1
+DEMO_ENV := DJANGO_DEBUG=1 CHAINLEAD_2FA_ENFORCED=0
+CHECK_ENV := DJANGO_SETTINGS_MODULE=config.settings_test
 
 .PHONY: setup system-deps demo test test-fast test-browser lint typecheck bench lock messages clean
 
@@ -36,21 +42,21 @@ system-deps:
 	fi
 
 setup: $(STAMP) system-deps
-	if [ -d chainlead/locale ]; then cd chainlead && ../$(BIN)/chainlead compilemessages -v 0; fi
-	$(BIN)/chainlead collectstatic --noinput -v 0
+	if [ -d chainlead/locale ]; then cd chainlead && $(DEV_ENV) ../$(BIN)/chainlead compilemessages -v 0; fi
+	$(DEV_ENV) $(BIN)/chainlead collectstatic --noinput -v 0
 
 demo: setup  # make demo PORT=8001 serves on another port
-	$(BIN)/chainlead migrate --noinput -v 0
-	$(BIN)/chainlead load-demo
+	$(DEMO_ENV) $(BIN)/chainlead migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/chainlead load-demo
 	@echo
 	@echo "chainlead is running at http://127.0.0.1:$(or $(PORT),8000)  (Ctrl-C to stop)"
-	$(BIN)/chainlead runserver 127.0.0.1:$(or $(PORT),8000) --insecure
+	$(DEMO_ENV) $(BIN)/chainlead runserver 127.0.0.1:$(or $(PORT),8000) --insecure
 
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/chainlead makemigrations --check --dry-run -v 0
+	$(CHECK_ENV) $(BIN)/mypy
+	$(CHECK_ENV) $(BIN)/chainlead makemigrations --check --dry-run -v 0
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 test-fast: $(STAMP)
@@ -63,7 +69,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	$(CHECK_ENV) $(BIN)/mypy
 
 bench: setup
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -75,8 +81,8 @@ lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --output-file requirements.lock pyproject.toml
 
 messages: $(STAMP)
-	$(BIN)/chainlead makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=benchmarks
-	$(BIN)/chainlead compilemessages --ignore=.venv
+	$(DEV_ENV) $(BIN)/chainlead makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=benchmarks
+	$(DEV_ENV) $(BIN)/chainlead compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

@@ -79,7 +79,7 @@ class Database:
         env["CHAINLEAD_VAR_DIR"] = str(self.var_dir)
         env["DJANGO_SETTINGS_MODULE"] = "config.settings"
         env.setdefault("CHAINLEAD_DATA_DIR", str(ROOT.parent / "shared" / "data"))
-        return env
+        return production_env(env)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -147,6 +147,17 @@ def drop_database(db: Database) -> None:
         _psql(f"DROP DATABASE IF EXISTS {db.url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
+def production_env(env: dict[str, str]) -> dict[str, str]:
+    """The benchmarks run the production settings (DEBUG off), which insist on a real secret
+    key and host list: a random key per run, the loopback hosts."""
+    import secrets
+
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    env.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    env.setdefault("CHAINLEAD_2FA_ENFORCED", "0")
+    return env
+
+
 def timed_subprocess(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     """Run `cmd`; return wall seconds, its peak RSS in bytes, and its stdout+stderr."""
     start = time.perf_counter()
@@ -168,7 +179,7 @@ def generated_csv(n: int, seed: int = 1) -> Path:
     path = OUT / f"firms-{n}-seed{seed}.csv"
     if not path.exists():
         tmp = path.with_suffix(".part")
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
+        env = production_env(dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings"))
         env["CHAINLEAD_VAR_DIR"] = str(OUT / "var-generate")
         subprocess.run(
             [
