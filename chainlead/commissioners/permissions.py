@@ -12,11 +12,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from chainlead.accounts.access import Access
 from chainlead.accounts.choices import Role
+from chainlead.core.masking import contact_for
+
+if TYPE_CHECKING:
+    from chainlead.commissioners.models import Commissioner
 
 CITY_WIDE_READERS = frozenset({Role.CITY_ADMIN, Role.AUDITOR, Role.CHAIN_LEADER, Role.TASK_FORCE})
 
@@ -35,6 +41,15 @@ def reads_commissioners(access: Access) -> bool:
     return reads_commissioners_city_wide(access) or bool(
         access.roles & {Role.DISTRICT_OFFICIAL, Role.COMMISSIONER, Role.ENTERPRISE}
     )
+
+
+def contact_shown(access: Access, commissioner: Commissioner) -> str:
+    """The commissioner's contact as `access` may see it (PIPL art. 6, minimum necessary;
+    docs/security-audit.md): in full for the city admin, who stations commissioners, and for
+    the commissioner's own account; every other reader sees its phone numbers masked."""
+    if access.user_id is not None and commissioner.user_id == access.user_id:
+        return commissioner.contact
+    return contact_for(access, commissioner.contact)
 
 
 def reads_matchings(access: Access) -> bool:

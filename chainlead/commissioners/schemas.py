@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
+
+from chainlead.accounts.access import access_for
+from chainlead.commissioners.models import Commissioner
+from chainlead.commissioners.permissions import contact_shown
 
 
 class CommissionerOut(Schema):
@@ -26,6 +31,11 @@ class CommissionerOut(Schema):
     def resolve_district(obj: object) -> str | None:
         district = obj.district  # type: ignore[attr-defined]
         return district.name if district is not None else None
+
+    @staticmethod
+    def resolve_contact(obj: Commissioner, context: dict[str, Any]) -> str:
+        # Masked for readers who do not need the number (permissions.contact_shown).
+        return contact_shown(access_for(context["request"].user), obj)
 
 
 class CommissionerIn(Schema):

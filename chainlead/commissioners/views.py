@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from chainlead.accounts.access import access_for
+from chainlead.accounts.access import Access, access_for
 from chainlead.commissioners import evaluation as evaluation_module
 from chainlead.commissioners import selectors, services
 from chainlead.commissioners.choices import Decision, LogStatus
@@ -34,6 +34,7 @@ from chainlead.commissioners.forms import (
 )
 from chainlead.commissioners.models import Commissioner
 from chainlead.commissioners.permissions import (
+    contact_shown,
     manages_commissioners,
     reads_commissioners,
     reads_evaluations,
@@ -42,6 +43,8 @@ from chainlead.commissioners.permissions import (
 )
 from chainlead.commissioners.tables import AssignmentTable, CommissionerTable
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.export import wants_export
+from chainlead.core.masking import mask_snapshot, record_export, sees_personal_data
 from chainlead.core.views import history_for, is_fragment, object_list, permission_required
 from chainlead.registry.models import District, Industry
 
@@ -83,13 +86,25 @@ def _not_found(what: str) -> Http404:
 @permission_required(reads_commissioners)
 @require_http_methods(["GET"])
 def commissioner_list(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    queryset = selectors.commissioner_list(user=request.user)
+    if wants_export(request):
+        # The export carries contacts (masked unless the reader needs them): recorded.
+        filtered = CommissionerFilterSet(request.GET, queryset=queryset, request=request)
+        record_export(
+            actor=request.user,
+            what="commissioners",
+            rows=filtered.qs.count() if filtered.is_valid() else 0,
+            fields="contact" if sees_personal_data(access) else "contact (masked)",
+        )
+    contact = (gettext_lazy("contact"), lambda c: contact_shown(access, c))
     return object_list(
         request,
-        queryset=selectors.commissioner_list(user=request.user),
+        queryset=queryset,
         filterset_class=CommissionerFilterSet,
         table_class=CommissionerTable,
         template_name="commissioners/commissioner_list.html",
-        export_columns=COMMISSIONER_EXPORT,
+        export_columns=[*COMMISSIONER_EXPORT[:4], contact, *COMMISSIONER_EXPORT[4:]],
         export_filename="commissioners",
         context={"can_manage": manages_commissioners(access_for(request.user))},
     )
@@ -108,15 +123,28 @@ def commissioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "commissioners/commissioner_detail.html",
         {
             "commissioner": commissioner,
+            "contact": contact_shown(access, commissioner),
             "industries": commissioner.industries.all(),
             "segments": commissioner.segments.select_related("chain"),
             "assignments": selectors.assignment_list(user=request.user).filter(
                 commissioner=commissioner
             )[:50],
             "can_manage": manages_commissioners(access),
-            "history": history_for(commissioner) if access.is_admin or access.is_auditor else None,
+            "history": _history(access, commissioner),
         },
     )
+
+
+def _history(access: Access, commissioner: Commissioner) -> list[Any] | None:
+    """The change history for admins and auditors; the auditor's with contacts masked (they
+    audit the changes, not the numbers: docs/security-audit.md)."""
+    if not (access.is_admin or access.is_auditor):
+        return None
+    entries = history_for(commissioner)
+    if not sees_personal_data(access):
+        for entry in entries:  # masked on the instance only, never saved
+            entry.before, entry.after = mask_snapshot(entry.before), mask_snapshot(entry.after)
+    return entries
 
 
 def _commissioner_fields(form: CommissionerForm) -> dict[str, Any]:
