@@ -8,9 +8,14 @@ grants. The rules follow DOMAIN.md §1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chainlead.accounts.choices import Role
+
+if TYPE_CHECKING:
+    # Only for annotations: this module is imported before the app registry is ready.
+    from chainlead.accounts.models import User
+    from chainlead.accounts.types import Actor
 
 _CACHE_ATTR = "_chainlead_access"
 
@@ -63,13 +68,13 @@ class Access:
 ANONYMOUS = Access(None, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 
 
-def access_for(user: Any) -> Access:
+def access_for(user: Actor) -> Access:
     """The user's access, computed once per user object (i.e. once per request)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if isinstance(cached, Access):
+        return cached
     roles: set[Role] = set()
     leader: set[int] = set()
     task_force: set[int] = set()
@@ -101,7 +106,7 @@ def access_for(user: Any) -> Access:
     return access
 
 
-def forget_access(user: Any) -> None:
+def forget_access(user: User) -> None:
     """Drop the cached access after grants change."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -1,14 +1,13 @@
 """Reads of accounts."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from chainlead.accounts.models import ApiToken
+from chainlead.accounts.types import Reader
 
 
-def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
+def api_token_list(*, user: Reader) -> QuerySet[ApiToken]:
     """The user's own tokens, newest first (the key is never stored, only its hash)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -14,19 +14,26 @@ from chainlead.accounts.access import access_for, forget_access
 from chainlead.accounts.choices import Role
 from chainlead.accounts.mirrors import mirrored
 from chainlead.accounts.models import ApiToken, RoleGrant, User
+from chainlead.accounts.types import Actor
 from chainlead.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from chainlead.chains.models import Chain
+    from chainlead.registry.models import District, Enterprise
 
 # MLPS 2.0 (GB/T 22239-2019 8.1.4.1): credentials expire; a token lives at most a year.
 API_TOKEN_DEFAULT_DAYS = 90
 API_TOKEN_MAX_DAYS = 365
 
 
-def _require_admin(actor: Any, message: str) -> None:
+def _require_admin(actor: Actor, message: str) -> None:
     if not access_for(actor).is_admin:
         raise PermissionDenied(message)
 
 
-def _require_grant_manager(actor: Any, message: str) -> None:
+def _require_grant_manager(actor: Actor, message: str) -> None:
     access = access_for(actor)
     if not (access.is_admin or access.is_security_admin):
         raise PermissionDenied(message)
@@ -35,7 +42,7 @@ def _require_grant_manager(actor: Any, message: str) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     display_name: str = "",
@@ -82,12 +89,12 @@ def superuser_create(*, username: str, password: str, display_name: str = "") ->
 @transaction.atomic
 def role_grant(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     role: Role | str,
-    chain: Any = None,
-    district: Any = None,
-    enterprise: Any = None,
+    chain: Chain | None = None,
+    district: District | None = None,
+    enterprise: Enterprise | None = None,
 ) -> RoleGrant:
     """Give `user` the role, scoped to the chain, district or firm the role needs. A role whose
     grants mirror another app's records (a chain leader) is granted by creating that record.
@@ -115,7 +122,7 @@ def role_grant(
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
+def role_revoke(*, actor: Actor, grant: RoleGrant) -> None:
     _require_grant_manager(actor, "Only city admins and security administrators revoke roles.")
     mirror = mirrored(grant.role)
     if mirror is not None:
@@ -129,14 +136,14 @@ def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
 @transaction.atomic
 def api_token_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     user: User | None = None,
     days: int | None = API_TOKEN_DEFAULT_DAYS,
     now: dt.datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for `user` (default: the actor). Returns it with its key, shown only once."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if actor is None or not actor.is_authenticated:
         raise PermissionDenied("Log in to create API tokens.")
     owner = user or actor
     if owner.pk != actor.pk:
@@ -158,7 +165,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
     """Delete the token: the owner or a city admin may. The audit log keeps its record."""
     if actor is None or (token.user_id != actor.pk and not access_for(actor).is_admin):
         raise PermissionDenied("You may not revoke this token.")
@@ -166,7 +173,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
 
 
 @transaction.atomic
-def lockout_release(*, actor: Any, username: str) -> int:
+def lockout_release(*, actor: Actor, username: str) -> int:
     """Lift the log-in lock of `username` before its cool-off ends; audited on the account.
     Returns how many failure records were cleared."""
     from axes.utils import reset
@@ -248,7 +255,7 @@ RECOVERY_CODE_COUNT = 10
 
 
 @transaction.atomic
-def two_factor_enrol(*, user: User, key: str) -> Any:
+def two_factor_enrol(*, user: User, key: str) -> TOTPDevice:
     """Confirm the authenticator whose secret `key` (hex) the user has just proved to hold, in
     place of any earlier one; audited."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

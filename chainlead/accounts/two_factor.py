@@ -21,6 +21,7 @@ from django_otp import user_has_device
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
+from chainlead.accounts.types import Reader
 
 ADMINISTRATOR_ROLES = frozenset(
     {Role.CITY_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
@@ -29,8 +30,8 @@ ADMINISTRATOR_ROLES = frozenset(
 _OPEN_URL_NAMES = ("accounts:otp_setup", "accounts:otp_verify", "accounts:logout")
 
 
-def needs_two_factor(user: Any) -> bool:
-    if not settings.CHAINLEAD_2FA_ENFORCED or not getattr(user, "is_authenticated", False):
+def needs_two_factor(user: Reader) -> bool:
+    if not settings.CHAINLEAD_2FA_ENFORCED or not user.is_authenticated:
         return False
     required = ADMINISTRATOR_ROLES | {Role(r) for r in settings.CHAINLEAD_2FA_ROLES}
     return bool(user.is_superuser or access_for(user).roles & required)
@@ -44,6 +45,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Any: OTPMiddleware adds is_verified() to the user, which the stubs do not know.
         user: Any = getattr(request, "user", None)
         if user is None or user.is_verified() or not needs_two_factor(user):
             return self.get_response(request)
