@@ -7,12 +7,15 @@ import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chainlead.accounts.models import User
 
 
 @dataclass(frozen=True)
 class AuditContext:
-    actor: Any | None = None  # a User or None for the system
+    actor: User | None = None  # None for the system
     source: str = "system"  # web / api / cli / task / system
     remote_addr: str = ""
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -27,7 +30,7 @@ def current() -> AuditContext:
 
 
 @contextlib.contextmanager
-def acting_as(actor: Any | None, *, source: str, remote_addr: str = "") -> Iterator[AuditContext]:
+def acting_as(actor: User | None, *, source: str, remote_addr: str = "") -> Iterator[AuditContext]:
     """Attribute every write inside the block to `actor` (None = the system)."""
     ctx = AuditContext(actor=actor, source=source, remote_addr=remote_addr)
     token = _current.set(ctx)

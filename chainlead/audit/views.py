@@ -6,6 +6,7 @@ nobody changes it.
 
 import json
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from chainlead.audit.filtersets import AuditEntryFilterSet
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.audit.tables import AuditEntryTable
-from chainlead.core.export import choice_label, wants_export
+from chainlead.core.export import Column, choice_label, wants_export
 from chainlead.core.masking import mask_snapshot, record_export, sees_personal_data
 from chainlead.core.templatetags.chainlead_tags import model_label
 from chainlead.core.views import object_list, permission_required
@@ -26,7 +27,7 @@ def _json(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-AUDIT_EXPORT_COLUMNS = [
+AUDIT_EXPORT_COLUMNS: list[Column] = [
     (_("when"), "timestamp"),
     (_("who"), "actor_label"),
     (_("channel"), "source"),
@@ -43,7 +44,7 @@ AUDIT_EXPORT_COLUMNS = [
     (_("message"), "message"),
 ]
 # Auditors read the log but need no phone or ID number in it (core.masking).
-MASKED_EXPORT_COLUMNS = [
+MASKED_EXPORT_COLUMNS: list[Column] = [
     *AUDIT_EXPORT_COLUMNS[:-3],
     (_("before"), lambda e: _json(mask_snapshot(e.before))),
     (_("after"), lambda e: _json(mask_snapshot(e.after))),
@@ -51,7 +52,7 @@ MASKED_EXPORT_COLUMNS = [
 ]
 
 
-def entry_queryset():  # type: ignore[no-untyped-def]
+def entry_queryset() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.select_related("actor", "content_type")
 
 
