@@ -77,6 +77,8 @@ STATING_FIELDS = ("name", "main_business", "business_statement")
 # Words of an introduction's sentence that states the firm's own business.
 BUSINESS_MARKERS = ("主营", "业务", "从事", "主要产品", "专注于", "致力于")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+# A class named in the firm's text (its GB/T name) under a segment's code.
+NAMED_CLASS_CONFIDENCE = 0.9
 # Confidence of an industry-code match by the level of the firm's code.
 INDUSTRY_CONFIDENCE = {4: 1.0, 3: 0.9, 2: 0.8}
 
@@ -94,6 +96,9 @@ class FirmText:
     industry_code: str | None = None
     # The text classifier's best division for the firm's text and its calibrated probability.
     predicted_division: tuple[str, float] | None = None
+    # A four-digit class the firm's name, main business or scope names (GB/T 4754-2017 class
+    # name, within its known or read division: `ClassLexicon.find`).
+    named_class: str | None = None
 
     @property
     def business_statement(self) -> str:
@@ -241,11 +246,33 @@ def text_match(firm: FirmText, rule: SegmentRule) -> Match | None:
     return Match(rule.key, MembershipSource.TEXT_RULE, confidence, evidence, stated)
 
 
+def class_match(firm: FirmText, rule: SegmentRule) -> Match | None:
+    """The class the firm's text names falls under the segment's codes: the firm says, in the
+    standard's own words, that it does the segment's work (accepted, `stated`)."""
+    if not firm.named_class or len(firm.industry_code or "") >= len(firm.named_class):
+        return None
+    by_code = industry_match(firm.named_class, rule)
+    if by_code is None:
+        return None
+    return Match(
+        rule.key,
+        MembershipSource.TEXT_RULE,
+        NAMED_CLASS_CONFIDENCE,
+        f"class {firm.named_class} named in its text; {by_code.evidence}",
+        stated=True,
+    )
+
+
 def classify(firm: FirmText, rules: Iterable[SegmentRule]) -> list[Match]:
-    """The segments `firm` belongs to by rule; the industry-code rule wins over the text rule."""
+    """The segments `firm` belongs to by rule: its industry code, else the class its text names,
+    else the segment's keywords."""
     matches = []
     for rule in rules:
-        match = industry_match(firm.industry_code, rule) or text_match(firm, rule)
+        match = (
+            industry_match(firm.industry_code, rule)
+            or class_match(firm, rule)
+            or text_match(firm, rule)
+        )
         if match is not None:
             matches.append(match)
     return matches
@@ -264,12 +291,19 @@ def make_firm_text(
     introduction: str = "",
     industry_code: str | None = None,
     predicted_division: tuple[str, float] | None = None,
+    named_class: str | None = None,
 ) -> FirmText:
     if main_business.lstrip().startswith(SCOPE_MARKERS):
         business_scope = f"{main_business}\n{business_scope}".strip()
         main_business = ""
     return FirmText(
-        name, main_business, business_scope, introduction, industry_code, predicted_division
+        name,
+        main_business,
+        business_scope,
+        introduction,
+        industry_code,
+        predicted_division,
+        named_class,
     )
 
 
@@ -277,17 +311,19 @@ def firm_text(
     enterprise: Enterprise,
     *,
     introduction: str = "",
-    predicted_division: tuple[str, float] | None = None,
+    reading: TextReading | None = None,
 ) -> FirmText:
     """What the rules read of a registry firm; the registry keeps no introduction, so a caller
-    that has one (the demo reads the listed companies' file) passes it."""
+    that has one (the demo reads the listed companies' file) passes it, and the text
+    classifier's `reading` if there is one."""
     return make_firm_text(
         name=enterprise.name,
         main_business=enterprise.main_business,
         business_scope=enterprise.business_scope,
         introduction=introduction,
         industry_code=enterprise.industry_id,
-        predicted_division=predicted_division,
+        predicted_division=None if reading is None else reading.division,
+        named_class=None if reading is None else reading.named_class,
     )
 
 
@@ -300,12 +336,21 @@ class ClassifyReport:
     by_source: dict[str, int] = field(default_factory=dict)
 
 
-def predicted_divisions(
+@dataclass(frozen=True)
+class TextReading:
+    """What the text classifier reads in a firm's text: its best division with the calibrated
+    probability, and a class the text names within the known division (else the read one)."""
+
+    division: tuple[str, float]
+    named_class: str | None
+
+
+def text_readings(
     classifier: DivisionClassifier,
     enterprises: Sequence[Enterprise],
     introductions: Mapping[int, str],
-) -> dict[int, tuple[str, float]]:
-    """Each firm's best division by the text classifier and its calibrated probability."""
+) -> dict[int, TextReading]:
+    """Each firm's `TextReading`, by enterprise pk."""
     import pandas as pd
 
     if not enterprises:
@@ -320,12 +365,18 @@ def predicted_divisions(
         }
     )
     predictions = classifier.predict(frame)
-    return {
-        e.pk: (str(division), float(confidence))
-        for e, division, confidence in zip(
-            enterprises, predictions["division"], predictions["confidence"], strict=True
+    readings = {}
+    for e, division, confidence in zip(
+        enterprises, predictions["division"], predictions["confidence"], strict=True
+    ):
+        known = (e.industry_id or "")[:2]
+        within = known or (division if confidence >= PREDICTED_DIVISION_MIN else "")
+        short_text = " ".join((e.name, e.short_name, e.main_business, e.business_scope))
+        readings[e.pk] = TextReading(
+            (str(division), float(confidence)),
+            classifier.lexicon.find(within, short_text) if within else None,
         )
-    }
+    return readings
 
 
 def classify_enterprises(
@@ -361,13 +412,13 @@ def classify_enterprises(
         )
     }
     introductions = introductions or {}
-    read = {} if classifier is None else predicted_divisions(classifier, firms, introductions)
+    read = {} if classifier is None else text_readings(classifier, firms, introductions)
     report = ClassifyReport(firms=len(firms))
     for enterprise in firms:
         text = firm_text(
             enterprise,
             introduction=introductions.get(enterprise.pk, ""),
-            predicted_division=read.get(enterprise.pk),
+            reading=read.get(enterprise.pk),
         )
         for match in classify(text, rules):
             confidence = Decimal(str(match.confidence))

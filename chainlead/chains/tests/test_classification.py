@@ -109,6 +109,23 @@ def test_a_firm_stating_the_work_is_accepted():
     assert not text_match(unsure, storage).stated  # type: ignore[union-attr]
 
 
+def test_a_class_named_in_the_text_places_the_firm():
+    """Division 38 known, its main business names 锂离子电池 (class 3841 锂离子电池制造): the
+    class falls under the battery segment's codes, with no keyword needed."""
+    batteries = SegmentRule(key="batteries", codes=("3841", "3842"), keywords=("储能",))
+    firm = FirmText(main_business="锂离子电池的研发", industry_code="38", named_class="3841")
+    (match,) = classify(firm, [batteries, CHIPS])
+    assert (match.key, match.source, match.stated) == (
+        "batteries",
+        MembershipSource.TEXT_RULE,
+        True,
+    )
+    assert match.evidence.startswith("class 3841 named in its text; industry 3841 under")
+    assert (
+        classify(FirmText(main_business="锂离子电池的研发", industry_code="38"), [batteries]) == []
+    )
+
+
 def test_latin_keywords_match_whole_words_only():
     assert text_match(FirmText(main_business="高性能GPU芯片"), CHIPS) is not None
     rule = SegmentRule(key="x", codes=("7340",), keywords=("CRO",))
