@@ -180,3 +180,22 @@ def test_chunks_spread_over_two_processes_come_back_in_order(model: DivisionClas
     parallel = pd.concat(model.predict_chunks(chunks, workers=2))
     pd.testing.assert_frame_equal(serial, parallel)
     assert list(parallel.index) == list(rows.index)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "主营业务:锂离子电池、储能系统；技术服务、技术开发。",
+        "GPU加速卡与AI芯片（7nm），数据中心(IDC)业务 ２０２４年",
+        "一般项目：软件开发\n许可项目：第二类增值电信业务  ① 5G+工业互联网",
+        "",
+    ],
+)
+def test_cached_segmentation_gives_jieba_s_own_words(text: str) -> None:
+    import jieba
+
+    from chainlead.analytics.classify.features import jieba_words
+
+    expected = [w for w in jieba.lcut(text, HMM=False) if w.strip() and w.isalnum()]
+    assert jieba_words(text) == expected
+    assert jieba_words(text) == expected  # the second time from the cache
