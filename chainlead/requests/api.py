@@ -12,11 +12,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from chainlead.accounts.access import access_for
+from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.pagination import PageNumber
 from chainlead.requests import selectors, services
 from chainlead.requests.choices import Channel, Transition
 from chainlead.requests.filtersets import RequestFilterSet
 from chainlead.requests.models import EnterpriseRequest, Tag
+from chainlead.requests.permissions import firms_to_raise_for, raises_requests
 from chainlead.requests.schemas import (
     FiguresOut,
     RatingIn,
@@ -60,13 +63,13 @@ def request_list(
 
 @router.post("/requests", response={201: RequestDetailOut})
 def request_create(request: HttpRequest, payload: RequestIn) -> Status[EnterpriseRequest]:
-    """Raise a request for a firm (enterprise users: their own; officials: any)."""
+    """Raise a request for a firm you see (enterprise users: their own; a task force: its chain's
+    firms; a city admin: any). Any other firm is not found (404), like one that does not exist."""
     from chainlead.chains.models import Chain
-    from chainlead.registry.models import Enterprise
 
-    enterprise = Enterprise.objects.filter(pk=payload.enterprise).first()
-    if enterprise is None:
-        raise ValidationError({"enterprise": "Unknown firm."})
+    if not raises_requests(access_for(request.user)):
+        raise PermissionDenied("You may not raise requests.")
+    enterprise = firms_to_raise_for(request.user).get(pk=payload.enterprise)
     chain = None
     if payload.chain is not None:
         chain = Chain.objects.filter(pk=payload.chain).first()

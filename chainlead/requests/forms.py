@@ -31,8 +31,18 @@ class RequestForm(forms.Form):
     )
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
-    def __init__(self, *args: Any, firms: Any = None, official: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        firms: Any = None,
+        firms_in_scope: Any = None,
+        official: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        # A credit code names only a firm the user sees (requests.permissions.firms_to_raise_for);
+        # any other reads as unknown, so codes do not probe the registry.
+        self.firms_in_scope = firms_in_scope
         if firms is not None:
             self.fields["enterprise"].queryset = firms
             self.fields["enterprise"].required = True
@@ -49,10 +59,13 @@ class RequestForm(forms.Form):
         if "credit_code" in self.fields and data.get("credit_code"):
             from chainlead.registry.models import Enterprise
 
+            firms = self.firms_in_scope
+            if firms is None:
+                firms = Enterprise.objects.none()
             code = data["credit_code"].strip().upper()
-            firm = Enterprise.objects.filter(credit_code=code).first()
+            firm = firms.filter(credit_code=code).first()
             if firm is None and code.isdigit():
-                firm = Enterprise.objects.filter(pk=int(code)).first()
+                firm = firms.filter(pk=int(code)).first()
             if firm is None:
                 self.add_error("credit_code", _("No firm with this credit code or number."))
             data["enterprise"] = firm

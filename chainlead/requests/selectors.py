@@ -44,6 +44,7 @@ from chainlead.requests.models import (
     RequestEvent,
     Tag,
 )
+from chainlead.requests.permissions import raises_for, raises_requests
 
 _DEPT_ATTR = "_chainlead_request_departments"
 
@@ -185,17 +186,12 @@ def allowed_transitions(user: Any, request: EnterpriseRequest) -> list[Transitio
 
 
 def can_raise_for(user: Any, enterprise_id: int) -> bool:
-    access = access_for(user)
-    if access.is_admin or enterprise_id in access.enterprise_ids:
-        return True
-    return bool(access.roles & {Role.COMMISSIONER, Role.TASK_FORCE})
+    """See requests.permissions.raises_for: only firms the user sees in the registry."""
+    return raises_for(user, enterprise_id)
 
 
 def can_raise(user: Any) -> bool:
-    access = access_for(user)
-    return access.is_admin or bool(
-        access.enterprise_ids or access.roles & {Role.COMMISSIONER, Role.TASK_FORCE}
-    )
+    return raises_requests(access_for(user))
 
 
 def can_import_hotline(user: Any) -> bool:

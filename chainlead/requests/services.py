@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
 from chainlead.audit import context as audit_context
 from chainlead.audit.models import AuditAction, AuditEntry
@@ -65,6 +66,7 @@ from chainlead.requests.models import (
     Tag,
     TimeLimit,
 )
+from chainlead.requests.permissions import rates_request
 from chainlead.requests.selectors import (
     can_attach,
     can_link,
@@ -77,6 +79,7 @@ from chainlead.requests.selectors import (
 
 HANDLER = "handler"
 FIRM = "firm"
+FIRM_USER = "firm user"  # the firm's own users only (not the commissioner who raised it)
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,8 @@ class TransitionRule:
 
 # The life cycle (issue 3 item 5). Nothing else moves a request: no skipping, and only the
 # named party may act (handler = the department, the chain's task force, the city admin, or the
-# chain leader once it reached them; firm = the firm's users or the commissioner who raised it).
+# chain leader once it reached them; firm = the firm's users or the commissioner who raised it;
+# firm user = the firm's users alone: only they rate, issue 9 item 1).
 TRANSITIONS: dict[Transition, TransitionRule] = {
     Transition.ACCEPT: TransitionRule((Status.RAISED,), Status.ACCEPTED, frozenset({HANDLER})),
     Transition.START: TransitionRule((Status.ACCEPTED,), Status.IN_PROGRESS, frozenset({HANDLER})),
@@ -101,14 +105,18 @@ TRANSITIONS: dict[Transition, TransitionRule] = {
     Transition.RESOLVE: TransitionRule(
         (Status.IN_PROGRESS,), Status.RESOLVED, frozenset({HANDLER})
     ),
-    Transition.CONFIRM: TransitionRule((Status.RESOLVED,), Status.CONFIRMED, frozenset({FIRM})),
+    Transition.CONFIRM: TransitionRule(
+        (Status.RESOLVED,), Status.CONFIRMED, frozenset({FIRM_USER})
+    ),
     Transition.REOPEN: TransitionRule((Status.RESOLVED,), Status.IN_PROGRESS, frozenset({FIRM})),
 }
 
 
 def transition_party_ok(user: Any, request: EnterpriseRequest, parties: frozenset[str]) -> bool:
-    return (HANDLER in parties and is_handler(user, request)) or (
-        FIRM in parties and is_firm_side(user, request)
+    return (
+        (HANDLER in parties and is_handler(user, request))
+        or (FIRM in parties and is_firm_side(user, request))
+        or (FIRM_USER in parties and rates_request(access_for(user), request.enterprise_id))
     )
 
 
@@ -192,7 +200,7 @@ def request_raise(
     now: dt.datetime | None = None,
 ) -> EnterpriseRequest:
     """Raise a request for `enterprise`, route it and start its clock."""
-    if not can_raise_for(actor, enterprise.pk):
+    if not can_raise_for(actor, enterprise.pk):  # callers look it up in scope first (a 404)
         raise PermissionDenied(_("You may not raise a request for this firm."))
     at = _now(now)
     cal = WorkCalendar.load()
@@ -269,13 +277,15 @@ def request_transition(
         raise ValidationError(_("Unknown transition.")) from exc
     rule = TRANSITIONS[name]
     current = _locked(request)  # two officials pressing at once: the second sees the new state
+    # Who first, then when: a party that may never make this move (an auditor rating) is
+    # refused whatever the state, so the answer says nothing about the life cycle.
+    if not transition_party_ok(actor, current, rule.parties):
+        raise PermissionDenied(_("You may not %(action)s this request.") % {"action": name.label})
     if current.status not in rule.sources:
         raise ValidationError(
             _("A request that is %(status)s cannot be moved by “%(action)s”.")
             % {"status": current.get_status_display(), "action": name.label}
         )
-    if not transition_party_ok(actor, current, rule.parties):
-        raise PermissionDenied(_("You may not %(action)s this request.") % {"action": name.label})
     at = _now(now)
     today = timezone.localdate(at)
     cal = WorkCalendar.load()
@@ -877,6 +887,4 @@ def hotline_import(
 
 
 def access_for_admin(actor: Any) -> bool:
-    from chainlead.accounts.access import access_for
-
     return access_for(actor).is_admin

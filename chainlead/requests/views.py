@@ -52,6 +52,7 @@ from chainlead.requests.forms import (
     TransitionForm,
 )
 from chainlead.requests.models import EnterpriseRequest, RequestAttachment
+from chainlead.requests.permissions import firms_to_raise_for, raises_requests
 from chainlead.requests.tables import RequestTable
 
 REQUEST_EXPORT_COLUMNS = [
@@ -73,12 +74,6 @@ REQUEST_EXPORT_COLUMNS = [
     (gettext_lazy("rating"), "rating"),
     (gettext_lazy("12345 ticket number"), "hotline_ticket"),
 ]
-
-
-def may_raise(access: Access) -> bool:
-    return access.is_admin or bool(
-        access.enterprise_ids or access.roles & {Role.COMMISSIONER, Role.TASK_FORCE}
-    )
 
 
 def is_admin(access: Access) -> bool:
@@ -130,15 +125,20 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(may_raise)
+@permission_required(raises_requests)
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
-    from chainlead.registry.models import Enterprise
-
     access_ids = access_for(request.user).enterprise_ids
     official = not access_ids or access_for(request.user).is_admin
-    firms = Enterprise.objects.filter(pk__in=access_ids) if access_ids and not official else None
-    form = RequestForm(request.POST or None, request.FILES or None, firms=firms, official=official)
+    in_scope = firms_to_raise_for(request.user)
+    firms = in_scope.filter(pk__in=access_ids) if access_ids and not official else None
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        firms=firms,
+        firms_in_scope=in_scope,
+        official=official,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         channel = data.get("channel") or (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from chainlead.requests import services
@@ -68,3 +70,22 @@ def bring_to(world: Any, status: str, **kwargs: Any) -> EnterpriseRequest:
         request = step(world, request, transition)
     assert request.status == status
     return request
+
+
+@contextlib.contextmanager
+def firms_seen_by(user: Any, *firms: Any) -> Iterator[None]:
+    """Let `user` see `firms` in the registry for the block, as the commissioners app's scope
+    provider does for the firms stationed with a commissioner (chainlead.core.scopes)."""
+    from django.db.models import Q
+
+    from chainlead.core import scopes
+
+    def provider(access: Any) -> Q | None:
+        return Q(pk__in=[f.pk for f in firms]) if access.user_id == user.pk else None
+
+    scopes.register_scope("enterprise", provider)
+    try:
+        yield
+    finally:
+        # No public way to unregister: tests only, so other tests do not inherit the scope.
+        scopes._providers["enterprise"].remove(provider)

@@ -24,7 +24,7 @@ from chainlead.requests.selectors import (
     request_list,
 )
 from chainlead.requests.tests.factories import ChainFactory, EnterpriseFactory, at, grant
-from chainlead.requests.tests.helpers import raise_request, step
+from chainlead.requests.tests.helpers import firms_seen_by, raise_request, step
 
 
 def _closed_after(world, resolve_day, rating=None):
@@ -204,13 +204,15 @@ def test_who_sees_what(world):
         category=Category.FINANCE,
         chain=world.other_chain,
     )
-    by_commissioner = raise_request(
-        world,
-        actor=world.commissioner,
-        enterprise=EnterpriseFactory(),
-        chain=None,
-        category=Category.OTHER,  # no routing rule: no department sees it yet
-    )
+    stationed = EnterpriseFactory()
+    with firms_seen_by(world.commissioner, stationed):
+        by_commissioner = raise_request(
+            world,
+            actor=world.commissioner,
+            enterprise=stationed,
+            chain=None,
+            category=Category.OTHER,  # no routing rule: no department sees it yet
+        )
     visible = {
         name: set(request_list(user=getattr(world, name)))
         for name in [

@@ -63,7 +63,7 @@ EVERYONE = [
 def _allowed_parties(transition):
     parties = TRANSITIONS[transition].parties
     return (HANDLERS if "handler" in parties else set()) | (
-        FIRM_SIDE if "firm" in parties else set()
+        FIRM_SIDE if parties & {"firm", "firm user"} else set()
     )
 
 

@@ -1,0 +1,45 @@
+"""Who may raise and rate requests: the one home of these rules (views, API, selectors and
+services read them). DOMAIN.md §1; issue 9 item 1.
+
+Raising is for the firms the actor sees in the registry (`registry.selectors.enterprise_list`:
+a firm's users their firm, a task force its chain's firms, a commissioner the firms stationed
+with them, a city admin all); a firm outside that scope is not found, so firm ids and credit
+codes do not enumerate the registry. Only the firm's own users judge a resolution (confirm
+with a rating): the satisfaction figures are the firms' word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.choices import Role
+
+# Roles that raise requests for others (firm users raise for their own firm).
+RAISING_ROLES = frozenset({Role.CITY_ADMIN, Role.COMMISSIONER, Role.TASK_FORCE})
+
+
+def raises_requests(access: Access) -> bool:
+    """May open the raising page at all (which firms: `firms_to_raise_for`)."""
+    return bool(access.enterprise_ids) or bool(access.roles & RAISING_ROLES)
+
+
+def firms_to_raise_for(user: Any) -> QuerySet[Any]:
+    """The firms `user` may raise a request for: the firms they see, if they raise at all."""
+    from chainlead.registry.models import Enterprise
+    from chainlead.registry.selectors import enterprise_list
+
+    if not raises_requests(access_for(user)):
+        return Enterprise.objects.none()
+    return enterprise_list(user=user)
+
+
+def raises_for(user: Any, enterprise_id: int) -> bool:
+    return firms_to_raise_for(user).filter(pk=enterprise_id).exists()
+
+
+def rates_request(access: Access, enterprise_id: int) -> bool:
+    """Confirms a resolution with a rating: a user of the request's firm, nobody else."""
+    return enterprise_id in access.enterprise_ids
