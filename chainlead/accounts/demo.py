@@ -8,7 +8,6 @@ grants are created through `chainlead.accounts.services`, audited as the demo's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 
@@ -79,8 +78,7 @@ def demo_users_load(*, scopes: dict[str, object], password: str = DEMO_PASSWORD)
                 display_name=spec.display_name,
             )
         needed = ROLE_SCOPE[spec.role]
-        # Any: each app puts its own model in `scopes`; role_grant's full_clean() checks it.
-        scope: dict[str, Any] = {needed: scopes[needed]} if needed else {}
+        scope = {needed: scopes[needed]} if needed else {}
         had_grant = user.grants.filter(role=spec.role, **scope).exists()
         services.role_grant(actor=admin, user=user, role=spec.role, **scope)
         if created:

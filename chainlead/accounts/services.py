@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,9 +19,6 @@ from chainlead.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from chainlead.chains.models import Chain
-    from chainlead.registry.models import District, Enterprise
 
 # MLPS 2.0 (GB/T 22239-2019 8.1.4.1): credentials expire; a token lives at most a year.
 API_TOKEN_DEFAULT_DAYS = 90
@@ -92,9 +89,11 @@ def role_grant(
     actor: Actor,
     user: User,
     role: Role | str,
-    chain: Chain | None = None,
-    district: District | None = None,
-    enterprise: Enterprise | None = None,
+    # Any: a chain, district or firm of the layers above, which accounts may not import (not
+    # even for types: core/tests/test_layers.py); RoleGrant.full_clean() checks them.
+    chain: Any = None,
+    district: Any = None,
+    enterprise: Any = None,
 ) -> RoleGrant:
     """Give `user` the role, scoped to the chain, district or firm the role needs. A role whose
     grants mirror another app's records (a chain leader) is granted by creating that record.
