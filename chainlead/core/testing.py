@@ -64,6 +64,16 @@ SKIPPED_PREFIXES = ("admin/", "static/", "media/", "i18n/", "__debug__/")
 # Pages anyone may open, logged in or not. Apps add theirs with `Public(...)` entries.
 PUBLIC_URLS = frozenset({"accounts:login", "accounts:logout", "set_language"})
 
+# The auditor reads everything and changes nothing (DOMAIN.md §1): every unsafe request of the
+# walk must be refused them with one of these, except the writes below, which touch only the
+# reader's own account (their password, API tokens, read marks) and which every role makes.
+AUDITOR = "auditor"
+AUDITOR_REFUSALS = frozenset({403, 404, 405})
+OWN_ACCOUNT_WRITES = frozenset(
+    {"accounts:password_change", "accounts:token_list", "requests:notification_read"}
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def expect(default: Expectation, **per_role: Expectation) -> dict[str, Expectation]:
     """Expected statuses: `default` for every logged-in role unless named.
@@ -316,6 +326,28 @@ def api_operations() -> set[str]:
     }
 
 
+def _statuses(expected: Expectation) -> set[int]:
+    found: set[int] = set()
+    for status in expected if isinstance(expected, tuple) else (expected,):
+        found |= set(status) if isinstance(status, frozenset) else {status}
+    return found
+
+
+def auditor_writes(case: Case) -> bool:
+    """An unsafe request the auditor must be refused (see AUDITOR_REFUSALS)."""
+    return case.method not in SAFE_METHODS and case.target not in OWN_ACCOUNT_WRITES
+
+
+def auditor_write_expectations(all_matrices: list[Matrix]) -> list[str]:
+    """Cases that expect an auditor's write to be anything but refused (403, 404, 405)."""
+    return [
+        f"{case.key}: the auditor expects {case.expect.get(AUDITOR)}"
+        for m in all_matrices
+        for case in m.cases
+        if auditor_writes(case) and not _statuses(case.expect.get(AUDITOR, 0)) <= AUDITOR_REFUSALS
+    ]
+
+
 def undeclared(all_matrices: list[Matrix]) -> list[str]:
     """Routes with no case and no Public entry; stale cases naming no route."""
     declared = {c.target for m in all_matrices for c in m.cases}
@@ -404,6 +436,12 @@ def walk(matrix: Matrix, world: World, role_clients: Mapping[str, Client]) -> li
                     error = getattr(response, "exc_info", None)
                     detail = f" ({error[1]!r})" if error else ""
                     failures.append(f"{where}: got {response.status_code}, expected {want}{detail}")
+                elif (
+                    role == AUDITOR
+                    and auditor_writes(case)
+                    and response.status_code not in AUDITOR_REFUSALS
+                ):
+                    failures.append(f"{where}: the auditor was not refused")
                 elif (
                     role == ANONYMOUS
                     and response.status_code == 302

@@ -28,10 +28,9 @@ from django.db import transaction
 from chainlead import analytics
 from chainlead.accounts.access import access_for
 from chainlead.chains.models import Chain, Segment
-from chainlead.chains.permissions import reads_chain_maps
 from chainlead.chains.selectors import MapFilters, chain_map, data_version
 from chainlead.core.exceptions import PermissionDenied
-from chainlead.recruitment import ranking
+from chainlead.recruitment import permissions, ranking
 from chainlead.recruitment.models import AnalysisRun, ExternalFirm
 from chainlead.registry.choices import DataProvenance
 from chainlead.registry.models import Enterprise, EnterpriseIndicator
@@ -45,7 +44,7 @@ CURRENT = 0  # the "year" of current figures (no yearly series)
 
 
 def reads_analytics(user: Any) -> bool:
-    return reads_chain_maps(access_for(user))
+    return permissions.reads_analytics(access_for(user))
 
 
 def _industry_key(code: str | None, industry_level: str) -> str | None:
@@ -158,8 +157,8 @@ def complexity_run_create(
     With `reuse`, the latest run is returned instead when its parameters and input fingerprint
     are the same (so re-running the demo writes nothing).
     """
-    if actor is not None and not reads_analytics(actor):
-        raise PermissionDenied("You may not run the analytics.")
+    if actor is not None and not permissions.starts_complexity_run(access_for(actor)):
+        raise PermissionDenied("Only a city admin starts the city's complexity analysis.")
     params = {
         "level": level,
         "year": year,

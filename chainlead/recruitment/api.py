@@ -11,11 +11,11 @@ from ninja.pagination import PageNumberPagination, paginate
 from chainlead import analytics
 from chainlead.accounts.access import access_for
 from chainlead.chains.models import Chain, Segment
-from chainlead.chains.permissions import edits_chain
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.recruitment import analysis, selectors, services
 from chainlead.recruitment.filtersets import TargetFilterSet
 from chainlead.recruitment.models import AnalysisRun, Target
+from chainlead.recruitment.permissions import ranks_segment, starts_complexity_run
 from chainlead.recruitment.schemas import (
     AnalysisRunOut,
     ComplexityIn,
@@ -117,7 +117,9 @@ def complexity_latest(request: HttpRequest, level: str = "city") -> AnalysisRun:
 
 @router.post("/complexity", response={201: AnalysisRunOut})
 def complexity_compute(request: HttpRequest, payload: ComplexityIn) -> Status:
-    _require_analytics_reader(request)
+    """Recompute the city's complexity analysis (city admins only: it steers every chain)."""
+    if not starts_complexity_run(access_for(request.user)):
+        raise PermissionDenied("Only a city admin starts the city's complexity analysis.")
     if payload.level not in analysis.LEVELS:
         raise ValidationError({"level": f"one of {', '.join(analysis.LEVELS)}"})
     try:
@@ -191,6 +193,6 @@ def ranking_latest(request: HttpRequest, chain: str, segment: str) -> AnalysisRu
 @router.post("/rankings/{chain}/{segment}", response={201: AnalysisRunOut})
 def ranking_compute(request: HttpRequest, chain: str, segment: str) -> Status:
     found, seg = _chain_segment(request, chain, segment)
-    if not edits_chain(access_for(request.user), found.pk):
+    if not ranks_segment(access_for(request.user), found.pk):
         raise PermissionDenied("Only the chain's task force ranks its candidates.")
     return Status(201, analysis.ranking_run_create(actor=request.user, chain=found, segment=seg))

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.access import access_for
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.chains.models import Chain
 from chainlead.chains.permissions import (
     edits_chain,
     edits_some_chain,
     map_district_ids,
-    reads_chain_maps,
     works_on_chains,
 )
 from chainlead.core.exceptions import PermissionDenied
@@ -28,6 +27,11 @@ from chainlead.recruitment.choices import Stage
 from chainlead.recruitment.filtersets import TargetFilterSet
 from chainlead.recruitment.forms import ActivityForm, LandForm, MoveForm, PromiseForm, TargetForm
 from chainlead.recruitment.models import AnalysisRun, ExternalFirm, Target
+from chainlead.recruitment.permissions import (
+    ranks_segment,
+    reads_analytics,
+    starts_complexity_run,
+)
 from chainlead.recruitment.tables import TargetTable
 
 EXPORT_COLUMNS = [
@@ -224,11 +228,7 @@ def promise_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Opportunities and ranking -----------------------------------------------------------------
 
 
-def reads_opportunities(access: Access) -> bool:
-    return reads_chain_maps(access)
-
-
-@permission_required(reads_opportunities)
+@permission_required(reads_analytics)
 def opportunities(request: HttpRequest) -> HttpResponse:
     from chainlead.recruitment import analysis
 
@@ -254,6 +254,7 @@ def opportunities(request: HttpRequest) -> HttpResponse:
         "regions": regions,
         "region": region,
         "run": run,
+        "can_compute": starts_complexity_run(access),
     }
     if run is not None:
         chains = Chain.objects.prefetch_related("segments")
@@ -292,7 +293,7 @@ LEVEL_LABELS = {
 
 
 @require_POST
-@permission_required(reads_opportunities)
+@permission_required(starts_complexity_run)
 def complexity_compute(request: HttpRequest) -> HttpResponse:
     from chainlead import analytics
     from chainlead.recruitment import analysis
@@ -329,7 +330,7 @@ def rank(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpRespon
         .first()
     )
     if request.method == "POST":
-        if not edits_chain(access, chain.pk):
+        if not ranks_segment(access, chain.pk):
             raise PermissionDenied
         run = analysis.ranking_run_create(actor=request.user, chain=chain, segment=segment)
         return redirect("recruitment:rank", chain_slug=chain.slug, segment_slug=segment.slug)

@@ -2,7 +2,15 @@
 
 import pytest
 
-from chainlead.core.testing import ROLES, Case, clients, matrices, undeclared, walk
+from chainlead.core.testing import (
+    ROLES,
+    Case,
+    auditor_write_expectations,
+    clients,
+    matrices,
+    undeclared,
+    walk,
+)
 
 MATRICES = matrices()
 
@@ -12,6 +20,26 @@ def test_every_route_has_a_matrix_entry():
     assert not problems, "Declare these in chainlead/<app>/tests/permission_matrix.py:\n" + (
         "\n".join(problems)
     )
+
+
+def test_the_auditor_is_refused_every_write():
+    # DOMAIN.md §1: the auditor changes nothing. Every unsafe case (but the auditor's own
+    # account: OWN_ACCOUNT_WRITES) must expect 403, 404 or 405; the walk checks the answers.
+    problems = auditor_write_expectations(MATRICES)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_walk_reports_an_auditor_write(world, role_clients, monkeypatch):
+    from chainlead.core import testing
+    from chainlead.core.testing import Matrix, expect
+
+    # Marking notifications read is the auditor's own business; pretend it is not, and the
+    # walk must report the auditor's success even though the case expects it.
+    monkeypatch.setattr(testing, "OWN_ACCOUNT_WRITES", frozenset())
+    lax = Case("requests:notification_read", method="POST", data={}, expect=expect(302))
+    assert auditor_write_expectations([Matrix("x", [lax], [], None)]) != []
+    failures = walk(Matrix("x", [lax], [], None), world, role_clients)
+    assert failures == ["POST requests:notification_read as auditor: the auditor was not refused"]
 
 
 def test_every_case_names_every_role():

@@ -69,15 +69,8 @@ MATRIX = [
         "recruitment:complexity_compute",
         method="POST",
         data={"level": "city"},
-        expect=expect(
-            403,
-            city_admin=302,
-            auditor=302,
-            chain_leader=302,
-            task_force=302,
-            district_official=302,
-            finance=302,
-        ),
+        # The city's analysis steers every chain: only a city admin starts it (issue 9 item 4).
+        expect=expect(403, city_admin=302),
     ),
     Case(
         "recruitment:rank",
@@ -130,15 +123,7 @@ MATRIX = [
     Case(
         "POST /api/v1/recruitment/complexity",
         data={"level": "city"},
-        expect=expect(
-            403,
-            city_admin=422,
-            auditor=422,
-            chain_leader=422,
-            task_force=422,
-            district_official=422,
-            finance=422,
-        ),
+        expect=expect(403, city_admin=422),
     ),
     Case(
         "GET /api/v1/recruitment/rankings/{chain}/{segment}",

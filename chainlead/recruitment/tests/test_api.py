@@ -1,5 +1,7 @@
 import pytest
+from django.test import Client
 
+from chainlead.accounts.models import User
 from chainlead.recruitment.models import Target
 from chainlead.registry.models import Enterprise
 
@@ -83,7 +85,14 @@ def test_analytics_results_over_the_api(api, chain):
     )
     chain.segments.update(industry_codes=["3973"], keywords=["芯片"])
     assert api.get("/api/v1/recruitment/complexity?level=city").status_code == 404
-    created = api.post(
+    # The task force reads the city's analysis but does not start it (issue 9 item 4).
+    refused = api.post(
+        "/api/v1/recruitment/complexity", {"level": "city"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", password=None))
+    created = admin.post(
         "/api/v1/recruitment/complexity", {"level": "city"}, content_type="application/json"
     )
     assert created.status_code == 201
@@ -94,7 +103,7 @@ def test_analytics_results_over_the_api(api, chain):
     assert latest["id"] == body["id"]
     gaps = api.get("/api/v1/recruitment/opportunities?level=city").json()
     assert [(g["segment"], g["status"]) for g in gaps] == [("chips", "missing")]
-    bad = api.post(
+    bad = admin.post(
         "/api/v1/recruitment/complexity", {"level": "planet"}, content_type="application/json"
     )
     assert bad.status_code == 422

@@ -111,7 +111,9 @@ def test_create_form_adds_a_target(client, task_force, chain):
     assert Target.objects.get(name="某芯片公司").owner == task_force
 
 
-def test_opportunities_page_computes_and_lists_gaps(client, task_force, chain, districts):
+def test_opportunities_page_computes_and_lists_gaps(
+    client, task_force, chain, districts, django_user_model
+):
     from chainlead.recruitment.models import ExternalFirm
 
     firm = Enterprise.objects.create(name="本地", industry_id="39", employees=10)
@@ -121,10 +123,15 @@ def test_opportunities_page_computes_and_lists_gaps(client, task_force, chain, d
     chain.segments.update(industry_codes=["3973"])
     client.force_login(task_force)
     page = client.get(reverse("recruitment:opportunities"))
-    assert reverse("recruitment:complexity_compute") in page.content.decode()
+    # The task force reads the analysis; only a city admin starts it (issue 9 item 4).
+    assert reverse("recruitment:complexity_compute") not in page.content.decode()
     assert "cells-data" not in page.content.decode()  # nothing computed yet
+    client.force_login(django_user_model.objects.create_superuser("root", password=None))
+    page = client.get(reverse("recruitment:opportunities"))
+    assert reverse("recruitment:complexity_compute") in page.content.decode()
     response = client.post(reverse("recruitment:complexity_compute"), {"level": "city"})
     assert response.status_code == 302
+    client.force_login(task_force)
     page = client.get(reverse("recruitment:opportunities"))
     html = page.content.decode()
     assert 'data-segment="ai-test/chips"' in html  # the chips segment has no firm: a gap
