@@ -3,8 +3,9 @@
 
 Every operation needs a bearer token or a logged-in session (`chainlead.core.api_auth`). Service
 exceptions become status codes here, once for all routers: PermissionDenied 403, an object out of
-the user's scope 404, ValidationError 422 with field errors, ConcurrentEditError 409, and a
-delete refused because other records refer to the object 409.
+the user's scope 404, ValidationError 422 with field errors, ConcurrentEditError 409, a
+delete refused because other records refer to the object 409, and a value the database
+cannot store (NUL, an integer overflow) 400.
 """
 
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
@@ -117,4 +119,20 @@ def _referenced(request: HttpRequest, exc: ProtectedError | RestrictedError) -> 
             "referenced_by": labels,
         },
         status=409,
+    )
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _unstorable(request: HttpRequest, exc: DataError | OverflowError) -> HttpResponse:
+    # A value the schemas let through but the database cannot hold or compare (a NUL in a
+    # PostgreSQL text, an integer beyond 64 bits on SQLite): the input's fault, not a 5xx
+    # (issue 9 item 8). The schemas refuse the known cases first, with their field.
+    return api.create_response(
+        request,
+        {
+            "detail": "The input holds a value the database cannot store: a NUL character, "
+            "or a number out of range."
+        },
+        status=400,
     )

@@ -5,18 +5,27 @@
 - `validate_visible_text`: no Unicode bidirectional controls and no zero-width characters in
   names, which make a name read differently from what it is (“Trojan Source”, spoofed firms).
 - `validate_no_nul`: no NUL character (PostgreSQL text cannot hold one).
+- `EARLIEST_DATE`, `LATEST_DATE`: the dates a period may name.
 - `FREE_TEXT_MAX_LENGTH`: the bound of free-text fields (a 10 MB description renders a
   20 MB page).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from pydantic import AfterValidator, StringConstraints
 
 FREE_TEXT_MAX_LENGTH = 10_000
+# The dates a record or a period of the platform may name: beyond them a day's start or its
+# next day overflows Python's datetime (9999-12-31 + 1 day), a 5xx (issue 9 item 8).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
 URL_SEPARATOR = " ; "
 
 # Unicode bidi controls (UAX #9: embeddings, overrides, isolates, marks) and zero-width
@@ -110,3 +119,19 @@ def check_web_urls(value: str) -> str:
         if not is_web_url(url):
             raise ValueError(f"Give web addresses (http:// or https://): {url[:100]}")
     return value
+
+
+def check_no_nul(value: str) -> str:
+    """For pydantic validators of API schemas: `value`, or ValueError without a NUL."""
+    if "\x00" in value:
+        raise ValueError("Remove the NUL character (PostgreSQL text cannot hold one).")
+    return value
+
+
+# String types of the API schemas: every text refuses NUL; free text is bounded; names refuse
+# bidi controls and zero-width characters too.
+Text = Annotated[str, AfterValidator(check_no_nul)]
+FreeText = Annotated[
+    str, StringConstraints(max_length=FREE_TEXT_MAX_LENGTH), AfterValidator(check_no_nul)
+]
+Name = Annotated[str, AfterValidator(check_no_nul), AfterValidator(check_visible)]

@@ -8,7 +8,14 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from chainlead.core.validators import check_web_urls
+from chainlead.core.validators import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    FreeText,
+    Name,
+    Text,
+    check_web_urls,
+)
 from chainlead.governance.choices import Indicator, PolicyTopic
 
 
@@ -27,7 +34,7 @@ class FiveOnesOut(Schema):
 class TargetIn(Schema):
     indicator: Indicator
     value: Decimal = Field(ge=0)
-    note: str = ""
+    note: Text = Field("", max_length=300)
 
 
 class TargetOut(Schema):
@@ -42,10 +49,10 @@ class TargetOut(Schema):
 
 
 class PlanIn(Schema):
-    chain: str = Field(description="the chain's slug")
+    chain: Text = Field(description="the chain's slug")
     year: int = Field(ge=2000, le=2100)
-    title: str = Field(max_length=200)
-    summary: str = ""
+    title: Name = Field(max_length=200)
+    summary: FreeText = ""
 
 
 def _chain_slug(obj: object) -> str:
@@ -82,8 +89,8 @@ class PlanDetailOut(PlanOut):
 
 class ActualIn(Schema):
     value: Decimal = Field(ge=0)
-    as_of: dt.date
-    source: str = Field(max_length=200)
+    as_of: dt.date = Field(ge=EARLIEST_DATE, le=LATEST_DATE)
+    source: Text = Field(max_length=200)
 
 
 class DecisionOut(Schema):
@@ -101,11 +108,11 @@ class ActionItemOut(Schema):
 
 
 class MeetingIn(Schema):
-    chain: str = Field(description="the chain's slug")
-    title: str = Field(max_length=200)
+    chain: Text = Field(description="the chain's slug")
+    title: Name = Field(max_length=200)
     held_at: dt.datetime
-    location: str = ""
-    minutes: str = ""
+    location: Text = Field("", max_length=200)
+    minutes: FreeText = ""
     attendee_ids: list[int] = []
 
 
@@ -129,18 +136,18 @@ class MeetingDetailOut(MeetingOut):
 
 
 class PolicyIn(Schema):
-    title: str = Field(max_length=300)
-    issuing_body: str = ""
-    doc_number: str = ""
-    date_text: str = Field("", max_length=10)
+    title: Name = Field(max_length=300)
+    issuing_body: Text = Field("", max_length=300)
+    doc_number: Text = Field("", max_length=100)
+    date_text: Text = Field("", max_length=10)
     date_basis: str = ""
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
     topic: PolicyTopic = PolicyTopic.OTHER
-    supports: str = ""
-    amounts: str = ""
+    supports: FreeText = ""
+    amounts: FreeText = ""
     budget: Decimal | None = Field(None, ge=0)
-    source_url: str = ""
+    source_url: FreeText = ""
 
     @field_validator("source_url")
     @classmethod

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chainlead import analytics
 from chainlead.accounts.access import access_for
 from chainlead.chains.models import Chain, Segment
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.pagination import PageNumber
 from chainlead.recruitment import analysis, selectors, services
 from chainlead.recruitment.filtersets import TargetFilterSet
 from chainlead.recruitment.models import AnalysisRun, Target
@@ -32,7 +33,7 @@ router = Router(tags=["recruitment"])
 
 
 @router.get("/targets", response=list[TargetOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(PageNumber)
 def target_list(
     request: HttpRequest,
     q: str = "",
@@ -42,7 +43,9 @@ def target_list(
 ) -> Any:
     params = {"q": q, "chain": chain or "", "stage": stage, "location": location}
     filterset = TargetFilterSet(params, queryset=selectors.target_list(user=request.user))
-    return filterset.qs if filterset.is_valid() else Target.objects.none()
+    if not filterset.is_valid():  # e.g. a NUL in `q`: say so (422), as the other lists do
+        raise ValidationError(filterset.errors)
+    return filterset.qs
 
 
 @router.get("/targets/{target_id}", response=TargetOut)

@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from chainlead.core.validators import EARLIEST_DATE, LATEST_DATE, FreeText, Name, Text
 
 
 class TargetOut(Schema):
@@ -30,24 +32,24 @@ class TargetOut(Schema):
 
 
 class TargetIn(Schema):
-    chain: str
-    segment: str | None = None
-    name: str
-    location: str
-    employees: int | None = None
-    main_business: str = ""
+    chain: Text
+    segment: Text | None = None
+    name: Name = Field(max_length=200)
+    location: Text = Field(max_length=100)
+    employees: int | None = Field(None, ge=0)
+    main_business: FreeText = ""
 
 
 class MoveIn(Schema):
-    to_stage: str
-    note: str = ""
-    lost_reason: str = ""
+    to_stage: Text
+    note: FreeText = ""
+    lost_reason: Text = Field("", max_length=300)
 
 
 class LandIn(Schema):
-    district: str
-    landed_on: dt.date
-    credit_code: str | None = None
+    district: Text
+    landed_on: dt.date = Field(ge=EARLIEST_DATE, le=LATEST_DATE)
+    credit_code: Text | None = None
 
 
 class LandOut(Schema):

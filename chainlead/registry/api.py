@@ -138,6 +138,8 @@ def industry_list(request: HttpRequest, filters: Query[IndustryFilters]) -> Quer
 
 @router.get("/industries/{code}", response=IndustryOut)
 def industry_detail(request: HttpRequest, code: str) -> Industry:
+    if "\x00" in code:  # no code holds one, and PostgreSQL cannot compare it: not found
+        raise Industry.DoesNotExist
     return selectors.industry_list().get(pk=code.upper())
 
 

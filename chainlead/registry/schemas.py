@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from chainlead.core.validators import FREE_TEXT_MAX_LENGTH, FreeText, Name, Text
 from chainlead.registry.choices import DataProvenance, IndustryLevel, Origin, SizeClass
 
 
@@ -25,8 +26,8 @@ class IndustryOut(Schema):
 
 class IndustryFilters(Schema):
     level: IndustryLevel | None = None
-    parent: str | None = Field(None, description="Children of this code.")
-    q: str | None = Field(None, description="Part of the code or the name.")
+    parent: Text | None = Field(None, description="Children of this code.")
+    q: Text | None = Field(None, description="Part of the code or the name.")
 
 
 class EnterpriseOut(Schema):
@@ -82,13 +83,13 @@ class EnterpriseFilters(Schema):
 class EnterpriseIn(Schema):
     """A new firm (city admins only)."""
 
-    name: str
-    credit_code: str | None = None
-    stock_code: str | None = None
-    short_name: str = ""
-    name_en: str = ""
+    name: Name = Field(max_length=200)
+    credit_code: Text | None = None
+    stock_code: Text | None = None
+    short_name: Name = Field("", max_length=100)
+    name_en: Name = Field("", max_length=200)
     district: int | None = Field(None, description="District id.")
-    address: str = ""
+    address: Text = Field("", max_length=300)
     founded: dt.date | None = None
     industry: str | None = Field(None, description="GB/T 4754-2017 code.")
     size_class: SizeClass | None = None
@@ -97,26 +98,30 @@ class EnterpriseIn(Schema):
     revenue: Decimal | None = Field(None, ge=0)
     rd_spend: Decimal | None = Field(None, ge=0)
     registered_capital: Decimal | None = None
-    business_scope: str = ""
-    main_business: str = ""
+    business_scope: FreeText = ""
+    main_business: FreeText = ""
     listed: bool = False
     origin: Origin = Origin.LOCAL
-    origin_place: str = ""
+    origin_place: Text = Field("", max_length=100)
     landed_on: dt.date | None = None
-    recruitment_effort: str = ""
+    recruitment_effort: Text = Field("", max_length=200)
 
 
 class EnterprisePatch(Schema):
-    """Changes to a firm: only the fields sent are changed. `version` is the one you read."""
+    """Changes to a firm: only the fields sent are changed. `version` is the one you read.
+
+    Text fields take a text (`""` clears one), never `null`: the firm's columns hold no null
+    (issue 9 item 8). `credit_code`, `stock_code`, dates, figures and references may be null.
+    """
 
     version: int
-    name: str | None = None
-    credit_code: str | None = None
-    stock_code: str | None = None
-    short_name: str | None = None
-    name_en: str | None = None
+    name: Name = Field(None, max_length=200)
+    credit_code: Text | None = None
+    stock_code: Text | None = None
+    short_name: Name = Field(None, max_length=100)
+    name_en: Name = Field(None, max_length=200)
     district: int | None = None
-    address: str | None = None
+    address: Text = Field(None, max_length=300)
     founded: dt.date | None = None
     industry: str | None = None
     size_class: SizeClass | None = None
@@ -125,13 +130,13 @@ class EnterprisePatch(Schema):
     revenue: Decimal | None = Field(None, ge=0)
     rd_spend: Decimal | None = Field(None, ge=0)
     registered_capital: Decimal | None = None
-    business_scope: str | None = None
-    main_business: str | None = None
-    listed: bool | None = None
-    origin: Origin | None = None
-    origin_place: str | None = None
+    business_scope: FreeText = Field(None, max_length=FREE_TEXT_MAX_LENGTH)
+    main_business: FreeText = Field(None, max_length=FREE_TEXT_MAX_LENGTH)
+    listed: bool = Field(None)
+    origin: Origin = Field(None)
+    origin_place: Text = Field(None, max_length=100)
     landed_on: dt.date | None = None
-    recruitment_effort: str | None = None
+    recruitment_effort: Text = Field(None, max_length=200)
 
 
 class IndicatorOut(Schema):

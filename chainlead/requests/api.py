@@ -4,8 +4,6 @@ Same selectors and services as the pages: a request out of the user's scope is a
 the user may not make a 403, a move the life cycle forbids a 422.
 """
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -22,6 +20,7 @@ from chainlead.requests.models import EnterpriseRequest, Tag
 from chainlead.requests.permissions import firms_to_raise_for, raises_requests
 from chainlead.requests.schemas import (
     FiguresOut,
+    FiguresQuery,
     RatingIn,
     RequestDetailOut,
     RequestFilters,
@@ -90,20 +89,15 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Status[Enterpris
 
 
 @router.get("/requests/figures", response=FiguresOut)
-def request_figures(
-    request: HttpRequest,
-    chain: int | None = None,
-    department: int | None = None,
-    period_start: dt.date | None = None,
-    period_end: dt.date | None = None,
-) -> selectors.RequestFigures:
-    """Opened, closed, open, overdue, closing rate, time to close, satisfaction."""
+def request_figures(request: HttpRequest, query: Query[FiguresQuery]) -> selectors.RequestFigures:
+    """Opened, closed, open, overdue, closing rate, time to close, satisfaction (the period's
+    dates between 1900-01-01 and 2999-12-31)."""
     return selectors.request_figures(
         user=request.user,
-        chain=chain,
-        department=department,
-        period_start=period_start,
-        period_end=period_end,
+        chain=query.chain,
+        department=query.department,
+        period_start=query.period_start,
+        period_end=query.period_end,
     )
 
 

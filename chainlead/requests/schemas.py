@@ -4,28 +4,29 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from chainlead.core.validators import EARLIEST_DATE, LATEST_DATE, FreeText, Name, Text
 from chainlead.requests.choices import Category, Channel, Status, Transition
 
 
 class RequestIn(Schema):
     enterprise: int
     category: Category
-    title: str = Field(max_length=200)
-    description: str
+    title: Name = Field(max_length=200)
+    description: FreeText
     chain: int | None = None
     channel: Channel | None = None
-    tags: list[str] = []
+    tags: list[Text] = Field([], max_length=20)
 
 
 class TransitionIn(Schema):
     transition: Transition
-    note: str = ""
-    resolution: str = ""
+    note: FreeText = ""
+    resolution: FreeText = ""
 
 
 class RatingIn(Schema):
     rating: int = Field(ge=1, le=5)
-    comment: str = ""
+    comment: FreeText = ""
 
 
 class EventOut(Schema):
@@ -95,14 +96,21 @@ class RequestDetailOut(RequestOut):
 
 
 class RequestFilters(Schema):
-    q: str | None = None
-    state: str | None = None
+    q: Text | None = None
+    state: Text | None = None
     status: Status | None = None
     category: Category | None = None
     chain: int | None = None
     department: int | None = None
     channel: Channel | None = None
     escalated: bool | None = None
+
+
+class FiguresQuery(Schema):
+    chain: int | None = None
+    department: int | None = None
+    period_start: dt.date | None = Field(None, ge=EARLIEST_DATE, le=LATEST_DATE)
+    period_end: dt.date | None = Field(None, ge=EARLIEST_DATE, le=LATEST_DATE)
 
 
 class FiguresOut(Schema):
