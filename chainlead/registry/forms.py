@@ -29,7 +29,9 @@ class IndustryCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
     """Edit a firm; only the fields the actor may change are kept (`fields_editable_by`)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required: an edit that omits it would skip the check and overwrite whatever was saved
+    # since the form was read (a lost update, issue 9 item 13).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=True, min_value=0)
     industry = IndustryCodeField(label=_("industry code"), required=False)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.core.text import search_key
+from chainlead.core.validators import validate_visible_text
 from chainlead.registry.choices import (
     DataProvenance,
     ImportStatus,
@@ -89,9 +90,16 @@ class Enterprise(models.Model):
     stock_code = models.CharField(
         _("stock code"), max_length=10, unique=True, null=True, blank=True
     )
-    name = models.CharField(_("name"), max_length=200, db_index=True)
-    short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    # Names read as what they are: no bidi overrides or zero-width characters (issue 9).
+    name = models.CharField(
+        _("name"), max_length=200, db_index=True, validators=[validate_visible_text]
+    )
+    short_name = models.CharField(
+        _("short name"), max_length=100, blank=True, validators=[validate_visible_text]
+    )
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, validators=[validate_visible_text]
+    )
     search_text = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
     district = models.ForeignKey(
         District,
