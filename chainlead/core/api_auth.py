@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -22,12 +22,15 @@ from ninja.utils import check_csrf
 
 from chainlead.audit import context as audit_context
 
+if TYPE_CHECKING:
+    from chainlead.accounts.models import User
+
 # Writing last_used_at on every call would turn every read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-def _bind_user(request: HttpRequest, user: Any) -> None:
+def _bind_user(request: HttpRequest, user: User) -> None:
     """Make `user` the request's user for the selectors and the audit log."""
     request.user = user
     # The audit middleware bound the (anonymous) session user before the token was read.
@@ -35,7 +38,7 @@ def _bind_user(request: HttpRequest, user: Any) -> None:
     audit_context._current.set(replace(current, actor=user, source="api"))
 
 
-def token_user(key: str, *, now: dt.datetime | None = None) -> Any | None:
+def token_user(key: str, *, now: dt.datetime | None = None) -> User | None:
     """The active user owning the unexpired token `key`, or None."""
     from chainlead.accounts.models import ApiToken
 

@@ -33,7 +33,7 @@ from base64 import b64encode
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -88,7 +88,12 @@ def _applied_migrations() -> list[list[str]]:
     return sorted([app, name] for app, name in recorder.applied_migrations())
 
 
-def _chain_head() -> dict[str, Any]:
+class ChainHead(TypedDict):
+    seq: int
+    last_hash: str
+
+
+def _chain_head() -> ChainHead:
     from chainlead.audit.models import AuditChainHead
 
     head = AuditChainHead.objects.filter(pk=1).values("seq", "last_hash").first()
@@ -274,10 +279,17 @@ def _check_versions(manifest: dict[str, Any], models_by_label: dict[str, Any]) -
         raise BackupError(f"The backup holds tables this release lacks: {sorted(unknown)}.")
 
 
+def _column(field: models.Field[Any, Any]) -> str:
+    """A concrete field's column (only non-concrete fields have none)."""
+    if field.column is None:
+        raise BackupError(f"{field} has no database column.")
+    return field.column
+
+
 def _load_table(model: type[models.Model], source: IO[bytes], expected: dict[str, Any]) -> None:
     fields = list(model._meta.concrete_fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     statement = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
     digest = hashlib.sha256()

@@ -22,7 +22,7 @@ An app declares a view in a few lines; the base does the rest the same way every
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -81,7 +81,8 @@ class PlatformView(View):
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
-        view = super().as_view(**initkwargs)
+        # cast: View.as_view() is typed to return any HttpResponseBase; ours render pages.
+        view = cast("Callable[..., HttpResponse]", super().as_view(**initkwargs))
         return permission_required(cls.permission)(view)
 
 
@@ -215,7 +216,8 @@ class TransitionView(PlatformView, Generic[M]):
             if not form.is_valid():
                 for field, errors in form.errors.items():
                     label = form.fields[field].label if field in form.fields else ""
-                    messages.error(request, f"{label}: {' '.join(errors)}" if label else errors)
+                    text = " ".join(str(error) for error in errors)
+                    messages.error(request, f"{label}: {text}" if label else str(errors))
                 return redirect(self.back_url(obj))
             data = form.cleaned_data
         try:

@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from chainlead.core.exceptions import PermissionDenied
+
 if TYPE_CHECKING:
     from chainlead.accounts.access import Access
+    from chainlead.accounts.types import Actor
 
 # Mainland mobile numbers (11 digits from 13x–19x), with an optional +86 / 86 prefix and
 # separators; landlines with an area code (0571-8888 8888).
@@ -86,9 +89,13 @@ def mask_snapshot(data: Any) -> Any:
     }
 
 
-def record_export(*, actor: Any, what: str, rows: int | None = None, fields: str = "") -> None:
+def record_export(*, actor: Actor, what: str, rows: int | None = None, fields: str = "") -> None:
     """Audit an export of personal data: who exported what (PIPL art. 51, 54)."""
     from chainlead.audit.services import record_event
+
+    if actor is None or not actor.is_authenticated:
+        # Exports are behind a log-in; an anonymous one has no account to name.
+        raise PermissionDenied("Log in to export.")
 
     record_event(
         instance=actor,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
@@ -78,7 +78,11 @@ def _field_for(model: type[models.Model] | None, attname: str) -> models.Field[A
 @register.simple_tag(takes_context=True)
 def audit_changes(context: template.Context, entry: Any) -> list[FieldChange]:
     """The fields an audit entry changed, with labels and readable before/after values."""
-    cache = context.render_context.setdefault("_audit_related_names", {})
+    # One lookup of related names per render, shared by the entries on the page.
+    cache: dict[tuple[Any, Any], str] | None = context.render_context.get("_audit_related_names")
+    if cache is None:
+        cache = {}
+        context.render_context["_audit_related_names"] = cache
     model = entry.content_type.model_class() if entry.content_type_id else None
     before = entry.before or {}
     after = entry.after or {}
@@ -149,7 +153,8 @@ def plugin_slot(context: template.Context, name: str) -> str:
 
     from chainlead.core.plugins import slot_items
 
-    flat = context.flatten()
+    # cast: the stubs key a context by Node too; a page's context is keyed by variable names.
+    flat = cast("dict[str, Any]", context.flatten())
     request = flat.get("request")
     html = "".join(get_template(s.template).render(flat, request) for s in slot_items(name))
     return mark_safe(html)  # noqa: S308  (the fragments are our own templates, autoescaped)
