@@ -1,7 +1,9 @@
 """Browser tests: Playwright driving Debian's chromium against pytest-django's live server.
 
 Every request the pages make is recorded; tests assert none leaves 127.0.0.1 (no CDN, no web
-fonts, no telemetry), because the platform runs on offline government intranets.
+fonts, no telemetry), because the platform runs on offline government intranets. Every
+Content-Security-Policy violation is recorded too, and fails the test that caused it: a refused
+script is a chart or a button that silently stops working.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+# Run in every document before its own scripts (Playwright's init scripts are exempt from the
+# page's CSP): report each violation on the console, where RecordedPage picks it up.
+CSP_VIOLATION_PREFIX = "CSP violation:"
+REPORT_CSP_VIOLATIONS = f"""
+document.addEventListener("securitypolicyviolation", function (e) {{
+  console.error("{CSP_VIOLATION_PREFIX} " + e.effectiveDirective + " blocked "
+    + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+}});
+"""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -67,14 +78,20 @@ def browser() -> Iterator[Any]:
 
 
 class RecordedPage:
-    """A Playwright page and every URL it requested."""
+    """A Playwright page, every URL it requested and every CSP violation it saw."""
 
     def __init__(self, page: Any) -> None:
         self.page = page
         self.requests: list[str] = []
         self.script_errors: list[str] = []
+        self.csp_violations: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if message.text.startswith(CSP_VIOLATION_PREFIX):
+            self.csp_violations.append(f"{message.text} (page {self.page.url})")
 
     def outside_requests(self) -> list[str]:
         return [
@@ -98,7 +115,11 @@ def recorded_page(browser: Any, live_server: Any) -> Iterator[RecordedPage]:
     )
     # Generous: CI runs two test workers and a live server on two cores.
     context.set_default_timeout(30_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     recorded = RecordedPage(page)
     yield recorded
     context.close()
+    assert not recorded.csp_violations, "The Content-Security-Policy refused:\n" + "\n".join(
+        recorded.csp_violations
+    )
