@@ -26,10 +26,10 @@ from chainlead.governance.schemas import (
     PlanDetailOut,
     PlanIn,
     PlanOut,
+    PlanTargetIn,
+    PlanTargetOut,
     PolicyIn,
     PolicyOut,
-    TargetIn,
-    TargetOut,
 )
 
 router = Router(tags=["governance"])
@@ -123,14 +123,14 @@ def plan_approve(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     return _plan_detail(plan)
 
 
-@router.get("/plans/{plan_id}/targets", response=list[TargetOut])
+@router.get("/plans/{plan_id}/targets", response=list[PlanTargetOut])
 def target_list(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
     _require_reader(request)
     return _targets(selectors.plan_get(user=request.user, pk=plan_id))
 
 
-@router.post("/plans/{plan_id}/targets", response=list[TargetOut])
-def target_set(request: HttpRequest, plan_id: int, payload: TargetIn) -> list[dict[str, Any]]:
+@router.post("/plans/{plan_id}/targets", response=list[PlanTargetOut])
+def target_set(request: HttpRequest, plan_id: int, payload: PlanTargetIn) -> list[dict[str, Any]]:
     _require_reader(request)
     plan = selectors.plan_get(user=request.user, pk=plan_id)
     services.target_set(
@@ -143,7 +143,7 @@ def target_set(request: HttpRequest, plan_id: int, payload: TargetIn) -> list[di
     return _targets(plan)
 
 
-@router.post("/plans/{plan_id}/targets/{indicator}/actuals", response={201: list[TargetOut]})
+@router.post("/plans/{plan_id}/targets/{indicator}/actuals", response={201: list[PlanTargetOut]})
 def actual_enter(request: HttpRequest, plan_id: int, indicator: str, payload: ActualIn) -> Status:
     _require_reader(request)
     plan = selectors.plan_get(user=request.user, pk=plan_id)

@@ -31,13 +31,13 @@ class FiveOnesOut(Schema):
     missing: list[str]
 
 
-class TargetIn(Schema):
+class PlanTargetIn(Schema):
     indicator: Indicator
     value: Decimal = Field(ge=0)
     note: Text = Field("", max_length=300)
 
 
-class TargetOut(Schema):
+class PlanTargetOut(Schema):
     indicator: str
     label: str
     unit: str
@@ -84,7 +84,7 @@ class PlanOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
-    targets: list[TargetOut]
+    targets: list[PlanTargetOut]
 
 
 class ActualIn(Schema):
