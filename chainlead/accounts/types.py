@@ -14,6 +14,16 @@ from typing import TypeAlias
 from django.contrib.auth.models import AnonymousUser
 
 from chainlead.accounts.models import User
+from chainlead.core.exceptions import PermissionDenied
 
 Reader: TypeAlias = User | AnonymousUser
 Actor: TypeAlias = User | AnonymousUser | None
+
+
+def acting_user(actor: Actor) -> User:
+    """`actor` as the user a record names (created_by, approved_by…). A service calls it after
+    its permission check, which has already refused an anonymous actor and the platform; so it
+    only tells the type checker, and refuses should either get through."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("Log in first.")
+    return actor
