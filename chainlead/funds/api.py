@@ -107,7 +107,7 @@ def tranche_list(request: HttpRequest, status: str = "") -> Any:
 
 
 @router.post("/commitments", response={201: CommitmentOut})
-def commitment_create(request: HttpRequest, payload: CommitmentIn) -> Status:
+def commitment_create(request: HttpRequest, payload: CommitmentIn) -> Status[Commitment]:
     _require(request, manages_fund)
     line = selectors.account_get(user=request.user, pk=payload.line)
     commitment = services.commitment_create(
@@ -142,7 +142,7 @@ def tranche_disburse(request: HttpRequest, tranche_id: int, payload: IdempotentI
 
 
 @router.post("/entries/{entry_id}/reverse", response={201: EntryOut})
-def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Status:
+def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Status[Entry]:
     _require(request, manages_fund)
     entry = selectors.entry_list(user=request.user).get(pk=entry_id)
     mirror = services.entry_reverse(

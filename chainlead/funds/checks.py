@@ -23,7 +23,7 @@ def _cny(fen: Any) -> Decimal:
     return (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
 
 
-def _rows(sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def _rows(sql: str, params: tuple[int | str | Decimal, ...] = ()) -> Iterator[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         yield from cursor.fetchall()

@@ -8,17 +8,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.accounts.types import Reader
 from chainlead.funds import selectors
 from chainlead.funds.models import Tranche
 
 
-class TrancheChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        tranche: Tranche = obj
-        return (
-            f"{tranche.ref} · {tranche.commitment.recipient.name} · {tranche.amount} · "
-            f"{tranche.due_on:%Y-%m-%d}"
-        )
+class TrancheChoiceField(forms.ModelMultipleChoiceField[Tranche]):
+    def label_from_instance(self, obj: Tranche) -> str:
+        return f"{obj.ref} · {obj.commitment.recipient.name} · {obj.amount} · {obj.due_on:%Y-%m-%d}"
 
 
 class RunPrepareForm(forms.Form):
@@ -28,7 +25,7 @@ class RunPrepareForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Reader, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["tranches"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 (narrowing)

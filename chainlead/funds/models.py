@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,8 +34,16 @@ from chainlead.funds.choices import (
 from chainlead.funds.constants import AMOUNT_DIGITS
 from chainlead.registry.models import District, Enterprise
 
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
-def money_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField[Any, Any]:
+
+# The types spelled out: the stubs' plugin types a DecimalField declared in a model, not one
+# that a helper returns.
+def money_field(
+    verbose_name: StrOrPromise, **kwargs: Any
+) -> models.DecimalField[str | float | Decimal | Combinable, Decimal]:
     return models.DecimalField(verbose_name, max_digits=AMOUNT_DIGITS, decimal_places=2, **kwargs)
 
 
@@ -356,7 +364,7 @@ class Entry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[models.Manager[Entry]] = EntryQuerySet.as_manager()  # type: ignore[assignment]
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor, Reader, acting_user
 from chainlead.audit.services import record_event
 from chainlead.funds.choices import DisbursementStatus, MatchStatus
 from chainlead.funds.models import (
@@ -116,7 +117,7 @@ def _parse(raw: dict[str, Any], row: int, errors: list[RowError]) -> dict[str, A
 
 
 @transaction.atomic
-def statement_import(*, actor: Any, fund: Fund, content: bytes, filename: str) -> StatementImport:
+def statement_import(*, actor: Actor, fund: Fund, content: bytes, filename: str) -> StatementImport:
     """Import a statement whole, or nothing when any row is invalid (StatementInvalidError lists
     every error by row and field), and match each line to the fund's disbursements."""
     _require_manager(actor)
@@ -141,7 +142,7 @@ def statement_import(*, actor: Any, fund: Fund, content: bytes, filename: str) -
     if errors:
         raise StatementInvalidError(errors)
     statement = StatementImport.objects.create(
-        fund=fund, filename=filename[:200], imported_by=actor
+        fund=fund, filename=filename[:200], imported_by=acting_user(actor)
     )
     payments = {
         d.ref: d
@@ -176,7 +177,7 @@ def open_lines(fund: Fund) -> QuerySet[StatementLine]:
     )
 
 
-def line_list(*, user: Any) -> QuerySet[StatementLine]:
+def line_list(*, user: Reader) -> QuerySet[StatementLine]:
     condition = fund_condition(access_for(user))
     if condition is None:
         return StatementLine.objects.none()
@@ -186,7 +187,7 @@ def line_list(*, user: Any) -> QuerySet[StatementLine]:
 
 
 @transaction.atomic
-def statement_line_resolve(*, actor: Any, line: StatementLine, resolution: str) -> StatementLine:
+def statement_line_resolve(*, actor: Actor, line: StatementLine, resolution: str) -> StatementLine:
     """An official explains an unmatched or mismatched line."""
     if not manages_fund(access_for(actor)):
         _require_manager(actor)
@@ -194,6 +195,6 @@ def statement_line_resolve(*, actor: Any, line: StatementLine, resolution: str) 
         raise ValidationError({"resolution": _("Say how the line was resolved.")})
     line.status = MatchStatus.RESOLVED
     line.resolution = resolution[:500]
-    line.resolved_by = actor
+    line.resolved_by = acting_user(actor)
     line.save(update_fields=["status", "resolution", "resolved_by"])
     return line

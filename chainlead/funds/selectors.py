@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import QuerySet, Sum
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Reader
 from chainlead.funds.choices import AccountKind, DisbursementStatus, TrancheStatus
 from chainlead.funds.constants import DEFAULT_MIN_SUPPORT_SHARE, MIN_SUPPORT_SHARE_SOURCE
 from chainlead.funds.models import (
@@ -27,18 +30,18 @@ from chainlead.funds.permissions import commitment_condition, fund_condition
 ZERO = Decimal("0.00")
 
 
-def fund_list(*, user: Any) -> QuerySet[Fund]:
+def fund_list(*, user: Reader) -> QuerySet[Fund]:
     condition = fund_condition(access_for(user))
     if condition is None:
         return Fund.objects.none()
     return Fund.objects.filter(condition).select_related("district")
 
 
-def fund_get(*, user: Any, pk: int) -> Fund:
+def fund_get(*, user: Reader, pk: int) -> Fund:
     return fund_list(user=user).get(pk=pk)
 
 
-def commitment_list(*, user: Any) -> QuerySet[Commitment]:
+def commitment_list(*, user: Reader) -> QuerySet[Commitment]:
     condition = commitment_condition(access_for(user))
     if condition is None:
         return Commitment.objects.none()
@@ -47,38 +50,38 @@ def commitment_list(*, user: Any) -> QuerySet[Commitment]:
     )
 
 
-def tranche_list(*, user: Any) -> QuerySet[Tranche]:
+def tranche_list(*, user: Reader) -> QuerySet[Tranche]:
     return Tranche.objects.filter(commitment__in=commitment_list(user=user)).select_related(
         "commitment__recipient", "commitment__fund", "created_by", "approved_by"
     )
 
 
-def tranches_due(*, user: Any, today: Any) -> QuerySet[Tranche]:
+def tranches_due(*, user: Reader, today: dt.date) -> QuerySet[Tranche]:
     """Approved, unpaid tranches due on or before `today`."""
     return tranche_list(user=user).filter(status=TrancheStatus.APPROVED, due_on__lte=today)
 
 
-def entry_list(*, user: Any) -> QuerySet[Entry]:
+def entry_list(*, user: Reader) -> QuerySet[Entry]:
     return Entry.objects.filter(fund__in=fund_list(user=user)).select_related(
         "debit_account", "credit_account", "created_by"
     )
 
 
-def account_list(*, user: Any) -> QuerySet[Account]:
+def account_list(*, user: Reader) -> QuerySet[Account]:
     return Account.objects.filter(fund__in=fund_list(user=user)).select_related("fund")
 
 
-def account_get(*, user: Any, pk: int) -> Account:
+def account_get(*, user: Reader, pk: int) -> Account:
     return account_list(user=user).get(pk=pk)
 
 
-def payment_run_list(*, user: Any) -> QuerySet[PaymentRun]:
+def payment_run_list(*, user: Reader) -> QuerySet[PaymentRun]:
     return PaymentRun.objects.filter(fund__in=fund_list(user=user)).select_related(
         "fund", "prepared_by", "approved_by"
     )
 
 
-def disbursements_held(*, user: Any) -> QuerySet[Disbursement]:
+def disbursements_held(*, user: Reader) -> QuerySet[Disbursement]:
     return Disbursement.objects.filter(
         tranche__commitment__in=commitment_list(user=user), status=DisbursementStatus.HELD
     ).select_related("tranche__commitment__recipient")
@@ -126,7 +129,8 @@ def fund_position(fund: Fund) -> FundPosition:
     }
     lines = []
     for line in (a for a in accounts if a.kind == AccountKind.BUDGET_LINE):
-        row = per_line.get(line.pk, {})
+        # Any: the stubs type an annotated Sum() as Any; each is a Decimal or None.
+        row: Mapping[str, Any] = per_line.get(line.pk, {})
         owed = (row.get("owed_in") or ZERO) - (row.get("owed_out") or ZERO)
         paid = (row.get("paid_in") or ZERO) - (row.get("paid_out") or ZERO)
         lines.append(
@@ -220,7 +224,7 @@ def support_shares(*, district_ids: set[int] | None = None) -> list[ShareFigure]
     expenditures = FiscalExpenditure.objects.select_related("district")
     if district_ids is not None:
         expenditures = expenditures.filter(district_id__in=district_ids)
-    appropriations = {
+    appropriations: dict[tuple[int | None, int], Decimal] = {
         (row["fund__district_id"], row["fund__fiscal_year"]): row["total"] or ZERO
         for row in Account.objects.filter(kind=AccountKind.APPROPRIATION)
         .values("fund__district_id", "fund__fiscal_year")
@@ -251,8 +255,15 @@ def share_warnings() -> list[ShareFigure]:
     return [f for f in support_shares() if f.below_minimum]
 
 
-def approvals_waiting(*, user: Any) -> dict[str, Any]:
+class ApprovalsWaiting(TypedDict):
+    tranches: QuerySet[Tranche]
+    runs: QuerySet[PaymentRun]
+
+
+def approvals_waiting(*, user: Reader) -> ApprovalsWaiting:
     """What awaits a second pair of eyes: planned tranches and prepared runs by others."""
+    if not user.is_authenticated:
+        return {"tranches": Tranche.objects.none(), "runs": PaymentRun.objects.none()}
     return {
         "tranches": tranche_list(user=user)
         .filter(status=TrancheStatus.PLANNED)
