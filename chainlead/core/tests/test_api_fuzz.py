@@ -38,6 +38,20 @@ def _schema() -> schemathesis.schemas.BaseSchema:
 schema = _schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_tests_connection():
+    # The WSGI handler closes the database connection after each request (CONN_MAX_AGE=0),
+    # which would end the test's transaction; django.test.Client unhooks this the same way.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(db):
     """A city admin's and an enterprise user's token (a small world: fuzzing is the cost)."""
