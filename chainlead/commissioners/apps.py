@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
+from chainlead.core.plugins import DemoStep, HomePage, NavItem, PlatformAppConfig
 
 
 class CommissionersConfig(PlatformAppConfig):
@@ -24,6 +24,8 @@ class CommissionersConfig(PlatformAppConfig):
         DemoStep(300, "chainlead.commissioners.demo.demo_step"),
         DemoStep(930, "chainlead.commissioners.demo.demo_user_step"),
     )
+    # After the officials' pages (chains 10, fund 40), before an enterprise user's firm (50).
+    home_pages = (HomePage(45, "chainlead.commissioners.navigation.commissioner_home"),)
 
     def ready(self) -> None:
         super().ready()

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
+from chainlead.core.plugins import DemoStep, HomePage, NavItem, PlatformAppConfig
 
 
 class PocConfig(PlatformAppConfig):
@@ -29,4 +29,9 @@ class PocConfig(PlatformAppConfig):
         DemoStep(400, "chainlead.poc.demo.demo_step"),
         # After the support fund's demo books (950): funding is a commitment of that fund.
         DemoStep(955, "chainlead.poc.demo.demo_funding_step"),
+    )
+    # After the officials' and firms' pages: researchers and reviewers have no other home.
+    home_pages = (
+        HomePage(60, "chainlead.poc.navigation.researcher_home"),
+        HomePage(61, "chainlead.poc.navigation.reviewer_home"),
     )
