@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from chainlead.accounts.choices import Role
 from chainlead.commissioners import services
@@ -12,6 +13,13 @@ from chainlead.commissioners.models import Assignment
 from chainlead.core.exceptions import PermissionDenied
 
 from .conftest import TODAY, make_user
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The assertions read the services' English messages (the UI's default is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def _log(station, user, served_on, **kw):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,13 @@ from chainlead.poc.models import StageSupport
 from chainlead.registry.tests.factories import EnterpriseFactory
 
 GRANTED_ON = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The assertions read the services' English messages (the UI's default is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
