@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -42,6 +43,8 @@ from chainlead.core.pagination import PageNumber
 from chainlead.registry.models import District, Enterprise, Industry
 
 router = Router(tags=["commissioners"])
+# The years an evaluation can be asked for (the page has the same bounds).
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _require(check: Any, request: HttpRequest) -> None:
@@ -175,6 +178,8 @@ def evaluation_list(
     request: HttpRequest, year: int | None = None, district_id: int | None = None
 ) -> list[dict[str, Any]]:
     _require(reads_evaluations, request)
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:  # as the evaluation page
+        raise ValidationError({"year": f"A year from {MIN_YEAR} to {MAX_YEAR}."})
     rows = evaluation_rows(
         user=request.user, year=year or timezone.localdate().year, district_id=district_id
     )
