@@ -22,7 +22,7 @@ An app declares a view in a few lines; the base does the rest the same way every
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -40,6 +40,13 @@ from chainlead.core.views import object_list, permission_required
 
 M = TypeVar("M", bound=Model)
 Selector = Callable[..., QuerySet[Any]]
+
+
+class Permission(Protocol):
+    """A view's permission check. A protocol, not a Callable: mypy would take a Callable class
+    attribute for a method and bind `self` to its access argument."""
+
+    def __call__(self, access: Access, /) -> bool: ...
 
 
 def get_in_scope(selector: Selector, request: HttpRequest, pk: Any) -> Any:
@@ -77,7 +84,7 @@ def show_service_error(
 class PlatformView(View):
     """A view that declares who may use it; `as_view()` applies it (log-in, then 403)."""
 
-    permission: ClassVar[Callable[[Access], bool]]
+    permission: ClassVar[Permission]
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
