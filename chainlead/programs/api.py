@@ -83,7 +83,7 @@ def application_detail(request: HttpRequest, application_id: int) -> Application
 
 
 @router.post("/applications", response={201: ApplicationOut})
-def application_create(request: HttpRequest, payload: ApplicationIn) -> Status:
+def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[Application]:
     """A draft for the caller's firm."""
     _require(request, applies)
     round_ = selectors.round_list(user=request.user).get(pk=payload.round)
@@ -115,7 +115,9 @@ def application_withdraw(request: HttpRequest, application_id: int) -> Applicati
 
 
 @router.post("/panels/{panel_id}/declarations", response={201: DeclarationOut})
-def declaration_create(request: HttpRequest, panel_id: int, payload: DeclarationIn) -> Status:
+def declaration_create(
+    request: HttpRequest, panel_id: int, payload: DeclarationIn
+) -> Status[ConflictDeclaration]:
     _require(request, reviews)
     panel = selectors.panel_list_to_declare(user=request.user).get(pk=panel_id)
     application = panel.round.applications.get(pk=payload.application)
@@ -160,7 +162,7 @@ def award_detail(request: HttpRequest, award_id: int) -> Award:
 
 
 @router.post("/awards", response={201: AwardOut})
-def award_create(request: HttpRequest, payload: AwardIn) -> Status:
+def award_create(request: HttpRequest, payload: AwardIn) -> Status[Award]:
     """Award an application's firm (finance officers); refused above a cap or the line."""
     _require(request, awards_money)
     application = selectors.application_get(user=request.user, pk=payload.application)

@@ -12,7 +12,7 @@ no-application batch finds (the public registry has no attracted above-scale fir
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils import timezone
 
@@ -45,19 +45,32 @@ FORM = [
     },
     {"name": "funding", "label": "Funding raised (CNY)", "type": "number", "required": False},
 ]
-HANGZHOU = {
+
+
+class Competition(TypedDict):
+    """A demo competition: its policy, caps, budget line, prize tiers and eligibility rules."""
+
+    slug: str
+    policy: str
+    cap: str
+    line: str
+    tiers: tuple[tuple[str, str], ...]
+    rules: list[dict[str, Any]]
+
+
+HANGZHOU: dict[str, Any] = {
     "kind": "registered_in",
     "label": "Registered in Hangzhou",
     "logic": {"==": [{"var": "city"}, "杭州"]},
     "reason_template": "registered in {city}, must be 杭州",
 }
-NO_VIOLATIONS = {
+NO_VIOLATIONS: dict[str, Any] = {
     "kind": "no_violations",
     "label": "No unresolved violations",
     "logic": {"==": [{"var": "open_violations"}, 0]},
     "reason_template": "{open_violations} payment holds open, must be none",
 }
-COMPETITIONS = (
+COMPETITIONS: tuple[Competition, ...] = (
     {
         "slug": "hz-college-startup-7",
         "policy": "第七届中国杭州大学生创业大赛",
@@ -143,23 +156,23 @@ def _load(context: DemoContext, *, admin: User, finance: User, reviewer: User) -
     now = timezone.now()
     competitions = []
     for spec in COMPETITIONS:
-        policy = _policy(str(spec["policy"]))
+        policy = _policy(spec["policy"])
         program = services.program_create(
             actor=admin,
-            slug=str(spec["slug"]),
-            name=str(spec["policy"]),
+            slug=spec["slug"],
+            name=spec["policy"],
             kind="competition",
-            award_cap=str(spec["cap"]),
+            award_cap=spec["cap"],
             policy=policy,
             amounts_source=policy.amounts if policy else "",
             form_schema=FORM,
             rubric=RUBRIC,
             reviewers_per_application=2,
-            budget_reference=str(spec["line"]),
+            budget_reference=spec["line"],
             provenance=STATED,
-            rules_list=list(spec["rules"]),  # type: ignore[call-overload]
+            rules_list=list(spec["rules"]),
         )
-        for order, (name, cap) in enumerate(spec["tiers"]):  # type: ignore[arg-type]
+        for order, (name, cap) in enumerate(spec["tiers"]):
             services.tier_create(actor=admin, program=program, name=name, cap=cap, order=order)
         competitions.append((program, _round(admin, program, today)))
     compute = services.program_create(

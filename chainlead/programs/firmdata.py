@@ -51,9 +51,9 @@ def firm_rows(
         holds[firm_id] += 1
     result = []
     for firm in firms:
-        indicator = indicators.get(firm.pk)
-        revenue = _number(indicator.revenue if indicator else None)
-        rd_spend = _number(indicator.rd_spend if indicator else None)
+        latest = indicators.get(firm.pk)
+        revenue = _number(latest.revenue if latest else None)
+        rd_spend = _number(latest.rd_spend if latest else None)
         if revenue is None:
             revenue = _number(firm.revenue)
         if rd_spend is None:
@@ -62,7 +62,7 @@ def firm_rows(
             {
                 "name": firm.name,
                 "city": firm.city or None,
-                "district": firm.district.name if firm.district_id else None,
+                "district": firm.district.name if firm.district else None,
                 "founded": firm.founded.isoformat() if firm.founded else None,
                 "industry": firm.industry_id or None,
                 "industry_division": firm.industry_id[:2] if firm.industry_id else None,
@@ -74,7 +74,7 @@ def firm_rows(
                 "revenue": revenue,
                 "rd_spend": rd_spend,
                 "rd_share": (rd_spend / revenue) if revenue and rd_spend is not None else None,
-                "indicator_year": indicator.year if indicator else None,
+                "indicator_year": latest.year if latest else None,
                 "segments": segments.get(firm.pk, []),
                 "chains": sorted(chains.get(firm.pk, set())),
                 "open_violations": holds.get(firm.pk, 0),

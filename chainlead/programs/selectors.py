@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Reader
 from chainlead.programs.models import (
     Application,
     Assignment,
@@ -26,34 +25,34 @@ from chainlead.programs.permissions import (
 )
 
 
-def program_list(*, user: Any) -> QuerySet[Program]:
+def program_list(*, user: Reader) -> QuerySet[Program]:
     if not reads_programs(access_for(user)):
         return Program.objects.none()
     return Program.objects.select_related("policy", "district")
 
 
-def program_get(*, user: Any, pk: int) -> Program:
+def program_get(*, user: Reader, pk: int) -> Program:
     return program_list(user=user).get(pk=pk)
 
 
-def program_by_slug(*, user: Any, slug: str) -> Program:
+def program_by_slug(*, user: Reader, slug: str) -> Program:
     return program_list(user=user).get(slug=slug)
 
 
-def round_list(*, user: Any) -> QuerySet[Round]:
+def round_list(*, user: Reader) -> QuerySet[Round]:
     if not reads_programs(access_for(user)):
         return Round.objects.none()
     return Round.objects.select_related("program")
 
 
-def managed_round_list(*, user: Any) -> QuerySet[Round]:
+def managed_round_list(*, user: Reader) -> QuerySet[Round]:
     scope = managed_program_scope(access_for(user))
     if scope is None:
         return Round.objects.none()
     return Round.objects.select_related("program").filter(program__in=Program.objects.filter(scope))
 
 
-def application_list(*, user: Any) -> QuerySet[Application]:
+def application_list(*, user: Reader) -> QuerySet[Application]:
     """The applications the reader sees: officials in scope, a firm its own. A reviewer sees
     an application only through an assignment (`assignment_list`)."""
     scope = application_scope(access_for(user))
@@ -64,39 +63,39 @@ def application_list(*, user: Any) -> QuerySet[Application]:
     )
 
 
-def application_get(*, user: Any, pk: int) -> Application:
+def application_get(*, user: Reader, pk: int) -> Application:
     return application_list(user=user).get(pk=pk)
 
 
-def assignment_list(*, user: Any) -> QuerySet[Assignment]:
+def assignment_list(*, user: Reader) -> QuerySet[Assignment]:
     """The reviews assigned to the reader (a reviewer); only those."""
-    if not reviews(access_for(user)):
+    if not user.is_authenticated or not reviews(access_for(user)):
         return Assignment.objects.none()
     return Assignment.objects.filter(reviewer=user).select_related(
         "application__round__program", "application__enterprise", "panel"
     )
 
 
-def panel_list_to_declare(*, user: Any) -> QuerySet[Panel]:
-    if not reviews(access_for(user)):
+def panel_list_to_declare(*, user: Reader) -> QuerySet[Panel]:
+    if not user.is_authenticated or not reviews(access_for(user)):
         return Panel.objects.none()
     return Panel.objects.filter(reviewers=user).select_related("round__program")
 
 
-def managed_panel_list(*, user: Any) -> QuerySet[Panel]:
+def managed_panel_list(*, user: Reader) -> QuerySet[Panel]:
     return Panel.objects.filter(round__in=managed_round_list(user=user)).select_related(
         "round__program"
     )
 
 
-def panel_for_reader(*, user: Any) -> QuerySet[Panel]:
+def panel_for_reader(*, user: Reader) -> QuerySet[Panel]:
     """Panels a reviewer sits on, or an official manages."""
     return Panel.objects.filter(
         Q(pk__in=panel_list_to_declare(user=user)) | Q(pk__in=managed_panel_list(user=user))
     ).select_related("round__program")
 
 
-def award_list(*, user: Any) -> QuerySet[Award]:
+def award_list(*, user: Reader) -> QuerySet[Award]:
     scope = award_scope(access_for(user))
     if scope is None:
         return Award.objects.none()
@@ -105,13 +104,13 @@ def award_list(*, user: Any) -> QuerySet[Award]:
     )
 
 
-def condition_list(*, user: Any) -> QuerySet[Condition]:
+def condition_list(*, user: Reader) -> QuerySet[Condition]:
     return Condition.objects.filter(award__in=award_list(user=user)).select_related(
         "award__enterprise", "tranche"
     )
 
 
-def batch_list(*, user: Any) -> QuerySet[PayoutBatch]:
+def batch_list(*, user: Reader) -> QuerySet[PayoutBatch]:
     """Batches: the officials who read all applications or manage the program."""
     access = access_for(user)
     scope = application_scope(access)

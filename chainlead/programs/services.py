@@ -12,18 +12,19 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor, acting_user
 from chainlead.analytics.matching import assign
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
@@ -65,6 +66,8 @@ from chainlead.programs.permissions import (
 )
 from chainlead.registry.models import District, Enterprise, EnterpriseIndicator
 
+_M = TypeVar("_M", bound=Model)
+
 ZERO = Decimal("0.00")
 
 
@@ -80,17 +83,17 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
 
 
-def _require_manager(actor: Any, program: Program) -> None:
+def _require_manager(actor: Actor, program: Program) -> None:
     if not manages_program(access_for(actor), program):
         raise PermissionDenied(_("You do not manage this program."))
 
 
-def _require_money(actor: Any) -> None:
+def _require_money(actor: Actor) -> None:
     if not awards_money(access_for(actor)):
         raise PermissionDenied(_("Only finance officers commit or pay money."))
 
 
-def _save(instance: Any) -> Any:
+def _save(instance: _M) -> _M:
     instance.full_clean()
     instance.save()
     return instance
@@ -132,7 +135,7 @@ def validate_rubric(rubric: Any) -> list[dict[str, Any]]:
 @transaction.atomic
 def program_create(
     *,
-    actor: Any,
+    actor: Actor,
     slug: str,
     name: str,
     kind: str,
@@ -176,7 +179,7 @@ def program_create(
 
 @transaction.atomic
 def program_rules_set(
-    *, actor: Any, program: Program, rules_list: list[dict[str, Any]], note: str = ""
+    *, actor: Actor, program: Program, rules_list: list[dict[str, Any]], note: str = ""
 ) -> RuleVersion:
     """A new version of the program's eligibility rules (earlier versions stay, and every
     evaluation names the version it used)."""
@@ -189,7 +192,7 @@ def program_rules_set(
         number=(last.number + 1) if last else 1,
         rules=checked,
         note=note,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     _save(version)
     record_event(instance=locked, event="rules_changed", data={"version": version.number})
@@ -203,7 +206,7 @@ def current_rules(program: Program) -> RuleVersion | None:
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: Actor,
     program: Program,
     name: str,
     opens_on: dt.date,
@@ -226,7 +229,7 @@ def round_create(
 
 @transaction.atomic
 def tier_create(
-    *, actor: Any, program: Program, name: str, cap: Decimal | str | int, order: int = 0
+    *, actor: Actor, program: Program, name: str, cap: Decimal | str | int, order: int = 0
 ) -> AwardTier:
     _require_manager(actor, program)
     money = funds.to_money(cap)
@@ -241,7 +244,7 @@ def tier_create(
 
 def program_budget_line_create(
     *,
-    actor: Any,
+    actor: Actor,
     program: Program,
     fund: Any,
     amount: Decimal | str | int,
@@ -372,7 +375,7 @@ def _check_team(team: Any) -> list[dict[str, Any]]:
 @transaction.atomic
 def application_create(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     enterprise: Enterprise,
     title: str,
@@ -397,7 +400,7 @@ def application_create(
         Application(
             round=round_,
             enterprise=enterprise,
-            applicant=actor,
+            applicant=acting_user(actor),
             title=title,
             institution=institution,
             team=_check_team(team or []),
@@ -407,7 +410,7 @@ def application_create(
     )
 
 
-def _require_own_draft(actor: Any, application: Application) -> None:
+def _require_own_draft(actor: Actor, application: Application) -> None:
     if not applies_for(access_for(actor), application.enterprise_id):
         raise PermissionDenied(_("This is not your firm's application."))
     if application.status != ApplicationStatus.DRAFT:
@@ -417,7 +420,7 @@ def _require_own_draft(actor: Any, application: Application) -> None:
 @transaction.atomic
 def application_update(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     title: str,
     institution: str = "",
@@ -435,7 +438,7 @@ def application_update(
 
 @transaction.atomic
 def attachment_add(
-    *, actor: Any, application: Application, file: UploadedFile, name: str = ""
+    *, actor: Actor, application: Application, file: UploadedFile[bytes], name: str = ""
 ) -> Attachment:
     _require_own_draft(actor, application)
     return _save(
@@ -445,7 +448,7 @@ def attachment_add(
 
 @transaction.atomic
 def application_submit(
-    *, actor: Any, application: Application, now: dt.datetime | None = None
+    *, actor: Actor, application: Application, now: dt.datetime | None = None
 ) -> Application:
     """Submit before the deadline: the form is checked, and eligibility evaluated with the
     current rules (version recorded). An ineligible application is kept with its reasons."""
@@ -480,7 +483,7 @@ def application_submit(
 
 
 @transaction.atomic
-def application_withdraw(*, actor: Any, application: Application) -> Application:
+def application_withdraw(*, actor: Actor, application: Application) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not applies_for(access_for(actor), locked.enterprise_id):
         raise PermissionDenied(_("This is not your firm's application."))
@@ -496,7 +499,7 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
 
 
 @transaction.atomic
-def panel_create(*, actor: Any, round_: Round, name: str, reviewers: Sequence[Any]) -> Panel:
+def panel_create(*, actor: Actor, round_: Round, name: str, reviewers: Sequence[Any]) -> Panel:
     _require_manager(actor, round_.program)
     panel = _save(Panel(round=round_, name=name))
     for reviewer in reviewers:
@@ -513,7 +516,7 @@ def _same(a: str, b: str) -> bool:
 @transaction.atomic
 def conflict_declare(
     *,
-    actor: Any,
+    actor: Actor,
     panel: Panel,
     application: Application,
     conflict: bool,
@@ -523,7 +526,11 @@ def conflict_declare(
 ) -> ConflictDeclaration:
     """A panel reviewer's declaration on one application, before seeing it. Working at the
     applicant's institution, or at the firm, is a conflict whatever the reviewer ticks."""
-    if not panel.reviewers.filter(pk=actor.pk).exists():
+    if (
+        actor is None
+        or not actor.is_authenticated
+        or not panel.reviewers.filter(pk=actor.pk).exists()
+    ):
         raise PermissionDenied(_("You are not on this panel."))
     if application.round_id != panel.round_id:
         raise ValidationError(_("The application is not in this panel's round."))
@@ -553,7 +560,7 @@ def conflict_declare(
 
 
 @transaction.atomic
-def panel_assign(*, actor: Any, panel: Panel) -> list[Assignment]:
+def panel_assign(*, actor: Actor, panel: Panel) -> list[Assignment]:
     """Assign each submitted application to the program's number of reviewers, among those who
     declared no conflict on it, with balanced load (`analytics.matching.assign`: every allowed
     pair scores 1, each reviewer's capacity is the even share ⌈demand / reviewers⌉). Existing
@@ -608,7 +615,7 @@ def panel_assign(*, actor: Any, panel: Panel) -> list[Assignment]:
 @transaction.atomic
 def review_score(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: Assignment,
     scores: Mapping[str, Any],
     comment: str = "",
@@ -617,7 +624,7 @@ def review_score(
 ) -> Assignment:
     """The reviewer's scores on the program's rubric; the weighted total is stored."""
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if locked.reviewer_id != actor.pk:
+    if actor is None or locked.reviewer_id != actor.pk:
         raise PermissionDenied(_("This review is not assigned to you."))
     rubric = locked.application.round.program.rubric
     checked: dict[str, float] = {}
@@ -649,7 +656,7 @@ def review_score(
 
 
 @transaction.atomic
-def round_rank(*, actor: Any, round_: Round) -> list[ranking.Ranked]:
+def round_rank(*, actor: Actor, round_: Round) -> list[ranking.Ranked]:
     """Normalise the scores per reviewer and rank the applications (`ranking`)."""
     _require_manager(actor, round_.program)
     scored = Assignment.objects.filter(
@@ -657,7 +664,7 @@ def round_rank(*, actor: Any, round_: Round) -> list[ranking.Ranked]:
         application__status=ApplicationStatus.SUBMITTED,
         status=AssignmentStatus.SCORED,
     ).values_list("reviewer_id", "application_id", "total", "application__submitted_at")
-    rows = [(r, a, float(t)) for r, a, t, _s in scored]
+    rows = [(r, a, float(t)) for r, a, t, _s in scored if t is not None]  # scored: a total
     submitted = {a: s.timestamp() for _r, a, _t, s in scored if s is not None}
     ranked = ranking.rank(rows, submitted)
     round_.applications.update(rank=None, normalised_score=None)
@@ -687,7 +694,7 @@ def award_key(round_: Round, enterprise: Enterprise) -> str:
 @transaction.atomic
 def award_make(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     enterprise: Enterprise,
     amount: Decimal | str | int,
@@ -773,7 +780,7 @@ def award_make(
         tier=tier,
         amount=money,
         commitment=commitment,
-        created_by=actor,
+        created_by=acting_user(actor),
         provenance=provenance,
     )
     award.full_clean(validate_constraints=False)
@@ -834,7 +841,7 @@ def condition_holds(condition: Condition, today: dt.date) -> tuple[bool, str]:
 
 @transaction.atomic
 def conditions_check(
-    *, actor: Any, award: Award | None = None, today: dt.date | None = None
+    *, actor: Actor, award: Award | None = None, today: dt.date | None = None
 ) -> dict[str, int]:
     """Check pending conditions (of one award, or all): one that holds posts its tranche to
     the ledger (for a second official to approve and pay); one past its date lapses, its
@@ -899,7 +906,7 @@ def conditions_check(
 
 
 @transaction.atomic
-def condition_pay(*, actor: Any, condition: Condition, today: dt.date | None = None) -> Condition:
+def condition_pay(*, actor: Actor, condition: Condition, today: dt.date | None = None) -> Condition:
     """A second official approves the condition's tranche and it is paid, once. The one who
     posted the tranche cannot (the fund's four eyes)."""
     _require_money(actor)
@@ -929,7 +936,7 @@ def condition_pay(*, actor: Any, condition: Condition, today: dt.date | None = N
 
 @transaction.atomic
 def award_bank_confirm(
-    *, actor: Any, award: Award, bank_account: str, now: dt.datetime | None = None
+    *, actor: Actor, award: Award, bank_account: str, now: dt.datetime | None = None
 ) -> Award:
     """The firm confirms the account its award is paid to."""
     locked = Award.objects.select_for_update().get(pk=award.pk)
@@ -951,7 +958,7 @@ def award_bank_confirm(
 @transaction.atomic
 def batch_compute(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     firms: Any = None,
     now: dt.datetime | None = None,
@@ -975,7 +982,7 @@ def batch_compute(
             round=round_,
             rules_version=version.number,
             computed_at=_now(now),
-            computed_by=actor,
+            computed_by=acting_user(actor),
         )
     )
     considered = 0
@@ -1003,7 +1010,7 @@ def batch_compute(
 @transaction.atomic
 def batch_approve(
     *,
-    actor: Any,
+    actor: Actor,
     batch: PayoutBatch,
     bank_days: int = 90,
     today: dt.date | None = None,
@@ -1037,7 +1044,7 @@ def batch_approve(
         )
     if locked.status != BatchStatus.APPROVED:
         locked.status = BatchStatus.APPROVED
-        locked.approved_by = actor
+        locked.approved_by = acting_user(actor)
         locked.approved_at = _now(now)
         _save(locked)
     record_event(instance=locked, event="approved", data={"awards": len(awards)})

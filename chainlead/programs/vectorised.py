@@ -12,14 +12,17 @@ evaluated per firm.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from chainlead.programs.rules import FIRM_FIELDS, referenced_fields
 
-Column = pd.Series | Any  # a Series, or a scalar literal broadcast by pandas
+# A Series, or a scalar literal broadcast by pandas. Any: pandas ships no types (no
+# pandas-stubs installed), so a Series is Any to the type checker anyway.
+Column: TypeAlias = Any
+BoolArray: TypeAlias = np.ndarray[Any, np.dtype[np.bool_]]
 
 
 class NotVectorisableError(ValueError):
@@ -147,7 +150,7 @@ def _var_name(logic: Mapping[str, Any]) -> str:
     return str(name[0] if isinstance(name, list) else name)
 
 
-def rule_mask(logic: Mapping[str, Any], data: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.bool_]]:
+def rule_mask(logic: Mapping[str, Any], data: pd.DataFrame) -> BoolArray:
     """Where the rule passes: every field it reads is known and the logic is truthy."""
     known = np.ones(len(data), dtype=bool)
     for name in referenced_fields(logic):
@@ -159,13 +162,14 @@ def rule_mask(logic: Mapping[str, Any], data: pd.DataFrame) -> np.ndarray[Any, n
         known &= column.notna().to_numpy()
     value = _truthy(_value(dict(logic), data))
     if isinstance(value, pd.Series):
-        return known & value.to_numpy(dtype=bool)
-    return known & bool(value)
+        passes: BoolArray = value.to_numpy(dtype=bool)
+        return known & passes
+    # numpy types `array & bool` loosely (Any); it is a boolean array.
+    mask: BoolArray = known & bool(value)
+    return mask
 
 
-def eligible_mask(
-    rules: Sequence[Mapping[str, Any]], data: pd.DataFrame
-) -> np.ndarray[Any, np.dtype[np.bool_]]:
+def eligible_mask(rules: Sequence[Mapping[str, Any]], data: pd.DataFrame) -> BoolArray:
     """Where every rule passes."""
     mask = np.ones(len(data), dtype=bool)
     for rule in rules:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import acting_user
 from chainlead.core.generic import (
     DetailView,
     ListView,
@@ -352,7 +353,8 @@ class PanelDeclare(PlatformView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         panel: Panel = get_in_scope(selectors.panel_list_to_declare, request, pk)
-        declared = {d.application_id: d for d in panel.declarations.filter(reviewer=request.user)}
+        reviewer = acting_user(request.user)  # logged in: the view's permission requires it
+        declared = {d.application_id: d for d in panel.declarations.filter(reviewer=reviewer)}
         rows = [
             (a, declared.get(a.pk))
             for a in panel.round.applications.filter(status=ApplicationStatus.SUBMITTED)
@@ -362,7 +364,7 @@ class PanelDeclare(PlatformView):
         return render(
             request,
             "programs/panel_declare.html",
-            {"panel": panel, "rows": rows, "institution": request.user.department},
+            {"panel": panel, "rows": rows, "institution": reviewer.department},
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -432,7 +434,7 @@ class AssignmentScore(TransitionView[Assignment]):
         form = ScoreForm(request.POST, rubric=obj.application.round.program.rubric)
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(error) for error in errors))
         else:
             try:
                 services.review_score(
@@ -462,7 +464,7 @@ class AwardCreate(TransitionView[Application]):
         form = AwardForm(request.POST, program=obj.round.program)
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(error) for error in errors))
             return redirect(obj.get_absolute_url())
         data = form.cleaned_data
         today = _today()
