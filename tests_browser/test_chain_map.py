@@ -98,6 +98,7 @@ def test_official_walks_from_the_chain_map_to_a_firm(
     log_in(recorded_page, base)
 
     # The chain list: coverage of the AI chain at a glance.
+    page.goto(f"{base}/chains/")
     card = page.locator('article.chain-card[data-chain="ai"]')
     assert card.get_attribute("data-present") == "6"
     assert card.get_attribute("data-missing") == "2"

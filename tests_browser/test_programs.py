@@ -134,7 +134,7 @@ def test_apply_review_rank_award_and_see_the_commitment(
     for reviewer, relation in ((wang, ""), (zhao, "申报人的前同事")):
         _login(page, base, reviewer.username)
         page.goto(f"{base}/programs/reviews/")
-        page.click("text=评审组")
+        page.click("main a[href*='/programs/panels/']")
         assert "合成的项目简介" not in page.content()  # only title and firm before declaring
         page.fill(".declare-form input[name=relation]", relation)
         if relation:

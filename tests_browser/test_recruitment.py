@@ -60,6 +60,11 @@ def task_force(transactional_db: Any, districts: Any) -> Any:
         )
     user = user_create(actor=admin, username="zhaoshang", password=PASSWORD, display_name="李招商")
     role_grant(actor=admin, user=user, role="task_force", chain=chain)
+    # The city's complexity run is the city admin's to start (DOMAIN.md §1); the task force
+    # reads it and fills its chain's gaps.
+    from chainlead.recruitment.analysis import complexity_run_create
+
+    complexity_run_create(actor=admin, level="city")
     return user
 
 
@@ -76,7 +81,7 @@ def test_task_force_fills_a_gap_from_the_opportunities_page(
     page.wait_for_url(lambda url: "/accounts/login/" not in url)  # landed on its home page
 
     page.goto(f"{base}/recruitment/opportunities/")
-    page.click("form[action$='/opportunities/compute/'] button")
+    assert page.locator("form[action$='/opportunities/compute/']").count() == 0  # admin only
     page.wait_for_selector("#opportunities")
     page.wait_for_selector("#scatter canvas, #scatter-empty:not([hidden])")
     gaps = page.eval_on_selector_all(
