@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 
 from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.types import Reader
 from chainlead.chains.choices import ReviewStatus
 from chainlead.chains.models import Membership
 from chainlead.chains.permissions import map_district_ids
@@ -197,7 +198,7 @@ def _chain_firm_counts(chain_ids: list[int], district_ids: frozenset[int] | None
 
 
 def _chains(
-    user: Any, access: Access, requests: dict[int, RequestFigures] | None
+    user: Reader, access: Access, requests: dict[int, RequestFigures] | None
 ) -> tuple[list[ChainLine], int]:
     chains = list(chain_list(user=user).order_by("pk"))
     ids = [c.pk for c in chains]
@@ -237,7 +238,7 @@ def _chains(
     return lines, unknown_total
 
 
-def _funnel(user: Any) -> list[FunnelStage]:
+def _funnel(user: Reader) -> list[FunnelStage]:
     from chainlead.recruitment.choices import PIPELINE, Stage
     from chainlead.recruitment.selectors import target_list
 
@@ -251,7 +252,7 @@ def _funnel(user: Any) -> list[FunnelStage]:
     return [FunnelStage(str(s), str(s.label), counts.get(s, 0)) for s in [*PIPELINE, Stage.LOST]]
 
 
-def _funds(user: Any, today: dt.date) -> tuple[list[FundLine], list[Any]]:
+def _funds(user: Reader, today: dt.date) -> tuple[list[FundLine], list[Any]]:
     from chainlead.funds.permissions import reads_all_funds
     from chainlead.funds.selectors import fund_list, fund_position, share_warnings
 
@@ -274,7 +275,7 @@ def _funds(user: Any, today: dt.date) -> tuple[list[FundLine], list[Any]]:
     return lines, warnings
 
 
-def compute_overview(*, user: Any, today: dt.date) -> Overview:
+def compute_overview(*, user: Reader, today: dt.date) -> Overview:
     """The overview of what `user` may see on `today` (not cached)."""
     access = access_for(user)
     period_start = today - dt.timedelta(days=REQUEST_PERIOD_DAYS)
@@ -319,7 +320,7 @@ def compute_overview(*, user: Any, today: dt.date) -> Overview:
     return overview
 
 
-def city_overview(*, user: Any, today: dt.date | None = None) -> Overview:
+def city_overview(*, user: Reader, today: dt.date | None = None) -> Overview:
     """`compute_overview`, cached per reader until a figure it reads changes or the day turns."""
     today = today or timezone.localdate()
     key = f"overview:{user.pk}:{overview_versions()}:{today.isoformat()}"
@@ -339,14 +340,14 @@ def firm_tags(*, enterprise: Enterprise) -> QuerySet[FirmTag]:
     return FirmTag.objects.filter(enterprise=enterprise)
 
 
-def firm_requests(*, user: Any, enterprise: Enterprise) -> QuerySet[Any]:
+def firm_requests(*, user: Reader, enterprise: Enterprise) -> QuerySet[Any]:
     """The firm's requests that `user` may see, newest first."""
     from chainlead.requests.selectors import request_list
 
     return request_list(user=user).filter(enterprise=enterprise).order_by("-raised_at", "-pk")
 
 
-def firm_policies(*, user: Any, enterprise: Enterprise) -> list[Any]:
+def firm_policies(*, user: Reader, enterprise: Enterprise) -> list[Any]:
     """The policy items of the packages of the chains the firm is on (what it may benefit
     from), if the reader reads those chains' governance."""
     from chainlead.governance.models import PackageItem
@@ -370,14 +371,14 @@ def firm_policies(*, user: Any, enterprise: Enterprise) -> list[Any]:
     return list(seen.values())
 
 
-def firm_awards(*, user: Any, enterprise: Enterprise) -> QuerySet[Any]:
+def firm_awards(*, user: Reader, enterprise: Enterprise) -> QuerySet[Any]:
     """The program awards of the firm the reader may see."""
     from chainlead.programs.selectors import award_list
 
     return award_list(user=user).filter(enterprise=enterprise)
 
 
-def firm_recruitment(*, user: Any, enterprise: Enterprise) -> list[Any]:
+def firm_recruitment(*, user: Reader, enterprise: Enterprise) -> list[Any]:
     """The recruitment target the firm landed from, with its stage history, if the reader
     works on its chain."""
     from chainlead.recruitment.selectors import target_list
@@ -401,7 +402,7 @@ def firm_contacts(*, enterprise: Enterprise) -> list[Any]:
     )
 
 
-def firm_commissioners(*, user: Any, enterprise: Enterprise) -> list[Any]:
+def firm_commissioners(*, user: Reader, enterprise: Enterprise) -> list[Any]:
     """The commissioners assigned to the firm, as far as the reader sees assignments."""
     from chainlead.commissioners.selectors import assignment_list
 
@@ -429,7 +430,7 @@ class FirmFile:
 FIRM_FILE_REQUESTS = 10
 
 
-def firm_file(*, user: Any, enterprise: Enterprise) -> FirmFile:
+def firm_file(*, user: Reader, enterprise: Enterprise) -> FirmFile:
     """Everything the firm file (一企一档) adds to the firm's page, restricted to `user`."""
     from chainlead.requests.choices import OPEN_STATUSES
     from chainlead.requests.demo import SYNTHETIC_TAG

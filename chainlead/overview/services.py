@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.overview.choices import Qualification, TagProvenance
@@ -24,7 +24,7 @@ from chainlead.registry.models import Enterprise
 @transaction.atomic
 def firm_tag_set(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     qualification: str,
     source: str,
