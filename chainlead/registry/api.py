@@ -60,7 +60,8 @@ def enterprise_list(
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return filterset.qs
+    matching: QuerySet[Enterprise] = filterset.qs  # django-filter is untyped
+    return matching
 
 
 @router.post("/enterprises", response={201: EnterpriseOut})

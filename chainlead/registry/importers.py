@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit import context as audit_context
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.services import link_pending, record_bulk_changes, record_event
@@ -926,14 +927,14 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 
 
 @transaction.atomic
-def import_job_create(*, actor: Any, upload: UploadedFile, dry_run: bool) -> ImportJob:
+def import_job_create(*, actor: Actor, upload: UploadedFile[bytes], dry_run: bool) -> ImportJob:
     """Save an uploaded enterprise file as a pending ImportJob (run it with tasks.start_import)."""
     if not manages_registry(access_for(actor)):
         raise PermissionDenied("Only city admins import firms.")
     name = Path(upload.name or "upload").name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise ValidationError("Upload a .csv or .xlsx file.", code="file_type")
-    job = ImportJob(created_by=actor, filename=name[:255], dry_run=dry_run)
+    job = ImportJob(created_by=acting_user(actor), filename=name[:255], dry_run=dry_run)
     job.file.save(name, upload, save=False)
     job.full_clean()
     job.save()

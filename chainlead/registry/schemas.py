@@ -114,14 +114,16 @@ class EnterprisePatch(Schema):
     (issue 9 item 8). `credit_code`, `stock_code`, dates, figures and references may be null.
     """
 
+    # A default of None means "not sent" (pydantic leaves defaults unvalidated) while a sent
+    # null is still refused; the type says what may be sent, hence the `unsent` ignores.
     version: int
-    name: Name = Field(None, max_length=200)
+    name: Name = Field(None, max_length=200)  # type: ignore[assignment]  # unsent
     credit_code: Text | None = None
     stock_code: Text | None = None
-    short_name: Name = Field(None, max_length=100)
-    name_en: Name = Field(None, max_length=200)
+    short_name: Name = Field(None, max_length=100)  # type: ignore[assignment]  # unsent
+    name_en: Name = Field(None, max_length=200)  # type: ignore[assignment]  # unsent
     district: int | None = None
-    address: Text = Field(None, max_length=300)
+    address: Text = Field(None, max_length=300)  # type: ignore[assignment]  # unsent
     founded: dt.date | None = None
     industry: str | None = None
     size_class: SizeClass | None = None
@@ -130,13 +132,13 @@ class EnterprisePatch(Schema):
     revenue: Decimal | None = Field(None, ge=0)
     rd_spend: Decimal | None = Field(None, ge=0)
     registered_capital: Decimal | None = None
-    business_scope: FreeText = Field(None, max_length=FREE_TEXT_MAX_LENGTH)
-    main_business: FreeText = Field(None, max_length=FREE_TEXT_MAX_LENGTH)
-    listed: bool = Field(None)
-    origin: Origin = Field(None)
-    origin_place: Text = Field(None, max_length=100)
+    business_scope: FreeText = Field(None, max_length=FREE_TEXT_MAX_LENGTH)  # type: ignore[assignment]  # unsent
+    main_business: FreeText = Field(None, max_length=FREE_TEXT_MAX_LENGTH)  # type: ignore[assignment]  # unsent
+    listed: bool = Field(None)  # type: ignore[assignment]  # unsent
+    origin: Origin = Field(None)  # type: ignore[assignment]  # unsent
+    origin_place: Text = Field(None, max_length=100)  # type: ignore[assignment]  # unsent
     landed_on: dt.date | None = None
-    recruitment_effort: Text = Field(None, max_length=200)
+    recruitment_effort: Text = Field(None, max_length=200)  # type: ignore[assignment]  # unsent
 
 
 class IndicatorOut(Schema):

@@ -1,16 +1,15 @@
 """Reads of the registry, restricted to what the user may see."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Reader
 from chainlead.core.scopes import scope_condition
 from chainlead.registry.models import District, Enterprise, EnterpriseIndicator, ImportJob, Industry
 from chainlead.registry.permissions import changes_firm, reads_all_firms
 
 
-def enterprise_list(*, user: Any) -> QuerySet[Enterprise]:
+def enterprise_list(*, user: Reader) -> QuerySet[Enterprise]:
     """Firms the user may see: all for city-wide readers; otherwise the union of the scopes
     registered for "enterprise" (the registry's own: granted firms and districts; the chains':
     firms on the reader's chains; …), see chainlead.core.scopes."""
@@ -22,12 +21,12 @@ def enterprise_list(*, user: Any) -> QuerySet[Enterprise]:
     return qs.none() if condition is None else qs.filter(condition)
 
 
-def enterprise_get(*, user: Any, pk: int) -> Enterprise:
+def enterprise_get(*, user: Reader, pk: int) -> Enterprise:
     """One visible firm; raises Enterprise.DoesNotExist (a 404) when it is out of scope."""
     return enterprise_list(user=user).get(pk=pk)
 
 
-def enterprise_can_change(*, user: Any, enterprise: Enterprise) -> bool:
+def enterprise_can_change(*, user: Reader, enterprise: Enterprise) -> bool:
     return changes_firm(access_for(user), enterprise.pk)
 
 
@@ -43,7 +42,7 @@ def industry_list() -> QuerySet[Industry]:
     return Industry.objects.all()
 
 
-def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
+def import_job_list(*, user: Reader) -> QuerySet[ImportJob]:
     access = access_for(user)
     if access.is_admin or access.is_auditor:
         return ImportJob.objects.select_related("created_by")

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor
 from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
 from chainlead.core.models import DataVersion
 from chainlead.registry.models import Enterprise, EnterpriseIndicator
@@ -53,7 +54,7 @@ OWNER_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def enterprise_create(*, actor: Any, **fields: Any) -> Enterprise:
+def enterprise_create(*, actor: Actor, **fields: Any) -> Enterprise:
     if not manages_registry(access_for(actor)):
         raise PermissionDenied("Only city admins register firms.")
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"provenance", "source_note", "province", "city"}
@@ -69,7 +70,7 @@ def enterprise_create(*, actor: Any, **fields: Any) -> Enterprise:
 
 
 @transaction.atomic
-def enterprise_create_attracted(*, actor: Any, **fields: Any) -> Enterprise:
+def enterprise_create_attracted(*, actor: Actor, **fields: Any) -> Enterprise:
     """A recruitment target landed: registered as an attracted firm. The caller (recruitment's
     `target_land`) has checked that `actor` may land the target; `actor` is audited."""
     enterprise = Enterprise(**fields)
@@ -79,7 +80,7 @@ def enterprise_create_attracted(*, actor: Any, **fields: Any) -> Enterprise:
     return enterprise
 
 
-def fields_editable_by(*, actor: Any, enterprise: Enterprise) -> tuple[str, ...]:
+def fields_editable_by(*, actor: Actor, enterprise: Enterprise) -> tuple[str, ...]:
     access = access_for(actor)
     if access.is_admin:
         return EDITABLE_FIELDS
@@ -90,7 +91,7 @@ def fields_editable_by(*, actor: Any, enterprise: Enterprise) -> tuple[str, ...]
 
 @transaction.atomic
 def enterprise_update(
-    *, actor: Any, enterprise: Enterprise, expected_version: int | None = None, **changes: Any
+    *, actor: Actor, enterprise: Enterprise, expected_version: int | None = None, **changes: Any
 ) -> Enterprise:
     """Apply `changes`; refuse if someone saved the firm since `expected_version` was read."""
     allowed = fields_editable_by(actor=actor, enterprise=enterprise)
@@ -117,7 +118,7 @@ def enterprise_update(
 
 
 @transaction.atomic
-def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
+def enterprise_delete(*, actor: Actor, enterprise: Enterprise) -> None:
     if not manages_registry(access_for(actor)):
         raise PermissionDenied("Only city admins delete firms.")
     enterprise.delete()
@@ -126,7 +127,7 @@ def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
 
 @transaction.atomic
 def indicator_set(
-    *, actor: Any, enterprise: Enterprise, year: int, **values: Any
+    *, actor: Actor, enterprise: Enterprise, year: int, **values: Any
 ) -> EnterpriseIndicator:
     if not fields_editable_by(actor=actor, enterprise=enterprise):
         raise PermissionDenied("You may not edit this firm.")

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.registry.choices import Origin
-from chainlead.registry.models import Enterprise
+from chainlead.registry.models import Enterprise, Industry
 
 
 class EnterpriseTable(tables.Table):
@@ -61,8 +61,9 @@ class EnterpriseTable(tables.Table):
             return format_html('<span class="unknown">{}</span>', _("district unknown"))
         return format_html("{}", value)
 
-    def render_industry(self, value: Any, record: Enterprise) -> SafeString:
-        return format_html('<span title="{}">{}</span>', record.industry.name, record.industry.code)
+    def render_industry(self, value: Industry, record: Enterprise) -> SafeString:
+        # django-tables2 renders a missing industry as the column default, not through here.
+        return format_html('<span title="{}">{}</span>', value.name, value.code)
 
     def render_revenue(self, value: Any) -> str:
         return f"{value:,.0f}"

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from chainlead.accounts.access import access_for
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
-from chainlead.core.export import choice_label
+from chainlead.core.export import Column, choice_label
 from chainlead.core.plugins import related_records
 from chainlead.core.views import authenticated, history_for, object_list, permission_required
 from chainlead.registry import selectors, services
@@ -38,7 +38,7 @@ from chainlead.registry.models import Enterprise
 from chainlead.registry.permissions import manages_registry, reads_all_firms
 from chainlead.registry.tables import EnterpriseTable
 
-ENTERPRISE_EXPORT_COLUMNS = [
+ENTERPRISE_EXPORT_COLUMNS: list[Column] = [
     (gettext_lazy("name"), "name"),
     (gettext_lazy("unified social credit code"), "credit_code"),
     (gettext_lazy("stock code"), "stock_code"),
