@@ -27,6 +27,8 @@ from django.db import transaction
 
 from chainlead import analytics
 from chainlead.accounts.access import access_for
+from chainlead.accounts.models import User
+from chainlead.accounts.types import Actor, Reader
 from chainlead.chains.models import Chain, Segment
 from chainlead.chains.selectors import MapFilters, chain_map, data_version
 from chainlead.core.exceptions import PermissionDenied
@@ -43,7 +45,7 @@ COLUMNS = {"time": "year", "loc": "region", "prod": "industry", "val": "value"}
 CURRENT = 0  # the "year" of current figures (no yearly series)
 
 
-def reads_analytics(user: Any) -> bool:
+def reads_analytics(user: Reader) -> bool:
     return permissions.reads_analytics(access_for(user))
 
 
@@ -143,7 +145,7 @@ def regions_of_interest(level: str) -> list[str]:
 @transaction.atomic
 def complexity_run_create(
     *,
-    actor: Any,
+    actor: Actor,
     level: Level,
     year: int | None = None,
     industry_level: IndustryLevel = "division",
@@ -222,7 +224,7 @@ def complexity_run_create(
         params=params,
         snapshot=snapshot,
         results=results,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if isinstance(actor, User) and actor.pk else None,
     )
 
 
@@ -257,7 +259,7 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def segment_opportunities(
-    *, user: Any, run: AnalysisRun, region: str, chains: Iterable[Chain]
+    *, user: Reader, run: AnalysisRun, region: str, chains: Iterable[Chain]
 ) -> list[SegmentOpportunity]:
     """Missing and weak segments of each chain, ranked by density, then opportunity gain."""
     cells = run.results["cells"].get(region, {})
@@ -299,7 +301,7 @@ def segment_opportunities(
 @transaction.atomic
 def ranking_run_create(
     *,
-    actor: Any,
+    actor: Actor,
     chain: Chain,
     segment: Segment,
     weights: dict[str, float] | None = None,
@@ -373,5 +375,5 @@ def ranking_run_create(
                 for r in ranked
             ]
         },
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if isinstance(actor, User) and actor.pk else None,
     )

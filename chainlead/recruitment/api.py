@@ -54,7 +54,7 @@ def target_detail(request: HttpRequest, target_id: int) -> Target:
 
 
 @router.post("/targets", response={201: TargetOut})
-def target_create(request: HttpRequest, payload: TargetIn) -> Status:
+def target_create(request: HttpRequest, payload: TargetIn) -> Status[Target]:
     chain = get_object_or_404(Chain, slug=payload.chain)
     segment = (
         get_object_or_404(Segment, chain=chain, slug=payload.segment) if payload.segment else None
@@ -119,7 +119,7 @@ def complexity_latest(request: HttpRequest, level: str = "city") -> AnalysisRun:
 
 
 @router.post("/complexity", response={201: AnalysisRunOut})
-def complexity_compute(request: HttpRequest, payload: ComplexityIn) -> Status:
+def complexity_compute(request: HttpRequest, payload: ComplexityIn) -> Status[AnalysisRun]:
     """Recompute the city's complexity analysis (city admins only: it steers every chain)."""
     if not starts_complexity_run(access_for(request.user)):
         raise PermissionDenied("Only a city admin starts the city's complexity analysis.")
@@ -194,7 +194,7 @@ def ranking_latest(request: HttpRequest, chain: str, segment: str) -> AnalysisRu
 
 
 @router.post("/rankings/{chain}/{segment}", response={201: AnalysisRunOut})
-def ranking_compute(request: HttpRequest, chain: str, segment: str) -> Status:
+def ranking_compute(request: HttpRequest, chain: str, segment: str) -> Status[AnalysisRun]:
     found, seg = _chain_segment(request, chain, segment)
     if not ranks_segment(access_for(request.user), found.pk):
         raise PermissionDenied("Only the chain's task force ranks its candidates.")

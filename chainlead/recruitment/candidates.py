@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor
 from chainlead.audit.models import AuditAction
 from chainlead.audit.services import record_bulk_changes, snapshot
 from chainlead.core.exceptions import PermissionDenied
@@ -73,7 +74,7 @@ def _parse_growth(value: Any) -> float | None:
 
 
 @transaction.atomic
-def candidates_import(*, actor: Any, path: Path, dry_run: bool = False) -> CandidateImport:
+def candidates_import(*, actor: Actor, path: Path, dry_run: bool = False) -> CandidateImport:
     """Validate every row, then write all or nothing; raises ImportFileError listing every error."""
     if actor is not None and not access_for(actor).is_admin:
         raise PermissionDenied("Only city admins import candidate firms.")

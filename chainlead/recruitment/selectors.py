@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import cast
 
 from django.db.models import QuerySet
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Reader
 from chainlead.recruitment.choices import PIPELINE, PromiseKind, PromiseStatus, Stage
 from chainlead.recruitment.constants import AT_RISK_SHARE_OF_PACE, LEAVING_EMPLOYEE_DROP
 from chainlead.recruitment.models import Promise, Target
 from chainlead.registry.models import EnterpriseIndicator
 
 
-def target_list(*, user: Any) -> QuerySet[Target]:
+def target_list(*, user: Reader) -> QuerySet[Target]:
     """Admins and auditors see every chain's targets; leaders and task forces their chain's."""
     access = access_for(user)
     qs = Target.objects.select_related("chain", "segment", "owner", "industry", "landed_enterprise")
@@ -26,7 +27,7 @@ def target_list(*, user: Any) -> QuerySet[Target]:
     return qs.none()
 
 
-def target_board(*, user: Any, chain_id: int | None = None) -> dict[str, list[Target]]:
+def target_board(*, user: Reader, chain_id: int | None = None) -> dict[str, list[Target]]:
     """Targets grouped by stage, in pipeline order, then the lost ones."""
     qs = target_list(user=user)
     if chain_id is not None:
@@ -102,10 +103,14 @@ def may_be_leaving(*, target: Target) -> bool:
     enterprise_id = _landed_enterprise_id(target)
     if not enterprise_id:
         return False
-    rows = list(
-        EnterpriseIndicator.objects.filter(enterprise_id=enterprise_id, employees__isnull=False)
-        .order_by("-year")
-        .values_list("employees", flat=True)[:2]
+    # The filter drops null headcounts, which the stubs cannot see.
+    rows = cast(
+        list[int],
+        list(
+            EnterpriseIndicator.objects.filter(enterprise_id=enterprise_id, employees__isnull=False)
+            .order_by("-year")
+            .values_list("employees", flat=True)[:2]
+        ),
     )
     if len(rows) < 2 or rows[1] == 0:
         return False
@@ -126,7 +131,7 @@ class LandedWatch:
         )
 
 
-def landed_watch_list(*, user: Any, chain_id: int | None = None) -> list[LandedWatch]:
+def landed_watch_list(*, user: Reader, chain_id: int | None = None) -> list[LandedWatch]:
     """Landed firms with their promises followed up; flagged ones (behind, leaving) first."""
     qs = target_list(user=user).filter(landed_enterprise__isnull=False).prefetch_related("promises")
     if chain_id is not None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor
 from chainlead.audit.services import record_event
 from chainlead.chains.permissions import edits_chain
 from chainlead.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from chainlead.registry.models import District, Enterprise
 from chainlead.registry.services import enterprise_create_attracted
 
 
-def _require_chain_editor(actor: Any, chain_id: int) -> None:
+def _require_chain_editor(actor: Actor, chain_id: int) -> None:
     if not edits_chain(access_for(actor), chain_id):
         raise PermissionDenied(_("Recruitment is the task force's work for its own chain."))
 
@@ -35,7 +36,9 @@ def allowed_next_stages(stage: str) -> list[Stage]:
 
 
 @transaction.atomic
-def target_create(*, actor: Any, chain_id: int, name: str, location: str, **fields: Any) -> Target:
+def target_create(
+    *, actor: Actor, chain_id: int, name: str, location: str, **fields: Any
+) -> Target:
     _require_chain_editor(actor, chain_id)
     target = Target(chain_id=chain_id, name=name, location=location, **fields)
     target.full_clean()
@@ -46,13 +49,13 @@ def target_create(*, actor: Any, chain_id: int, name: str, location: str, **fiel
     return target
 
 
-def _user_or_none(actor: Any) -> Any:
+def _user_or_none(actor: Actor) -> Any:
     return actor if actor is not None and getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
 def target_move(
-    *, actor: Any, target: Target, to_stage: str, note: str = "", lost_reason: str = ""
+    *, actor: Actor, target: Target, to_stage: str, note: str = "", lost_reason: str = ""
 ) -> Target:
     """Move `target` to `to_stage` if the pipeline allows it. Landing goes through target_land."""
     locked = Target.objects.select_for_update().get(pk=target.pk)
@@ -87,7 +90,7 @@ def target_move(
 @transaction.atomic
 def target_land(
     *,
-    actor: Any,
+    actor: Actor,
     target: Target,
     district: District,
     landed_on: dt.date,
@@ -138,7 +141,7 @@ def target_land(
 
 
 @transaction.atomic
-def activity_log(*, actor: Any, target: Target, kind: str, on: dt.date, summary: str) -> Activity:
+def activity_log(*, actor: Actor, target: Target, kind: str, on: dt.date, summary: str) -> Activity:
     _require_chain_editor(actor, target.chain_id)
     activity = Activity(
         target=target,
@@ -154,7 +157,7 @@ def activity_log(*, actor: Any, target: Target, kind: str, on: dt.date, summary:
 
 @transaction.atomic
 def promise_set(
-    *, actor: Any, target: Target, kind: str, amount: Decimal, due_year: int
+    *, actor: Actor, target: Target, kind: str, amount: Decimal, due_year: int
 ) -> Promise:
     _require_chain_editor(actor, target.chain_id)
     promise, _created = Promise.objects.update_or_create(

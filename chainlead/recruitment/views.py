@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Reader
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.chains.models import Chain
 from chainlead.chains.permissions import (
@@ -21,6 +22,7 @@ from chainlead.chains.permissions import (
     works_on_chains,
 )
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.export import Column
 from chainlead.core.views import history_for, object_list, permission_required
 from chainlead.recruitment import selectors, services
 from chainlead.recruitment.choices import Stage
@@ -34,7 +36,7 @@ from chainlead.recruitment.permissions import (
 )
 from chainlead.recruitment.tables import TargetTable
 
-EXPORT_COLUMNS = [
+EXPORT_COLUMNS: list[Column] = [
     (gettext_lazy("name"), "name"),
     (gettext_lazy("chain"), "chain.name"),
     (gettext_lazy("segment"), "segment.name"),
@@ -47,7 +49,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _editable_chains(user: Any) -> Any:
+def _editable_chains(user: Reader) -> Any:
     access = access_for(user)
     if access.is_admin:
         return Chain.objects.all()
@@ -237,12 +239,10 @@ def opportunities(request: HttpRequest) -> HttpResponse:
         level = "city"
     regions = analysis.regions_of_interest(level)
     access = access_for(request.user)
-    if level == "district" and map_district_ids(access) is not None:
+    if level == "district" and (district_ids := map_district_ids(access)) is not None:
         from chainlead.registry.models import District
 
-        allowed = set(
-            District.objects.filter(pk__in=map_district_ids(access)).values_list("name", flat=True)
-        )
+        allowed = set(District.objects.filter(pk__in=district_ids).values_list("name", flat=True))
         regions = [r for r in regions if r in allowed]
     region = request.GET.get("region") or (regions[0] if regions else "")
     if region not in regions:
