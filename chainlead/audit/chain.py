@@ -1,15 +1,35 @@
 """The audit log's hash chain (MLPS 2.0 level 3, 8.1.4.3 c: audit records protected from
 unexpected deletion, modification or overwriting).
 
-Every entry carries `seq` (its place in the chain), `prev_hash` (the hash of entry `seq - 1`, or of
-the last archived entry, or "" for the first one) and `hash` = sha256 over the canonical JSON of
-its fields and `prev_hash` (`entry_digest`). Appending locks the one `AuditChainHead` row
-(select_for_update), so two writers never link to the same previous entry. `verify()` walks the
-chain and names the first entry that was altered, removed or reordered.
+A linked entry carries `seq` (its place in the chain), `prev_hash` (the hash of entry `seq - 1`,
+or of the last archived entry, or "" for the first one) and `hash` = sha256 over the canonical JSON
+of its fields and `prev_hash` (`entry_digest`). `verify()` walks the chain and names the first entry
+that was altered, removed or reordered.
 
-Ways in: `AuditEntry.save()` and `AuditEntry.objects.bulk_create()` both go through `append`;
-code that inserts audit rows with SQL (set-based imports) calls `link_pending()` in the same
-transaction, which links the rows it finds without a `seq`, in id order.
+Two steps, so that no business transaction holds the chain (issue 10: a lock held until each
+writer's commit serialised every audited write of the platform):
+
+1. `append_many` (every way in: `AuditEntry.save()`, `bulk_create()`, the services) inserts the
+   entries *sealed* inside the writer's transaction: no `seq`, `prev_hash` "", and `hash` = the
+   digest of their fields with `seq` None (`seal_digest`). No shared row is touched.
+2. Right after that transaction commits (`transaction.on_commit`), `link_sealed` locks the one
+   `AuditChainHead` row in a short transaction of its own and links every committed sealed entry,
+   in id order: each gets the next `seq`, its `prev_hash` and its chained `hash`. Two linkers never
+   link to the same previous entry (the head lock); a linker finds the entries of transactions
+   that committed before it took the lock, its own included.
+
+Ordering. Ids are drawn when a row is inserted, not when its transaction commits, so an entry
+with a lower id can commit (and be linked) after one with a higher id: the chain's order is the
+order of linking, and `seq`, not the id, is what the hash covers. Nothing is ever linked before
+its transaction commits (uncommitted rows are invisible to the linker), and nothing is linked
+twice (the linker reads the pending rows after taking the lock, so it sees its predecessor's
+links). A crash between the commit and the link leaves sealed entries pending: the next writer's
+linker, `chainlead audit verify` and `archive` link them. `verify()` counts them as pending when
+their seal matches; a pending row with no seal (inserted around the chain) or a wrong one
+(altered) is named as before.
+
+Code that inserts audit rows with SQL (set-based imports) calls `link_pending()` in the same
+transaction: it links the pending rows, adopting unsealed ones too, in id order.
 """
 
 from __future__ import annotations
@@ -128,7 +148,11 @@ def row_fields(row: tuple[Any, ...], labels: Mapping[int, str]) -> dict[str, Any
     """The hashed fields of a row read with `ROW_COLUMNS`."""
     values = dict(zip(ROW_COLUMNS, row, strict=True))
     values["timestamp"] = timestamp_text(values["timestamp"])
-    values["content_type"] = labels.get(values.pop("content_type_id"), "?")
+    content_type_id = values.pop("content_type_id")
+    try:
+        values["content_type"] = labels[content_type_id]
+    except KeyError:
+        values["content_type"] = "?"
     return {name: values[name] for name in CHAINED_FIELDS}
 
 
@@ -154,10 +178,11 @@ def _head_table() -> str:
     return connection.ops.quote_name(AuditChainHead._meta.db_table)
 
 
-def _lock_head_row() -> tuple[int, str] | None:
-    # Raw SQL: this runs on every audited save, and the ORM's query compilation doubled its cost.
+def _lock_head_row(*, skip_locked: bool = False) -> tuple[int, str] | None:
+    # Raw SQL: this runs after every audited transaction; the ORM's compilation doubled its cost.
     locks = connection.features.has_select_for_update
-    lock = " " + connection.ops.for_update_sql() if locks else ""
+    skip = skip_locked and connection.features.has_select_for_update_skip_locked
+    lock = " " + connection.ops.for_update_sql(skip_locked=skip) if locks else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT seq, last_hash FROM {_head_table()} WHERE id = %s{lock}",  # noqa: S608
@@ -175,12 +200,27 @@ def _move_head(seq: int, last_hash: str) -> None:
         )
 
 
+def _head_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {_head_table()} WHERE id = %s", [HEAD_PK])  # noqa: S608
+        return cursor.fetchone() is not None
+
+
 def locked_head() -> tuple[int, str]:
     """The chain head's (seq, last hash), locked until the caller's transaction ends (SQLite
     has no row locks; its writers are serialised by BEGIN IMMEDIATE). Call inside atomic()."""
-    head = _lock_head_row()
+    head = _locked_head(skip_locked=False)
+    assert head is not None  # noqa: S101 (waits for the lock: never skipped)
+    return head
+
+
+def _locked_head(*, skip_locked: bool) -> tuple[int, str] | None:
+    """`locked_head()`; with `skip_locked`, None when another transaction holds the head."""
+    head = _lock_head_row(skip_locked=skip_locked)
     if head is not None:
         return head
+    if skip_locked and _head_exists():
+        return None
     # No head row: a database flushed by a test, or restored rows without it. Rebuild it from the
     # tail; of two writers doing so at once, one insert fails and both then lock the row.
     seq, last_hash = _tail()
@@ -189,8 +229,8 @@ def locked_head() -> tuple[int, str]:
             AuditChainHead.objects.create(pk=HEAD_PK, seq=seq, last_hash=last_hash)
     except IntegrityError:
         pass
-    head = _lock_head_row()
-    assert head is not None  # noqa: S101 (created above, by us or by the writer we raced)
+    head = _lock_head_row(skip_locked=skip_locked)
+    assert head is not None or skip_locked  # noqa: S101 (created above, by us or a racer)
     return head
 
 
@@ -200,32 +240,73 @@ def _batches(items: Iterable[AuditEntry], size: int) -> Iterator[list[AuditEntry
         yield batch
 
 
+def seal_digest(fields: Mapping[str, Any]) -> str:
+    """The digest a pending entry carries in `hash` until it is linked: its fields with `seq`
+    None and no previous hash. It lets `verify` tell a pending entry written by `append_many`
+    from a row inserted around the chain, and an altered pending entry from an intact one."""
+    return entry_digest({**fields, "seq": None}, GENESIS_HASH)
+
+
 def append_many(entries: Iterable[AuditEntry], *, batch_size: int = BATCH_SIZE) -> int:
-    """Link and insert `entries` (unsaved) in order, holding the chain head. Returns the count."""
+    """Insert `entries` (unsaved) sealed, in order, and link them right after the caller's
+    transaction commits (at once outside a transaction). Returns the count. Takes no lock: the
+    chain head is held only by the short linking step."""
     count = 0
-    with transaction.atomic():
-        seq, prev_hash = locked_head()
+    # No savepoint: an insert that fails aborts the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         for batch in _batches(entries, batch_size):
             for entry in batch:
                 if entry.pk is not None:
                     raise ValueError("Only new audit entries can be appended.")
-                seq += 1
-                entry.seq = seq
-                entry.prev_hash = prev_hash
                 if entry.timestamp is None:
                     entry.timestamp = timezone.now()
-                entry.hash = entry_digest(chained_fields(entry), prev_hash)
-                prev_hash = entry.hash
-            AuditEntry.objects.all()._insert_linked(batch)
+                entry.seq = None
+                entry.prev_hash = GENESIS_HASH
+                entry.hash = seal_digest(chained_fields(entry))
+            AuditEntry.objects.all()._insert_sealed(batch)
             count += len(batch)
-        if count:
-            _move_head(seq, prev_hash)
+    if count:
+        _link_after_commit()
     return count
 
 
 def append(entries: list[AuditEntry], *, batch_size: int = BATCH_SIZE) -> list[AuditEntry]:
     append_many(entries, batch_size=batch_size)
     return entries
+
+
+# Passes one linker makes after its commit before leaving the rest to the next linker.
+MAX_LINK_PASSES = 50
+
+
+def _link_committed() -> None:
+    """Link after a commit without queueing for the head: when another linker holds it, skip.
+    Nothing is stranded by skipping: every holder, after it releases the head, looks again
+    for pending entries (without the lock) and makes another pass when it finds one. An entry
+    whose linker skipped was committed before that skip, so before the holder's release and
+    its look; the holder links it, or skips because a later holder took the head, whose read
+    (after taking it) sees the entry."""
+    unlinkable: set[int] = set()
+    for _pass in range(MAX_LINK_PASSES):
+        outcome = _link(adopt_unsealed=False, batch_size=BATCH_SIZE, skip_locked=True)
+        if outcome is None:
+            return  # another linker holds the head, and will look again after it
+        unlinkable |= outcome[1]
+        waiting = AuditEntry.objects.filter(seq__isnull=True).exclude(pk__in=unlinkable)
+        if not waiting.exists():
+            return
+
+
+def _link_after_commit() -> None:
+    """Link once per transaction, whatever the number of audited writes in it. `robust`: the
+    business transaction has committed; a linker that fails (SQLite busy, a lost connection)
+    is logged and leaves the entries pending for the next linker."""
+    if not connection.in_atomic_block:
+        transaction.on_commit(_link_committed, robust=True)  # runs now
+        return
+    if any(callback is _link_committed for _, callback, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_link_committed, robust=True)
 
 
 def _write_links(links: list[tuple[int, int, str, str]]) -> None:
@@ -238,34 +319,91 @@ def _write_links(links: list[tuple[int, int, str, str]]) -> None:
         )
 
 
-def link_pending(*, batch_size: int = BATCH_SIZE) -> int:
-    """Link the audit rows inserted with SQL (no `seq` yet), in id order. Call it in the
-    transaction that inserted them: rows another transaction has not committed stay unseen."""
+def _label(content_type_id: int) -> str:
+    # The content type cache: the linker runs after every audited transaction.
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist:
+        return "?"
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+class _Labels(dict[int, str]):
+    def __missing__(self, key: int) -> str:
+        return _label(key)
+
+
+def _pending_rows(batch_size: int, after_id: int) -> list[tuple[Any, ...]]:
+    # The partial index `audit_entry_pending` serves this: pending rows are few.
+    return list(
+        AuditEntry.objects.filter(seq__isnull=True, id__gt=after_id)
+        .order_by("id")
+        .values_list(*ROW_COLUMNS)[:batch_size]
+    )
+
+
+def _link(
+    *, adopt_unsealed: bool, batch_size: int, skip_locked: bool = False
+) -> tuple[int, set[int]] | None:
+    """Link the pending rows in id order: (count linked, ids left unlinked because their seal
+    is wrong or, unless `adopt_unsealed`, missing); None when `skip_locked` and the head is
+    held by another transaction."""
     count = 0
-    labels = content_type_labels()
+    unlinkable: set[int] = set()
+    labels = _Labels()
     with transaction.atomic():
-        seq, prev_hash = locked_head()
-        while True:
-            rows = list(
-                AuditEntry.objects.filter(seq__isnull=True)
-                .order_by("id")
-                .values_list(*ROW_COLUMNS)[:batch_size]
-            )
-            if not rows:
-                break
+        head = _locked_head(skip_locked=skip_locked)
+        if head is None:
+            return None
+        seq, prev_hash = head
+        if connection.vendor == "postgresql":
+            # The links are derived from committed rows: a link lost in a crash is made again by
+            # the next linker, so this transaction need not wait for its WAL flush while it
+            # holds the head.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        after_id = 0
+        while rows := _pending_rows(batch_size, after_id):
             links = []
             for row in rows:
-                seq += 1
+                after_id = row[0]
                 fields = row_fields(row, labels)
+                sealed = row[2] != ""
+                if (sealed and row[2] != seal_digest(fields)) or (
+                    not sealed and not adopt_unsealed
+                ):
+                    # Altered while pending, or inserted around the chain: verify names it.
+                    unlinkable.add(row[0])
+                    continue
+                seq += 1
                 fields["seq"] = seq
                 digest = entry_digest(fields, prev_hash)
                 links.append((row[0], seq, prev_hash, digest))
                 prev_hash = digest
-            _write_links(links)
-            count += len(rows)
+            if links:
+                _write_links(links)
+                count += len(links)
         if count:
             _move_head(seq, prev_hash)
-    return count
+    return count, unlinkable
+
+
+def link_sealed(*, batch_size: int = BATCH_SIZE) -> int:
+    """Link the committed entries `append_many` sealed, in id order; returns the count. Runs
+    after each audited transaction commits; `audit verify` and `archive` run it too, so entries
+    a crash left pending are linked."""
+    outcome = _link(adopt_unsealed=False, batch_size=batch_size)
+    assert outcome is not None  # noqa: S101 (waits for the head: never skipped)
+    return outcome[0]
+
+
+def link_pending(*, batch_size: int = BATCH_SIZE) -> int:
+    """Link the audit rows inserted with SQL (no `seq`, no seal), with any sealed pending ones,
+    in id order. Call it in the transaction that inserted them: rows another transaction has not
+    committed stay unseen."""
+    outcome = _link(adopt_unsealed=True, batch_size=batch_size)
+    assert outcome is not None  # noqa: S101 (waits for the head: never skipped)
+    return outcome[0]
 
 
 # --- verification -------------------------------------------------------------------------------
@@ -281,6 +419,7 @@ class Verdict:
     last_hash: str
     bad_entry_id: int | None = None
     reason: str = ""
+    pending: int = 0  # committed entries not linked yet (sealed, intact)
 
 
 class ChainWalk:
@@ -310,7 +449,7 @@ class ChainWalk:
         self.last_id = entry_id
         return True
 
-    def verdict(self) -> Verdict:
+    def verdict(self, *, pending: int = 0) -> Verdict:
         bad_id, reason = self.bad if self.bad is not None else (None, "")
         return Verdict(
             ok=self.bad is None,
@@ -319,12 +458,31 @@ class ChainWalk:
             last_hash=self.prev_hash,
             bad_entry_id=bad_id,
             reason=reason,
+            pending=pending,
         )
 
 
+def _check_pending(walk: ChainWalk, labels: Mapping[int, str], chunk_size: int) -> int:
+    """Count the pending entries whose seal matches; name the first that was inserted around
+    the chain (no seal) or altered while pending (a wrong one)."""
+    pending = 0
+    rows = AuditEntry.objects.filter(seq__isnull=True).order_by("id").values_list(*ROW_COLUMNS)
+    for row in rows.iterator(chunk_size=chunk_size):
+        if row[2] == "":
+            walk.bad = (row[0], "is not linked into the chain (inserted around it)")
+            return pending
+        if row[2] != seal_digest(row_fields(row, labels)):
+            walk.bad = (row[0], "was altered while waiting to be linked: its seal does not match")
+            return pending
+        pending += 1
+    return pending
+
+
 def verify(*, chunk_size: int = 5000) -> Verdict:
-    """Walk the online chain from the last archive's tail (or the genesis) to the head."""
-    # The head first: entries committed after this read have a larger seq and are left for the
+    """Walk the online chain from the last archive's tail (or the genesis) to the head, and
+    check the entries still waiting to be linked (reported as `pending`, not as faults). Reads
+    only: `chainlead audit verify` links the pending entries first."""
+    # The head first: entries linked after this read have a larger seq and are left for the
     # next run, so a busy log never looks broken.
     head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
     anchor = AuditArchive.objects.order_by("-through_seq").first()
@@ -332,13 +490,10 @@ def verify(*, chunk_size: int = 5000) -> Verdict:
         seq=anchor.through_seq if anchor else 0,
         prev_hash=anchor.tail_hash if anchor else GENESIS_HASH,
     )
-    unlinked = (
-        AuditEntry.objects.filter(seq__isnull=True).order_by("id").values_list("id", flat=True)
-    ).first()
-    if unlinked is not None:
-        walk.bad = (unlinked, "is not linked into the chain (inserted around it)")
-        return walk.verdict()
     labels = content_type_labels()
+    pending = _check_pending(walk, labels, chunk_size)
+    if walk.bad is not None:
+        return walk.verdict()
     rows = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
     if head is not None:
         rows = rows.filter(seq__lte=head.seq)
@@ -350,4 +505,4 @@ def verify(*, chunk_size: int = 5000) -> Verdict:
             walk.last_id,
             f"is the last entry found, but the head names #{head.seq}: later entries removed",
         )
-    return walk.verdict()
+    return walk.verdict(pending=pending)

@@ -34,8 +34,8 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
         return append(list(objs), batch_size=batch_size or 2000)
 
-    def _insert_linked(self, objs: list["AuditEntry"]) -> list["AuditEntry"]:
-        # Only `audit.chain.append` calls this, holding the chain head's lock.
+    def _insert_sealed(self, objs: list["AuditEntry"]) -> list["AuditEntry"]:
+        # Only `audit.chain.append_many` calls this, with the entries sealed for linking.
         return super().bulk_create(objs)
 
 
@@ -69,7 +69,13 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-timestamp", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-timestamp"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-timestamp"]),
+            # The entries waiting to be linked (audit.chain): few, read after every commit.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_entry_pending"
+            ),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         default_permissions = ("view",)
@@ -96,8 +102,9 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The one row (pk 1) naming the chain's last entry. Appending locks it (select_for_update),
-    so two writers never link to the same previous entry."""
+    """The one row (pk 1) naming the chain's last linked entry. Linking locks it
+    (select_for_update) for a short transaction after each writer's commit, so two linkers
+    never link to the same previous entry."""
 
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)

@@ -37,6 +37,7 @@ def history(db: Any) -> User:
             record_event(instance=subject, event="test.march", data={"n": n})
     with time_machine.travel(_at("2025-09-30"), tick=False):
         record_event(instance=subject, event="test.september")
+    chain.link_sealed()  # what runs after a commit (the test's transaction never commits)
     return subject
 
 
@@ -61,6 +62,7 @@ def test_old_entries_move_to_a_file_that_verifies(history, tmp_path):
     # The chain goes on from the archived tail.
     with time_machine.travel(NOW, tick=False):
         record_event(instance=history, event="test.after")
+    assert chain.link_sealed() == 1
     assert chain.verify().ok
     first_online = AuditEntry.objects.order_by("seq").first()
     assert first_online is not None

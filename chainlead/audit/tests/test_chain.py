@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from chainlead.accounts.models import User
@@ -33,9 +33,11 @@ def subject(db: Any) -> User:
 
 @pytest.fixture
 def entries(subject: User) -> list[AuditEntry]:
-    """Five events after whatever creating the user logged."""
+    """Five events after whatever creating the user logged, linked (the test's transaction
+    never commits, so the linker that runs after a commit is called here)."""
     for n in range(5):
         record_event(instance=subject, event="test.event", message=f"event {n}", data={"n": n})
+    chain.link_sealed()
     return list(AuditEntry.objects.order_by("seq"))
 
 
@@ -162,6 +164,10 @@ def test_bulk_writes_are_linked(subject):
         rows=[(n, f"user {n}", AuditAction.UPDATE, {"a": 1.0}, {"a": 2.5}) for n in range(3)],
     )
     assert written == 3
+    pending = chain.verify()
+    assert pending.ok, pending
+    assert (pending.checked, pending.pending) == (0, AuditEntry.objects.count())
+    chain.link_sealed()
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
     assert chain.verify().ok
@@ -171,6 +177,7 @@ def test_bulk_writes_are_linked(subject):
 def test_a_lost_head_is_rebuilt_from_the_tail(entries, subject):
     AuditChainHead.objects.all().delete()
     record_event(instance=subject, event="test.after", message="after")
+    chain.link_sealed()
     last = AuditEntry.objects.order_by("-seq").first()
     assert last is not None
     assert last.seq == entries[-1].seq + 1
@@ -198,3 +205,68 @@ def test_verify_reports_the_head(entries, capsys):
     out = capsys.readouterr().out
     assert f"{len(entries)} entries verified" in out
     assert entries[-1].hash in out
+
+
+@pytest.mark.django_db
+def test_entries_are_pending_until_their_transaction_commits(
+    entries, subject, django_capture_on_commit_callbacks
+):
+    # The fixtures' linker waits for the test's transaction, which never commits; it was run by
+    # hand. Forget it as a commit would, so this test sees the linkers its own writes register.
+    connection.run_on_commit.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        record_event(instance=subject, event="test.one")
+        record_event(instance=subject, event="test.two")
+        written = list(AuditEntry.objects.filter(event__in=["test.one", "test.two"]).order_by("id"))
+        assert [e.seq for e in written] == [None, None]
+        verdict = chain.verify()  # pending, intact: not a fault
+        assert (verdict.ok, verdict.checked, verdict.pending) == (True, len(entries), 2)
+        assert AuditChainHead.objects.get().seq == entries[-1].seq  # the head is not held
+    assert len(callbacks) == 1  # one linker per transaction, however many entries
+    linked = list(AuditEntry.objects.filter(pk__in=_ids(written)).order_by("seq"))
+    assert [e.seq for e in linked] == [entries[-1].seq + 1, entries[-1].seq + 2]
+    assert linked[0].prev_hash == entries[-1].hash
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending, verdict.last_hash) == (True, 0, linked[-1].hash)
+
+
+@pytest.mark.django_db
+def test_an_entry_altered_while_pending_is_named_and_never_linked(entries, subject):
+    record_event(instance=subject, event="test.pending", message="true")
+    victim = AuditEntry.objects.get(event="test.pending")
+    _sql("UPDATE {table} SET message = %s WHERE id = %s", ["forged", victim.pk])
+    verdict = chain.verify()
+    assert verdict.bad_entry_id == victim.pk
+    assert "altered" in verdict.reason
+    assert chain.link_sealed() == 0
+    assert AuditEntry.objects.get(pk=victim.pk).seq is None
+    assert chain.verify().bad_entry_id == victim.pk
+
+
+@pytest.mark.django_db
+def test_an_entry_committed_later_with_a_lower_id_is_linked_after(entries, subject):
+    # Ids are drawn at insert, so a transaction can commit an entry with a lower id after one
+    # with a higher id was linked: the chain's order is the order of linking.
+    content_type = ContentType.objects.get_for_model(User)
+    top = max(_ids(entries))
+
+    def sealed(pk: int) -> AuditEntry:
+        entry = AuditEntry(
+            pk=pk,
+            action=AuditAction.EVENT,
+            content_type=content_type,
+            object_id="x",
+            object_repr="x",
+            timestamp=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        )
+        entry.hash = chain.seal_digest(chain.chained_fields(entry))
+        return entry
+
+    AuditEntry.objects.all()._insert_sealed([sealed(top + 100)])
+    assert chain.link_sealed() == 1
+    AuditEntry.objects.all()._insert_sealed([sealed(top + 50)])
+    assert chain.link_sealed() == 1
+    later, lower = AuditEntry.objects.get(pk=top + 100), AuditEntry.objects.get(pk=top + 50)
+    assert (later.seq, lower.seq) == (entries[-1].seq + 1, entries[-1].seq + 2)
+    assert lower.prev_hash == later.hash
+    assert chain.verify().ok

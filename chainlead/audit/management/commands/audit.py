@@ -1,6 +1,7 @@
 """`chainlead audit verify [--archive FILE]` and `chainlead audit archive --before DATE --out DIR`.
 
-verify exits 1 naming the first bad entry; archive moves entries older than DATE (at least
+verify links the entries still waiting to be linked (left pending by a crash after their
+commit), then exits 1 naming the first bad entry; archive moves entries older than DATE (at least
 `CHAINLEAD_AUDIT_ONLINE_DAYS`, ≥ 183, old) to a signed file in DIR. See docs/security-audit.md.
 """
 
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from chainlead.audit.archive import ArchiveError, archive, verify_archive
-from chainlead.audit.chain import Verdict, verify
+from chainlead.audit.chain import Verdict, link_sealed, verify
 
 
 class Command(BaseCommand):
@@ -35,7 +36,11 @@ class Command(BaseCommand):
             self._archive(options["before"], options["out"])
 
     def _verify(self, archive_path: Path | None) -> None:
-        verdict = verify() if archive_path is None else verify_archive(archive_path)
+        if archive_path is None:
+            link_sealed()
+            verdict = verify()
+        else:
+            verdict = verify_archive(archive_path)
         where = str(archive_path) if archive_path else "online chain"
         if not verdict.ok:
             raise CommandError(
@@ -61,7 +66,9 @@ class Command(BaseCommand):
 
 
 def _summary(where: str, verdict: Verdict) -> str:
+    # Entries committed while the command ran may still wait for their linker.
+    pending = f" {verdict.pending} pending, intact." if verdict.pending else ""
     return (
         f"{where}: {verdict.checked} entries verified; head #{verdict.last_seq} "
-        f"{verdict.last_hash or '(empty)'}."
+        f"{verdict.last_hash or '(empty)'}.{pending}"
     )
