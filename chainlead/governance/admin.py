@@ -4,12 +4,13 @@ through the services, which keep the role grants in step."""
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from chainlead.governance import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Model]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -28,18 +29,18 @@ class TaskForceMemberAdmin(ReadOnlyAdmin):
     list_filter = ("chain", "role")
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(admin.TabularInline[models.Target, models.WorkPlan]):
     model = models.Target
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(admin.TabularInline[models.Milestone, models.WorkPlan]):
     model = models.Milestone
     extra = 0
 
 
 @admin.register(models.WorkPlan)
-class WorkPlanAdmin(admin.ModelAdmin):
+class WorkPlanAdmin(admin.ModelAdmin[models.WorkPlan]):
     list_display = ("chain", "year", "title", "status", "approved_by", "approved_at")
     list_filter = ("status", "year", "chain")
     inlines = [TargetInline, MilestoneInline]
@@ -51,25 +52,25 @@ class ActualEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.PolicyItem)
-class PolicyItemAdmin(admin.ModelAdmin):
+class PolicyItemAdmin(admin.ModelAdmin[models.PolicyItem]):
     list_display = ("title", "issuing_body", "doc_number", "date_text", "topic", "provenance")
     list_filter = ("topic", "provenance")
     search_fields = ("title", "issuing_body", "doc_number")
 
 
 @admin.register(models.PackageItem)
-class PackageItemAdmin(admin.ModelAdmin):
+class PackageItemAdmin(admin.ModelAdmin[models.PackageItem]):
     list_display = ("chain", "policy", "note", "added_at")
     list_filter = ("chain",)
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(admin.TabularInline[models.Decision, models.Meeting]):
     model = models.Decision
     extra = 0
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(admin.ModelAdmin[models.Meeting]):
     list_display = ("chain", "title", "held_at", "location")
     list_filter = ("chain",)
     inlines = [DecisionInline]

@@ -96,7 +96,7 @@ def plan_list(
 
 
 @router.post("/plans", response={201: PlanDetailOut})
-def plan_create(request: HttpRequest, payload: PlanIn) -> Status:
+def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
     chain = _chain(request, payload.chain)
     plan = services.plan_create(
         actor=request.user,
@@ -144,7 +144,9 @@ def target_set(request: HttpRequest, plan_id: int, payload: PlanTargetIn) -> lis
 
 
 @router.post("/plans/{plan_id}/targets/{indicator}/actuals", response={201: list[PlanTargetOut]})
-def actual_enter(request: HttpRequest, plan_id: int, indicator: str, payload: ActualIn) -> Status:
+def actual_enter(
+    request: HttpRequest, plan_id: int, indicator: str, payload: ActualIn
+) -> Status[list[dict[str, Any]]]:
     _require_reader(request)
     plan = selectors.plan_get(user=request.user, pk=plan_id)
     target = plan.targets.get(indicator=indicator)
@@ -192,7 +194,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 
 
 @router.post("/meetings", response={201: MeetingDetailOut})
-def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
     chain = _chain(request, payload.chain)
     attendees = get_user_model().objects.filter(pk__in=payload.attendee_ids, is_active=True)
     meeting = services.meeting_create(
@@ -227,6 +229,6 @@ def policy_detail(request: HttpRequest, policy_id: int) -> PolicyItem:
 
 
 @router.post("/policies", response={201: PolicyOut})
-def policy_create(request: HttpRequest, payload: PolicyIn) -> Status:
+def policy_create(request: HttpRequest, payload: PolicyIn) -> Status[PolicyItem]:
     policy = services.policy_create(actor=request.user, **payload.dict())
     return Status(201, selectors.policy_get(user=request.user, pk=policy.pk))

@@ -102,7 +102,7 @@ class ActionTransitionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(forms.ModelForm[PolicyItem]):
     class Meta:
         model = PolicyItem
         fields = [
