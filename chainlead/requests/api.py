@@ -57,7 +57,8 @@ def request_list(
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return filterset.qs
+    matching: QuerySet[EnterpriseRequest] = filterset.qs  # django-filter is untyped
+    return matching
 
 
 @router.post("/requests", response={201: RequestDetailOut})
