@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Sum
+from django.db.models import Case, Exists, F, OuterRef, Subquery, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,9 +122,11 @@ def _idempotent(
 ) -> T:
     """Run `run` once per key. The key is claimed first, inside the command's transaction: a
     concurrent duplicate waits on the unique index (PostgreSQL) or on the write lock (SQLite)
-    and then gets the first command's result."""
+    and then gets the first command's result. `run` is called inside this function's
+    transaction (a savepoint when the caller has one), so it needs none of its own."""
     if not key:
-        return run()
+        with transaction.atomic():
+            return run()
     fingerprint = hashlib.sha256(repr((command, *parts)).encode()).hexdigest()
     try:
         with transaction.atomic():
@@ -189,15 +191,21 @@ def _post(
     disbursement: Disbursement | None = None,
     reverses: Entry | None = None,
     correction: bool = False,
+    open_period: dt.date | None = None,
 ) -> Entry:
     """Move `amount` from `debit` to `credit`: lock both, check the floor, append the entry,
-    update the cached sums."""
+    update the cached sums. `open_period`: the caller already read that today's month is open
+    (a payment reads it with the tranche's row, one statement fewer)."""
     amount = to_money(amount)
     if amount <= 0:
         raise _refuse("invalid", _("Amounts must be positive."))
     if debit.fund_id != credit.fund_id:
         raise _refuse("invalid", _("Both accounts must belong to the same fund."))
-    period = booking_period(debit.fund_id, today, correction=correction)
+    period = (
+        open_period
+        if open_period is not None
+        else booking_period(debit.fund_id, today, correction=correction)
+    )
     locked = _lock_accounts(debit.pk, credit.pk)
     source = locked[debit.pk]
     if source.has_floor and source.balance < amount:
@@ -233,8 +241,20 @@ def _post(
         ]
     )
     entry.save()
-    Account.objects.filter(pk=source.pk).update(debits_posted=F("debits_posted") + amount)
-    Account.objects.filter(pk=credit.pk).update(credits_posted=F("credits_posted") + amount)
+    # Both cached sums in one statement (the rows are locked above).
+    money = Account._meta.get_field("debits_posted")
+    Account.objects.filter(pk__in=[source.pk, credit.pk]).update(
+        debits_posted=Case(
+            When(pk=source.pk, then=F("debits_posted") + amount),
+            default=F("debits_posted"),
+            output_field=money,
+        ),
+        credits_posted=Case(
+            When(pk=credit.pk, then=F("credits_posted") + amount),
+            default=F("credits_posted"),
+            output_field=money,
+        ),
+    )
     return entry
 
 
@@ -388,7 +408,7 @@ def commitment_create(
     _require_manager(actor)
     money = to_money(amount)
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)  # inside _idempotent's transaction
     def run() -> Commitment:
         if line.kind != AccountKind.BUDGET_LINE:
             raise _refuse("invalid", _("Commitments are drawn on budget lines."))
@@ -554,7 +574,7 @@ def disbursement_prepare(
     """Prepare the payment of an approved tranche; someone else approves it."""
     _require_manager(actor)
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)  # inside _idempotent's transaction
     def do() -> Disbursement:
         locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
         _check_payable(locked)
@@ -674,7 +694,7 @@ def disbursement_execute(
     """Pay an approved disbursement (or hold it when the firm is on the hold list)."""
     _require_manager(actor)
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)  # inside _idempotent's transaction
     def do() -> Disbursement:
         tranche = (
             Tranche.objects.select_for_update(of=("self",))
@@ -696,6 +716,52 @@ def disbursement_execute(
     )
 
 
+def _pay_approved_tranche(
+    *, actor: Any, tranche: Tranche, today: dt.date, now: dt.datetime
+) -> Disbursement:
+    """Pay a locked, approved tranche with no payment under way, to a firm not on hold, in an
+    open month: the payment is written paid at once (one INSERT, where the general path inserts
+    it approved and then updates it)."""
+    if tranche.approved_by_id is None or tranche.approved_by_id == tranche.created_by_id:
+        raise _refuse("four_eyes", _("A payment needs a second person's approval."))
+    commitment = tranche.commitment
+    disbursement = Disbursement(
+        tranche=tranche,
+        amount=tranche.amount,
+        prepared_by_id=tranche.created_by_id,
+        approved_by_id=tranche.approved_by_id,
+        executed_by=actor,
+        paid_at=now,
+        status=DisbursementStatus.PAID,
+    )
+    disbursement.clean_fields(
+        exclude=["tranche", "run", "prepared_by", "approved_by", "executed_by"]
+    )
+    disbursement.save()
+    entry = _post(
+        actor=actor,
+        kind=EntryKind.DISBURSEMENT,
+        # _post locks and reads both rows itself: no need to fetch them first.
+        debit=Account(pk=commitment.account_id, fund_id=commitment.fund_id),
+        credit=Account(pk=commitment.paid_account_id, fund_id=commitment.fund_id),
+        amount=disbursement.amount,
+        today=today,
+        commitment=commitment,
+        disbursement=disbursement,
+        memo=tranche.ref,
+        open_period=month_of(today),
+    )
+    tranche.status = TrancheStatus.PAID
+    tranche.save(update_fields=["status"])
+    record_event(
+        instance=disbursement,
+        event="paid",
+        data={"amount": disbursement.amount, "tranche": tranche.ref, "entry": entry.pk},
+    )
+    _fault_point()
+    return disbursement
+
+
 def tranche_disburse(
     *,
     actor: Any,
@@ -709,16 +775,40 @@ def tranche_disburse(
     run is executed if approved, refused otherwise."""
     _require_manager(actor)
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)  # inside _idempotent's transaction
     def do() -> Disbursement:
+        day = _today(today)
+        month = month_of(day)
+        # One statement reads what the payment depends on besides the accounts: the tranche
+        # (locked), its commitment, a payment already under way, a hold on the firm, and
+        # whether this month is closed.
         locked = (
             Tranche.objects.select_for_update(of=("self",))
-            .select_related("commitment__recipient")
+            .select_related("commitment")
+            .annotate(
+                live_id=Subquery(
+                    Disbursement.objects.filter(
+                        tranche=OuterRef("pk"), status__in=LIVE_DISBURSEMENT_STATUSES
+                    )
+                    .order_by()
+                    .values("pk")[:1]
+                ),
+                held=Exists(
+                    RecipientHold.objects.filter(
+                        enterprise=OuterRef("commitment__recipient"), active=True
+                    )
+                ),
+                closed=Exists(
+                    Period.objects.filter(fund=OuterRef("commitment__fund"), month=month)
+                ),
+            )
             .get(pk=tranche.pk)
         )
         _check_payable(locked)
-        live = locked.disbursements.filter(status__in=LIVE_DISBURSEMENT_STATUSES).first()
-        if live is None:
+        if locked.live_id is None and not locked.held and not locked.closed:
+            return _pay_approved_tranche(actor=actor, tranche=locked, today=day, now=_now(now))
+        # A payment prepared in a run, a held firm or a closed month: the general path.
+        if locked.live_id is None:
             live = Disbursement(
                 tranche=locked,
                 amount=locked.amount,
@@ -730,9 +820,9 @@ def tranche_disburse(
             live.clean_fields(exclude=["tranche", "run", "prepared_by", "approved_by"])
             live.save()
         else:
-            live = Disbursement.objects.select_for_update().get(pk=live.pk)
+            live = Disbursement.objects.select_for_update().get(pk=locked.live_id)
         return _execute_locked(
-            actor=actor, disbursement=live, tranche=locked, today=_today(today), now=_now(now)
+            actor=actor, disbursement=live, tranche=locked, today=day, now=_now(now)
         )
 
     return _idempotent(
@@ -814,7 +904,7 @@ def entry_reverse(
     if not reason.strip():
         raise _refuse("invalid", _("Say why the entry is reversed."))
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)  # inside _idempotent's transaction
     def do() -> Entry:
         disbursement = None
         tranche = None
