@@ -10,7 +10,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from chainlead.accounts.types import Reader
 from chainlead.chains.models import Chain
 from chainlead.core.export import neutralise_formula
 from chainlead.governance.dashboard import Dashboard, chain_dashboard, month_bounds
@@ -42,7 +42,7 @@ class Briefing:
 
 
 def briefing_data(
-    *, user: Any, chain: Chain, month: str, now: dt.datetime | None = None
+    *, user: Reader, chain: Chain, month: str, now: dt.datetime | None = None
 ) -> Briefing:
     """Everything of `month` ("YYYY-MM") that the briefing shows, as `user` may see it."""
     start, end = month_bounds(month)

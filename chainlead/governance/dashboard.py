@@ -10,6 +10,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from chainlead.accounts.types import Reader
 from chainlead.chains.models import Chain
 from chainlead.chains.selectors import ChainMap, chain_map_summary
 from chainlead.core.exceptions import PermissionDenied
@@ -65,7 +66,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
 
 
 def _cached_requests_summary(
-    *, user: Any, chain: Chain, period: tuple[dt.date, dt.date] | None, today: dt.date
+    *, user: Reader, chain: Chain, period: tuple[dt.date, dt.date] | None, today: dt.date
 ) -> RequestsSummary:
     """The requests part of the dashboard, cached per scope (readers of all requests share
     one), chain and requests data version.
@@ -92,7 +93,7 @@ def _cached_requests_summary(
 
 def chain_dashboard(
     *,
-    user: Any,
+    user: Reader,
     chain: Chain,
     today: dt.date | None = None,
     period: tuple[dt.date, dt.date] | None = None,

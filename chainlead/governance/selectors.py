@@ -11,14 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Aggregate, Count, FilteredRelation, Prefetch, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, FilteredRelation, Model, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Reader
 from chainlead.chains.choices import ReviewStatus
 from chainlead.chains.models import Chain, Membership, Segment
 from chainlead.core.exceptions import PermissionDenied
@@ -54,7 +55,7 @@ from chainlead.registry.models import Enterprise
 # --- scope ------------------------------------------------------------------------------------
 
 
-def readable_chain_ids(user: Any) -> frozenset[int] | None:
+def readable_chain_ids(user: Reader) -> frozenset[int] | None:
     """The chains whose governance `user` may read; None means all of them."""
     access = access_for(user)
     if access.is_admin or access.is_auditor:
@@ -62,25 +63,28 @@ def readable_chain_ids(user: Any) -> frozenset[int] | None:
     return access.chain_ids
 
 
-def reads_governance(user: Any) -> bool:
+def reads_governance(user: Reader) -> bool:
     ids = readable_chain_ids(user)
     return ids is None or bool(ids)
 
 
-def _restrict(qs: QuerySet[Any], user: Any, path: str = "chain_id") -> QuerySet[Any]:
+M = TypeVar("M", bound=Model)
+
+
+def _restrict(qs: QuerySet[M], user: Reader, path: str = "chain_id") -> QuerySet[M]:
     ids = readable_chain_ids(user)
     if ids is None:
         return qs
     return qs.filter(**{f"{path}__in": ids})
 
 
-def governed_chains(*, user: Any) -> QuerySet[Chain]:
+def governed_chains(*, user: Reader) -> QuerySet[Chain]:
     ids = readable_chain_ids(user)
     qs = Chain.objects.all()
     return qs if ids is None else qs.filter(pk__in=ids)
 
 
-def governed_chain_get(*, user: Any, slug: str) -> Chain:
+def governed_chain_get(*, user: Reader, slug: str) -> Chain:
     """The chain, or PermissionDenied when the user may not read its governance."""
     chain = Chain.objects.get(slug=slug)
     ids = readable_chain_ids(user)
@@ -89,21 +93,21 @@ def governed_chain_get(*, user: Any, slug: str) -> Chain:
     return chain
 
 
-def plan_list(*, user: Any, chain: Chain | None = None) -> QuerySet[WorkPlan]:
+def plan_list(*, user: Reader, chain: Chain | None = None) -> QuerySet[WorkPlan]:
     qs = _restrict(WorkPlan.objects.select_related("chain", "approved_by"), user)
     return qs.filter(chain=chain) if chain is not None else qs
 
 
-def plan_get(*, user: Any, pk: int) -> WorkPlan:
+def plan_get(*, user: Reader, pk: int) -> WorkPlan:
     return plan_list(user=user).get(pk=pk)
 
 
-def target_list(*, user: Any, plan: WorkPlan | None = None) -> QuerySet[Target]:
+def target_list(*, user: Reader, plan: WorkPlan | None = None) -> QuerySet[Target]:
     qs = _restrict(Target.objects.select_related("plan__chain"), user, "plan__chain_id")
     return qs.filter(plan=plan) if plan is not None else qs
 
 
-def meeting_list(*, user: Any, chain: Chain | None = None) -> QuerySet[Meeting]:
+def meeting_list(*, user: Reader, chain: Chain | None = None) -> QuerySet[Meeting]:
     qs = _restrict(Meeting.objects.select_related("chain"), user).annotate(
         decision_count=Count("decisions", distinct=True),
         action_count=Count("action_items", distinct=True),
@@ -111,7 +115,7 @@ def meeting_list(*, user: Any, chain: Chain | None = None) -> QuerySet[Meeting]:
     return qs.filter(chain=chain) if chain is not None else qs
 
 
-def meeting_get(*, user: Any, pk: int) -> Meeting:
+def meeting_get(*, user: Reader, pk: int) -> Meeting:
     return (
         _restrict(Meeting.objects.select_related("chain", "created_by"), user)
         .prefetch_related(
@@ -123,12 +127,12 @@ def meeting_get(*, user: Any, pk: int) -> Meeting:
     )
 
 
-def action_item_list(*, user: Any, chain: Chain | None = None) -> QuerySet[ActionItem]:
+def action_item_list(*, user: Reader, chain: Chain | None = None) -> QuerySet[ActionItem]:
     qs = _restrict(ActionItem.objects.select_related("chain", "owner", "meeting"), user)
     return qs.filter(chain=chain) if chain is not None else qs
 
 
-def action_item_get(*, user: Any, pk: int) -> ActionItem:
+def action_item_get(*, user: Reader, pk: int) -> ActionItem:
     access = access_for(user)
     qs = ActionItem.objects.select_related("chain", "owner", "meeting")
     ids = readable_chain_ids(user)
@@ -137,18 +141,18 @@ def action_item_get(*, user: Any, pk: int) -> ActionItem:
     return qs.get(pk=pk)
 
 
-def policy_list(*, user: Any) -> QuerySet[PolicyItem]:
+def policy_list(*, user: Reader) -> QuerySet[PolicyItem]:
     """Policies are public documents; anyone who reads some chain's governance reads them all."""
     if not reads_governance(user):
         return PolicyItem.objects.none()
     return PolicyItem.objects.annotate(chain_count=Count("package_items"))
 
 
-def policy_get(*, user: Any, pk: int) -> PolicyItem:
+def policy_get(*, user: Reader, pk: int) -> PolicyItem:
     return policy_list(user=user).prefetch_related("package_items__chain").get(pk=pk)
 
 
-def package_items(*, user: Any, chain: Chain) -> QuerySet[PackageItem]:
+def package_items(*, user: Reader, chain: Chain) -> QuerySet[PackageItem]:
     return _restrict(PackageItem.objects.select_related("policy"), user).filter(chain=chain)
 
 
@@ -331,7 +335,7 @@ class Progress:
         return min(100.0, self.percent or 0.0)
 
 
-def _chain_firm_ids(chain: Chain) -> QuerySet[Membership]:
+def _chain_firm_ids(chain: Chain) -> QuerySet[Membership, Any]:  # rows of enterprise_id
     return Membership.objects.filter(
         segment__chain=chain, review_status=ReviewStatus.ACCEPTED
     ).values("enterprise_id")

@@ -13,18 +13,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for, forget_access
 from chainlead.accounts.choices import Role
 from chainlead.accounts.mirrors import owner_writes
-from chainlead.accounts.models import RoleGrant
+from chainlead.accounts.models import RoleGrant, User
 from chainlead.accounts.services import role_grant, role_revoke
+from chainlead.accounts.types import Actor
 from chainlead.audit import context as audit_context
 from chainlead.audit.services import record_event
 from chainlead.chains.models import Chain
@@ -69,18 +71,18 @@ class GovernanceError(ValidationError):
 # --- permission helpers -----------------------------------------------------------------------
 
 
-def can_read_chain(actor: Any, chain_id: int) -> bool:
+def can_read_chain(actor: Actor, chain_id: int) -> bool:
     """City admins and auditors read every chain; leaders and task forces their own."""
     access = access_for(actor)
     return access.is_admin or access.is_auditor or chain_id in access.chain_ids
 
 
-def can_edit_chain(actor: Any, chain_id: int) -> bool:
+def can_edit_chain(actor: Actor, chain_id: int) -> bool:
     """City admins and the chain's task force edit its plan, meetings and package."""
     return edits_chain(access_for(actor), chain_id)
 
 
-def can_approve_plan(actor: Any, chain_id: int) -> bool:
+def can_approve_plan(actor: Actor, chain_id: int) -> bool:
     access = access_for(actor)
     return access.is_admin or chain_id in access.leader_chain_ids
 
@@ -90,7 +92,7 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _require_edit(actor: Any, chain_id: int) -> None:
+def _require_edit(actor: Actor, chain_id: int) -> None:
     _require(
         can_edit_chain(actor, chain_id),
         _("Only the chain's task force or a city admin may change its governance."),
@@ -102,19 +104,28 @@ def _require_edit(actor: Any, chain_id: int) -> None:
 SYSTEM_SOURCES = frozenset({"cli", "task"})
 
 
-def is_system_context(actor: Any) -> bool:
+def is_system_context(actor: Actor) -> bool:
     ctx = audit_context.current()
     return actor is None and ctx.actor is None and ctx.source in SYSTEM_SOURCES
 
 
-def _require_admin(actor: Any) -> None:
+def _require_admin(actor: Actor) -> None:
     _require(
         is_system_context(actor) or access_for(actor).is_admin,
         _("Only city admins may do this."),
     )
 
 
-def _save(obj: Any) -> Any:
+M = TypeVar("M", bound=Model)
+
+
+def _recorded(actor: Actor) -> User | None:
+    """The user a record names as its author; None for the platform. The permission checks
+    have already refused an anonymous actor, so an AnonymousUser never reaches a record."""
+    return actor if isinstance(actor, User) else None
+
+
+def _save(obj: M) -> M:
     obj.full_clean()
     obj.save()
     return obj
@@ -123,7 +134,9 @@ def _save(obj: Any) -> Any:
 # --- leader and task force --------------------------------------------------------------------
 
 
-def _sync_grant(*, actor: Any, user: Any, chain: Chain, role: Role, present: bool) -> None:
+def _sync_grant(
+    *, actor: Actor, user: User, chain: Chain | None, role: Role, present: bool
+) -> None:
     # The grants mirror the records (accounts.mirrors): only these services write them.
     with owner_writes():
         if present:
@@ -140,13 +153,15 @@ def _granted_chain(chain: Chain | None) -> Chain:
     return chain
 
 
-def leader_grant(*, actor: Any, user: Any, chain: Chain | None = None, **_scope: Any) -> None:
+def leader_grant(*, actor: Actor, user: User, chain: Chain | None = None, **_scope: Any) -> None:
     """A CHAIN_LEADER grant asked of accounts: appoint the leader (one per chain)."""
     leader_appoint(actor=actor, chain=_granted_chain(chain), user=user)
 
 
-def leader_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
-    if ChainLeader.objects.filter(chain_id=grant.chain_id, user_id=grant.user_id).exists():
+def leader_grant_revoke(*, actor: Actor, grant: RoleGrant) -> None:
+    # chain_id may be None to the stubs; a None finds no leader, as the refusal wants.
+    leaders = ChainLeader.objects.filter(chain_id=grant.chain_id, user_id=grant.user_id)  # type: ignore[misc]
+    if leaders.exists():
         leader_relieve(actor=actor, chain=_granted_chain(grant.chain))
     else:  # a grant left from before the records were the truth
         _sync_grant(
@@ -154,7 +169,9 @@ def leader_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
         )
 
 
-def task_force_grant(*, actor: Any, user: Any, chain: Chain | None = None, **_scope: Any) -> None:
+def task_force_grant(
+    *, actor: Actor, user: User, chain: Chain | None = None, **_scope: Any
+) -> None:
     """A TASK_FORCE grant asked of accounts: add the member to the chain's task force."""
     member = TaskForceMember.objects.filter(chain=chain, user=user).first()
     if member is None:
@@ -163,8 +180,10 @@ def task_force_grant(*, actor: Any, user: Any, chain: Chain | None = None, **_sc
         _sync_grant(actor=actor, user=user, chain=member.chain, role=Role.TASK_FORCE, present=True)
 
 
-def task_force_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
-    member = TaskForceMember.objects.filter(chain_id=grant.chain_id, user_id=grant.user_id).first()
+def task_force_grant_revoke(*, actor: Actor, grant: RoleGrant) -> None:
+    # chain_id may be None to the stubs; a None finds no member, and the grant is dropped.
+    members = TaskForceMember.objects.filter(chain_id=grant.chain_id, user_id=grant.user_id)  # type: ignore[misc]
+    member = members.first()
     if member is not None:
         task_force_member_remove(actor=actor, member=member)
     else:
@@ -176,9 +195,9 @@ def task_force_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
 @transaction.atomic
 def leader_appoint(
     *,
-    actor: Any,
+    actor: Actor,
     chain: Chain,
-    user: Any,
+    user: User,
     title: str = "",
     appointed_on: dt.date | None = None,
     replace: bool = False,
@@ -198,7 +217,7 @@ def leader_appoint(
         current.user = user
         current.title = title
         current.appointed_on = appointed_on or timezone.localdate()
-        current.appointed_by = actor
+        current.appointed_by = _recorded(actor)
         leader = _save(current)
         if old_user.pk != user.pk:
             _sync_grant(
@@ -210,7 +229,7 @@ def leader_appoint(
             user=user,
             title=title,
             appointed_on=appointed_on or timezone.localdate(),
-            appointed_by=actor,
+            appointed_by=_recorded(actor),
         )
         try:
             with transaction.atomic():
@@ -223,7 +242,7 @@ def leader_appoint(
 
 
 @transaction.atomic
-def leader_relieve(*, actor: Any, chain: Chain) -> None:
+def leader_relieve(*, actor: Actor, chain: Chain) -> None:
     _require_admin(actor)
     leader = ChainLeader.objects.filter(chain=chain).first()
     if leader is None:
@@ -235,9 +254,9 @@ def leader_relieve(*, actor: Any, chain: Chain) -> None:
 @transaction.atomic
 def task_force_member_add(
     *,
-    actor: Any,
+    actor: Actor,
     chain: Chain,
-    user: Any,
+    user: User,
     role: str = TaskForceRole.MEMBER,
     unit: str = "",
     joined_on: dt.date | None = None,
@@ -255,7 +274,7 @@ def task_force_member_add(
 
 
 @transaction.atomic
-def task_force_member_remove(*, actor: Any, member: TaskForceMember) -> None:
+def task_force_member_remove(*, actor: Actor, member: TaskForceMember) -> None:
     _require_admin(actor)
     _sync_grant(
         actor=actor, user=member.user, chain=member.chain, role=Role.TASK_FORCE, present=False
@@ -267,7 +286,9 @@ def task_force_member_remove(*, actor: Any, member: TaskForceMember) -> None:
 
 
 @transaction.atomic
-def plan_create(*, actor: Any, chain: Chain, year: int, title: str, summary: str = "") -> WorkPlan:
+def plan_create(
+    *, actor: Actor, chain: Chain, year: int, title: str, summary: str = ""
+) -> WorkPlan:
     """A draft plan. A chain has one active (draft or approved) plan per year."""
     _require_edit(actor, chain.pk)
     if WorkPlan.objects.filter(chain=chain, year=year).exclude(status=PlanStatus.ARCHIVED).exists():
@@ -275,7 +296,9 @@ def plan_create(*, actor: Any, chain: Chain, year: int, title: str, summary: str
             _("%(chain)s already has an active work plan for %(year)s. Archive it first.")
             % {"chain": chain, "year": year}
         )
-    plan = WorkPlan(chain=chain, year=year, title=title, summary=summary, created_by=actor)
+    plan = WorkPlan(
+        chain=chain, year=year, title=title, summary=summary, created_by=_recorded(actor)
+    )
     try:
         with transaction.atomic():
             _save(plan)
@@ -288,7 +311,7 @@ def plan_create(*, actor: Any, chain: Chain, year: int, title: str, summary: str
 
 
 @transaction.atomic
-def plan_approve(*, actor: Any, plan: WorkPlan, now: dt.datetime | None = None) -> WorkPlan:
+def plan_approve(*, actor: Actor, plan: WorkPlan, now: dt.datetime | None = None) -> WorkPlan:
     """The chain leader approves the plan; it must have at least one target."""
     _require(
         can_approve_plan(actor, plan.chain_id),
@@ -299,7 +322,7 @@ def plan_approve(*, actor: Any, plan: WorkPlan, now: dt.datetime | None = None) 
     if not plan.targets.exists():
         raise GovernanceError(_("A plan without targets cannot be approved."))
     plan.status = PlanStatus.APPROVED
-    plan.approved_by = actor
+    plan.approved_by = _recorded(actor)
     plan.approved_at = now or timezone.now()
     _save(plan)
     record_event(instance=plan, event="plan_approved", message=str(actor))
@@ -307,13 +330,13 @@ def plan_approve(*, actor: Any, plan: WorkPlan, now: dt.datetime | None = None) 
 
 
 @transaction.atomic
-def plan_archive(*, actor: Any, plan: WorkPlan) -> WorkPlan:
+def plan_archive(*, actor: Actor, plan: WorkPlan) -> WorkPlan:
     _require_edit(actor, plan.chain_id)
     plan.status = PlanStatus.ARCHIVED
     return _save(plan)
 
 
-def _require_draft_edit(actor: Any, plan: WorkPlan) -> None:
+def _require_draft_edit(actor: Actor, plan: WorkPlan) -> None:
     _require_edit(actor, plan.chain_id)
     if plan.status != PlanStatus.DRAFT:
         raise GovernanceError(_("An approved or archived plan's targets cannot be changed."))
@@ -321,7 +344,7 @@ def _require_draft_edit(actor: Any, plan: WorkPlan) -> None:
 
 @transaction.atomic
 def target_set(
-    *, actor: Any, plan: WorkPlan, indicator: str, value: Decimal, note: str = ""
+    *, actor: Actor, plan: WorkPlan, indicator: str, value: Decimal, note: str = ""
 ) -> Target:
     """Set (or change) the plan's target for `indicator`, while the plan is a draft."""
     _require_draft_edit(actor, plan)
@@ -335,7 +358,7 @@ def target_set(
 
 @transaction.atomic
 def actual_enter(
-    *, actor: Any, target: Target, value: Decimal, as_of: dt.date, source: str
+    *, actor: Actor, target: Target, value: Decimal, as_of: dt.date, source: str
 ) -> ActualEntry:
     """Enter an actual the registry cannot derive (fixed-asset investment). Audited."""
     _require_edit(actor, target.plan.chain_id)
@@ -345,14 +368,14 @@ def actual_enter(
             % {"indicator": target.get_indicator_display()}
         )
     entry = ActualEntry(
-        target=target, value=Decimal(value), as_of=as_of, source=source, entered_by=actor
+        target=target, value=Decimal(value), as_of=as_of, source=source, entered_by=_recorded(actor)
     )
     return _save(entry)
 
 
 @transaction.atomic
 def milestone_create(
-    *, actor: Any, plan: WorkPlan, title: str, owner: Any, deadline: dt.date
+    *, actor: Actor, plan: WorkPlan, title: str, owner: Any, deadline: dt.date
 ) -> Milestone:
     _require_edit(actor, plan.chain_id)
     return _save(Milestone(plan=plan, title=title, owner=owner, deadline=deadline))
@@ -368,7 +391,7 @@ MILESTONE_MOVES = {
 
 @transaction.atomic
 def milestone_set_status(
-    *, actor: Any, milestone: Milestone, status: str, today: dt.date | None = None
+    *, actor: Actor, milestone: Milestone, status: str, today: dt.date | None = None
 ) -> Milestone:
     _require_edit(actor, milestone.plan.chain_id)
     if MilestoneStatus(status) not in MILESTONE_MOVES[MilestoneStatus(milestone.status)]:
@@ -401,7 +424,7 @@ POLICY_FIELDS = (
 
 
 @transaction.atomic
-def policy_create(*, actor: Any, **fields: Any) -> PolicyItem:
+def policy_create(*, actor: Actor, **fields: Any) -> PolicyItem:
     _require_admin(actor)
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
@@ -410,7 +433,7 @@ def policy_create(*, actor: Any, **fields: Any) -> PolicyItem:
 
 
 @transaction.atomic
-def policy_update(*, actor: Any, policy: PolicyItem, **fields: Any) -> PolicyItem:
+def policy_update(*, actor: Actor, policy: PolicyItem, **fields: Any) -> PolicyItem:
     _require_admin(actor)
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
@@ -422,18 +445,18 @@ def policy_update(*, actor: Any, policy: PolicyItem, **fields: Any) -> PolicyIte
 
 @transaction.atomic
 def package_item_add(
-    *, actor: Any, chain: Chain, policy: PolicyItem, note: str = ""
+    *, actor: Actor, chain: Chain, policy: PolicyItem, note: str = ""
 ) -> PackageItem:
     """Put `policy` in the chain's policy package (idempotent)."""
     _require_edit(actor, chain.pk)
     existing = PackageItem.objects.filter(chain=chain, policy=policy).first()
     if existing is not None:
         return existing
-    return _save(PackageItem(chain=chain, policy=policy, note=note, added_by=actor))
+    return _save(PackageItem(chain=chain, policy=policy, note=note, added_by=_recorded(actor)))
 
 
 @transaction.atomic
-def package_item_remove(*, actor: Any, item: PackageItem) -> None:
+def package_item_remove(*, actor: Actor, item: PackageItem) -> None:
     _require_edit(actor, item.chain_id)
     item.delete()
 
@@ -477,7 +500,7 @@ def _policy_row_fields(row: dict[str, str]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def policies_load(*, actor: Any, path: Path) -> PolicyLoadResult:
+def policies_load(*, actor: Actor, path: Path) -> PolicyLoadResult:
     """Load (or refresh) the public policy documents of a policies.csv; idempotent."""
     _require_admin(actor)
     result = PolicyLoadResult()
@@ -543,7 +566,7 @@ def chains_for_policy(policy: PolicyItem, chains: list[Chain]) -> list[Chain]:
 
 
 @transaction.atomic
-def packages_attach_by_topic(*, actor: Any, chains: Iterable[Chain] | None = None) -> int:
+def packages_attach_by_topic(*, actor: Actor, chains: Iterable[Chain] | None = None) -> int:
     """Attach every public policy to the chains its topic serves; returns the number added."""
     _require_admin(actor)
     chain_list = list(chains if chains is not None else Chain.objects.all())
@@ -557,7 +580,7 @@ def packages_attach_by_topic(*, actor: Any, chains: Iterable[Chain] | None = Non
                         policy=policy,
                         note=_("attached by topic: %(topic)s")
                         % {"topic": policy.get_topic_display()},
-                        added_by=actor,
+                        added_by=_recorded(actor),
                     )
                 )
                 added += 1
@@ -570,7 +593,7 @@ def packages_attach_by_topic(*, actor: Any, chains: Iterable[Chain] | None = Non
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: Actor,
     chain: Chain,
     title: str,
     held_at: dt.datetime,
@@ -586,7 +609,7 @@ def meeting_create(
             held_at=held_at,
             location=location,
             minutes=minutes,
-            created_by=actor,
+            created_by=_recorded(actor),
         )
     )
     meeting.attendees.set(list(attendees))
@@ -596,7 +619,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_update(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     minutes: str | None = None,
     attendees: Iterable[Any] | None = None,
@@ -611,7 +634,7 @@ def meeting_update(
 
 
 @transaction.atomic
-def decision_create(*, actor: Any, meeting: Meeting, text: str) -> Decision:
+def decision_create(*, actor: Actor, meeting: Meeting, text: str) -> Decision:
     _require_edit(actor, meeting.chain_id)
     return _save(Decision(meeting=meeting, text=text))
 
@@ -619,7 +642,7 @@ def decision_create(*, actor: Any, meeting: Meeting, text: str) -> Decision:
 @transaction.atomic
 def action_item_create(
     *,
-    actor: Any,
+    actor: Actor,
     chain: Chain,
     title: str,
     owner: Any,
@@ -656,7 +679,7 @@ ACTION_MOVES = {
 @transaction.atomic
 def action_item_transition(
     *,
-    actor: Any,
+    actor: Actor,
     item: ActionItem,
     status: str,
     note: str = "",
