@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from chainlead.accounts.choices import Role
 from chainlead.accounts.models import User
+from chainlead.accounts.types import Actor
 from chainlead.core.plugins import DemoContext
 from chainlead.requests import services
 from chainlead.requests.choices import Category, Channel, Status, Transition
@@ -203,7 +204,7 @@ def _raise_one(
     category = rng.choice(list(Category))
     channel = rng.choice(list(Channel))
     raised_at = _at(now - dt.timedelta(days=rng.uniform(1, DAYS)), rng)
-    actor: Any = actors.admin
+    actor: Actor = actors.admin
     if channel == Channel.FIRM_PAGE and firm.pk == actors.firm_id and actors.firm_user:
         actor = actors.firm_user
     elif channel == Channel.TASK_FORCE_VISIT and actors.task_force and _is_ai(chain):

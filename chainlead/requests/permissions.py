@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.accounts.choices import Role
+from chainlead.accounts.types import Reader
 
 # Roles that raise requests for others (firm users raise for their own firm).
 RAISING_ROLES = frozenset({Role.CITY_ADMIN, Role.COMMISSIONER, Role.TASK_FORCE})
@@ -26,7 +27,7 @@ def raises_requests(access: Access) -> bool:
     return bool(access.enterprise_ids) or bool(access.roles & RAISING_ROLES)
 
 
-def firms_to_raise_for(user: Any) -> QuerySet[Any]:
+def firms_to_raise_for(user: Reader) -> QuerySet[Any]:
     """The firms `user` may raise a request for: the firms they see, if they raise at all."""
     from chainlead.registry.models import Enterprise
     from chainlead.registry.selectors import enterprise_list
@@ -36,7 +37,7 @@ def firms_to_raise_for(user: Any) -> QuerySet[Any]:
     return enterprise_list(user=user)
 
 
-def raises_for(user: Any, enterprise_id: int) -> bool:
+def raises_for(user: Reader, enterprise_id: int) -> bool:
     return firms_to_raise_for(user).filter(pk=enterprise_id).exists()
 
 
