@@ -1,9 +1,11 @@
 """The support fund's ledger on PostgreSQL: payments per second and `fund check` at scale.
 
-1. Disbursements: CLIENTS threads (own connections) each pay their own approved tranches
-   through `services.tranche_disburse` (row locks, floor checks, entry, cached sums, audit),
-   against a baseline measured in the same run: the same threads doing the same number of
-   plain single-row INSERTs, each its own transaction. Target: ≥ 25% of the baseline's rate.
+1. Disbursements: CLIENTS processes (forked, each with its own connection; threads would share
+   one GIL, and a payment's Python work, not the database, then sets the pace) each pay their
+   own approved tranches through `services.tranche_disburse` (row locks, floor checks, entry,
+   cached sums, audit event and its linking after the commit), against a baseline measured in
+   the same run: the same processes doing the same number of plain single-row INSERTs, each its
+   own transaction. Target: ≥ 25% of the baseline's rate. `--threads` runs threads instead.
 2. `fund check` over ENTRIES entries (default 10,000,000), generated in the database with one
    INSERT … SELECT generate_series (a bulk generator, no Python loop), the cached sums set to
    match. Target: under 60 s with flat memory (SQL aggregates; the process's RSS is reported
@@ -12,6 +14,7 @@
 Usage (PostgreSQL only; a scratch database `chainlead_bench_ledger` is created and dropped):
 
     .venv/bin/python benchmarks/ledger.py [--clients 16] [--payments 40] [--entries 10000000]
+                                          [--threads]
 
 Results: benchmarks/out/ledger.json and a section appended to benchmarks/RESULTS.md.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -96,7 +100,44 @@ def _in_threads(clients: int, work: Any) -> float:
     return elapsed
 
 
-def bench_disbursements(clients: int, payments: int) -> dict[str, Any]:
+def _in_processes(clients: int, work: Any) -> float:
+    """Wall-clock seconds for `work(i)` run in `clients` forked processes released together."""
+    from django.db import connection, connections
+
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients + 1)
+
+    def run(i: int) -> None:
+        code = 0
+        try:
+            connection.ensure_connection()
+            barrier.wait()
+            work(i)
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        finally:
+            connection.close()
+            os._exit(code)
+
+    connections.close_all()  # a forked child must not share the parent's socket
+    processes = [context.Process(target=run, args=(i,)) for i in range(clients)]
+    for p in processes:
+        p.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for p in processes:
+        p.join()
+    elapsed = time.perf_counter() - start
+    failed = [p.exitcode for p in processes if p.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} client processes failed (exit codes {failed})")
+    return elapsed
+
+
+def bench_disbursements(clients: int, payments: int, *, threads: bool = False) -> dict[str, Any]:
     import datetime as dt
 
     from django.db import connection
@@ -158,13 +199,22 @@ def bench_disbursements(clients: int, payments: int) -> dict[str, Any]:
                 )
 
     total = clients * payments
-    insert_seconds = _in_threads(clients, insert)
-    pay_seconds = _in_threads(clients, pay)
+    concurrently = _in_threads if threads else _in_processes
+    insert_seconds = concurrently(clients, insert)
+    pay_seconds = concurrently(clients, pay)
+    from chainlead.audit.chain import verify
     from chainlead.funds.checks import ledger_violations
+    from chainlead.funds.models import Disbursement
 
     violations = ledger_violations()
+    chain = verify()
     return {
         "clients": clients,
+        "concurrency": "threads" if threads else "processes",
+        "paid": Disbursement.objects.filter(status="paid").count(),
+        "audit_chain_ok": chain.ok,
+        "audit_entries_linked": chain.checked,
+        "audit_entries_pending": chain.pending,
         "payments": total,
         "disbursements_per_s": total / pay_seconds,
         "inserts_per_s": total / insert_seconds,
@@ -240,7 +290,8 @@ def report(result: dict[str, Any]) -> str:
             "",
             "## Support fund ledger (`benchmarks/ledger.py`, issue 10)",
             "",
-            f"PostgreSQL, {d['clients']} concurrent clients (threads with their own connections).",
+            f"PostgreSQL, {d['clients']} concurrent clients ({d['concurrency']}, each with its own "
+            "connection).",
             "",
             "| measure | value | target |",
             "| --- | --- | --- |",
@@ -268,6 +319,7 @@ def main() -> int:
     parser.add_argument("--payments", type=int, default=40, help="per client")
     parser.add_argument("--entries", type=int, default=10_000_000)
     parser.add_argument("--no-results", action="store_true", help="do not append RESULTS.md")
+    parser.add_argument("--threads", action="store_true", help="clients as threads (one GIL)")
     args = parser.parse_args()
 
     _scratch_database()
@@ -276,11 +328,15 @@ def main() -> int:
     os.environ["DATABASE_CONN_MAX_AGE"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
+    from django.conf import settings
 
     django.setup()
+    # DEBUG (needed here only for the development secret key) makes every cursor log its
+    # query, as production does not: off for both the baseline and the payments.
+    settings.DEBUG = False
     try:
         result = {
-            "disbursements": bench_disbursements(args.clients, args.payments),
+            "disbursements": bench_disbursements(args.clients, args.payments, threads=args.threads),
             "check": bench_check(args.entries),
         }
     finally:

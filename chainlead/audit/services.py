@@ -118,7 +118,8 @@ def record_event(
 
 
 def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int:
-    """Append many unsaved entries to the hash chain in one locked pass; returns the count.
+    """Append many unsaved entries to the hash chain (inserted sealed now, linked after the
+    commit; see audit.chain); returns the count.
 
     The way for bulk writers to audit (`AuditEntry.objects.bulk_create` ends here too). Code
     that inserts audit rows with SQL instead calls `audit.chain.link_pending()` afterwards, in
