@@ -47,6 +47,10 @@ DEMO_USERS = (
     DemoUser("researcher", Role.RESEARCHER, "科研人员", "own proof-of-concept projects"),
     DemoUser("reviewer", Role.REVIEWER, "评审专家", "assigned reviews only"),
     DemoUser("commissioner", Role.COMMISSIONER, "科技特派员", "assigned firms only"),
+    # 三员分立: the three administrators, three people (MLPS level 3).
+    DemoUser("sysadmin", Role.SYSTEM_ADMIN, "系统管理员", "configuration, user accounts"),
+    DemoUser("secadmin", Role.SECURITY_ADMIN, "安全管理员", "roles, grants, unlocking"),
+    DemoUser("auditadmin", Role.AUDIT_ADMIN, "审计管理员", "reads and exports the audit log"),
 )
 
 

@@ -47,6 +47,7 @@ from chainlead.core.export import wants_export
 from chainlead.core.masking import mask_snapshot, record_export, sees_personal_data
 from chainlead.core.views import history_for, is_fragment, object_list, permission_required
 from chainlead.registry.models import District, Industry
+from chainlead.registry.selectors import enterprise_list
 
 COMMISSIONER_EXPORT = [
     (gettext_lazy("name"), "name"),
@@ -274,6 +275,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "commissioners/assignment_detail.html",
         {
             "assignment": assignment,
+            # The station is visible; the firm's own page only to readers of that firm.
+            "firm_link": enterprise_list(user=request.user)
+            .filter(pk=assignment.enterprise_id)
+            .exists(),
             "active": assignment.is_active(today),
             "logs": logs,
             "can_log": is_mine,

@@ -134,7 +134,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
         template_name="poc/project_list.html",
         export_columns=EXPORT_COLUMNS,
         export_filename="poc-projects",
-        context={"show_figures": reads_figures(access_for(request.user))},
+        context={
+            "show_figures": reads_figures(access_for(request.user)),
+            "can_submit": submits_projects(access_for(request.user)),
+        },
     )
 
 

@@ -70,9 +70,11 @@ def _field_for(model: type[models.Model] | None, attname: str) -> models.Field[A
         if f.attname == attname:
             return f
     try:
-        return model._meta.get_field(attname)  # type: ignore[return-value]
+        field = model._meta.get_field(attname)
     except FieldDoesNotExist:
         return None
+    # A reverse relation (a business event may name one) has no verbose name of its own.
+    return field if isinstance(field, models.Field) else None
 
 
 @register.simple_tag(takes_context=True)
