@@ -304,7 +304,9 @@ def _link_after_commit() -> None:
     if not connection.in_atomic_block:
         transaction.on_commit(_link_committed, robust=True)  # runs now
         return
-    if any(callback is _link_committed for _, callback, _ in connection.run_on_commit):
+    # django-stubs types run_on_commit's entries as pairs; Django 5 stores (sids, func, robust).
+    pending = connection.run_on_commit
+    if any(entry[1] is _link_committed for entry in pending):
         return
     transaction.on_commit(_link_committed, robust=True)
 
