@@ -130,6 +130,11 @@ def backup(path: Path, *, now: dt.datetime | None = None) -> Summary:
         data_dir = Path(work) / "data"
         data_dir.mkdir()
         outer = connection.in_atomic_block  # then the snapshot is the caller's transaction
+        # Audit entries are linked into the chain after their commit: link any still pending, so
+        # the backup's chain head covers every entry it holds.
+        from chainlead.audit.chain import link_pending
+
+        link_pending()
         with transaction.atomic():
             if connection.vendor == "postgresql" and not outer:
                 # One snapshot for every table: rows written meanwhile are all in or all out.

@@ -130,8 +130,8 @@ def complexity_compute(request: HttpRequest, payload: ComplexityIn) -> Status[An
             actor=request.user,
             level=payload.level,  # type: ignore[arg-type]
             year=payload.year,
-            industry_level=payload.industry_level,  # type: ignore[arg-type]
-            weight=payload.weight,  # type: ignore[arg-type]
+            industry_level=payload.industry_level,
+            weight=payload.weight,
         )
     except analytics.AnalyticsError as exc:
         raise ValidationError(str(exc)) from exc

@@ -1,6 +1,7 @@
 """Typed API shapes of the recruitment pipeline."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -69,8 +70,9 @@ class AnalysisRunOut(Schema):
 class ComplexityIn(Schema):
     level: str = "city"
     year: int | None = None
-    industry_level: str = "division"
-    weight: str = "employees"
+    # Named choices only: any other word would reach the ORM as a field name.
+    industry_level: Literal["division", "class"] = "division"
+    weight: Literal["employees", "revenue"] = "employees"
 
 
 class OpportunityOut(Schema):

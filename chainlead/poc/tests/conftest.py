@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -122,3 +123,13 @@ def scored_gate(admin: Any, project: Any, reviewers: list[Any]) -> Any:
             plan=3,
         )
     return gate
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    # The services' messages are asserted in their English source wording; the UI default is
+    # Chinese, whose catalogue translates them.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -141,3 +142,13 @@ def competition_line(finance: User, competition: Any, fund: Any) -> Any:
     return services.program_budget_line_create(
         actor=finance, program=competition, fund=fund, amount="2000000.00", today=TODAY
     )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    # The services' messages and the CLI's reasons are asserted in their English source wording;
+    # the UI default is Chinese, whose catalogue translates them.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
