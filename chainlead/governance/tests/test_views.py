@@ -159,6 +159,7 @@ def test_dashboard_list_queries_grow_slowly_with_chains(
     assert response.status_code == 200
 
 
+@pytest.mark.time_machine(dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC), tick=False)
 def test_cached_dashboard_follows_writes(client, full_chain, leader, member):
     """The dashboard body is cached, but a decision recorded since is never missing from it."""
     from chainlead.governance.models import Meeting
