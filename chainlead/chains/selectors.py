@@ -8,8 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from chainlead.accounts.access import access_for
 from chainlead.chains.choices import ReviewStatus, SegmentStatus
@@ -270,8 +280,10 @@ def compute_chain_map(*, chain: Chain, filters: MapFilters, top_firms: bool = Tr
             revenue_sq=Sum(F("enterprise__revenue") * F("enterprise__revenue")),
             revenue_firms=Count("enterprise__revenue", filter=Q(enterprise__revenue__gt=0)),
             employees=Sum("enterprise__employees", filter=Q(enterprise__employees__gt=0)),
+            # Squares of head counts pass 2**31: PostgreSQL multiplies integers as integers.
             employees_sq=Sum(
-                F("enterprise__employees") * F("enterprise__employees"),
+                Cast("enterprise__employees", BigIntegerField())
+                * Cast("enterprise__employees", BigIntegerField()),
                 filter=Q(enterprise__employees__gt=0),
             ),
             employees_firms=Count("enterprise__employees", filter=Q(enterprise__employees__gt=0)),
