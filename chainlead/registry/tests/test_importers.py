@@ -287,9 +287,9 @@ def test_a_large_import_refreshes_the_planner_statistics(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from chainlead.core.testing import forget_planner_statistics, planner_row_estimate
-    from chainlead.registry import importers
+    from chainlead.registry.importers import run
 
-    monkeypatch.setattr(importers, "ANALYZE_AFTER_ROWS", 3)  # "large": three rows here
+    monkeypatch.setattr(run, "ANALYZE_AFTER_ROWS", 3)  # "large": three rows here
     table = Enterprise._meta.db_table
     forget_planner_statistics(table)
     with django_capture_on_commit_callbacks(execute=True):

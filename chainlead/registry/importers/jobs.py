@@ -1,0 +1,97 @@
+"""Import jobs: an uploaded file saved as a job, run with its progress and outcome recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor, acting_user
+from chainlead.core.exceptions import PermissionDenied
+from chainlead.registry.choices import ImportStatus
+from chainlead.registry.importers.format import ImportResult, Progress
+from chainlead.registry.importers.run import import_enterprises
+from chainlead.registry.models import ImportJob
+from chainlead.registry.permissions import manages_registry
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx")
+
+
+@transaction.atomic
+def import_job_create(*, actor: Actor, upload: UploadedFile[bytes], dry_run: bool) -> ImportJob:
+    """Save an uploaded enterprise file as a pending ImportJob (run it with tasks.start_import)."""
+    if not manages_registry(access_for(actor)):
+        raise PermissionDenied("Only city admins import firms.")
+    name = Path(upload.name or "upload").name
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ValidationError("Upload a .csv or .xlsx file.", code="file_type")
+    job = ImportJob(created_by=acting_user(actor), filename=name[:255], dry_run=dry_run)
+    job.file.save(name, upload, save=False)
+    job.full_clean()
+    job.save()
+    return job
+
+
+def run_job(job: ImportJob, *, progress: Progress | None = None) -> ImportResult:
+    """Run a saved ImportJob (its `file`), recording progress and the outcome on the job."""
+
+    def report(processed: int, total: int | None) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
+        if progress is not None:
+            progress(processed, total)
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    try:
+        result = import_enterprises(
+            job.file.path, dry_run=job.dry_run, filename=job.filename, job=job, progress=report
+        )
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            message=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        raise
+    finish_job(job, result)
+    return result
+
+
+def finish_job(job: ImportJob, result: ImportResult) -> None:
+    job.status = ImportStatus.SUCCEEDED if result.ok else ImportStatus.FAILED
+    job.total_rows = result.total_rows
+    job.processed_rows = result.total_rows
+    job.created_count = result.created if result.ok else 0
+    job.updated_count = result.updated if result.ok else 0
+    job.unchanged_count = result.unchanged if result.ok else 0
+    job.errors = [e.as_dict() for e in result.errors]
+    job.sha256 = result.sha256
+    job.finished_at = timezone.now()
+    if result.ok:
+        verb = "Would import" if result.dry_run else "Imported"
+        job.message = (
+            f"{verb} {result.total_rows} rows: {result.created} created, "
+            f"{result.updated} updated, {result.unchanged} unchanged."
+        )
+    else:
+        more = result.error_count - len(result.errors)
+        job.message = f"{result.error_count} errors; nothing was written." + (
+            f" The first {len(result.errors)} are listed ({more} more)." if more else ""
+        )
+    job.save(
+        update_fields=[
+            "status",
+            "total_rows",
+            "processed_rows",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "errors",
+            "sha256",
+            "finished_at",
+            "message",
+        ]
+    )
