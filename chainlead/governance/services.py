@@ -312,20 +312,31 @@ def plan_create(
 
 @transaction.atomic
 def plan_approve(*, actor: Actor, plan: WorkPlan, now: dt.datetime | None = None) -> WorkPlan:
-    """The chain leader approves the plan; it must have at least one target."""
+    """The chain leader approves the plan; it must have at least one target.
+
+    The plan row is locked and read again first, so that of simultaneous approvals exactly one
+    finds a draft and writes the one `plan_approved` event (on SQLite the IMMEDIATE transaction
+    already serialises writers; the re-read is what makes the second one see the approval)."""
     _require(
         can_approve_plan(actor, plan.chain_id),
         _("Only the chain leader (or a city admin) approves the work plan."),
     )
-    if plan.status != PlanStatus.DRAFT:
+    locked = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status != PlanStatus.DRAFT:
         raise GovernanceError(_("Only a draft plan can be approved."))
-    if not plan.targets.exists():
+    if not locked.targets.exists():
         raise GovernanceError(_("A plan without targets cannot be approved."))
-    plan.status = PlanStatus.APPROVED
-    plan.approved_by = _recorded(actor)
-    plan.approved_at = now or timezone.now()
-    _save(plan)
-    record_event(instance=plan, event="plan_approved", message=str(actor))
+    locked.status = PlanStatus.APPROVED
+    locked.approved_by = _recorded(actor)
+    locked.approved_at = now or timezone.now()
+    _save(locked)
+    record_event(instance=locked, event="plan_approved", message=str(actor))
+    # The caller's object (with whatever it prefetched) shows what this call wrote.
+    plan.status, plan.approved_by, plan.approved_at = (
+        locked.status,
+        locked.approved_by,
+        locked.approved_at,
+    )
     return plan
 
 
