@@ -29,3 +29,28 @@ class RegistryConfig(PlatformAppConfig):
         from chainlead.registry.permissions import own_firms
 
         register_scope("enterprise", own_firms)
+
+        from django.db.models.signals import post_save
+
+        from chainlead.core.search import SearchProvider, register_search
+        from chainlead.registry import search
+
+        post_save.connect(
+            search.on_enterprise_saved,
+            sender=self.get_model("Enterprise"),
+            dispatch_uid="registry-search-enterprise",
+        )
+        post_save.connect(
+            search.on_import_saved,
+            sender=self.get_model("ImportJob"),
+            dispatch_uid="registry-search-import",
+        )
+        register_search(
+            SearchProvider(
+                "enterprise",
+                _("Enterprises"),
+                "chainlead.registry.search.enterprise_hits",
+                order=10,
+                more_url_name="registry:enterprise_list",
+            )
+        )

@@ -25,7 +25,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        help_text=_("Name or credit code; Traditional and Simplified characters match."),
+        help_text=_(
+            "Name, short or English name, stock or credit code, or words of the business; "
+            "Traditional and Simplified characters match, small typos are forgiven."
+        ),
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=District.objects.all(), empty_label=_("all districts")
@@ -53,7 +56,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_search(
         self, queryset: QuerySet[Enterprise], name: str, value: str
     ) -> QuerySet[Enterprise]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+        from chainlead.core.search import SearchQuery
+        from chainlead.registry.search import matching
+
+        return matching(queryset, SearchQuery.parse(value))
 
     def filter_industry(
         self, queryset: QuerySet[Enterprise], name: str, value: str

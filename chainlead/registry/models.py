@@ -261,3 +261,26 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.status == ImportStatus.SUCCEEDED else 0
         return min(100, int(100 * self.processed_rows / self.total_rows))
+
+
+class EnterpriseSearch(models.Model):
+    """A firm's search document (`core.search.search_document` of its names, codes and
+    business), kept by `registry.search` on every save and after imports and bulk writes.
+
+    Indexed apart from the firm (PostgreSQL: a GIN trigram index; SQLite: an FTS5 trigram
+    table), so the firm's own table stays narrow. `version` is the firm's `version` it was made
+    from: a firm whose version differs, or that has none, is re-indexed by `search_catch_up`."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    document = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["enterprise"]
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.document[:60]}"

@@ -71,7 +71,13 @@ class EnterpriseOut(Schema):
 class EnterpriseFilters(Schema):
     """The query parameters of the enterprise list (the registry's EnterpriseFilterSet)."""
 
-    q: str | None = Field(None, description="Name or credit code.")
+    q: str | None = Field(
+        None,
+        description=(
+            "Search: Chinese, short or English name, stock or credit code, words of the "
+            "business; Traditional or Simplified; typo-tolerant; best matches first."
+        ),
+    )
     district: int | None = Field(None, description="District id.")
     industry: str | None = Field(None, description="GB/T 4754-2017 code at any level.")
     size_class: SizeClass | None = None

@@ -1,0 +1,306 @@
+"""Finding firms: by Chinese or English name, short name, stock or credit code and the words of
+their business, in Simplified or Traditional, forgiving typos (issue 15 item 4).
+
+Each firm has a search document (`EnterpriseSearch.document`, see `chainlead.core.search`),
+written on every save (a post_save handler), after each import (the finished ImportJob) and by
+`search_catch_up()` for bulk writes that send no signals (`chainlead search-reindex`).
+
+PostgreSQL: a GIN trigram index (pg_trgm) on the document. A firm matches when its document
+holds the query's words in order (`LIKE '% w1 w2%'`, a substring the index finds), or when the
+query is word-similar to a stretch of it (`query <% document`, pg_trgm's word similarity above
+`WORD_SIMILARITY`, which a typo in one character of a four-character name still passes). The
+candidates are ranked by word similarity plus boosts: an exact credit or stock code first, then
+a name that equals or starts with the query.
+
+SQLite: an FTS5 table with the trigram tokenizer mirrors the documents (triggers); the
+candidates are the documents holding the phrase, or failing that any of the query's words, and
+are ranked in Python (`core.search.similarity`). Queries of one character fall back to a name
+and code prefix on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+
+from chainlead.core.search import (
+    SearchHit,
+    SearchQuery,
+    search_document,
+    search_documents,
+    similarity,
+)
+from chainlead.registry.choices import DataProvenance
+from chainlead.registry.models import Enterprise, EnterpriseSearch
+
+WORD_SIMILARITY = 0.4  # pg_trgm.word_similarity_threshold for the typo-tolerant match
+CANDIDATES = 2000  # at most this many matches are ranked (a query matching more is too vague)
+FTS_TABLE = "registry_enterprisesearch_fts"
+FTS_SELECT = (
+    "SELECT rowid FROM registry_enterprisesearch_fts WHERE registry_enterprisesearch_fts MATCH %s"
+)
+BUSINESS_CHARS = 120  # of main business and business scope, indexed
+BATCH = 5000
+
+SOURCE_FIELDS = (
+    "name",
+    "short_name",
+    "name_en",
+    "credit_code",
+    "stock_code",
+    "main_business",
+    "business_scope",
+)
+
+
+def _parts(values: Sequence[Any]) -> list[str | None]:
+    name, short, name_en, credit, stock, main, scope = values
+    return [
+        name,
+        short,
+        name_en,
+        credit,
+        stock,
+        (main or "")[:BUSINESS_CHARS],
+        (scope or "")[:BUSINESS_CHARS],
+    ]
+
+
+def document_of(enterprise: Enterprise) -> str:
+    return search_document(*_parts([getattr(enterprise, f) for f in SOURCE_FIELDS]))
+
+
+def index_enterprise(enterprise: Enterprise) -> None:
+    """Write the firm's search document (after each save)."""
+    EnterpriseSearch.objects.update_or_create(
+        enterprise_id=enterprise.pk,
+        defaults={"document": document_of(enterprise), "version": enterprise.version},
+    )
+
+
+def reindex(ids: Iterable[int] | None = None, *, batch: int = BATCH) -> int:
+    """(Re)write the documents of the firms `ids` (all when None); returns how many."""
+    qs = Enterprise.objects.order_by("pk")
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    done = 0
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).values_list("pk", "version", *SOURCE_FIELDS)[:batch])
+        if not rows:
+            return done
+        documents = search_documents([_parts(r[2:]) for r in rows])
+        EnterpriseSearch.objects.bulk_create(
+            [
+                EnterpriseSearch(enterprise_id=r[0], version=r[1], document=d)
+                for r, d in zip(rows, documents, strict=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["enterprise"],
+            update_fields=["document", "version"],
+        )
+        done += len(rows)
+        last = rows[-1][0]
+
+
+def stale_ids() -> list[int]:
+    """Firms without a document, or whose document is older than the firm (bulk writes)."""
+    current = EnterpriseSearch.objects.filter(
+        enterprise_id=models.OuterRef("pk"), version=models.OuterRef("version")
+    )
+    return list(
+        Enterprise.objects.filter(~models.Exists(current)).order_by().values_list("pk", flat=True)
+    )
+
+
+def search_catch_up() -> int:
+    """Index what bulk writes (imports, generators) left without a current document."""
+    return reindex(stale_ids())
+
+
+# --- querying ---------------------------------------------------------------------------------
+
+
+class WordSimilar(Func):
+    """`query <% document`: pg_trgm's word similarity above its threshold (GIN-indexed)."""
+
+    arg_joiner = " <%% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class WordSimilarity(Func):
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+def _set_threshold() -> None:
+    if getattr(connection, "_chainlead_trgm_threshold", None) != WORD_SIMILARITY:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(WORD_SIMILARITY)],
+            )
+        connection._chainlead_trgm_threshold = WORD_SIMILARITY  # type: ignore[attr-defined]
+
+
+def _prefix(query: SearchQuery) -> Q:
+    text = query.raw.strip()
+    return (
+        Q(name__startswith=text)
+        | Q(short_name__startswith=text)
+        | Q(credit_code__startswith=query.code)
+        | Q(stock_code__startswith=query.code)
+    )
+
+
+def _boosts(query: SearchQuery) -> Case:
+    code = query.code
+    raw = query.raw.strip()
+    return Case(
+        When(Q(credit_code=code) | Q(stock_code=code), then=Value(3.0)),
+        When(Q(name=raw) | Q(short_name=raw), then=Value(2.0)),
+        When(Q(name__startswith=raw) | Q(short_name__startswith=raw), then=Value(0.5)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _fts_available() -> bool:
+    return FTS_TABLE in connection.introspection.table_names()
+
+
+def _fts_match(query: SearchQuery, *, any_word: bool) -> str:
+    def quoted(s: str) -> str:
+        return '"' + s.replace('"', '""') + '"'
+
+    if any_word:
+        return " OR ".join(quoted(f" {w} ") if len(w) < 3 else quoted(w) for w in query.words)
+    return quoted(query.phrase)
+
+
+def matching(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySet[Enterprise]:
+    """The firms of `qs` that match `query`, best first (annotated `search_score`)."""
+    if not query:
+        return qs
+    if query.short:
+        return (
+            qs.filter(_prefix(query))
+            .annotate(search_score=_boosts(query))
+            .order_by("-search_score", "name", "pk")
+        )
+    if connection.vendor == "postgresql":
+        _set_threshold()
+        document = Value(query.document)
+        condition = Q(search_entry__document__contains=query.phrase) | Q(
+            WordSimilar(document, F("search_entry__document"))
+        )
+        candidates = qs.filter(condition).order_by().values("pk")[:CANDIDATES]
+        return (
+            qs.filter(pk__in=candidates)
+            .annotate(
+                search_score=WordSimilarity(document, F("search_entry__document")) + _boosts(query)
+            )
+            .order_by("-search_score", "name", "pk")
+        )
+    return _matching_in_python(qs, query)
+
+
+def _matching_in_python(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySet[Enterprise]:
+    """SQLite (and any other database): candidates from FTS5, ranked by `similarity`."""
+    if _fts_available():
+        ids: list[int] = []
+        for any_word in (False, True):
+            match = RawSQL(FTS_SELECT, [_fts_match(query, any_word=any_word)])  # noqa: S611
+            found = qs.filter(pk__in=match)
+            ids = list(found.order_by().values_list("pk", flat=True)[: CANDIDATES * 2])
+            if ids and not any_word:
+                break
+    else:
+        words = Q()
+        for word in query.words:
+            words |= Q(search_entry__document__contains=f" {word} ")
+        ids = list(qs.filter(words).order_by().values_list("pk", flat=True)[: CANDIDATES * 2])
+    documents = dict(
+        EnterpriseSearch.objects.filter(enterprise_id__in=ids).values_list(
+            "enterprise_id", "document"
+        )
+    )
+    exact = set(
+        qs.filter(Q(credit_code=query.code) | Q(stock_code=query.code)).values_list("pk", flat=True)
+    )
+    scores = {}
+    for pk, document in documents.items():
+        score = similarity(query, document) + (3.0 if pk in exact else 0.0)
+        if query.phrase in document:
+            score += 0.5
+        if score >= 0.5:
+            scores[pk] = score
+    for pk in exact:
+        scores.setdefault(pk, 3.0)
+    best = sorted(scores, key=lambda pk: -scores[pk])[:CANDIDATES]
+    if not best:
+        return qs.none()
+    order = Case(
+        *(When(pk=pk, then=Value(scores[pk])) for pk in best),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return (
+        qs.filter(pk__in=best).annotate(search_score=order).order_by("-search_score", "name", "pk")
+    )
+
+
+def enterprise_hits(user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
+    """The search provider of the registry: the firms `user` may see (its list's selector)."""
+    from chainlead.registry.selectors import enterprise_list
+
+    found = matching(enterprise_list(user=user), query)[:limit]
+    hits = []
+    for firm in found:
+        subtitle = " · ".join(
+            filter(
+                None,
+                [firm.credit_code or firm.stock_code or "", firm.name_en, str(firm.district or "")],
+            )
+        )
+        hits.append(
+            SearchHit(
+                kind="enterprise",
+                pk=firm.pk,
+                title=firm.name,
+                url=reverse("registry:enterprise_detail", args=[firm.pk]),
+                subtitle=subtitle,
+                score=float(getattr(firm, "search_score", 0.0)),
+                synthetic=firm.provenance == DataProvenance.SYNTHETIC,
+            )
+        )
+    return hits
+
+
+def on_enterprise_saved(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        index_enterprise(instance)
+
+
+def on_import_saved(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
+    """After an import has written its firms (set-based, without signals): index them."""
+    from chainlead.registry.choices import ImportStatus
+
+    if not kwargs.get("raw") and instance.status == ImportStatus.SUCCEEDED and not instance.dry_run:
+        search_catch_up()
