@@ -1,6 +1,8 @@
 """Rule constants of the requests app, each with its source."""
 
-from chainlead.requests.choices import Category
+from dataclasses import dataclass
+
+from chainlead.requests.choices import Category, Status, Transition
 
 # Default time limits in working days per category, used when an admin has not set one
 # (TimeLimit rows override them). Modelled on Zhejiang's 涉企问题高效闭环 practice
@@ -36,3 +38,37 @@ HOTLINE_MAX_ROWS = 50_000
 
 # The data version bumped by every write to a request (RequestsConfig.data_versions).
 REQUESTS_DATA = "requests"
+
+HANDLER = "handler"
+FIRM = "firm"
+FIRM_USER = "firm user"  # the firm's own users only (not the commissioner who raised it)
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    sources: tuple[Status, ...]
+    target: Status
+    parties: frozenset[str]
+
+
+# The life cycle (issue 3 item 5). Nothing else moves a request: no skipping, and only the
+# named party may act (handler = the department, the chain's task force, the city admin, or the
+# chain leader once it reached them; firm = the firm's users or the commissioner who raised it;
+# firm user = the firm's users alone: only they rate, issue 9 item 1).
+TRANSITIONS: dict[Transition, TransitionRule] = {
+    Transition.ACCEPT: TransitionRule((Status.RAISED,), Status.ACCEPTED, frozenset({HANDLER})),
+    Transition.START: TransitionRule((Status.ACCEPTED,), Status.IN_PROGRESS, frozenset({HANDLER})),
+    Transition.WAIT_FOR_FIRM: TransitionRule(
+        (Status.IN_PROGRESS,), Status.WAITING_FIRM, frozenset({HANDLER})
+    ),
+    Transition.RESUME: TransitionRule(
+        (Status.WAITING_FIRM,), Status.IN_PROGRESS, frozenset({HANDLER, FIRM})
+    ),
+    Transition.RESOLVE: TransitionRule(
+        (Status.IN_PROGRESS,), Status.RESOLVED, frozenset({HANDLER})
+    ),
+    Transition.CONFIRM: TransitionRule(
+        (Status.RESOLVED,), Status.CONFIRMED, frozenset({FIRM_USER})
+    ),
+    Transition.REOPEN: TransitionRule((Status.RESOLVED,), Status.IN_PROGRESS, frozenset({FIRM})),
+}

@@ -27,7 +27,7 @@ from chainlead.accounts.choices import Role
 from chainlead.accounts.models import User
 from chainlead.accounts.types import Actor
 from chainlead.core.plugins import DemoContext
-from chainlead.requests import services
+from chainlead.requests import escalation, services
 from chainlead.requests.choices import Category, Channel, Status, Transition
 from chainlead.requests.constants import DEFAULT_WORKING_DAYS
 from chainlead.requests.generator import TITLES
@@ -308,8 +308,8 @@ def requests_demo_load(
         report.by_status[request.status] = report.by_status.get(request.status, 0) + 1
         report.requests += 1
     # Overdue requests climb: to the task force twelve days ago, to the leader today.
-    first = services.requests_escalate(now=now - dt.timedelta(days=12))
-    second = services.requests_escalate(now=now)
+    first = escalation.requests_escalate(now=now - dt.timedelta(days=12))
+    second = escalation.requests_escalate(now=now)
     report.escalated = first.to_task_force + second.to_task_force + second.to_chain_leader
     if actors.leader is not None:
         # The AI chain's leader has taken one overdue request in hand.

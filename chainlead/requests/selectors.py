@@ -36,6 +36,7 @@ from chainlead.requests.choices import (
     Status,
     Transition,
 )
+from chainlead.requests.constants import FIRM, FIRM_USER, HANDLER, TRANSITIONS
 from chainlead.requests.models import (
     Department,
     DepartmentMember,
@@ -44,7 +45,7 @@ from chainlead.requests.models import (
     RequestEvent,
     Tag,
 )
-from chainlead.requests.permissions import raises_for, raises_requests
+from chainlead.requests.permissions import raises_for, raises_requests, rates_request
 
 _DEPT_ATTR = "_chainlead_request_departments"
 
@@ -174,10 +175,16 @@ def can_link(user: Any, request: EnterpriseRequest) -> bool:
     return is_handler(user, request) and request.status in OPEN_STATUSES
 
 
-def allowed_transitions(user: Any, request: EnterpriseRequest) -> list[Transition]:
-    """The transitions `user` may apply to `request` now (services.TRANSITIONS is the rule)."""
-    from chainlead.requests.services import TRANSITIONS, transition_party_ok
+def transition_party_ok(user: Any, request: EnterpriseRequest, parties: frozenset[str]) -> bool:
+    return (
+        (HANDLER in parties and is_handler(user, request))
+        or (FIRM in parties and is_firm_side(user, request))
+        or (FIRM_USER in parties and rates_request(access_for(user), request.enterprise_id))
+    )
 
+
+def allowed_transitions(user: Any, request: EnterpriseRequest) -> list[Transition]:
+    """The transitions `user` may apply to `request` now (constants.TRANSITIONS is the rule)."""
     return [
         name
         for name, rule in TRANSITIONS.items()

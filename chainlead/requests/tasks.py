@@ -5,7 +5,7 @@ from typing import Any
 from django_tasks import task
 
 from chainlead.audit.context import acting_as
-from chainlead.requests.services import requests_escalate
+from chainlead.requests.escalation import requests_escalate
 
 
 @task()

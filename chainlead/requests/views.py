@@ -6,7 +6,7 @@ Who may do what (each view declares it; selectors scope, services decide):
 - every logged-in user may open the list and the figures; they cover only the requests their
   roles reach (see selectors.request_list). A request outside that scope is a 404.
 - raising: enterprise users (their firms), commissioners, task-force members, city admins.
-- transitions, take, route, link, attach: as services.TRANSITIONS and the selectors' `can_*`
+- transitions, take, route, link, attach: as constants.TRANSITIONS and the selectors' `can_*`
   say; a visible request the user may not move is a 403.
 - the hotline import: city admins.
 """
@@ -38,7 +38,7 @@ from chainlead.core.views import (
     object_list,
     permission_required,
 )
-from chainlead.requests import selectors, services
+from chainlead.requests import hotline, selectors, services
 from chainlead.requests.choices import Channel, Transition
 from chainlead.requests.constants import RECURRING_MIN_FIRMS, RECURRING_PERIOD_DAYS, REQUESTS_DATA
 from chainlead.requests.filtersets import RequestFilterSet
@@ -371,7 +371,7 @@ def hotline_import(request: HttpRequest) -> HttpResponse:
     form = HotlineImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = services.hotline_import(actor=request.user, data=form.cleaned_data["file"].read())
+        result = hotline.hotline_import(actor=request.user, data=form.cleaned_data["file"].read())
         if result.ok:
             messages.success(
                 request,

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from chainlead.audit.models import AuditEntry
-from chainlead.requests import services
+from chainlead.requests import escalation, services
 from chainlead.requests.choices import Escalation, EventKind, Status, Transition
 from chainlead.requests.models import EnterpriseRequest, Notification
 from chainlead.requests.tests.factories import at
@@ -15,7 +15,7 @@ from chainlead.requests.tests.helpers import bring_to, raise_request, step
 
 
 def _escalate(day):
-    return services.requests_escalate(now=at(*day, 8))
+    return escalation.requests_escalate(now=at(*day, 8))
 
 
 def test_overdue_climbs_once_per_lapse(world):

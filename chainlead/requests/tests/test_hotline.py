@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.requests.choices import Channel
+from chainlead.requests.hotline import hotline_import
 from chainlead.requests.models import EnterpriseRequest
-from chainlead.requests.services import hotline_import
 
 GOOD = (
     "工单编号,受理时间,统一社会信用代码,诉求类别,标题,诉求内容,标签\n"
@@ -82,9 +82,9 @@ def test_import_command(world, firm, tmp_path):
 
 
 def test_too_many_rows_names_the_first_row_over_the_limit(world, firm, monkeypatch):
-    from chainlead.requests import services
+    from chainlead.requests import hotline
 
-    monkeypatch.setattr(services, "HOTLINE_MAX_ROWS", 1)
+    monkeypatch.setattr(hotline, "HOTLINE_MAX_ROWS", 1)
     result = hotline_import(actor=world.admin, data=GOOD)
     assert result.errors == ["row 3, field ticket: too many rows"]  # header 1, records 2-3
     assert EnterpriseRequest.objects.count() == 0

@@ -9,8 +9,8 @@ from chainlead.audit.models import AuditEntry
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.requests import services
 from chainlead.requests.choices import Category, Escalation, EventKind, Status, Transition
+from chainlead.requests.constants import TRANSITIONS
 from chainlead.requests.models import Notification, TimeLimit
-from chainlead.requests.services import TRANSITIONS
 from chainlead.requests.tests.factories import at
 from chainlead.requests.tests.helpers import bring_to, raise_request, step
 

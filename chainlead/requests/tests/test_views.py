@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from chainlead.requests import services
+from chainlead.requests import escalation, services
 from chainlead.requests.choices import Status
 from chainlead.requests.models import EnterpriseRequest, Notification
 from chainlead.requests.tests.factories import at
@@ -183,8 +183,8 @@ def test_bell_counts_unread_and_mark_read(world):
 @pytest.mark.parametrize("who", ["leader", "task_force"])
 def test_escalated_request_reaches_the_chain(world, who):
     request = raise_request(world, now=at(2026, 3, 2))
-    services.requests_escalate(now=at(2026, 3, 17))
-    services.requests_escalate(now=at(2026, 3, 25))
+    escalation.requests_escalate(now=at(2026, 3, 17))
+    escalation.requests_escalate(now=at(2026, 3, 25))
     page = client_for(getattr(world, who)).get(reverse("requests:notification_list"))
     assert request.title in page.content.decode()
     listed = client_for(getattr(world, who)).get(

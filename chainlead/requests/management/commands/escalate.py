@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from chainlead.audit.context import acting_as
-from chainlead.requests.services import requests_escalate
+from chainlead.requests.escalation import requests_escalate
 
 
 class Command(BaseCommand):

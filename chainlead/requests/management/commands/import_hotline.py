@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chainlead.audit.context import acting_as
-from chainlead.requests.services import hotline_import
+from chainlead.requests.hotline import hotline_import
 
 
 class Command(BaseCommand):
