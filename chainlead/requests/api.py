@@ -35,7 +35,7 @@ router = Router(tags=["requests"])
 def _detail(request: HttpRequest, pk: int) -> EnterpriseRequest:
     """The request with what RequestDetailOut adds: its timeline and the moves open to you."""
     obj = selectors.request_get(user=request.user, pk=pk)
-    obj.timeline = list(selectors.request_timeline(request=obj))  # type: ignore[attr-defined]
+    obj.timeline = list(selectors.request_timeline(enterprise_request=obj))  # type: ignore[attr-defined]
     obj.allowed_transitions = [  # type: ignore[attr-defined]
         t.value for t in selectors.allowed_transitions(request.user, obj)
     ]
@@ -115,7 +115,7 @@ def request_transition(
     obj = selectors.request_get(user=request.user, pk=request_id)
     services.request_transition(
         actor=request.user,
-        request=obj,
+        enterprise_request=obj,
         transition=payload.transition,
         note=payload.note,
         resolution=payload.resolution,
@@ -129,7 +129,7 @@ def request_rate(request: HttpRequest, request_id: int, payload: RatingIn) -> En
     obj = selectors.request_get(user=request.user, pk=request_id)
     services.request_transition(
         actor=request.user,
-        request=obj,
+        enterprise_request=obj,
         transition=Transition.CONFIRM,
         rating=payload.rating,
         comment=payload.comment,

@@ -224,7 +224,7 @@ def _raise_one(
 
 
 def _work(
-    request: EnterpriseRequest,
+    enterprise_request: EnterpriseRequest,
     *,
     rng: random.Random,
     admin: User,
@@ -233,7 +233,7 @@ def _work(
 ) -> EnterpriseRequest:
     """Move `request` through its life cycle as far as the clock allows: each step is taken a
     few days after the last, and a step that would fall after `now` is not taken."""
-    limit = request.working_days_limit
+    limit = enterprise_request.working_days_limit
     # Calendar days each step takes; resolution around the limit (×1.4 for weekends), some late.
     plan = [
         (Transition.ACCEPT, rng.uniform(0.1, 2)),
@@ -250,15 +250,15 @@ def _work(
     plan.append((Transition.CONFIRM, rng.uniform(1, 6)))
     if rng.random() < 0.2:
         plan = plan[: rng.randint(0, len(plan) - 1)]  # some are still being worked on
-    at = request.raised_at
+    at = enterprise_request.raised_at
     for transition, days in plan:
         at = _at(at + dt.timedelta(days=days), rng) if days >= 1 else at + dt.timedelta(hours=2)
         if at >= now:
             break
         firm_side = transition in (Transition.CONFIRM, Transition.REOPEN)
-        request = services.request_transition(
+        enterprise_request = services.request_transition(
             actor=contact if firm_side else admin,
-            request=request,
+            enterprise_request=enterprise_request,
             transition=transition,
             resolution="已协调相关部门办理。（合成演示）"
             if transition == Transition.RESOLVE
@@ -267,7 +267,7 @@ def _work(
             rating=rng.choice([3, 4, 4, 5, 5, 5, 2]) if transition == Transition.CONFIRM else None,
             now=at,
         )
-    return request
+    return enterprise_request
 
 
 def requests_demo_load(
@@ -296,7 +296,7 @@ def requests_demo_load(
     contacts: dict[int, User] = {}
     for number in range(count):
         firm_obj, chain = pairs[number % len(pairs)] if number < len(pairs) else rng.choice(pairs)
-        request = _raise_one(
+        enterprise_request = _raise_one(
             rng=rng, actors=actors, firm=firm_obj, chain=chain, tag=tag, number=number, now=now
         )
         if firm_obj.pk == actors.firm_id and actors.firm_user is not None:
@@ -304,8 +304,12 @@ def requests_demo_load(
         else:
             contact = contacts.get(firm_obj.pk) or _firm_contact(admin, firm_obj)
         contacts[firm_obj.pk] = contact
-        request = _work(request, rng=rng, admin=admin, contact=contact, now=now)
-        report.by_status[request.status] = report.by_status.get(request.status, 0) + 1
+        enterprise_request = _work(
+            enterprise_request, rng=rng, admin=admin, contact=contact, now=now
+        )
+        report.by_status[enterprise_request.status] = (
+            report.by_status.get(enterprise_request.status, 0) + 1
+        )
         report.requests += 1
     # Overdue requests climb: to the task force twelve days ago, to the leader today.
     first = escalation.requests_escalate(now=now - dt.timedelta(days=12))
@@ -322,7 +326,7 @@ def requests_demo_load(
             .first()
         )
         if open_ai is not None:
-            services.request_take(actor=actors.leader, request=open_ai, now=now)
+            services.request_take(actor=actors.leader, enterprise_request=open_ai, now=now)
     return report
 
 

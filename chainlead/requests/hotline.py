@@ -185,7 +185,7 @@ def hotline_import(
                 result.skipped += 1
                 continue
             tags = [Tag.objects.get_or_create(name=name[:50])[0] for name in item["tags"]]
-            request = request_raise(
+            enterprise_request = request_raise(
                 actor=actor,
                 enterprise=item["enterprise"],
                 category=item["category"],
@@ -197,6 +197,8 @@ def hotline_import(
                 now=item["received"],
             )
             at = now or timezone.now()
-            timeline_add(request, EventKind.IMPORTED, actor=actor, at=at, note=item["ticket"])
+            timeline_add(
+                enterprise_request, EventKind.IMPORTED, actor=actor, at=at, note=item["ticket"]
+            )
             result.created += 1
     return result

@@ -106,89 +106,99 @@ def request_get(*, user: Any, pk: int) -> EnterpriseRequest:
     return request_list(user=user).get(pk=pk)
 
 
-def request_timeline(*, request: EnterpriseRequest) -> QuerySet[RequestEvent]:
-    return request.events.select_related("actor").order_by("at", "id")
+def request_timeline(*, enterprise_request: EnterpriseRequest) -> QuerySet[RequestEvent]:
+    return enterprise_request.events.select_related("actor").order_by("at", "id")
 
 
 # --- who may do what -------------------------------------------------------------------------
 
 
-def is_handler(user: Any, request: EnterpriseRequest) -> bool:
+def is_handler(user: Any, enterprise_request: EnterpriseRequest) -> bool:
     """May work the request: its department, its chain's task force, the city admin, or the
     chain leader once the request reached them (escalated or taken)."""
     access = access_for(user)
     if access.is_admin:
         return True
-    if request.department_id is not None and request.department_id in department_ids_for(user):
+    if (
+        enterprise_request.department_id is not None
+        and enterprise_request.department_id in department_ids_for(user)
+    ):
         return True
-    if request.chain_id is not None:
-        if request.chain_id in access.task_force_chain_ids:
+    if enterprise_request.chain_id is not None:
+        if enterprise_request.chain_id in access.task_force_chain_ids:
             return True
         if (
-            request.chain_id in access.leader_chain_ids
-            and request.escalation_level == Escalation.CHAIN_LEADER
+            enterprise_request.chain_id in access.leader_chain_ids
+            and enterprise_request.escalation_level == Escalation.CHAIN_LEADER
         ):
             return True
     return False
 
 
-def is_firm_side(user: Any, request: EnterpriseRequest) -> bool:
+def is_firm_side(user: Any, enterprise_request: EnterpriseRequest) -> bool:
     """Speaks for the firm: its enterprise users, or the commissioner who raised it for them."""
     access = access_for(user)
-    if request.enterprise_id in access.enterprise_ids:
+    if enterprise_request.enterprise_id in access.enterprise_ids:
         return True
     return (
         access.has(Role.COMMISSIONER)
-        and request.raised_by_id is not None
-        and request.raised_by_id == access.user_id
+        and enterprise_request.raised_by_id is not None
+        and enterprise_request.raised_by_id == access.user_id
     )
 
 
-def can_take(user: Any, request: EnterpriseRequest) -> bool:
+def can_take(user: Any, enterprise_request: EnterpriseRequest) -> bool:
     """A chain leader may take an open request of their chain directly."""
     access = access_for(user)
     return (
-        request.chain_id is not None
-        and request.chain_id in access.leader_chain_ids
-        and request.status in OPEN_STATUSES
-        and request.escalation_level != Escalation.CHAIN_LEADER
+        enterprise_request.chain_id is not None
+        and enterprise_request.chain_id in access.leader_chain_ids
+        and enterprise_request.status in OPEN_STATUSES
+        and enterprise_request.escalation_level != Escalation.CHAIN_LEADER
     )
 
 
-def can_route(user: Any, request: EnterpriseRequest) -> bool:
+def can_route(user: Any, enterprise_request: EnterpriseRequest) -> bool:
     """City admins and the chain's task force may send a request to another department."""
     access = access_for(user)
-    if request.status not in (Status.RAISED, Status.ACCEPTED):
+    if enterprise_request.status not in (Status.RAISED, Status.ACCEPTED):
         return False
     return access.is_admin or (
-        request.chain_id is not None and request.chain_id in access.task_force_chain_ids
+        enterprise_request.chain_id is not None
+        and enterprise_request.chain_id in access.task_force_chain_ids
     )
 
 
-def can_attach(user: Any, request: EnterpriseRequest) -> bool:
-    return request.status != Status.CONFIRMED and (
-        is_handler(user, request) or is_firm_side(user, request)
+def can_attach(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+    return enterprise_request.status != Status.CONFIRMED and (
+        is_handler(user, enterprise_request) or is_firm_side(user, enterprise_request)
     )
 
 
-def can_link(user: Any, request: EnterpriseRequest) -> bool:
-    return is_handler(user, request) and request.status in OPEN_STATUSES
+def can_link(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+    return is_handler(user, enterprise_request) and enterprise_request.status in OPEN_STATUSES
 
 
-def transition_party_ok(user: Any, request: EnterpriseRequest, parties: frozenset[str]) -> bool:
+def transition_party_ok(
+    user: Any, enterprise_request: EnterpriseRequest, parties: frozenset[str]
+) -> bool:
     return (
-        (HANDLER in parties and is_handler(user, request))
-        or (FIRM in parties and is_firm_side(user, request))
-        or (FIRM_USER in parties and rates_request(access_for(user), request.enterprise_id))
+        (HANDLER in parties and is_handler(user, enterprise_request))
+        or (FIRM in parties and is_firm_side(user, enterprise_request))
+        or (
+            FIRM_USER in parties
+            and rates_request(access_for(user), enterprise_request.enterprise_id)
+        )
     )
 
 
-def allowed_transitions(user: Any, request: EnterpriseRequest) -> list[Transition]:
+def allowed_transitions(user: Any, enterprise_request: EnterpriseRequest) -> list[Transition]:
     """The transitions `user` may apply to `request` now (constants.TRANSITIONS is the rule)."""
     return [
         name
         for name, rule in TRANSITIONS.items()
-        if request.status in rule.sources and transition_party_ok(user, request, rule.parties)
+        if enterprise_request.status in rule.sources
+        and transition_party_ok(user, enterprise_request, rule.parties)
     ]
 
 

@@ -5,12 +5,16 @@ for the firm concerned with `channel=Channel.MEETING` and follow it through thes
 
 - `request_raise(*, actor, enterprise, category, title, description, chain=None, channel=...,
   tags=(), now=None)` → EnterpriseRequest (routed, deadline set, department notified)
-- `request_transition(*, actor, request, transition, note="", resolution="", rating=None,
-  comment="", now=None)` → EnterpriseRequest; `request_confirm(...)` for the firm's rating
+- `request_transition(*, actor, enterprise_request, transition, note="", resolution="",
+  rating=None, comment="", now=None)` → EnterpriseRequest; `request_confirm(...)` for the
+  firm's rating
 - `request_take`, `request_route`, `request_link`, `request_attach`
 
 The other writes of the app live beside it: `requests.escalation.requests_escalate` (what
 `chainlead escalate` runs) and `requests.hotline.hotline_import` (the 12345 export).
+
+Naming: a parameter holding an EnterpriseRequest is `enterprise_request`; `request` is always
+the HTTP request, as in the views.
 """
 
 from __future__ import annotations
@@ -89,7 +93,7 @@ def department_for(
 
 
 def timeline_add(
-    request: EnterpriseRequest,
+    enterprise_request: EnterpriseRequest,
     kind: str,
     *,
     actor: Any,
@@ -100,7 +104,7 @@ def timeline_add(
 ) -> RequestEvent:
     """Add one line to the request's timeline (the hotline import marks its rows with it)."""
     event = RequestEvent(
-        request=request,
+        request=enterprise_request,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
@@ -113,18 +117,24 @@ def timeline_add(
     return event
 
 
-def _notify(users: Iterable[int], request: EnterpriseRequest, kind: str, at: dt.datetime) -> None:
+def _notify(
+    users: Iterable[int], enterprise_request: EnterpriseRequest, kind: str, at: dt.datetime
+) -> None:
     Notification.objects.bulk_create(
         Notification(
-            user_id=u, request=request, kind=kind, message=request.title[:300], created_at=at
+            user_id=u,
+            request=enterprise_request,
+            kind=kind,
+            message=enterprise_request.title[:300],
+            created_at=at,
         )
         for u in set(users)
     )
 
 
-def _set_deadline(request: EnterpriseRequest, deadline: Deadline) -> None:
-    request.deadline = deadline.date
-    request.deadline_unknown_years = ",".join(str(y) for y in deadline.unknown_years)
+def _set_deadline(enterprise_request: EnterpriseRequest, deadline: Deadline) -> None:
+    enterprise_request.deadline = deadline.date
+    enterprise_request.deadline_unknown_years = ",".join(str(y) for y in deadline.unknown_years)
 
 
 @transaction.atomic
@@ -148,7 +158,7 @@ def request_raise(
     cal = WorkCalendar.load()
     limit = time_limit_for(category)
     chain_id = getattr(chain, "pk", chain)
-    request = EnterpriseRequest(
+    enterprise_request = EnterpriseRequest(
         enterprise=enterprise,
         chain_id=chain_id,
         category=category,
@@ -163,39 +173,45 @@ def request_raise(
             category=category, district_id=enterprise.district_id, chain_id=chain_id
         ),
     )
-    _set_deadline(request, cal.add_working_days(timezone.localdate(at), limit))
-    request.full_clean()
-    request.save()
+    _set_deadline(enterprise_request, cal.add_working_days(timezone.localdate(at), limit))
+    enterprise_request.full_clean()
+    enterprise_request.save()
     if tags:
-        request.tags.set(tags)
-    timeline_add(request, EventKind.RAISED, actor=actor, at=at, to_status=Status.RAISED)
-    if request.department_id:
-        timeline_add(request, EventKind.ROUTED, actor=None, at=at, note=request.department.name)
+        enterprise_request.tags.set(tags)
+    timeline_add(enterprise_request, EventKind.RAISED, actor=actor, at=at, to_status=Status.RAISED)
+    if enterprise_request.department_id:
+        timeline_add(
+            enterprise_request,
+            EventKind.ROUTED,
+            actor=None,
+            at=at,
+            note=enterprise_request.department.name,
+        )
         _notify(
-            DepartmentMember.objects.filter(department_id=request.department_id).values_list(
-                "user_id", flat=True
-            ),
-            request,
+            DepartmentMember.objects.filter(
+                department_id=enterprise_request.department_id
+            ).values_list("user_id", flat=True),
+            enterprise_request,
             NotificationKind.ROUTED,
             at,
         )
     record_event(
-        instance=request,
+        instance=enterprise_request,
         event="request.raised",
         data={
             "channel": channel,
-            "department": request.department_id,
-            "deadline": request.deadline,
+            "department": enterprise_request.department_id,
+            "deadline": enterprise_request.deadline,
         },
     )
-    return request
+    return enterprise_request
 
 
-def _locked(request: EnterpriseRequest) -> EnterpriseRequest:
+def _locked(enterprise_request: EnterpriseRequest) -> EnterpriseRequest:
     return (
         EnterpriseRequest.objects.select_for_update(of=("self",))
         .select_related("department")
-        .get(pk=request.pk)
+        .get(pk=enterprise_request.pk)
     )
 
 
@@ -203,7 +219,7 @@ def _locked(request: EnterpriseRequest) -> EnterpriseRequest:
 def request_transition(
     *,
     actor: Any,
-    request: EnterpriseRequest,
+    enterprise_request: EnterpriseRequest,
     transition: str,
     note: str = "",
     resolution: str = "",
@@ -218,7 +234,9 @@ def request_transition(
     except ValueError as exc:
         raise ValidationError(_("Unknown transition.")) from exc
     rule = TRANSITIONS[name]
-    current = _locked(request)  # two officials pressing at once: the second sees the new state
+    current = _locked(
+        enterprise_request
+    )  # two officials pressing at once: the second sees the new state
     # Who first, then when: a party that may never make this move (an auditor rating) is
     # refused whatever the state, so the answer says nothing about the life cycle.
     if not transition_party_ok(actor, current, rule.parties):
@@ -308,12 +326,12 @@ def request_transition(
     return current
 
 
-def _firm_user_ids(request: EnterpriseRequest) -> list[int]:
+def _firm_user_ids(enterprise_request: EnterpriseRequest) -> list[int]:
     from chainlead.accounts.models import RoleGrant
 
     return list(
         RoleGrant.objects.filter(
-            role=Role.ENTERPRISE, enterprise_id=request.enterprise_id
+            role=Role.ENTERPRISE, enterprise_id=enterprise_request.enterprise_id
         ).values_list("user_id", flat=True)
     )
 
@@ -351,7 +369,7 @@ def _resolve_children(
 def request_confirm(
     *,
     actor: Any,
-    request: EnterpriseRequest,
+    enterprise_request: EnterpriseRequest,
     rating: int,
     comment: str = "",
     now: dt.datetime | None = None,
@@ -359,7 +377,7 @@ def request_confirm(
     """The firm accepts the resolution and rates it 1-5."""
     return request_transition(
         actor=actor,
-        request=request,
+        enterprise_request=enterprise_request,
         transition=Transition.CONFIRM,
         rating=rating,
         comment=comment,
@@ -369,10 +387,10 @@ def request_confirm(
 
 @transaction.atomic
 def request_take(
-    *, actor: Any, request: EnterpriseRequest, now: dt.datetime | None = None
+    *, actor: Any, enterprise_request: EnterpriseRequest, now: dt.datetime | None = None
 ) -> EnterpriseRequest:
     """The chain leader takes the request directly (it stops climbing; they now handle it)."""
-    current = _locked(request)
+    current = _locked(enterprise_request)
     if not can_take(actor, current):
         raise PermissionDenied(_("Only the chain's leader may take this request."))
     at = _now(now)
@@ -391,12 +409,12 @@ def request_take(
 def request_route(
     *,
     actor: Any,
-    request: EnterpriseRequest,
+    enterprise_request: EnterpriseRequest,
     department: Department,
     now: dt.datetime | None = None,
 ) -> EnterpriseRequest:
     """Send the request to another department (before work has started)."""
-    current = _locked(request)
+    current = _locked(enterprise_request)
     if not can_route(actor, current):
         raise PermissionDenied(_("You may not route this request."))
     at = _now(now)
@@ -416,12 +434,12 @@ def request_route(
 def request_link(
     *,
     actor: Any,
-    request: EnterpriseRequest,
+    enterprise_request: EnterpriseRequest,
     parent: EnterpriseRequest | None,
     now: dt.datetime | None = None,
 ) -> EnterpriseRequest:
     """Mark `request` as the same problem as `parent` (solved and counted once), or unlink."""
-    current = _locked(request)
+    current = _locked(enterprise_request)
     if not can_link(actor, current):
         raise PermissionDenied(_("You may not link this request."))
     if parent is not None:
@@ -451,13 +469,13 @@ def request_link(
 
 @transaction.atomic
 def request_attach(
-    *, actor: Any, request: EnterpriseRequest, file: Any, now: dt.datetime | None = None
+    *, actor: Any, enterprise_request: EnterpriseRequest, file: Any, now: dt.datetime | None = None
 ) -> RequestAttachment:
     """Attach a file (size and type checked by the model's validator)."""
-    if not can_attach(actor, request):
+    if not can_attach(actor, enterprise_request):
         raise PermissionDenied(_("You may not attach files to this request."))
     attachment = RequestAttachment(
-        request=request,
+        request=enterprise_request,
         file=file,
         name=(getattr(file, "name", "") or "file")[:200],
         size=getattr(file, "size", 0) or 0,
@@ -465,7 +483,9 @@ def request_attach(
     )
     attachment.full_clean()
     attachment.save()
-    timeline_add(request, EventKind.ATTACHED, actor=actor, at=_now(now), note=attachment.name)
+    timeline_add(
+        enterprise_request, EventKind.ATTACHED, actor=actor, at=_now(now), note=attachment.name
+    )
     return attachment
 
 

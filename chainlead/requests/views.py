@@ -161,7 +161,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             )
             if data.get("attachment"):
                 services.request_attach(
-                    actor=request.user, request=created, file=data["attachment"]
+                    actor=request.user, enterprise_request=created, file=data["attachment"]
                 )
         except ValidationError as error:
             form.add_error(None, _error_text(error))
@@ -181,7 +181,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "object": obj,
         "req": obj,
-        "timeline": selectors.request_timeline(request=obj),
+        "timeline": selectors.request_timeline(enterprise_request=obj),
         "attachments": obj.attachments.all(),
         "children": obj.children.select_related("enterprise"),
         "transitions": [(t, Transition(t).label) for t in transitions],
@@ -211,7 +211,7 @@ def request_transition(request: HttpRequest, pk: int, transition: str) -> HttpRe
         return redirect(obj)
     try:
         services.request_transition(
-            actor=request.user, request=obj, transition=transition, **form.cleaned_data
+            actor=request.user, enterprise_request=obj, transition=transition, **form.cleaned_data
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
@@ -224,7 +224,7 @@ def request_transition(request: HttpRequest, pk: int, transition: str) -> HttpRe
 @require_http_methods(["POST"])
 def request_take(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _visible(request, pk)
-    services.request_take(actor=request.user, request=obj)
+    services.request_take(actor=request.user, enterprise_request=obj)
     messages.success(request, _("You took this request."))
     return redirect(obj)
 
@@ -238,7 +238,7 @@ def request_route(request: HttpRequest, pk: int) -> HttpResponse:
     form = RouteForm(request.POST)
     if form.is_valid():
         services.request_route(
-            actor=request.user, request=obj, department=form.cleaned_data["department"]
+            actor=request.user, enterprise_request=obj, department=form.cleaned_data["department"]
         )
         messages.success(request, _("The request was routed."))
     else:
@@ -264,7 +264,7 @@ def request_link(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("No such request, or it is outside what you may see."))
             return redirect(obj)
     try:
-        services.request_link(actor=request.user, request=obj, parent=parent)
+        services.request_link(actor=request.user, enterprise_request=obj, parent=parent)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -283,7 +283,9 @@ def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a file."))
         return redirect(obj)
     try:
-        services.request_attach(actor=request.user, request=obj, file=form.cleaned_data["file"])
+        services.request_attach(
+            actor=request.user, enterprise_request=obj, file=form.cleaned_data["file"]
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:

@@ -36,11 +36,11 @@ def _raise(world: World, side: str, *, days_ago: int, resolve: bool = False) -> 
         at = NOW - dt.timedelta(days=days_ago - 1)
         for transition in (Transition.ACCEPT, Transition.START):
             request = requests.request_transition(
-                actor=world.admin, request=request, transition=transition, now=at
+                actor=world.admin, enterprise_request=request, transition=transition, now=at
             )
         request = requests.request_transition(
             actor=world.admin,
-            request=request,
+            enterprise_request=request,
             transition=Transition.RESOLVE,
             resolution="done",
             now=at,

@@ -55,7 +55,7 @@ def step(world: Any, request: EnterpriseRequest, transition: str, now: dt.dateti
     actor = world.firm_user if transition in FIRM_TRANSITIONS else world.officer
     return services.request_transition(
         actor=actor,
-        request=request,
+        enterprise_request=request,
         transition=transition,
         resolution="已办结" if transition == Transition.RESOLVE else "",
         note="未解决" if transition == Transition.REOPEN else "",

@@ -30,7 +30,9 @@ def setup(world: World) -> None:
             description="walk",
         )
         services.request_attach(
-            actor=world.admin, request=made[side], file=ContentFile(b"walk", name="walk.txt")
+            actor=world.admin,
+            enterprise_request=made[side],
+            file=ContentFile(b"walk", name="walk.txt"),
         )
     world.add("request", own=made["own"], other=made["other"])
     world.add("department", own=department)

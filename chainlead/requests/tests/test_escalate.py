@@ -56,7 +56,7 @@ def test_closed_paused_and_linked_requests_do_not_climb(world):
     waiting = bring_to(world, Status.WAITING_FIRM)
     parent = raise_request(world)
     child = raise_request(world, actor=world.other_firm_user, enterprise=world.other_firm)
-    services.request_link(actor=world.officer, request=child, parent=parent)
+    services.request_link(actor=world.officer, enterprise_request=child, parent=parent)
     result = _escalate((2026, 6, 1))
     assert result.to_task_force == 1  # only the parent
     levels = dict(EnterpriseRequest.objects.values_list("pk", "escalation_level"))

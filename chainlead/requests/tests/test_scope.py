@@ -82,11 +82,11 @@ def test_only_the_firms_user_rates_its_request(world):
     for outsider in (world.commissioner, world.other_firm_user, world.task_force, world.admin):
         with pytest.raises(PermissionDenied):
             services.request_transition(
-                actor=outsider, request=resolved, transition=Transition.CONFIRM, rating=1
+                actor=outsider, enterprise_request=resolved, transition=Transition.CONFIRM, rating=1
             )
     assert request_figures(user=world.admin).ratings == 0
     services.request_transition(
-        actor=world.firm_user, request=resolved, transition=Transition.CONFIRM, rating=5
+        actor=world.firm_user, enterprise_request=resolved, transition=Transition.CONFIRM, rating=5
     )
     assert request_figures(user=world.admin).ratings == 1
 

@@ -34,7 +34,7 @@ def _closed_after(world, resolve_day, rating=None):
     request = step(world, request, Transition.RESOLVE, now=at(2026, 3, resolve_day))
     if rating:
         request = services.request_confirm(
-            actor=world.firm_user, request=request, rating=rating, now=at(2026, 3, 20)
+            actor=world.firm_user, enterprise_request=request, rating=rating, now=at(2026, 3, 20)
         )
     return request
 
@@ -54,7 +54,7 @@ def known_set(world):
     overdue = raise_request(world, now=at(2026, 3, 2))  # deadline Mar 16
     fresh = raise_request(world, now=at(2026, 3, 30))  # deadline Apr 14 (Apr 4-6 Qingming)
     child = raise_request(world, now=at(2026, 3, 3), category=Category.FINANCE)
-    services.request_link(actor=world.admin, request=child, parent=overdue)
+    services.request_link(actor=world.admin, enterprise_request=child, parent=overdue)
     outside = raise_request(world, now=at(2026, 2, 2), chain=world.other_chain)
     return {"closed": closed, "overdue": overdue, "fresh": fresh, "outside": outside}
 
@@ -83,14 +83,16 @@ def test_figures_count_a_problem_once_and_every_firms_rating(world):
     child = raise_request(
         world, actor=world.other_firm_user, enterprise=world.other_firm, now=at(2026, 3, 2)
     )
-    services.request_link(actor=world.officer, request=child, parent=parent)
+    services.request_link(actor=world.officer, enterprise_request=child, parent=parent)
     for transition in (Transition.ACCEPT, Transition.START):
         parent = step(world, parent, transition)
     parent = step(world, parent, Transition.RESOLVE, now=at(2026, 3, 5))
     child.refresh_from_db()
-    services.request_confirm(actor=world.firm_user, request=parent, rating=5, now=at(2026, 3, 6))
     services.request_confirm(
-        actor=world.other_firm_user, request=child, rating=2, now=at(2026, 3, 6)
+        actor=world.firm_user, enterprise_request=parent, rating=5, now=at(2026, 3, 6)
+    )
+    services.request_confirm(
+        actor=world.other_firm_user, enterprise_request=child, rating=2, now=at(2026, 3, 6)
     )
     request_figures(user=world.admin, chain=world.chain)  # reads the admin's roles once
     with CaptureQueriesContext(connection) as ctx:

@@ -84,7 +84,7 @@ def test_transition_by_each_party(world, transition, who, allowed):
         "rating": 4,
     }
     call = lambda: services.request_transition(  # noqa: E731
-        actor=getattr(world, who), request=request, transition=transition, **kwargs
+        actor=getattr(world, who), enterprise_request=request, transition=transition, **kwargs
     )
     if allowed:
         assert call().status == TRANSITIONS[transition].target
@@ -115,7 +115,10 @@ def test_waiting_for_the_firm_pauses_the_clock(world):
     assert request.deadline == dt.date(2026, 3, 16)
     step(world, request, Transition.WAIT_FOR_FIRM, now=at(2026, 3, 4))
     after = services.request_transition(
-        actor=world.firm_user, request=request, transition=Transition.RESUME, now=at(2026, 3, 9)
+        actor=world.firm_user,
+        enterprise_request=request,
+        transition=Transition.RESUME,
+        now=at(2026, 3, 9),
     )
     # paused Mar 4 → Mar 9: working days 5, 6, 9 = 3; the deadline moves 3 working days on.
     assert after.paused_working_days == 3
@@ -134,7 +137,11 @@ def test_reject_then_resolve_again_and_rate(world):
     assert reopened.deadline == dt.date(2026, 3, 19)  # 10 working days from Mar 5
     resolved = step(world, reopened, Transition.RESOLVE, now=at(2026, 3, 6))
     confirmed = services.request_confirm(
-        actor=world.firm_user, request=resolved, rating=4, comment="满意", now=at(2026, 3, 7)
+        actor=world.firm_user,
+        enterprise_request=resolved,
+        rating=4,
+        comment="满意",
+        now=at(2026, 3, 7),
     )
     assert (confirmed.status, confirmed.rating, confirmed.rating_comment) == (
         Status.CONFIRMED,
@@ -150,7 +157,10 @@ def test_rating_must_be_one_to_five(world, rating):
     request = bring_to(world, Status.RESOLVED)
     with pytest.raises(ValidationError):
         services.request_transition(
-            actor=world.firm_user, request=request, transition=Transition.CONFIRM, rating=rating
+            actor=world.firm_user,
+            enterprise_request=request,
+            transition=Transition.CONFIRM,
+            rating=rating,
         )
 
 
@@ -158,12 +168,15 @@ def test_resolution_and_rejection_need_a_reason(world):
     request = bring_to(world, Status.IN_PROGRESS)
     with pytest.raises(ValidationError):
         services.request_transition(
-            actor=world.officer, request=request, transition=Transition.RESOLVE, resolution=" "
+            actor=world.officer,
+            enterprise_request=request,
+            transition=Transition.RESOLVE,
+            resolution=" ",
         )
     request = step(world, request, Transition.RESOLVE)
     with pytest.raises(ValidationError):
         services.request_transition(
-            actor=world.firm_user, request=request, transition=Transition.REOPEN
+            actor=world.firm_user, enterprise_request=request, transition=Transition.REOPEN
         )
 
 
@@ -172,15 +185,17 @@ def test_chain_leader_takes_and_then_handles(world):
     with pytest.raises(PermissionDenied):
         step_as(world.leader, request, Transition.ACCEPT)
     with pytest.raises(PermissionDenied):
-        services.request_take(actor=world.task_force, request=request)
-    taken = services.request_take(actor=world.leader, request=request)
+        services.request_take(actor=world.task_force, enterprise_request=request)
+    taken = services.request_take(actor=world.leader, enterprise_request=request)
     assert taken.escalation_level == Escalation.CHAIN_LEADER
     assert taken.taken_by == world.leader
     assert step_as(world.leader, taken, Transition.ACCEPT).status == Status.ACCEPTED
 
 
 def step_as(user, request, transition):
-    return services.request_transition(actor=user, request=request, transition=transition)
+    return services.request_transition(
+        actor=user, enterprise_request=request, transition=transition
+    )
 
 
 def test_linked_requests_are_resolved_with_their_parent(world):
@@ -189,11 +204,11 @@ def test_linked_requests_are_resolved_with_their_parent(world):
         world, actor=world.other_firm_user, enterprise=world.other_firm, title="停车难"
     )
     with pytest.raises(PermissionDenied):
-        services.request_link(actor=world.firm_user, request=child, parent=parent)
-    child = services.request_link(actor=world.officer, request=child, parent=parent)
+        services.request_link(actor=world.firm_user, enterprise_request=child, parent=parent)
+    child = services.request_link(actor=world.officer, enterprise_request=child, parent=parent)
     assert child.parent == parent
     with pytest.raises(ValidationError):
-        services.request_link(actor=world.officer, request=parent, parent=child)
+        services.request_link(actor=world.officer, enterprise_request=parent, parent=child)
     for transition in (Transition.ACCEPT, Transition.START, Transition.RESOLVE):
         parent = step(world, parent, transition)
     child.refresh_from_db()
@@ -205,9 +220,11 @@ def test_linked_requests_are_resolved_with_their_parent(world):
 def test_route_to_another_department(world):
     request = raise_request(world)
     with pytest.raises(PermissionDenied):
-        services.request_route(actor=world.officer, request=request, department=world.finance)
+        services.request_route(
+            actor=world.officer, enterprise_request=request, department=world.finance
+        )
     routed = services.request_route(
-        actor=world.task_force, request=request, department=world.finance
+        actor=world.task_force, enterprise_request=request, department=world.finance
     )
     assert routed.department == world.finance
     assert step_as(world.other_officer, routed, Transition.ACCEPT).status == Status.ACCEPTED
@@ -220,19 +237,19 @@ def test_attachment_limits(world, settings, tmp_path):
     request = raise_request(world)
     ok = services.request_attach(
         actor=world.firm_user,
-        request=request,
+        enterprise_request=request,
         file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
     assert ok.size == 13
     with pytest.raises(ValidationError):
         services.request_attach(
             actor=world.firm_user,
-            request=request,
+            enterprise_request=request,
             file=SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream"),
         )
     with pytest.raises(PermissionDenied):
         services.request_attach(
             actor=world.other_firm_user,
-            request=request,
+            enterprise_request=request,
             file=SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf"),
         )

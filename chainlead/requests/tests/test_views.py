@@ -126,10 +126,12 @@ def test_list_query_count_does_not_grow(world, django_assert_max_num_queries):
 def test_figures_page_and_export(world):
     request = raise_request(world, now=at(2026, 3, 2))
     for name in ("accept", "start"):
-        services.request_transition(actor=world.officer, request=request, transition=name)
+        services.request_transition(
+            actor=world.officer, enterprise_request=request, transition=name
+        )
     services.request_transition(
         actor=world.officer,
-        request=request,
+        enterprise_request=request,
         transition="resolve",
         resolution="ok",
         now=at(2026, 3, 5),
