@@ -2,6 +2,7 @@
 of Chinese text in a terminal."""
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import opencc
@@ -29,3 +30,11 @@ def text_width(text: str) -> int:
 def pad(text: str, width: int, *, right: bool = False) -> str:
     gap = " " * max(0, width - text_width(text))
     return gap + text if right else text + gap
+
+
+def join_list(items: Iterable[object]) -> str:
+    """Items joined as the reader's language lists them: 、 in Chinese, a comma in English."""
+    from django.utils.translation import get_language
+
+    separator = "、" if (get_language() or "zh-hans").startswith("zh") else ", "
+    return separator.join(str(item) for item in items)

@@ -33,6 +33,7 @@ from chainlead.chains.models import Chain, Segment
 from chainlead.chains.selectors import MapFilters, chain_map, data_version
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.recruitment import permissions, ranking
+from chainlead.recruitment.fit import segment_fits
 from chainlead.recruitment.models import AnalysisRun, ExternalFirm
 from chainlead.registry.choices import DataProvenance
 from chainlead.registry.models import Enterprise, EnterpriseIndicator
@@ -322,6 +323,12 @@ def ranking_run_create(
             run = None  # no figures yet: relatedness scores 0 and says why
     cells = run.results["cells"].get(settings.CHAINLEAD_CITY_NAME, {}) if run else {}
     density = {k: v["density"] for k, v in cells.items() if v.get("density") is not None}
+    firms = list(
+        ExternalFirm.objects.only(
+            "name", "province", "city", "industry", "employees", "revenue_growth", "main_business"
+        )
+    )
+    fits = segment_fits(firms, segment)
     candidates = [
         ranking.Candidate(
             key=f.pk,
@@ -332,26 +339,30 @@ def ranking_run_create(
             revenue_growth=f.revenue_growth,
             main_business=f.main_business,
         )
-        for f in ExternalFirm.objects.all()
+        for f in firms
+        if f.pk in fits
     ]
-    ranked = ranking.rank_candidates(
-        candidates,
-        segment_codes=list(segment.industry_codes),
-        keywords=list(segment.keywords),
-        density_by_division=density,
-        weights=weights,
-        limit=limit,
+    result = ranking.rank_candidates(
+        candidates, fits=fits, density_by_division=density, weights=weights, limit=limit
     )
     snapshot = {
         "complexity_run": run.pk if run else None,
         "complexity_sha256": run.snapshot["sha256"] if run else None,
-        "candidates": len(candidates),
+        "candidates": len(firms),
+        "fitting": result.fitting,
         "segment_codes": list(segment.industry_codes),
         "keywords": list(segment.keywords),
     }
     return AnalysisRun.objects.create(
         kind=AnalysisRun.Kind.RANKING,
-        params={"chain": chain.slug, "segment": segment.slug, "weights": weights, "limit": limit},
+        params={
+            "chain": chain.slug,
+            "segment": segment.slug,
+            "weights": result.weights,
+            "requested_weights": weights,
+            "dropped": list(result.dropped),
+            "limit": limit,
+        },
         snapshot=snapshot,
         results={
             "ranked": [
@@ -360,6 +371,7 @@ def ranking_run_create(
                     "name": r.candidate.name,
                     "location": r.candidate.location,
                     "industry": r.candidate.industry_code,
+                    "main_business": r.candidate.main_business[:200],
                     "score": round(r.score, 6),
                     "terms": [
                         {
@@ -367,12 +379,13 @@ def ranking_run_create(
                             "value": round(t.value, 6),
                             "weight": round(t.weight, 6),
                             "contribution": round(t.contribution, 6),
-                            "why": t.why,
+                            "reason": t.reason,
+                            "args": dict(t.args),
                         }
                         for t in r.terms
                     ],
                 }
-                for r in ranked
+                for r in result.ranked
             ]
         },
         created_by=actor if isinstance(actor, User) and actor.pk else None,

@@ -2,16 +2,24 @@
 
 score = Σ weight_t × term_t over four terms, each in [0, 1]:
 
-* ``fit``: how well the firm's industry and business text match the segment: 1.0 for an
-  industry class (or group) the segment lists, 0.7 for the same division only, and 0.35 per
-  segment keyword found in the main business (at most 1.0); the larger of the two counts.
+* ``fit``: how well the firm fits the *segment*, not merely its industry division: 1.0 when its
+  industry class (or group) is one the segment lists; otherwise the confidence with which the
+  segment's own placement rule reads its business text (the same rule that places the city's
+  firms on the chain map: keywords weighted by field, raised when the division agrees). A firm
+  whose division matches but whose text says nothing of the segment's work does not fit: an IT
+  outsourcing firm (division 65) is no candidate for a computing-centre gap, nor a display maker
+  (division 39) for storage. The caller computes the fits (`Fit`).
 * ``relatedness``: the city's density (economic-complexity relatedness, 0..1) in the firm's
   industry division: how close the firm's industry is to what the city already does.
-* ``size``: the percentile of log(employees) among the candidates with a figure.
-* ``growth``: the percentile of yearly revenue growth among the candidates with a figure.
+* ``size``: the percentile of log(employees) among the fitting candidates with a figure.
+* ``growth``: the percentile of yearly revenue growth among the fitting candidates with a figure.
 
-A term without data scores 0 and says so; the weights are a setting
-(``CHAINLEAD_RANKING_WEIGHTS``) and are normalised to sum to 1.
+A term without data for one firm scores 0 and says so. A term without data for *any* fitting
+firm cannot separate them: it is left out and the other weights are scaled up (`Ranking.dropped`
+says which). The weights are a setting (``CHAINLEAD_RANKING_WEIGHTS``) normalised to sum to 1.
+
+Each term carries a reason code and its arguments, never prose: the page renders them in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -19,11 +27,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+TERMS = ("fit", "relatedness", "size", "growth")
 DEFAULT_WEIGHTS: Mapping[str, float] = {"fit": 0.4, "relatedness": 0.3, "size": 0.2, "growth": 0.1}
 CODE_FIT_CLASS = 1.0
-CODE_FIT_DIVISION = 0.7
-KEYWORD_FIT_EACH = 0.35
 
 
 @dataclass(frozen=True)
@@ -38,11 +46,21 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Fit:
+    """How a candidate fits the segment: a value in (0, 1] and why (``class`` or ``text``)."""
+
+    value: float
+    reason: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Term:
     name: str
     value: float
     weight: float
-    why: str
+    reason: str
+    args: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def contribution(self) -> float:
@@ -56,6 +74,14 @@ class Ranked:
     terms: list[Term] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Ranking:
+    ranked: list[Ranked]
+    weights: dict[str, float]  # as used: normalised, dropped terms at 0
+    dropped: tuple[str, ...]  # terms no fitting candidate has data for
+    fitting: int  # candidates that fit the segment at all
+
+
 def normalised_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     merged = {**DEFAULT_WEIGHTS, **(weights or {})}
     unknown = set(merged) - set(DEFAULT_WEIGHTS)
@@ -67,21 +93,14 @@ def normalised_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return {k: v / total for k, v in merged.items()}
 
 
-def code_fit(industry_code: str | None, segment_codes: Sequence[str]) -> tuple[float, str]:
-    if not industry_code or not industry_code[:1].isdigit():
-        return 0.0, "no industry code"
-    for code in segment_codes:
-        if code[:1].isdigit() and len(code) >= 3 and industry_code.startswith(code):
-            return CODE_FIT_CLASS, f"industry {industry_code} is in the segment's {code}"
-    for code in segment_codes:
-        if code[:1].isdigit() and code[:2] == industry_code[:2]:
-            return CODE_FIT_DIVISION, f"same division {industry_code[:2]} as the segment's {code}"
-    return 0.0, "industry outside the segment"
-
-
-def keyword_fit(text: str, keywords: Sequence[str]) -> tuple[float, list[str]]:
-    hits = [k for k in keywords if k and k in text]
-    return min(1.0, KEYWORD_FIT_EACH * len(hits)), hits
+def class_fit(industry_code: str | None, segment_codes: Sequence[str]) -> Fit | None:
+    """The firm's industry class (or group) is one the segment lists; a division is too coarse."""
+    if not industry_code or not industry_code[:1].isdigit() or len(industry_code) < 3:
+        return None
+    for code in sorted(segment_codes, key=len, reverse=True):
+        if code[:1].isdigit() and industry_code.startswith(code):
+            return Fit(CODE_FIT_CLASS, "class", {"industry": industry_code, "code": code})
+    return None
 
 
 def _percentiles(values: Mapping[int, float]) -> dict[int, float]:
@@ -103,58 +122,70 @@ def _percentiles(values: Mapping[int, float]) -> dict[int, float]:
     return result
 
 
+def _division(code: str | None) -> str:
+    return code[:2] if code and code[:1].isdigit() else ""
+
+
 def rank_candidates(
     candidates: Sequence[Candidate],
     *,
-    segment_codes: Sequence[str],
-    keywords: Sequence[str],
+    fits: Mapping[int, Fit],
     density_by_division: Mapping[str, float],
     weights: Mapping[str, float] | None = None,
     limit: int | None = None,
-) -> list[Ranked]:
-    """Candidates that fit the segment at all, best first, each score explained term by term."""
-    w = normalised_weights(weights)
+) -> Ranking:
+    """The candidates that fit the segment (`fits`, by key), best first, each score explained."""
+    fitting = [c for c in candidates if c.key in fits and fits[c.key].value > 0]
     sizes = _percentiles(
-        {c.key: math.log1p(c.employees) for c in candidates if c.employees is not None}
+        {c.key: math.log1p(c.employees) for c in fitting if c.employees is not None}
     )
     growths = _percentiles(
-        {c.key: c.revenue_growth for c in candidates if c.revenue_growth is not None}
+        {
+            c.key: c.revenue_growth
+            for c in fitting
+            if c.revenue_growth is not None and math.isfinite(c.revenue_growth)
+        }
     )
+    densities: dict[int, float] = {}
+    for c in fitting:
+        density = density_by_division.get(_division(c.industry_code))
+        if density is not None and math.isfinite(density):
+            densities[c.key] = float(density)
+    has_data = {"fit": True, "relatedness": bool(densities), "size": bool(sizes)}
+    has_data["growth"] = bool(growths)
+    requested = normalised_weights(weights)
+    dropped = tuple(t for t in TERMS if not has_data[t] and requested[t] > 0)
+    kept = {t: (0.0 if t in dropped else w) for t, w in requested.items()}
+    w = normalised_weights(kept)
     ranked: list[Ranked] = []
-    for c in candidates:
-        fit_code, code_why = code_fit(c.industry_code, segment_codes)
-        fit_text, hits = keyword_fit(c.main_business or c.name, keywords)
-        fit = max(fit_code, fit_text)
-        if fit <= 0:
-            continue
-        fit_why = code_why if fit_code >= fit_text else "keywords: " + "、".join(hits)
-        division = c.industry_code[:2] if c.industry_code and c.industry_code[:1].isdigit() else ""
-        density = density_by_division.get(division)
+    for c in fitting:
+        fit = fits[c.key]
+        division = _division(c.industry_code)
         terms = [
-            Term("fit", fit, w["fit"], fit_why),
+            Term("fit", fit.value, w["fit"], fit.reason, fit.args),
             Term(
                 "relatedness",
-                float(density) if density is not None and math.isfinite(density) else 0.0,
+                densities.get(c.key, 0.0),
                 w["relatedness"],
-                f"the city's density in division {division}: {density:.3f}"
-                if density is not None and math.isfinite(density)
-                else "no density for this industry",
+                "density" if c.key in densities else "no_density",
+                {"division": division, "density": densities.get(c.key)},
             ),
             Term(
                 "size",
                 sizes.get(c.key, 0.0),
                 w["size"],
-                f"{c.employees} employees" if c.employees is not None else "no employee figure",
+                "employees" if c.employees is not None else "no_employees",
+                {"employees": c.employees},
             ),
             Term(
                 "growth",
                 growths.get(c.key, 0.0),
                 w["growth"],
-                f"revenue growth {c.revenue_growth:.1%}"
-                if c.revenue_growth is not None
-                else "no growth figure",
+                "growth" if c.key in growths else "no_growth",
+                {"growth": c.revenue_growth if c.key in growths else None},
             ),
         ]
+        terms = [t for t in terms if t.name not in dropped]
         ranked.append(Ranked(c, sum(t.contribution for t in terms), terms))
     ranked.sort(key=lambda r: (-r.score, r.candidate.name))
-    return ranked[:limit] if limit else ranked
+    return Ranking(ranked[:limit] if limit else ranked, w, dropped, len(fitting))

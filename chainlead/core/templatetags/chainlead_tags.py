@@ -122,6 +122,14 @@ SOURCES = {
 
 
 @register.filter
+def join_list(items: Any) -> str:
+    """A list as the reader's language writes one (、 in Chinese)."""
+    from chainlead.core.text import join_list as join
+
+    return join(items or [])
+
+
+@register.filter
 def source_label(source: str) -> str:
     """Where a change came from (the audit context's source), in words."""
     return force_str(SOURCES.get(source, source))

@@ -116,12 +116,10 @@ def test_ranking_run_and_cli(economy):
     call_command("rank_targets", "ai", "chips", "--format", "json", stdout=out)
     report = json.loads(out.getvalue())
     assert [r["name"] for r in report["ranked"]] == ["X"]
-    assert {t["name"] for t in report["ranked"][0]["terms"]} == {
-        "fit",
-        "relatedness",
-        "size",
-        "growth",
-    }
+    names = {t["name"] for t in report["ranked"][0]["terms"]}
+    # Terms no fitting firm has a figure for are left out, and the run says which.
+    assert names | set(report["params"]["dropped"]) == {"fit", "relatedness", "size", "growth"}
+    assert "fit" in names
     run = AnalysisRun.objects.get(pk=report["run"])
     assert run.snapshot["complexity_sha256"]
     with pytest.raises(CommandError, match="Known chains: ai"):

@@ -78,7 +78,12 @@ def test_analytics_results_over_the_api(api, chain):
 
     Enterprise.objects.create(name="本地", industry_id="65", employees=10)
     ExternalFirm.objects.create(
-        name="外地", province="江苏", city="苏州市", industry_id="39", employees=5
+        name="外地",
+        province="江苏",
+        city="苏州市",
+        industry_id="39",
+        employees=5,
+        main_business="芯片设计与销售",
     )
     ExternalFirm.objects.create(
         name="外地2", province="上海", city="上海市", industry_id="65", employees=5

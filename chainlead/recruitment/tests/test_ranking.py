@@ -4,8 +4,8 @@ import pytest
 
 from chainlead.recruitment.ranking import (
     Candidate,
-    code_fit,
-    keyword_fit,
+    Fit,
+    class_fit,
     normalised_weights,
     rank_candidates,
 )
@@ -15,18 +15,13 @@ def _c(key, code, employees=None, growth=None, text=""):
     return Candidate(key, f"firm{key}", "上海", code, employees, growth, text)
 
 
-def test_code_fit_levels():
-    assert code_fit("3973", ["3973"])[0] == 1.0
-    assert code_fit("3973", ["397"])[0] == 1.0
-    assert code_fit("3971", ["3973"])[0] == 0.7  # same division 39 only
-    assert code_fit("39", ["3973"])[0] == 0.7
-    assert code_fit("26", ["3973"])[0] == 0.0
-    assert code_fit(None, ["3973"])[0] == 0.0
-
-
-def test_keyword_fit_caps_at_one():
-    assert keyword_fit("芯片设计与存储芯片", ["芯片", "存储", "晶圆"]) == (0.7, ["芯片", "存储"])
-    assert keyword_fit("芯片 存储 晶圆 封装", ["芯片", "存储", "晶圆", "封装"])[0] == 1.0
+def test_class_fit_needs_a_class_or_group_the_segment_lists():
+    assert class_fit("3973", ["3973"]) == Fit(1.0, "class", {"industry": "3973", "code": "3973"})
+    assert class_fit("3973", ["397"]).value == 1.0
+    # A division, or another class of the same division, is not the segment's work.
+    assert class_fit("39", ["3973"]) is None
+    assert class_fit("3971", ["3973"]) is None
+    assert class_fit(None, ["3973"]) is None
 
 
 def test_weights_are_normalised_and_checked():
@@ -44,26 +39,44 @@ def test_weights_are_normalised_and_checked():
 
 def test_ranking_by_hand():
     # Weights 0.4 fit, 0.3 relatedness, 0.2 size, 0.1 growth.
-    # Sizes: log1p(10) < log1p(1000): percentiles 0 and 1 (firm 3 has no figure: 0).
+    # Sizes among the fitting firms: log1p(10) < log1p(1000): percentiles 0 and 1.
     # Growth: only firm 1 has one: percentile 1.
     candidates = [
-        _c(1, "3973", employees=10, growth=0.2),  # fit 1.0, density .5
-        _c(2, "3971", employees=1000),  # fit 0.7, density .5
-        _c(3, "26"),  # fit 0: not ranked
-        _c(4, None, text="存储芯片"),  # fit 0.7 by two keywords, no density
+        _c(1, "3973", employees=10, growth=0.2),
+        _c(2, "39", employees=1000),
+        _c(3, "39", employees=5000),  # no fit: not ranked, and not in the percentiles
+        _c(4, None),
     ]
-    ranked = rank_candidates(
-        candidates,
-        segment_codes=["3973"],
-        keywords=["芯片", "存储"],
-        density_by_division={"39": 0.5},
-    )
-    scores = {r.candidate.key: r.score for r in ranked}
-    assert set(scores) == {1, 2, 4}
+    fits = {1: Fit(1.0, "class"), 2: Fit(0.8, "text"), 4: Fit(0.5, "text")}
+    result = rank_candidates(candidates, fits=fits, density_by_division={"39": 0.5})
+    scores = {r.candidate.key: r.score for r in result.ranked}
+    assert set(scores) == {1, 2, 4} and result.fitting == 3 and result.dropped == ()
     assert math.isclose(scores[1], 0.4 * 1.0 + 0.3 * 0.5 + 0.2 * 0.0 + 0.1 * 1.0)  # 0.65
-    assert math.isclose(scores[2], 0.4 * 0.7 + 0.3 * 0.5 + 0.2 * 1.0)  # 0.63
-    assert math.isclose(scores[4], 0.4 * 0.7)  # 0.28
-    assert [r.candidate.key for r in ranked] == [1, 2, 4]
-    terms = {t.name: t for t in ranked[2].terms}
-    assert terms["relatedness"].why == "no density for this industry"
-    assert "存储" in terms["fit"].why
+    assert math.isclose(scores[2], 0.4 * 0.8 + 0.3 * 0.5 + 0.2 * 1.0)  # 0.67
+    assert math.isclose(scores[4], 0.4 * 0.5)
+    assert [r.candidate.key for r in result.ranked] == [2, 1, 4]
+    terms = {t.name: t for t in result.ranked[2].terms}
+    assert terms["relatedness"].reason == "no_density"
+    assert terms["size"].reason == "no_employees"
+
+
+def test_a_term_no_fitting_firm_has_data_for_is_left_out_and_the_weights_rescaled():
+    candidates = [_c(1, "39", employees=10), _c(2, "39", employees=100)]
+    fits = {1: Fit(0.9, "text"), 2: Fit(0.6, "text")}
+    result = rank_candidates(candidates, fits=fits, density_by_division={"39": 0.2})
+    assert result.dropped == ("growth",)
+    assert result.weights["growth"] == 0
+    assert math.isclose(sum(result.weights.values()), 1.0)
+    assert math.isclose(result.weights["fit"], 0.4 / 0.9)
+    assert all("growth" not in {t.name for t in r.terms} for r in result.ranked)
+    # The firms are separated by fit and size, each term worth more than before.
+    first, second = result.ranked
+    assert first.candidate.key == 2 or first.score - second.score > 0.1
+
+
+def test_limit_keeps_the_best():
+    candidates = [_c(i, "39", employees=i) for i in range(1, 6)]
+    fits = {i: Fit(i / 10, "text") for i in range(1, 6)}
+    result = rank_candidates(candidates, fits=fits, density_by_division={}, limit=2)
+    assert [r.candidate.key for r in result.ranked] == [5, 4]
+    assert result.fitting == 5
