@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "chainlead.core",
     "chainlead.accounts",
     "chainlead.audit",
+    "chainlead.notifications",
     "chainlead.registry",
     "chainlead.chains",
     "chainlead.governance",
@@ -286,6 +287,20 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail (notices to users who opt in, chainlead.notifications). Nothing leaves the machine
+# unless an SMTP host is named: by default mails are written to the console log.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "chainlead@localhost")
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 

@@ -70,7 +70,14 @@ PUBLIC_URLS = frozenset({"accounts:login", "accounts:logout", "set_language"})
 AUDITOR = "auditor"
 AUDITOR_REFUSALS = frozenset({403, 404, 405})
 OWN_ACCOUNT_WRITES = frozenset(
-    {"accounts:password_change", "accounts:token_list", "requests:notification_read"}
+    {
+        "accounts:password_change",
+        "accounts:token_list",
+        "requests:notification_read",
+        "notifications:read",
+        "notifications:preferences",
+        "POST /api/v1/notifications/read",
+    }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -15,15 +15,16 @@ import pytest
 import chainlead
 
 ROOT = Path(chainlead.__file__).parent
-KIT = ("core", "accounts", "audit")
+KIT = ("core", "accounts", "audit", "notifications")
 SPINE = ("registry", "chains")
 # Which chainlead packages each lower package may import; everything else is above it.
 ALLOWED: dict[str, set[str]] = {
     "core": {"core", "accounts", "audit", "analytics"},
     "accounts": {"core", "accounts", "audit"},
     "audit": {"core", "accounts", "audit"},
-    "registry": {"core", "accounts", "audit", "analytics", "registry"},
-    "chains": {"core", "accounts", "audit", "analytics", "registry", "chains"},
+    "notifications": {"core", "accounts", "audit", "notifications"},
+    "registry": {"core", "accounts", "audit", "notifications", "analytics", "registry"},
+    "chains": {"core", "accounts", "audit", "notifications", "analytics", "registry", "chains"},
     "analytics": {"analytics"},
 }
 
