@@ -204,6 +204,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Never stored with an attempt (axes keeps the rest of the form): the second-factor code and
+# the fields of the password change, whose wrong old password counts as a failed log-in.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "token",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 
 # MLPS 2.0 8.1.4.1 b): end idle sessions. A request renews the session's expiry when its last
 # renewal is SESSION_TOUCH_SECONDS old (chainlead.accounts.middleware): not a write per request.

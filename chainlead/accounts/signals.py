@@ -45,6 +45,15 @@ def _audit_login_failed(
         return
     data = {"username": username, "remote_addr": _remote_addr(request)}
     user = _user_named(username)
+    if credentials.get("second_factor") and user is not None:
+        # A wrong authenticator or recovery code after a right password (accounts.views).
+        record_event(
+            instance=user,
+            event="two_factor_failed",
+            message="Wrong second-factor code.",
+            data={**data, "known_user": True},
+        )
+        return
     if user is not None:
         record_event(instance=user, event="login_failed", data={**data, "known_user": True})
         return

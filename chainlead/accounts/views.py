@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -160,10 +161,23 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
     error = ""
     if request.method == "POST":
-        device = match_token(request.user, request.POST.get("token", "").strip()[:16])
-        if device is not None:
-            otp_login(request, device)
-            return redirect(_next_url(request))
+        username = request.user.get_username()
+        if not is_locked_out(username):
+            device = match_token(request.user, request.POST.get("token", "").strip()[:16])
+            if device is not None:
+                otp_login(request, device)
+                return redirect(_next_url(request))
+            # A wrong code counts as a failed log-in (axes, by account and by address) and is
+            # audited with the user and the address, never the code.
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": username, "second_factor": True},
+                request=request,
+            )
+        if is_locked_out(username):
+            # Locked by guesses at the second factor: the half-open session ends as well.
+            logout(request)
+            return redirect_to_login(reverse("accounts:otp_verify"))
         error = _("The code is not right.")
     return render(request, "accounts/otp_verify.html", {"error": error, "next": _next_url(request)})
 

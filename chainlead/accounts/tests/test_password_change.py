@@ -36,6 +36,21 @@ def test_guessing_the_old_password_locks_the_account(world):
     assert AuditEntry.objects.filter(event="login_failed", object_id=str(user.pk)).count() >= 5
 
 
+def test_a_failed_change_stores_no_password_with_the_attempt(world):
+    from axes.models import AccessAttempt
+
+    user = user_create(actor=world.admin, username="liu", password=PASSWORD)
+    client = Client()
+    client.force_login(user)
+    assert _change(client, "Guessed-Pass-1") == 200
+    stored = " ".join(a.post_data for a in AccessAttempt.objects.all()) + " ".join(
+        str(e.after) for e in AuditEntry.objects.all()
+    )
+    assert "liu" in AccessAttempt.objects.get().username
+    assert "Guessed-Pass-1" not in stored
+    assert NEW_PASSWORD not in stored
+
+
 def test_a_password_change_revokes_the_api_tokens(world):
     user = user_create(actor=world.admin, username="liu", password=PASSWORD)
     _token, key = api_token_create(actor=user, name="etl")

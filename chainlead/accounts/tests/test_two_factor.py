@@ -116,3 +116,50 @@ def test_other_officials_need_it_only_when_configured(world, clock, settings):
     assert client.get(reverse("accounts:token_list")).status_code == 200
     settings.CHAINLEAD_2FA_ROLES = [Role.REVIEWER]
     assert client.get(reverse("accounts:token_list")).status_code == 302
+
+
+def test_a_wrong_code_is_audited_with_user_and_address_but_not_the_code(world, clock):
+    from axes.models import AccessAttempt
+
+    from chainlead.audit.models import AuditEntry
+
+    user = _admin(world)
+    _enrolled(user)
+    client = _logged_in("sec")
+    client.defaults["REMOTE_ADDR"] = "10.1.2.3"
+    assert client.post(reverse("accounts:otp_verify"), {"token": "654321"}).status_code == 200
+    assert client.post(reverse("accounts:otp_verify"), {"token": "recovr99"}).status_code == 200
+
+    entries = AuditEntry.objects.filter(event="two_factor_failed", object_id=str(user.pk))
+    assert entries.count() == 2
+    entry = entries.first()
+    assert entry.actor_id == user.pk
+    assert entry.after["remote_addr"] == "10.1.2.3"
+    stored = " ".join(
+        [str(e.after) + e.message for e in AuditEntry.objects.all()]
+        + [a.post_data + a.get_data for a in AccessAttempt.objects.all()]
+    )
+    assert "654321" not in stored
+    assert "recovr99" not in stored
+
+
+def test_wrong_codes_lock_the_account_like_wrong_passwords(world, clock, settings):
+    from chainlead.accounts.lockout import is_locked_out
+
+    user = _admin(world)
+    device = _enrolled(user)
+    client = _logged_in("sec")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:otp_verify"), {"token": "000000"})
+    assert is_locked_out("sec")
+    # The half-open session has ended: even the right code no longer lets it in.
+    clock.shift(dt.timedelta(seconds=1))
+    response = client.post(reverse("accounts:otp_verify"), {"token": _code(device)})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert client.get(reverse("accounts:lockout_list")).status_code == 302
+    # And the password does not open a new one during the lock.
+    again = Client()
+    refused = again.post(reverse("accounts:login"), {"username": "sec", "password": PASSWORD})
+    assert refused.status_code != 302 or not again.session.get("_auth_user_id")
+    assert user.pk is not None
