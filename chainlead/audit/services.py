@@ -8,14 +8,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.db.models import CharField, DateTimeField, IntegerField, Value
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from chainlead.audit import context
 from chainlead.audit.chain import append_many
 from chainlead.audit.chain import link_pending as link_pending  # for SQL writers
 from chainlead.audit.models import AuditAction, AuditEntry
+from chainlead.core.db import insert_select, select_columns
 
 _REGISTERED: dict[type[models.Model], frozenset[str]] = {}
 
@@ -121,9 +124,10 @@ def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int
     """Append many unsaved entries to the hash chain (inserted sealed now, linked after the
     commit; see audit.chain); returns the count.
 
-    The way for bulk writers to audit (`AuditEntry.objects.bulk_create` ends here too). Code
-    that inserts audit rows with SQL instead calls `audit.chain.link_pending()` afterwards, in
-    the same transaction."""
+    The way for bulk writers to audit (`AuditEntry.objects.bulk_create` ends here too). A
+    set-based writer that never loads its rows uses `record_events_select`; code that inserts
+    audit rows with SQL of its own calls `audit.chain.link_pending()` afterwards, in the same
+    transaction."""
     return append_many(entries, batch_size=batch_size)
 
 
@@ -151,3 +155,42 @@ def record_bulk_changes(
         for pk, repr_, action, before, after in rows
     )
     return record_many(entries, batch_size=batch_size)
+
+
+def record_events_select(
+    *,
+    rows: models.QuerySet[Any],
+    event: str,
+    at: dt.datetime,
+    object_repr: Any = None,
+    message: str = "",
+) -> int:
+    """One business event per row of `rows` in one INSERT … SELECT, linked into the hash chain
+    before the caller's transaction ends; returns the count.
+
+    For set-based writers (the escalation climbs thousands of requests in one UPDATE): the
+    entries never pass through Python, so they are inserted unsealed and `link_pending` adopts
+    them, in the caller's transaction (see audit.chain), as the set-based imports do.
+    `object_repr` is an expression over `rows` (default: the primary key).
+    """
+    fields = _actor_fields()
+    actor = fields.pop("actor")
+    values: dict[str, Any] = {
+        "timestamp": Value(at, output_field=DateTimeField()),
+        **{name: Value(value) for name, value in fields.items()},
+        "action": Value(AuditAction.EVENT.value),
+        "event": Value(event),
+        "content_type": Value(
+            ContentType.objects.get_for_model(rows.model).pk, output_field=IntegerField()
+        ),
+        "object_id": Cast("pk", CharField(max_length=64)),
+        "object_repr": object_repr if object_repr is not None else Cast("pk", CharField()),
+        "message": Value(message),
+    }
+    if actor is not None:
+        values["actor"] = Value(actor.pk, output_field=IntegerField())
+    with transaction.atomic(savepoint=False):
+        count = insert_select(AuditEntry, list(values), select_columns(rows, list(values.values())))
+        if count:
+            link_pending()
+    return count

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import connection, models
 
 
@@ -17,3 +20,36 @@ def refresh_planner_statistics(*model_classes: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for model in model_classes:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def select_columns(
+    queryset: models.QuerySet[Any], values: Sequence[Any]
+) -> models.QuerySet[Any, dict[str, Any]]:
+    """`queryset` selecting exactly `values` (expressions), in order, as c0, c1, …: the shape
+    `insert_select` wants."""
+    names = [f"c{i}" for i in range(len(values))]
+    annotated: models.QuerySet[Any] = queryset.annotate(**dict(zip(names, values, strict=True)))
+    return annotated.values(*names)
+
+
+def insert_select(
+    model: type[models.Model], columns: Sequence[str], queryset: models.QuerySet[Any, Any]
+) -> int:
+    """INSERT INTO model (columns) SELECT …: one statement whatever the number of rows; returns
+    the count. `queryset` selects exactly `columns`, in order (see `select_columns`).
+
+    Bypasses save() and signals: the caller bumps data versions, and audit rows are written only
+    through `audit.services.record_events_select`, which links them into the hash chain.
+    """
+    sql, params = queryset.order_by().query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = []
+    for name in columns:
+        field = model._meta.get_field(name)
+        column = field.column if isinstance(field, models.Field) else None
+        if column is None:
+            raise ValueError(f"{model.__name__}.{name} is not a column.")
+        names.append(connection.ops.quote_name(column))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) {sql}", params)
+        return int(cursor.rowcount)

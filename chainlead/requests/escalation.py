@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import CharField, DateTimeField, F, IntegerField, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import DateTimeField, F, IntegerField, Value
 from django.utils import timezone
 
 from chainlead.accounts.choices import Role
-from chainlead.audit import context as audit_context
-from chainlead.audit.models import AuditAction, AuditEntry
+from chainlead.audit.services import record_events_select
+from chainlead.core.db import insert_select, select_columns
 from chainlead.core.models import DataVersion
 from chainlead.requests.calendar import WorkCalendar
 from chainlead.requests.choices import (
@@ -36,75 +33,22 @@ class EscalationResult:
     run: str
 
 
-def _insert_select(model: type[Any], columns: Sequence[str], qs: QuerySet[Any]) -> int:
-    """INSERT INTO model (columns) SELECT …: one statement whatever the number of rows.
-
-    `qs` must select exactly `columns`, in order, as annotations named c0, c1, …
-    """
-    sql, params = qs.order_by().query.sql_with_params()
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({cols}) {sql}", params)
-        return int(cursor.rowcount)
-
-
-def _annotated(qs: QuerySet[Any], values: Sequence[Any]) -> QuerySet[Any]:
-    names = [f"c{i}" for i in range(len(values))]
-    return qs.annotate(**dict(zip(names, values, strict=True))).values(*names)
-
-
 def _escalation_inserts(run: str, level: int, at: dt.datetime) -> int:
     """Timeline rows, audit entries and notifications for the rows escalated by `run`."""
-    from django.contrib.contenttypes.models import ContentType
-
     from chainlead.accounts.models import RoleGrant
 
     rows = EnterpriseRequest.objects.filter(escalation_run=run)
     kind = EventKind.ESCALATED_TASK_FORCE if level == 1 else EventKind.ESCALATED_LEADER
     when = Value(at, output_field=DateTimeField())
-    _insert_select(
+    insert_select(
         RequestEvent,
         ["request", "kind", "from_status", "to_status", "at", "note"],
-        _annotated(
+        select_columns(
             rows,
             [F("pk"), Value(kind), Value(""), Value(""), when, Value("")],
         ),
     )
-    ctx = audit_context.current()
-    actor_label = ctx.actor.get_username() if ctx.actor is not None else "system"
-    _insert_select(
-        AuditEntry,
-        [
-            "timestamp",
-            "actor_label",
-            "source",
-            "remote_addr",
-            "request_id",
-            "action",
-            "event",
-            "content_type",
-            "object_id",
-            "object_repr",
-            "message",
-        ],
-        _annotated(
-            rows,
-            [
-                when,
-                Value(actor_label[:150]),
-                Value(ctx.source),
-                Value(ctx.remote_addr),
-                Value(ctx.request_id),
-                Value(AuditAction.EVENT.value),
-                Value(f"request.{kind}"),
-                Value(ContentType.objects.get_for_model(EnterpriseRequest).pk, IntegerField()),
-                Cast("pk", CharField(max_length=64)),
-                F("title"),
-                Value(""),
-            ],
-        ),
-    )
+    record_events_select(rows=rows, event=f"request.{kind}", at=at, object_repr=F("title"))
     # Who hears of it: the chain's task force (level 1) or leader (level 2); the city admins
     # when the request names no chain.
     role = Role.TASK_FORCE if level == 1 else Role.CHAIN_LEADER
@@ -115,10 +59,10 @@ def _escalation_inserts(run: str, level: int, at: dt.datetime) -> int:
         .values("user_id", "chain__requests__id")
         .distinct()
     )
-    notified += _insert_select(
+    notified += insert_select(
         Notification,
         columns,
-        _annotated(
+        select_columns(
             with_chain,
             [
                 F("user_id"),
@@ -134,10 +78,10 @@ def _escalation_inserts(run: str, level: int, at: dt.datetime) -> int:
         orphan_qs = rows.filter(chain__isnull=True)
         admin_ids = list(admins.values_list("user_id", flat=True))
         for user_id in admin_ids:  # a handful of admins, each one INSERT … SELECT
-            notified += _insert_select(
+            notified += insert_select(
                 Notification,
                 columns,
-                _annotated(
+                select_columns(
                     orphan_qs,
                     [
                         Value(user_id, IntegerField()),

@@ -133,3 +133,23 @@ def test_escalation_statements_do_not_grow_with_requests(world):
         return len(ctx.captured_queries)
 
     assert statements(2, (2026, 3, 17)) == statements(20, (2026, 3, 18))
+
+
+def test_escalation_audit_entries_join_the_hash_chain(world):
+    """Set-based audit rows are linked, so `chainlead audit verify` passes after a run."""
+    from chainlead.audit.chain import verify
+
+    raise_request(world, now=at(2026, 3, 2))
+    raise_request(world, chain=None, now=at(2026, 3, 2))
+    call_command("escalate", "--today", "2026-03-17", stdout=StringIO())
+    call_command("escalate", "--today", "2026-03-25", stdout=StringIO())
+    escalated = AuditEntry.objects.filter(event__startswith="request.escalated")
+    assert escalated.count() == 4  # two to the task force, two to the leader
+    assert not escalated.filter(seq__isnull=True).exists()
+    assert set(escalated.values_list("source", flat=True)) == {"cli"}
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)  # raises CommandError on a broken chain
+    verdict = verify()
+    assert verdict.ok, verdict.reason
+    assert verdict.checked >= 4
+    assert "online chain" in out.getvalue()
