@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chainlead.governance.choices import ActionStatus, Indicator, MilestoneStatus, TaskForceRole
 from chainlead.governance.models import Decision, PolicyItem
+from chainlead.governance.permissions import governance_people
 
 
 def _users() -> Any:
-    return get_user_model().objects.filter(is_active=True).order_by("username")
+    """The people pickers offer only who may hold a part (governance/permissions.py)."""
+    return governance_people()
 
 
 class DateInput(forms.DateInput):

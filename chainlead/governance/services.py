@@ -62,6 +62,7 @@ from chainlead.governance.models import (
     TaskForceMember,
     WorkPlan,
 )
+from chainlead.governance.permissions import refusal_message, refused_people
 
 
 class GovernanceError(ValidationError):
@@ -134,6 +135,13 @@ def _save(obj: M) -> M:
 # --- leader and task force --------------------------------------------------------------------
 
 
+def _require_people(field: str, users: Iterable[Any]) -> None:
+    """Refuse a person who may not hold a part in governance (governance/permissions.py)."""
+    refused = refused_people(u for u in users if u is not None)
+    if refused:
+        raise GovernanceError({field: refusal_message(refused)})
+
+
 def _sync_grant(
     *, actor: Actor, user: User, chain: Chain | None, role: Role, present: bool
 ) -> None:
@@ -204,6 +212,7 @@ def leader_appoint(
 ) -> ChainLeader:
     """Make `user` the chain leader. A chain has one leader: replacing one must be asked for."""
     _require_admin(actor)
+    _require_people("user", [user])
     current = ChainLeader.objects.select_for_update().filter(chain=chain).first()
     if current is not None and not replace:
         if current.user_id == user.pk:
@@ -263,6 +272,7 @@ def task_force_member_add(
 ) -> TaskForceMember:
     """Add `user` to the chain's task force (or change their role) and grant them the chain."""
     _require_admin(actor)
+    _require_people("user", [user])
     member = TaskForceMember.objects.filter(chain=chain, user=user).first() or TaskForceMember(
         chain=chain, user=user, joined_on=joined_on or timezone.localdate()
     )
@@ -389,6 +399,7 @@ def milestone_create(
     *, actor: Actor, plan: WorkPlan, title: str, owner: Any, deadline: dt.date
 ) -> Milestone:
     _require_edit(actor, plan.chain_id)
+    _require_people("owner", [owner])
     return _save(Milestone(plan=plan, title=title, owner=owner, deadline=deadline))
 
 
@@ -613,6 +624,8 @@ def meeting_create(
     attendees: Iterable[Any] = (),
 ) -> Meeting:
     _require_edit(actor, chain.pk)
+    attendees = list(attendees)
+    _require_people("attendees", attendees)
     meeting = _save(
         Meeting(
             chain=chain,
@@ -636,6 +649,9 @@ def meeting_update(
     attendees: Iterable[Any] | None = None,
 ) -> Meeting:
     _require_edit(actor, meeting.chain_id)
+    if attendees is not None:
+        attendees = list(attendees)
+        _require_people("attendees", attendees)
     if minutes is not None:
         meeting.minutes = minutes
         _save(meeting)
@@ -662,6 +678,7 @@ def action_item_create(
     decision: Decision | None = None,
 ) -> ActionItem:
     _require_edit(actor, chain.pk)
+    _require_people("owner", [owner])
     if meeting is not None and meeting.chain_id != chain.pk:
         raise GovernanceError(_("The meeting belongs to another chain."))
     if decision is not None and (meeting is None or decision.meeting_id != meeting.pk):

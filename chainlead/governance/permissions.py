@@ -1,0 +1,49 @@
+"""Who may hold a part in a chain's governance (the people pickers and the services agree).
+
+A chain leader, a task-force member, a meeting's attendees and the owner of an action item or
+a milestone are officials (DOMAIN.md §1): never a firm's user, nor the auditor or the three
+administrators, who change nothing of the chains (三员分立). A user with no grant yet (a new
+official about to be appointed) may be picked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from chainlead.accounts.choices import THREE_ADMINISTRATORS, Role
+from chainlead.accounts.models import User
+
+NOT_IN_GOVERNANCE = frozenset({Role.ENTERPRISE, Role.AUDITOR, *THREE_ADMINISTRATORS})
+
+
+def governance_people() -> QuerySet[User]:
+    """The users a governance picker offers."""
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(grants__role__in=NOT_IN_GOVERNANCE)
+        .order_by("username")
+    )
+
+
+def takes_part_in_governance(user: User) -> bool:
+    return governance_people().filter(pk=user.pk).exists()
+
+
+def refused_people(users: Iterable[User]) -> list[User]:
+    """Those of `users` who may not hold a part in governance (empty when all may)."""
+    people = list(users)
+    allowed = set(
+        governance_people().filter(pk__in=[u.pk for u in people]).values_list("pk", flat=True)
+    )
+    return [u for u in people if u.pk not in allowed]
+
+
+def refusal_message(users: Iterable[User]) -> str:
+    names = "、".join(str(u) for u in users)
+    return _(
+        "%(users)s may not take part in a chain's governance (a firm's user, the auditor or an "
+        "administrator)."
+    ) % {"users": names}
