@@ -4,8 +4,10 @@ Character n-grams are counted with numpy over a whole chunk of texts at once (ea
 code points, n-grams of 1 to 3 characters packed into one integer and hashed into 2**20
 buckets), because scikit-learn's per-character Python loop managed about 600 listed-company
 texts a second here, too slow for a million firms. Words come from jieba's dictionary
-segmentation without its HMM (HMM adds little for industry terms and costs time), cached per
-block of Han characters (about three quarters of the time went to segmentation).
+segmentation without its HMM (HMM adds little for industry terms and costs time), run by rjieba
+(jieba-rs, the same dictionary and algorithm in Rust: the same words as jieba on all 81,902 Han
+blocks of 1,500 listed companies' texts, in a tenth of the time; segmentation in Python was
+three quarters of the prediction time), cached per block of Han characters.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import lru_cache
 import jieba  # type: ignore[import-untyped]  # jieba ships no type information
 import numpy as np
 import numpy.typing as npt
+import rjieba  # type: ignore[import-not-found,import-untyped,unused-ignore]  # no type information
 from scipy import sparse
 
 HASH_BITS = 20
@@ -34,7 +37,8 @@ BLOCK_CACHE_SIZE = 1 << 18
 
 @lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def _block_words(block: str) -> tuple[str, ...]:
-    return tuple(w for w in jieba.lcut(block, HMM=False) if len(w.strip()) > 0 and w.isalnum())
+    words: list[str] = rjieba.cut(block, hmm=False)  # = jieba.lcut(block, HMM=False)
+    return tuple(w for w in words if len(w.strip()) > 0 and w.isalnum())
 
 
 def jieba_words(text: str) -> list[str]:
