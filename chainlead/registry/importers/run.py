@@ -12,11 +12,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from chainlead.audit.services import record_event
@@ -46,9 +47,14 @@ from chainlead.registry.importers.staging import (
 )
 from chainlead.registry.models import Enterprise, ImportJob
 
+T = TypeVar("T")
+
 REGISTRY_DATA = "registry"
 # A write this large refreshes the planner's statistics once committed (chainlead.core.db).
 ANALYZE_AFTER_ROWS = 10_000
+# pg_advisory_xact_lock's key for "an import is matching and writing" (any fixed bigint).
+IMPORT_LOCK_KEY = 7_340_001
+SQLITE_LOCK_RETRIES = 600  # 0.05 s apart: half a minute, as the busy timeout of the settings
 
 
 def _stage_file(
@@ -75,13 +81,16 @@ def _stage_file(
 
     def flush() -> None:
         keys = _search_keys([v["name"] or "" for v in batch])
-        with transaction.atomic():  # one SQLite transaction per batch, not one per row
-            staging.insert(
-                [
-                    (v.pop("_line"), *(v[name] for name in order), key)
-                    for v, key in zip(batch, keys, strict=True)
-                ]
-            )
+        staged = [
+            (v.pop("_line"), *(v[name] for name in order), key)
+            for v, key in zip(batch, keys, strict=True)
+        ]
+
+        def insert() -> None:
+            with transaction.atomic():  # one SQLite transaction per batch, not one per row
+                staging.insert(staged)
+
+        _when_unlocked(insert)
         batch.clear()
         if progress is not None:
             progress(processed, total)
@@ -118,6 +127,107 @@ def _stage_file(
     return present
 
 
+def _lock_imports() -> None:
+    """Serialise the matching and writing of imports, until the transaction ends.
+
+    Two imports of the same new firms at once would both find them new and the second would
+    fail on the unique credit code (issue 9 item 13). On PostgreSQL an advisory lock makes the
+    second wait; on SQLite the IMMEDIATE transaction (config/settings.py) already holds the
+    database's write lock. The waiting import then matches against what the first wrote.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+def _when_unlocked(write: Callable[[], T]) -> T:
+    """`write()`, tried again while SQLite answers that the database is locked.
+
+    A file database waits out its busy timeout itself; the shared-cache in-memory database of
+    the tests answers at once. Either way a writer waits its turn instead of failing; `write`
+    runs in its own transaction, so a failed attempt left nothing behind.
+    """
+    for attempt in range(SQLITE_LOCK_RETRIES + 1):
+        try:
+            return write()
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+            if attempt == SQLITE_LOCK_RETRIES:
+                raise ImportFileError(
+                    [
+                        RowError(
+                            0,
+                            "file",
+                            "the registry stayed busy with another import; nothing was written, "
+                            "import it again",
+                        )
+                    ]
+                ) from exc
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
+def _match_and_write(
+    staging: _Staging,
+    present: list[Column],
+    result: ImportResult,
+    filename: str,
+    job: ImportJob | None,
+) -> None:
+    """Link the staged rows to the registry and write them, under the import lock."""
+    try:
+        _when_unlocked(lambda: _match_and_write_once(staging, present, result, filename, job))
+    except IntegrityError as exc:
+        # Imports are serialised, but a firm saved through the form meanwhile can still take a
+        # credit code this file creates: nothing was written, and saying so beats a raw error.
+        result.created = result.updated = result.unchanged = 0
+        raise ImportFileError(
+            [
+                RowError(
+                    0,
+                    "file",
+                    "another change wrote the same firms while this file was being imported; "
+                    "nothing was written, import it again",
+                )
+            ]
+        ) from exc
+
+
+def _match_and_write_once(
+    staging: _Staging,
+    present: list[Column],
+    result: ImportResult,
+    filename: str,
+    job: ImportJob | None,
+) -> None:
+    with transaction.atomic():
+        _lock_imports()
+        new, changed, unchanged = _classify(staging, present)
+        result.created, result.updated, result.unchanged = new, changed, unchanged
+        if not (new or changed):
+            return
+        now = timezone.now()
+        _write_updates(staging, present, now)
+        _write_creates(staging, filename, now)
+        if job is not None:
+            record_event(
+                instance=job,
+                event="enterprises_imported",
+                message=f"Imported {filename}",
+                data={
+                    "sha256": result.sha256,
+                    "rows": result.total_rows,
+                    "created": new,
+                    "updated": changed,
+                    "unchanged": unchanged,
+                },
+            )
+        DataVersion.bump(REGISTRY_DATA)
+        if new + changed >= ANALYZE_AFTER_ROWS:
+            transaction.on_commit(lambda: refresh_planner_statistics(Enterprise))
+
+
 def import_enterprises(
     path: Path | str,
     *,
@@ -146,30 +256,10 @@ def import_enterprises(
             for error in _duplicates(staging, MAX_REPORTED_ERRORS):
                 result.add_error(error)
             result.errors.sort()
-            if result.ok:
-                new, changed, unchanged = _classify(staging, present)
-                result.created, result.updated, result.unchanged = new, changed, unchanged
-                if not dry_run and (new or changed):
-                    now = timezone.now()
-                    with transaction.atomic():
-                        _write_updates(staging, present, now)
-                        _write_creates(staging, filename, now)
-                        if job is not None:
-                            record_event(
-                                instance=job,
-                                event="enterprises_imported",
-                                message=f"Imported {filename}",
-                                data={
-                                    "sha256": result.sha256,
-                                    "rows": result.total_rows,
-                                    "created": new,
-                                    "updated": changed,
-                                    "unchanged": unchanged,
-                                },
-                            )
-                        DataVersion.bump(REGISTRY_DATA)
-                        if new + changed >= ANALYZE_AFTER_ROWS:
-                            transaction.on_commit(lambda: refresh_planner_statistics(Enterprise))
+            if result.ok and dry_run:
+                result.created, result.updated, result.unchanged = _classify(staging, present)
+            elif result.ok:
+                _match_and_write(staging, present, result, filename, job)
         finally:
             staging.drop()
     except ImportFileError as exc:
