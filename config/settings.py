@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "chainlead.commissioners",
     "chainlead.programs",
     "chainlead.overview",
+    "chainlead.search",
 ]
 
 MIDDLEWARE = [

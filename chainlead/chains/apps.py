@@ -29,3 +29,14 @@ class ChainsConfig(PlatformAppConfig):
         register_scope("enterprise", chain_member_firms)
         # A firm's history shows the changes to its places in the chains.
         register_related("registry.Enterprise", lambda firm: firm_memberships(enterprise=firm))
+
+        from chainlead.core.search import SearchProvider, register_search
+
+        register_search(
+            SearchProvider(
+                "chain",
+                _("Chains"),
+                "chainlead.chains.search.chain_hits",
+                order=40,
+            )
+        )

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
@@ -236,3 +237,39 @@ def rank_in_python(
             scored.append((score, obj))
     scored.sort(key=lambda pair: -pair[0])
     return scored[:limit]
+
+
+def rank_records(
+    qs: QuerySet[Any],
+    fields: Sequence[str],
+    query: SearchQuery,
+    limit: int,
+    *,
+    candidates: int = 500,
+) -> list[tuple[float, Any]]:
+    """The records of `qs` (already restricted to the reader) best matching `query` on `fields`.
+
+    For the kinds counted in thousands (requests, policies, chains): candidates are the records
+    holding any of the query's words, in the Simplified or the typed form; they are ranked by
+    `similarity` in Python, so a typo in one word still finds its record."""
+    if not query:
+        return []
+    variants = set(query.words) | set(_tokens(query.raw.casefold()))
+    condition = Q()
+    for word in variants:
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+    found = list(qs.filter(condition).order_by("-pk")[:candidates])
+
+    def document(obj: Any) -> str:
+        return search_document(*(str(_value(obj, name) or "") for name in fields))
+
+    return rank_in_python(query, found, document, limit)
+
+
+def _value(obj: Any, path: str) -> Any:
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj

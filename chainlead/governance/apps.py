@@ -57,3 +57,15 @@ class GovernanceConfig(PlatformAppConfig):
         for model in GOVERNANCE_RECORDS:
             register(model)
         bump_version_on_writes(GOVERNANCE_DATA, *GOVERNANCE_RECORDS)
+
+        from chainlead.core.search import SearchProvider, register_search
+
+        register_search(
+            SearchProvider(
+                "policy",
+                _("Policies"),
+                "chainlead.governance.search.policy_hits",
+                order=30,
+                more_url_name="governance:policy_list",
+            )
+        )

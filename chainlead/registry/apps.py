@@ -45,6 +45,11 @@ class RegistryConfig(PlatformAppConfig):
             sender=self.get_model("ImportJob"),
             dispatch_uid="registry-search-import",
         )
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(
+            search.set_trigram_threshold, dispatch_uid="registry-search-trigram-threshold"
+        )
         register_search(
             SearchProvider(
                 "enterprise",

@@ -52,7 +52,8 @@ WORD_SIMILARITY = 0.4  # pg_trgm.word_similarity_threshold for the typo-tolerant
 CANDIDATES = 2000  # at most this many matches are ranked (a query matching more is too vague)
 FTS_TABLE = "registry_enterprisesearch_fts"
 FTS_SELECT = (
-    "SELECT rowid FROM registry_enterprisesearch_fts WHERE registry_enterprisesearch_fts MATCH %s"
+    "SELECT rowid FROM registry_enterprisesearch_fts WHERE registry_enterprisesearch_fts MATCH %s "
+    "ORDER BY rank LIMIT 20000"
 )
 BUSINESS_CHARS = 120  # of main business and business scope, indexed
 BATCH = 5000
@@ -149,14 +150,15 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-def _set_threshold() -> None:
-    if getattr(connection, "_chainlead_trgm_threshold", None) != WORD_SIMILARITY:
+def set_trigram_threshold(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection: the word similarity `<%` accepts (connection_created).
+    Set before pg_trgm is loaded, the setting waits as a placeholder, which pg_trgm adopts."""
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
                 [str(WORD_SIMILARITY)],
             )
-        connection._chainlead_trgm_threshold = WORD_SIMILARITY  # type: ignore[attr-defined]
 
 
 def _prefix(query: SearchQuery) -> Q:
@@ -186,18 +188,32 @@ def _fts_available() -> bool:
 
 
 def _fts_match(query: SearchQuery, *, any_word: bool) -> str:
+    """An FTS5 query: the phrase, or (`any_word`) any Chinese pair or any trigram of a word."""
+
     def quoted(s: str) -> str:
         return '"' + s.replace('"', '""') + '"'
 
-    if any_word:
-        return " OR ".join(quoted(f" {w} ") if len(w) < 3 else quoted(w) for w in query.words)
-    return quoted(query.phrase)
+    if not any_word:
+        return quoted(query.phrase)
+    parts: set[str] = set()
+    for word in query.words:
+        if len(word) < 3:
+            parts.add(f" {word} ")
+        else:
+            parts.update(word[i : i + 3] for i in range(len(word) - 2))
+    return " OR ".join(quoted(p) for p in sorted(parts))
 
 
 def matching(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySet[Enterprise]:
     """The firms of `qs` that match `query`, best first (annotated `search_score`)."""
     if not query:
         return qs
+    if query.looks_like_code:
+        exact = qs.filter(Q(credit_code=query.code) | Q(stock_code=query.code))
+        if exact.exists():
+            return exact.annotate(search_score=Value(3.0, output_field=FloatField())).order_by(
+                "name", "pk"
+            )
     if query.short:
         return (
             qs.filter(_prefix(query))
@@ -205,7 +221,6 @@ def matching(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySet[Enterpris
             .order_by("-search_score", "name", "pk")
         )
     if connection.vendor == "postgresql":
-        _set_threshold()
         document = Value(query.document)
         condition = Q(search_entry__document__contains=query.phrase) | Q(
             WordSimilar(document, F("search_entry__document"))

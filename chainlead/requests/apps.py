@@ -32,3 +32,17 @@ class RequestsConfig(PlatformAppConfig):
     }
     data_versions = {"requests": ("EnterpriseRequest",)}
     demo_steps = (DemoStep(940, "chainlead.requests.demo.demo_step"),)
+
+    def ready(self) -> None:
+        super().ready()
+        from chainlead.core.search import SearchProvider, register_search
+
+        register_search(
+            SearchProvider(
+                "request",
+                _("Requests"),
+                "chainlead.requests.search.request_hits",
+                order=20,
+                more_url_name="requests:request_list",
+            )
+        )

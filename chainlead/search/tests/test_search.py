@@ -1,0 +1,281 @@
+"""Search that finds (issue 15 item 4): names in Simplified or Traditional, English names, codes,
+words of the business, typos; scope; the page, the enterprise list's `q` and the API.
+
+Runs on SQLite (FTS5 trigram candidates ranked in Python) and on PostgreSQL (pg_trgm), e.g.
+`DATABASE_URL=postgres://postgres@127.0.0.1:5432/chainlead_search pytest chainlead/search`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chainlead.accounts.models import User
+from chainlead.core.search import SearchQuery, search, search_document, similarity
+from chainlead.registry.choices import DataProvenance
+from chainlead.registry.generator import synthetic_credit_code
+from chainlead.registry.models import Enterprise
+from chainlead.registry.search import matching, search_catch_up
+from chainlead.registry.services import enterprise_create, enterprise_update
+
+FIRMS = {
+    "hik": {
+        "name": "杭州海康威视数字技术股份有限公司",
+        "short_name": "海康威视",
+        "name_en": "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "stock_code": "002415",
+        "main_business": "视频监控产品和解决方案",
+    },
+    "deepseek": {
+        "name": "杭州深度求索人工智能基础技术研究有限公司",
+        "short_name": "深度求索",
+        "name_en": "DeepSeek",
+        "main_business": "大语言模型研发",
+    },
+    "brainco": {
+        "name": "浙江强脑科技有限公司",
+        "name_en": "BrainCo",
+        "main_business": "脑机接口与智能假肢",
+    },
+    # Entered in Traditional characters: found by a Simplified query too.
+    "tsmc": {
+        "name": "臺灣積體電路製造股份有限公司",
+        "name_en": "Taiwan Semiconductor Manufacturing Company",
+        "stock_code": "TSM",
+    },
+    "dahua": {
+        "name": "浙江大华技术股份有限公司",
+        "short_name": "大华股份",
+        "stock_code": "002236",
+        "main_business": "视频监控",
+    },
+}
+
+
+@pytest.fixture
+def firms(db: Any, districts: dict[str, Any]) -> dict[str, Enterprise]:
+    admin = User.objects.create_superuser("searcher", password=None)
+    made = {}
+    for n, (key, fields) in enumerate(FIRMS.items()):
+        made[key] = enterprise_create(
+            actor=admin,
+            district=districts["滨江区"],
+            credit_code=synthetic_credit_code(n, "330108", 7),
+            **fields,
+        )
+    return made
+
+
+def found(text: str) -> list[int]:
+    return list(
+        matching(Enterprise.objects.all(), SearchQuery.parse(text)).values_list("pk", flat=True)
+    )
+
+
+def first(text: str, firms: dict[str, Enterprise]) -> str | None:
+    pks = found(text)
+    by_pk = {f.pk: k for k, f in firms.items()}
+    return by_pk.get(pks[0]) if pks else None
+
+
+# --- the text forms -------------------------------------------------------------------------
+
+
+def test_documents_cut_chinese_into_pairs_and_fold_traditional_and_case():
+    assert search_document("海康威視", "HikVision") == " 海康 康威 威视 hikvision "
+    assert SearchQuery.parse("  海康 ").phrase == " 海康"
+    assert SearchQuery.parse("９１３３ab").code == "9133AB"  # full-width digits folded
+
+
+def test_similarity_forgives_one_wrong_character():
+    doc = search_document("杭州海康威视数字技术股份有限公司")
+    assert similarity(SearchQuery.parse("海康威视"), doc) == 1.0
+    assert similarity(SearchQuery.parse("海康微视"), doc) >= 0.5
+    assert similarity(SearchQuery.parse("完全无关"), doc) < 0.5
+
+
+# --- finding firms --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("海康威视", "hik"),
+        ("海康威視", "hik"),  # Traditional finds Simplified
+        ("台湾积体电路", "tsmc"),  # Simplified finds Traditional
+        ("臺積", None),  # two characters that are not adjacent in the name: nothing
+        ("强脑", "brainco"),
+        ("強腦科技", "brainco"),
+        ("深度求索", "deepseek"),
+    ],
+)
+def test_simplified_and_traditional_find_the_same_firm(firms, text, expected):
+    assert first(text, firms) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hikvision", "hik"),
+        ("HIKVISION digital", "hik"),
+        ("Hikvis", "hik"),  # a prefix of a word
+        ("deepseek", "deepseek"),
+        ("brainco", "brainco"),
+        ("Taiwan Semiconductor", "tsmc"),
+    ],
+)
+def test_english_names(firms, text, expected):
+    assert first(text, firms) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("海康微视", "hik"),  # one wrong character (微 for 威)
+        ("深度球索", "deepseek"),
+        ("hikvison", "hik"),  # a letter left out
+        ("deepsek", "deepseek"),
+        ("brainko", "brainco"),
+    ],
+)
+def test_typos_are_forgiven(firms, text, expected):
+    assert first(text, firms) == expected
+
+
+@pytest.mark.django_db
+def test_stock_and_credit_codes(firms):
+    assert found("002415")[0] == firms["hik"].pk
+    assert found("002236")[0] == firms["dahua"].pk
+    assert found("tsm")[0] == firms["tsmc"].pk
+    code = firms["brainco"].credit_code
+    assert found(code) == [firms["brainco"].pk]
+    assert found(code.lower())[0] == firms["brainco"].pk
+    assert firms["brainco"].pk in found(code[:10])  # a prefix of the code
+
+
+@pytest.mark.django_db
+def test_words_of_the_business(firms):
+    assert first("脑机接口", firms) == "brainco"
+    assert set(found("视频监控")) == {firms["hik"].pk, firms["dahua"].pk}
+    # the firm whose *name* holds the words ranks above the one whose business does
+    assert first("大语言模型", firms) == "deepseek"
+
+
+@pytest.mark.django_db
+def test_one_character_falls_back_to_a_name_prefix(firms):
+    assert set(found("浙")) == {firms["brainco"].pk, firms["dahua"].pk}
+    assert found("") == list(Enterprise.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_unrelated_text_finds_nothing(firms):
+    assert found("完全无关的文字") == []
+    assert found("zzzzqqq") == []
+
+
+# --- the index follows writes ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_renamed_firm_is_found_by_its_new_name_only(firms):
+    admin = User.objects.get(username="searcher")
+    enterprise_update(actor=admin, enterprise=firms["brainco"], name="浙江脑电波科技有限公司")
+    assert first("脑电波", firms) == "brainco"
+    assert firms["brainco"].pk not in found("强脑")
+
+
+@pytest.mark.django_db
+def test_bulk_writes_are_indexed_by_the_catch_up(firms):
+    Enterprise.objects.bulk_create(
+        [Enterprise(name="杭州新批量导入科技有限公司", provenance=DataProvenance.SYNTHETIC)]
+    )
+    assert found("批量导入") == []  # no signal: not yet indexed
+    assert search_catch_up() == 1
+    assert len(found("批量导入")) == 1
+    assert search_catch_up() == 0
+
+
+@pytest.mark.django_db
+def test_a_deleted_firm_is_no_longer_found(firms):
+    firms["dahua"].delete()
+    assert found("大华") == []
+
+
+# --- scope, the page, the list's q and the API -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_role_finds_only_the_firms_it_may_see(world):
+    own, other = world.own.firm, world.other.firm
+    everyone = {"city_admin", "auditor", "finance"}
+    for role, user in world.users.items():
+        _, sections = search(user, "Walk firm", kinds=["enterprise"])
+        pks = {hit.pk for hit in sections[0].hits}
+        if role in everyone:
+            assert pks == {own.pk, other.pk}, role
+        elif role in {"chain_leader", "task_force", "district_official", "enterprise"}:
+            assert pks == {own.pk}, role  # never the other side's firm
+        else:
+            assert pks == set(), role
+
+
+@pytest.mark.django_db
+def test_the_api_and_the_list_q_keep_to_the_scope(world, role_clients):
+    own, other = world.own.firm, world.other.firm
+    for role in ("enterprise", "district_official"):
+        client = role_clients[role]
+        data = client.get("/api/v1/search/", {"q": "walk firm", "kind": "enterprise"}).json()
+        assert [h["pk"] for h in data["sections"][0]["hits"]] == [own.pk], role
+        listed = client.get("/api/v1/registry/enterprises", {"q": "walk firm other"}).json()
+        assert other.pk not in [row["id"] for row in listed["items"]], role
+        page = client.get(reverse("search:results"), {"q": "Walk firm other"})
+        sections = {s.provider.kind: s for s in page.context["sections"]}
+        shown = {hit.pk for hit in sections["enterprise"].hits}
+        assert own.pk in shown, role  # "Walk firm own" is near enough to be offered
+        assert other.pk not in shown, role
+
+
+@pytest.mark.django_db
+def test_the_results_page_has_a_section_per_kind_and_marks_synthetic_data(firms):
+    Enterprise.objects.filter(pk=firms["hik"].pk).update(provenance=DataProvenance.SYNTHETIC)
+    client = Client()
+    client.force_login(User.objects.get(username="searcher"))
+    response = client.get(reverse("search:results"), {"q": "海康威視"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-kind="enterprise"' in body
+    assert f'data-pk="{firms["hik"].pk}"' in body
+    assert "badge-synthetic" in body
+    fragment = client.get(reverse("search:results"), {"q": "强脑"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.content.decode()
+    assert firms["brainco"].name in fragment.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_enterprise_list_q_ranks_the_best_match_first(firms):
+    client = Client()
+    client.force_login(User.objects.get(username="searcher"))
+    response = client.get(reverse("registry:enterprise_list"), {"q": "hikvison"})
+    rows = [row.record for row in response.context["table"].paginated_rows]
+    assert rows[0] == firms["hik"]
+    api = client.get("/api/v1/registry/enterprises", {"q": "002236"}).json()
+    assert api["items"][0]["id"] == firms["dahua"].pk
+
+
+@pytest.mark.django_db
+def test_the_api_answers_every_kind_and_is_in_the_openapi_schema(firms):
+    client = Client()
+    client.force_login(User.objects.get(username="searcher"))
+    data = client.get("/api/v1/search/", {"q": "海康威视"}).json()
+    kinds = [s["kind"] for s in data["sections"]]
+    assert kinds[:2] == ["enterprise", "request"]
+    assert {"policy", "chain"} <= set(kinds)
+    assert data["sections"][0]["hits"][0]["pk"] == firms["hik"].pk
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/search/" in schema["paths"]
