@@ -113,3 +113,22 @@ def test_bad_files_are_refused_clearly(
 def test_a_missing_model_is_named(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="train-classifier"):
         classify(firms_csv(tmp_path / "f.csv"), "--model", str(tmp_path / "none.joblib"))
+
+
+def test_evaluate_holds_out_firms_outside_zhejiang_and_learns_from_zhejiang(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """As docs/classification.md: the trial model learns from Zhejiang's firms and the other
+    80 % outside it; the held-out 20 % (all outside Zhejiang) is scored."""
+    from chainlead.analytics.classify import labelled_companies, split_by_province
+
+    split = split_by_province(labelled_companies(data_dir / "companies"), seed=1)
+    out = StringIO()
+    call_command(
+        "train_classifier", data=data_dir, model=tmp_path / "m.joblib", evaluate=True, stdout=out
+    )
+    learned = len(split.train) + len(split.zhejiang)
+    assert f"held out (outside Zhejiang): {len(split.held_out)} firms, trained on {learned}:" in (
+        out.getvalue()
+    )
+    assert "Zhejiang:" not in out.getvalue()

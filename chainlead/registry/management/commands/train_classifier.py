@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--evaluate",
             action="store_true",
-            help="First train without a held-out 20%% and Zhejiang, and report their quality.",
+            help=(
+                "First train without a random 20%% of the firms outside Zhejiang and report "
+                "the quality on them (docs/classification.md)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,14 +48,17 @@ class Command(BaseCommand):
             rows = labelled_companies(data / "companies")
             lexicon = ClassLexicon.from_industries(data / "gbt4754-2017" / "industries.csv")
             if options["evaluate"]:
+                # As docs/classification.md: a random 20 % of the firms outside Zhejiang is
+                # held out; the trial model learns from the rest and from Zhejiang's firms.
                 split = split_by_province(rows, seed=seed)
-                trial = train_classifier(split.train, lexicon=lexicon, seed=seed)
-                for name, part in (("held out", split.held_out), ("Zhejiang", split.zhejiang)):
-                    q = prediction_quality(part["division"], trial.predict(part))
-                    self.stdout.write(
-                        f"{name}: {q.firms} firms, top-1 {q.top1:.3f}, top-3 {q.top3:.3f}, "
-                        f"confident-half precision {q.confident_half_precision:.3f}"
-                    )
+                learn = pd.concat([split.train, split.zhejiang], ignore_index=True)
+                trial = train_classifier(learn.drop(columns="province"), lexicon=lexicon, seed=seed)
+                q = prediction_quality(split.held_out["division"], trial.predict(split.held_out))
+                self.stdout.write(
+                    f"held out (outside Zhejiang): {q.firms} firms, trained on {len(learn)}: "
+                    f"top-1 {q.top1:.3f}, top-3 {q.top3:.3f}, "
+                    f"confident-half precision {q.confident_half_precision:.3f}"
+                )
             model = train_classifier(rows.drop(columns="province"), lexicon=lexicon, seed=seed)
         except (OSError, AnalyticsError) as error:
             raise CommandError(str(error)) from error
