@@ -22,6 +22,7 @@ from chainlead.recruitment.schemas import (
     ComplexityIn,
     LandIn,
     LandOut,
+    MoveBackIn,
     MoveIn,
     OpportunityOut,
     TargetIn,
@@ -82,6 +83,13 @@ def target_move(request: HttpRequest, target_id: int, payload: MoveIn) -> Target
         note=payload.note,
         lost_reason=payload.lost_reason,
     )
+
+
+@router.post("/targets/{target_id}/move-back", response=TargetOut)
+def target_move_back(request: HttpRequest, target_id: int, payload: MoveBackIn) -> Target:
+    """Back one stage, with the reason (kept in the stage history)."""
+    target = selectors.target_list(user=request.user).get(pk=target_id)
+    return services.target_move_back(actor=request.user, target=target, reason=payload.reason)
 
 
 @router.post("/targets/{target_id}/land", response=LandOut)

@@ -34,6 +34,10 @@ class MoveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class MoveBackForm(forms.Form):
+    reason = forms.CharField(label=_("Why it moves back"), max_length=300)
+
+
 class LandForm(forms.Form):
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all())
     landed_on = forms.DateField(

@@ -94,6 +94,16 @@ class StageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.target.name}: {self.from_stage} → {self.to_stage}"
 
+    @property
+    def is_backward(self) -> bool:
+        """A step back along the pipeline (a move back, with its reason in `note`)."""
+        from chainlead.recruitment.choices import PIPELINE
+
+        stages = [s.value for s in PIPELINE]
+        if self.from_stage not in stages or self.to_stage not in stages:
+            return False
+        return stages.index(self.to_stage) < stages.index(self.from_stage)
+
 
 class Activity(models.Model):
     """A contact, visit or note logged on a target."""

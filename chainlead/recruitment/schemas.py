@@ -47,6 +47,10 @@ class MoveIn(Schema):
     lost_reason: Text = Field("", max_length=300)
 
 
+class MoveBackIn(Schema):
+    reason: Text = Field(max_length=300)
+
+
 class LandIn(Schema):
     district: Text
     landed_on: dt.date = Field(ge=EARLIEST_DATE, le=LATEST_DATE)

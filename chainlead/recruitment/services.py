@@ -87,6 +87,47 @@ def target_move(
     return locked
 
 
+def previous_stage(stage: str) -> Stage | None:
+    """The stage a target may be moved back to: one step, from an open stage past the first."""
+    if stage not in PIPELINE or stage in (Stage.IDENTIFIED, Stage.LANDED):
+        return None
+    return PIPELINE[PIPELINE.index(Stage(stage)) - 1]
+
+
+@transaction.atomic
+def target_move_back(*, actor: Actor, target: Target, reason: str) -> Target:
+    """Move `target` back one stage (a visit that went nowhere, talks that stalled), saying
+    why; the stage history keeps both moves. Landed and lost targets stay where they are."""
+    locked = Target.objects.select_for_update().get(pk=target.pk)
+    _require_chain_editor(actor, locked.chain_id)
+    back_to = previous_stage(locked.stage)
+    if back_to is None:
+        raise ValidationError(
+            {
+                "to_stage": _("A target in stage %(from)s cannot be moved back.")
+                % {"from": Stage(locked.stage).label}
+            }
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the target is moved back.")})
+    from_stage = locked.stage
+    locked.stage = back_to
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    StageChange.objects.create(
+        target=locked, from_stage=from_stage, to_stage=back_to, by=_user_or_none(actor), note=reason
+    )
+    record_event(
+        instance=locked,
+        event="moved_back",
+        message=reason,
+        data={"from": from_stage, "to": back_to.value},
+    )
+    return locked
+
+
 @transaction.atomic
 def target_land(
     *,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.target_create, name="target_create"),
     path("<int:pk>/", views.target_detail, name="target_detail"),
     path("<int:pk>/move/", views.target_move, name="target_move"),
+    path("<int:pk>/move-back/", views.target_move_back, name="target_move_back"),
     path("<int:pk>/land/", views.target_land, name="target_land"),
     path("<int:pk>/activities/", views.activity_add, name="activity_add"),
     path("<int:pk>/promises/", views.promise_add, name="promise_add"),

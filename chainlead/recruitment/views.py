@@ -27,7 +27,14 @@ from chainlead.core.views import history_for, object_list, permission_required
 from chainlead.recruitment import selectors, services
 from chainlead.recruitment.choices import Stage
 from chainlead.recruitment.filtersets import TargetFilterSet
-from chainlead.recruitment.forms import ActivityForm, LandForm, MoveForm, PromiseForm, TargetForm
+from chainlead.recruitment.forms import (
+    ActivityForm,
+    LandForm,
+    MoveBackForm,
+    MoveForm,
+    PromiseForm,
+    TargetForm,
+)
 from chainlead.recruitment.models import AnalysisRun, ExternalFirm, Target
 from chainlead.recruitment.permissions import (
     ranks_segment,
@@ -143,6 +150,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 Stage(s) for s in services.allowed_next_stages(target.stage) if s != Stage.LANDED
             ],
             "can_land": target.stage == Stage.SIGNED,
+            "previous_stage": services.previous_stage(target.stage),
             "move_form": MoveForm(),
             "land_form": LandForm(),
             "activity_form": ActivityForm(),
@@ -189,6 +197,16 @@ def target_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Moved to %(stage)s.") % {"stage": moved.get_stage_display()}
 
     return _act(request, pk, MoveForm, move)
+
+
+@require_POST
+@permission_required(edits_some_chain)
+def target_move_back(request: HttpRequest, pk: int) -> HttpResponse:
+    def move_back(target: Target, data: dict[str, Any]) -> str:
+        moved = services.target_move_back(actor=request.user, target=target, reason=data["reason"])
+        return _("Moved back to %(stage)s.") % {"stage": moved.get_stage_display()}
+
+    return _act(request, pk, MoveBackForm, move_back)
 
 
 @require_POST

@@ -149,6 +149,16 @@ MATRIX = [
         data={"to_stage": "contacted"},
         expect=API_OBJECT_EDITS,
     ),
+    # The walk's targets are new (identified): moving back is refused as a rule (422) to
+    # those who may edit, after the scope (404) and the permission (403).
+    Case(
+        "POST /api/v1/recruitment/targets/{target_id}/move-back",
+        kwargs=_tid,
+        data={"reason": "walk"},
+        expect=expect(
+            404, city_admin=422, auditor=403, chain_leader=(403, 404), task_force=(422, 404)
+        ),
+    ),
     Case(
         "POST /api/v1/recruitment/targets/{target_id}/land",
         kwargs=_tid,
@@ -167,6 +177,13 @@ MATRIX = [
         method="POST",
         kwargs=_pk,
         data={"to_stage": "contacted"},
+        expect=OBJECT_EDITS,
+    ),
+    Case(
+        "recruitment:target_move_back",
+        method="POST",
+        kwargs=_pk,
+        data={"reason": "walk"},
         expect=OBJECT_EDITS,
     ),
     Case(
