@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
+from chainlead.accounts.types import Actor, Reader
 from chainlead.requests.choices import (
     CLOCK_STATUSES,
     CLOSED_STATUSES,
@@ -45,42 +46,50 @@ from chainlead.requests.models import (
     RequestEvent,
     Tag,
 )
-from chainlead.requests.permissions import raises_for, raises_requests, rates_request
+from chainlead.requests.permissions import (
+    firms_to_raise_for,
+    raises_for,
+    raises_requests,
+    rates_request,
+)
+
+if TYPE_CHECKING:
+    from chainlead.chains.models import Chain
 
 _DEPT_ATTR = "_chainlead_request_departments"
 
 
-def department_ids_for(user: Any) -> frozenset[int]:
+def department_ids_for(user: Actor) -> frozenset[int]:
     """Departments the user is an officer of (computed once per user object)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, _DEPT_ATTR, None)
+    cached: frozenset[int] | None = getattr(user, _DEPT_ATTR, None)
     if cached is None:
         cached = frozenset(
             DepartmentMember.objects.filter(user_id=user.pk).values_list("department_id", flat=True)
         )
         setattr(user, _DEPT_ATTR, cached)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
-def forget_departments(user: Any) -> None:
+def forget_departments(user: Reader) -> None:
     if hasattr(user, _DEPT_ATTR):
         delattr(user, _DEPT_ATTR)
 
 
-def reads_all_requests(user: Any) -> bool:
+def reads_all_requests(user: Reader) -> bool:
     access = access_for(user)
     return access.is_admin or access.is_auditor
 
 
-def request_scope_key(user: Any) -> str:
+def request_scope_key(user: Reader) -> str:
     """Whose requests `user` sees, as a cache-key part. Everyone who reads all requests (city
     admins, auditors) shares "all", so pages cached for one serve the others; anyone else has
     a scope of their own."""
-    return "all" if reads_all_requests(user) else f"user{getattr(user, 'pk', None)}"
+    return "all" if reads_all_requests(user) else f"user{user.pk}"
 
 
-def request_list(*, user: Any) -> QuerySet[EnterpriseRequest]:
+def request_list(*, user: Reader) -> QuerySet[EnterpriseRequest]:
     """The requests `user` may see, with firm, chain and department joined."""
     access = access_for(user)
     qs = EnterpriseRequest.objects.select_related("enterprise", "chain", "department")
@@ -88,7 +97,9 @@ def request_list(*, user: Any) -> QuerySet[EnterpriseRequest]:
         return qs.none()
     if access.is_admin or access.is_auditor:
         return qs
-    scope = Q(raised_by_id=access.user_id)
+    # What the user raised, while its firm is still theirs to raise for (a commissioner's
+    # station may have ended): outside that scope a request is not found (issue 9 item 13).
+    scope = Q(raised_by_id=access.user_id, enterprise_id__in=firms_to_raise_for(user).values("pk"))
     if access.enterprise_ids:
         scope |= Q(enterprise_id__in=access.enterprise_ids)
     if access.chain_ids:
@@ -101,7 +112,7 @@ def request_list(*, user: Any) -> QuerySet[EnterpriseRequest]:
     return qs.filter(scope)
 
 
-def request_get(*, user: Any, pk: int) -> EnterpriseRequest:
+def request_get(*, user: Reader, pk: int) -> EnterpriseRequest:
     """One visible request; raises EnterpriseRequest.DoesNotExist (a 404) out of scope."""
     return request_list(user=user).get(pk=pk)
 
@@ -113,7 +124,7 @@ def request_timeline(*, enterprise_request: EnterpriseRequest) -> QuerySet[Reque
 # --- who may do what -------------------------------------------------------------------------
 
 
-def is_handler(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+def is_handler(user: Actor, enterprise_request: EnterpriseRequest) -> bool:
     """May work the request: its department, its chain's task force, the city admin, or the
     chain leader once the request reached them (escalated or taken)."""
     access = access_for(user)
@@ -135,7 +146,7 @@ def is_handler(user: Any, enterprise_request: EnterpriseRequest) -> bool:
     return False
 
 
-def is_firm_side(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+def is_firm_side(user: Actor, enterprise_request: EnterpriseRequest) -> bool:
     """Speaks for the firm: its enterprise users, or the commissioner who raised it for them."""
     access = access_for(user)
     if enterprise_request.enterprise_id in access.enterprise_ids:
@@ -144,10 +155,13 @@ def is_firm_side(user: Any, enterprise_request: EnterpriseRequest) -> bool:
         access.has(Role.COMMISSIONER)
         and enterprise_request.raised_by_id is not None
         and enterprise_request.raised_by_id == access.user_id
+        # Only while the firm is stationed with them (issue 9 item 13).
+        and user is not None
+        and raises_for(user, enterprise_request.enterprise_id)
     )
 
 
-def can_take(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+def can_take(user: Actor, enterprise_request: EnterpriseRequest) -> bool:
     """A chain leader may take an open request of their chain directly."""
     access = access_for(user)
     return (
@@ -158,7 +172,7 @@ def can_take(user: Any, enterprise_request: EnterpriseRequest) -> bool:
     )
 
 
-def can_route(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+def can_route(user: Actor, enterprise_request: EnterpriseRequest) -> bool:
     """City admins and the chain's task force may send a request to another department."""
     access = access_for(user)
     if enterprise_request.status not in (Status.RAISED, Status.ACCEPTED):
@@ -169,18 +183,18 @@ def can_route(user: Any, enterprise_request: EnterpriseRequest) -> bool:
     )
 
 
-def can_attach(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+def can_attach(user: Actor, enterprise_request: EnterpriseRequest) -> bool:
     return enterprise_request.status != Status.CONFIRMED and (
         is_handler(user, enterprise_request) or is_firm_side(user, enterprise_request)
     )
 
 
-def can_link(user: Any, enterprise_request: EnterpriseRequest) -> bool:
+def can_link(user: Actor, enterprise_request: EnterpriseRequest) -> bool:
     return is_handler(user, enterprise_request) and enterprise_request.status in OPEN_STATUSES
 
 
 def transition_party_ok(
-    user: Any, enterprise_request: EnterpriseRequest, parties: frozenset[str]
+    user: Actor, enterprise_request: EnterpriseRequest, parties: frozenset[str]
 ) -> bool:
     return (
         (HANDLER in parties and is_handler(user, enterprise_request))
@@ -192,7 +206,7 @@ def transition_party_ok(
     )
 
 
-def allowed_transitions(user: Any, enterprise_request: EnterpriseRequest) -> list[Transition]:
+def allowed_transitions(user: Actor, enterprise_request: EnterpriseRequest) -> list[Transition]:
     """The transitions `user` may apply to `request` now (constants.TRANSITIONS is the rule)."""
     return [
         name
@@ -202,16 +216,17 @@ def allowed_transitions(user: Any, enterprise_request: EnterpriseRequest) -> lis
     ]
 
 
-def can_raise_for(user: Any, enterprise_id: int) -> bool:
-    """See requests.permissions.raises_for: only firms the user sees in the registry."""
-    return raises_for(user, enterprise_id)
+def can_raise_for(user: Actor, enterprise_id: int) -> bool:
+    """See requests.permissions.raises_for: only firms the user sees in the registry (the
+    platform, actor None, raises for nobody)."""
+    return user is not None and raises_for(user, enterprise_id)
 
 
-def can_raise(user: Any) -> bool:
+def can_raise(user: Actor) -> bool:
     return raises_requests(access_for(user))
 
 
-def can_import_hotline(user: Any) -> bool:
+def can_import_hotline(user: Actor) -> bool:
     return access_for(user).is_admin
 
 
@@ -285,7 +300,9 @@ def histogram_nearest_rank(histogram: list[tuple[int, int]], q: float) -> int | 
 
 
 def _scoped(
-    qs: QuerySet[EnterpriseRequest], chain: Any = None, department: Any = None
+    qs: QuerySet[EnterpriseRequest],
+    chain: Chain | int | None = None,
+    department: Department | int | None = None,
 ) -> QuerySet[EnterpriseRequest]:
     if chain is not None:
         qs = qs.filter(chain_id=getattr(chain, "pk", chain))
@@ -296,9 +313,9 @@ def _scoped(
 
 def request_figures(
     *,
-    user: Any,
-    chain: Any = None,
-    department: Any = None,
+    user: Reader,
+    chain: Chain | int | None = None,
+    department: Department | int | None = None,
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     today: dt.date | None = None,
@@ -339,14 +356,16 @@ def request_figures(
     )
     # days_to_close is a small number of working days: a few dozen (value, count) rows give the
     # exact median and nearest-rank p90 without reading tens of thousands of values into Python.
-    histogram = list(
-        base.filter(top, closed_in, days_to_close__isnull=False)
+    histogram = [
+        (days, n)
+        for days, n in base.filter(top, closed_in, days_to_close__isnull=False)
         .order_by()
         .values("days_to_close")
         .annotate(n=Count("pk"))
         .order_by("days_to_close")
         .values_list("days_to_close", "n")
-    )
+        if days is not None  # never, by the filter: this narrows the nullable column's type
+    ]
     opened = row["opened"]
     return RequestFigures(
         opened=opened,
@@ -363,45 +382,37 @@ def request_figures(
 
 def request_figures_by(
     *,
-    user: Any,
+    user: Reader,
     group: str,
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     today: dt.date | None = None,
-) -> list[tuple[Any, RequestFigures]]:
+) -> list[tuple[Chain | Department, RequestFigures]]:
     """Figures per chain or per department (`group` = "chain" | "department") the user sees."""
     visible = request_list(user=user)
+
+    def figures(chain: Chain | None = None, department: Department | None = None) -> RequestFigures:
+        return request_figures(
+            user=user,
+            chain=chain,
+            department=department,
+            period_start=period_start,
+            period_end=period_end,
+            today=today,
+            queryset=visible,
+        )
+
     if group == "chain":
         from chainlead.chains.models import Chain
 
         ids = set(visible.exclude(chain=None).values_list("chain_id", flat=True).distinct())
-        keys: list[Any] = list(Chain.objects.filter(pk__in=ids))
-    else:
-        ids = set(
-            visible.exclude(department=None).values_list("department_id", flat=True).distinct()
-        )
-        keys = list(Department.objects.filter(pk__in=ids))
-    out = []
-    for key in keys:
-        kwargs = {group: key}
-        out.append(
-            (
-                key,
-                request_figures(
-                    user=user,
-                    period_start=period_start,
-                    period_end=period_end,
-                    today=today,
-                    queryset=visible,
-                    **kwargs,
-                ),
-            )
-        )
-    return out
+        return [(chain, figures(chain=chain)) for chain in Chain.objects.filter(pk__in=ids)]
+    ids = set(visible.exclude(department=None).values_list("department_id", flat=True).distinct())
+    return [(d, figures(department=d)) for d in Department.objects.filter(pk__in=ids)]
 
 
 def overdue_list(
-    *, user: Any, chain: Any = None, today: dt.date | None = None
+    *, user: Reader, chain: Chain | int | None = None, today: dt.date | None = None
 ) -> QuerySet[EnterpriseRequest]:
     """Open requests whose clock runs and whose deadline has passed, oldest deadline first
     (linked requests are followed through their parent)."""
@@ -421,7 +432,7 @@ class RecurringProblem:
     requests: int
 
 
-def recurring_problems(*, user: Any, since: dt.date, min_firms: int) -> list[RecurringProblem]:
+def recurring_problems(*, user: Reader, since: dt.date, min_firms: int) -> list[RecurringProblem]:
     """Tags and categories raised by at least `min_firms` distinct firms since `since`."""
     qs = request_list(user=user).filter(raised_at__gte=_day_start(since)).order_by()
     out: list[RecurringProblem] = []
@@ -440,14 +451,14 @@ def recurring_problems(*, user: Any, since: dt.date, min_firms: int) -> list[Rec
         .annotate(firms=Count("enterprise_id", distinct=True), n=Count("pk"))
         .filter(firms__gte=min_firms)
     )
-    for row in by_cat:
+    for cat_row in by_cat:
         out.append(
             RecurringProblem(
                 "category",
-                row["category"],
-                str(Category(row["category"]).label),
-                row["firms"],
-                row["n"],
+                cat_row["category"],
+                str(Category(cat_row["category"]).label),
+                cat_row["firms"],
+                cat_row["n"],
             )
         )
     out.sort(key=lambda p: (-p.firms, -p.requests, p.label))
@@ -457,13 +468,13 @@ def recurring_problems(*, user: Any, since: dt.date, min_firms: int) -> list[Rec
 # --- notifications, reference lists ---------------------------------------------------------
 
 
-def notification_list(*, user: Any) -> QuerySet[Notification]:
-    if not getattr(user, "is_authenticated", False):
+def notification_list(*, user: Reader) -> QuerySet[Notification]:
+    if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user_id=user.pk).select_related("request")
 
 
-def unread_notification_count(*, user: Any) -> int:
+def unread_notification_count(*, user: Reader) -> int:
     return notification_list(user=user).filter(read_at__isnull=True).count()
 
 

@@ -125,3 +125,37 @@ def test_a_commissioner_raises_for_the_firms_stationed_with_them(world):
         ).status_code == (201)
         outside = client.post(API, _payload(world.other_firm), content_type="application/json")
     assert outside.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "transition", "after"),
+    [
+        (Status.WAITING_FIRM, Transition.RESUME, Status.IN_PROGRESS),
+        (Status.RESOLVED, Transition.REOPEN, Status.IN_PROGRESS),
+    ],
+)
+def test_a_commissioner_speaks_for_a_firm_only_while_stationed_with_it(
+    world, status, transition, after
+):
+    # Raised by the commissioner while stationed with the firm; the station has ended since.
+    with firms_seen_by(world.commissioner, world.firm):
+        raised = bring_to(world, status, actor=world.commissioner)
+    url = f"{API}/{raised.pk}/transition"
+    payload = {"transition": transition, "note": "仍未解决"}
+    client = _client(world.commissioner)
+
+    outside = client.post(url, payload, content_type="application/json")
+    assert outside.status_code == 404
+    assert client.get(f"{API}/{raised.pk}").status_code == 404
+    raised.refresh_from_db()
+    assert raised.status == status
+    with pytest.raises(PermissionDenied):
+        services.request_transition(
+            actor=world.commissioner, enterprise_request=raised, transition=transition, note="x"
+        )
+
+    with firms_seen_by(world.commissioner, world.firm):
+        inside = client.post(url, payload, content_type="application/json")
+    assert inside.status_code == 200
+    raised.refresh_from_db()
+    assert raised.status == after
