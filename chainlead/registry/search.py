@@ -55,7 +55,10 @@ FTS_SELECT = (
     "SELECT rowid FROM registry_enterprisesearch_fts WHERE registry_enterprisesearch_fts MATCH %s "
     "ORDER BY rank LIMIT 20000"
 )
-BUSINESS_CHARS = 120  # of main business and business scope, indexed
+# Of the business, the words indexed: the main business (what the firm says it does), and the
+# head of its registered business scope (its main activity; the rest is a long legal list).
+MAIN_BUSINESS_CHARS = 80
+SCOPE_CHARS = 30
 BATCH = 5000
 
 SOURCE_FIELDS = (
@@ -77,8 +80,8 @@ def _parts(values: Sequence[Any]) -> list[str | None]:
         name_en,
         credit,
         stock,
-        (main or "")[:BUSINESS_CHARS],
-        (scope or "")[:BUSINESS_CHARS],
+        (main or "")[:MAIN_BUSINESS_CHARS],
+        (scope or "")[:SCOPE_CHARS],
     ]
 
 

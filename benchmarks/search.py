@@ -1,0 +1,218 @@
+"""Search on a 1,000,000-firm PostgreSQL registry under 16 concurrent connections (issue 15
+item 4). Target: p99 latency under 250 ms over a mix of queries.
+
+Set-up (untimed, but reported): a fresh PostgreSQL database chainlead_bench_search; the
+generator's 1,000,000 SYNTHETIC firms imported with `chainlead import-enterprises` (which writes
+their search documents at the end, `registry.search`); 16 city-admin users (the widest scope:
+every firm), each logged in once; a query mix drawn from 300 random firms (seeded): full names,
+four-character brands, the same in Traditional characters, brands with one wrong character, full
+credit codes, ten-character code prefixes, and a few English words (the synthetic firms have no
+English names, so those find nothing but still run); then VACUUM (ANALYZE). gunicorn (4 gthread
+workers × 4 threads, as the other page benchmarks) is load-tested with wrk: 16 connections, one
+session each, each walking the mix from its own place, first on a trivial view, then on the
+search page (`/search/?q=`, every kind) and on the enterprise list's `?q=`; then each kind of
+query alone, one connection, for its own latency. Needs wrk. BENCH_SCALE shrinks the registry.
+
+    python benchmarks/search.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import (
+    CHAINLEAD,
+    OUT,
+    ROOT,
+    drop_database,
+    fresh_database,
+    generated_csv,
+    machine,
+    save_json,
+    scaled,
+    settle,
+    timed_subprocess,
+)
+from benchmarks.bench_chain_map import BASE, PORT, REDIS_DB, get, login, wait_for_server
+
+CONNECTIONS = 16
+DURATION = os.environ.get("BENCH_DURATION", "30s")
+P99_TARGET_MS = 250.0
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_search.lua"
+
+
+def wrk(paths: list[str], cookies: list[str]) -> dict[str, Any]:
+    cookie_file = OUT / "wrk_search_cookies.txt"
+    cookie_file.write_text("\n".join(cookies) + "\n")
+    path_file = OUT / "wrk_search_paths.txt"
+    path_file.write_text("\n".join(paths) + "\n")
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{CONNECTIONS}",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}",
+            "--timeout",
+            "10s",
+            "-s",
+            str(WRK_SCRIPT),
+            BASE,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, WRK_COOKIES=str(cookie_file), WRK_PATHS=str(path_file)),
+    ).stdout
+    data: dict[str, Any] = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
+    data["rps"] = data["requests"] / data["seconds"]
+    non_2xx = [line for line in out.splitlines() if "Non-2xx" in line]
+    data["non_2xx"] = int(non_2xx[0].rsplit(":", 1)[1]) if non_2xx else 0
+    return data
+
+
+def per_kind(queries: dict[str, list[str]], cookie: str, page: str) -> dict[str, Any]:
+    """Each kind of query alone, one connection: latency and how often the firm was found."""
+    results = {}
+    for kind, texts in queries.items():
+        times, hits = [], 0
+        for text in texts[:40]:
+            status, seconds, body = get(f"{page}{urllib.parse.quote(text)}", cookie)
+            assert status == 200, (kind, text, status)
+            times.append(seconds * 1000)
+            hits += 'data-kind="enterprise"' in body or "<tbody>\n  <tr" in body
+        times.sort()
+        results[kind] = {
+            "queries": len(times),
+            "p50_ms": round(statistics.median(times), 1),
+            "max_ms": round(times[-1], 1),
+            "found_share": round(hits / len(times), 2),
+        }
+    return results
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is missing: install it with `apt-get install -y wrk`.")
+        return 2
+    firms = scaled(1_000_000)
+    path = generated_csv(firms)
+    db = fresh_database("postgresql", "search")
+    server = None
+    try:
+        seconds, _, _ = timed_subprocess(
+            [*CHAINLEAD, "import-enterprises", str(path), "--no-progress"], db.env
+        )
+        print(f"Imported {firms:,} firms (and indexed them) in {seconds:.0f} s", flush=True)
+        started = time.perf_counter()
+        caught_up = db.run("search-reindex").stdout.strip()
+        print(f"{caught_up} ({time.perf_counter() - started:.0f} s)", flush=True)
+        setup = json.loads(
+            db.python("benchmarks/_search_setup.py", str(CONNECTIONS))
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        sizes = (
+            db.python(
+                "-c",
+                "import django, os, json; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
+                " 'config.settings'); django.setup(); from django.db import connection;"
+                ' c = connection.cursor(); c.execute("SELECT pg_size_pretty(pg_total_relation_size('
+                "'registry_enterprisesearch')), pg_size_pretty(pg_relation_size("
+                "'registry_enterprisesearch_trgm'))\"); print(json.dumps(c.fetchone()))",
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        print(f"Search table and trigram index: {sizes}", flush=True)
+        print(f"VACUUM (ANALYZE) in {settle(db):.0f} s", flush=True)
+        subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], check=True, capture_output=True)
+        env = dict(
+            db.env,
+            DJANGO_SETTINGS_MODULE="benchmarks.bench_settings",
+            REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        )
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+                "--chdir",
+                str(ROOT),
+            ],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        wait_for_server(server)
+        cookies = [login(u, setup["password"]) for u in setup["users"]]
+        queries: dict[str, list[str]] = setup["queries"]
+        mix = [q for texts in queries.values() for q in texts]
+        random_order = __import__("random").Random(2)
+        random_order.shuffle(mix)
+        quoted = [urllib.parse.quote(q) for q in mix]
+        for c in cookies:  # warm every worker's imports and OpenCC
+            for q in quoted[:8]:
+                get(f"/search/?q={q}", c)
+        load = os.getloadavg()
+        trivial = wrk(["/bench/trivial/"], cookies)
+        page = wrk([f"/search/?q={q}" for q in quoted], cookies)
+        listing = wrk([f"/registry/?q={q}" for q in quoted], cookies)
+        kinds = per_kind(queries, cookies[0], "/search/?q=")
+        for name, run in (("trivial view", trivial), ("search page", page), ("list ?q=", listing)):
+            print(
+                f"{name}: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.0f} ms, p99 "
+                f"{run['p99_ms']:.0f} ms, max {run['max_ms']:.0f} ms; errors {run['errors']}, "
+                f"non-2xx {run['non_2xx']}",
+                flush=True,
+            )
+        for kind, figures in kinds.items():
+            print(f"  {kind}: {figures}", flush=True)
+        results = {
+            "machine": machine(),
+            "load_before": load,
+            "firms": firms,
+            "import_and_index_s": seconds,
+            "sizes": sizes,
+            "queries": {k: len(v) for k, v in queries.items()},
+            "trivial": trivial,
+            "search_page": page,
+            "enterprise_list_q": listing,
+            "per_kind": kinds,
+        }
+        print(f"Results in {save_json('search', results)}")
+        ok = all(
+            run["p99_ms"] < P99_TARGET_MS and run["non_2xx"] == 0 and run["errors"] == 0
+            for run in (page, listing)
+        )
+        return 0 if ok else 1
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if os.environ.get("BENCH_KEEP_DB") != "1":
+            drop_database(db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
