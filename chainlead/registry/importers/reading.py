@@ -5,9 +5,12 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from chainlead.registry.importers.format import ImportFileError, RowError
 
@@ -62,21 +65,72 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
             raise ImportFileError([RowError(0, "file", f"is not valid CSV ({exc})")]) from exc
 
 
+# Limits on a workbook, checked before and while it is read (issue 9 item 13: a workbook of a
+# few KB that unpacks to hundreds of MB, or pads every row to Excel's 16,384 columns, cost
+# ~560 MB or ~22 s). Settings may lower or raise them; the import format has 15 columns.
+MAX_UNPACKED_MB = 256  # CHAINLEAD_IMPORT_MAX_UNPACKED_MB: all the workbook's parts, unpacked
+MAX_COLUMNS = 100  # CHAINLEAD_IMPORT_MAX_COLUMNS
+MAX_ROWS = 1_048_576  # CHAINLEAD_IMPORT_MAX_ROWS: Excel's own limit, header included
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, f"CHAINLEAD_IMPORT_{name}", default))
+
+
+def _file_error(reason: str, row: int = 0, field: str = "file") -> ImportFileError:
+    return ImportFileError([RowError(row, field, reason)])
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit, before reading any.
+
+    The sizes are the ones the zip declares; Python's zipfile never inflates an entry past its
+    declared size (it fails the CRC check instead), so a lying header cannot get round this.
+    """
+    limit_mb = _limit("MAX_UNPACKED_MB", MAX_UNPACKED_MB)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _file_error(f"is not a readable Excel file ({exc})") from exc
+    if unpacked > limit_mb << 20:
+        raise _file_error(
+            f"unpacks to {-(-unpacked >> 20)} MB, over the limit of {limit_mb} MB for a workbook"
+        )
+
+
 def _xlsx_rows(path: Path) -> tuple[Iterator[list[Any]], int | None]:
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
+    _check_unpacked_size(path)
+    max_columns = _limit("MAX_COLUMNS", MAX_COLUMNS)
+    max_rows = _limit("MAX_ROWS", MAX_ROWS)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise ImportFileError(
-            [RowError(0, "file", f"is not a readable Excel file ({exc})")]
-        ) from exc
+        raise _file_error(f"is not a readable Excel file ({exc})") from exc
     sheet = workbook.worksheets[0]
-    total = (sheet.max_row - 1) if sheet.max_row else None
+    # The dimension the sheet declares (absent in some writers' files; then the rows decide).
+    declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+    if declared_columns > max_columns or declared_rows > max_rows:
+        workbook.close()
+        raise _file_error(
+            f"declares {declared_rows} rows and {declared_columns} columns; the limit is "
+            f"{max_rows} rows and {max_columns} columns"
+        )
+    total = (declared_rows - 1) if declared_rows else None
+    beyond = f"has cells beyond column {max_columns} ({get_column_letter(max_columns)}), "
 
     def rows() -> Iterator[list[Any]]:
         try:
-            for values in sheet.iter_rows(values_only=True):
+            # Without a declared dimension a row is as wide as its last cell; one past the
+            # limit is refused before anything walks its (padded) cells.
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if line > max_rows:
+                    raise _file_error(f"has more than {max_rows} rows, the limit of the import")
+                if len(values) > max_columns:
+                    raise _file_error(beyond + "the limit of the import", line, "row")
                 yield list(values)
         finally:
             workbook.close()

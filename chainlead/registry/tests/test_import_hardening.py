@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.db import connection
+from django.test import override_settings
+from openpyxl.utils import get_column_letter
 
 from chainlead.accounts.models import User
 from chainlead.audit.context import acting_as
-from chainlead.registry.importers import ImportResult, import_enterprises, run
+from chainlead.registry.importers import ENGLISH_HEADERS, ImportResult, import_enterprises, run
 from chainlead.registry.models import Enterprise
 from chainlead.registry.tests.test_importers import GOOD, write_csv
 
@@ -70,3 +75,88 @@ def test_two_identical_imports_at_once_write_each_firm_once(
     # One import created the firms; the other, waiting its turn, found them all in place.
     assert sorted((r.created, r.unchanged) for r in results) == [(0, 3), (3, 0)]
     assert Enterprise.objects.count() == 3
+
+
+# --- Workbook bombs: a few KB that unpack to far more ------------------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _workbook_with(path: Path, replace: dict[str, bytes]) -> Path:
+    """A real workbook with the import's headers, with the parts in `replace` swapped in."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(ENGLISH_HEADERS)
+    base = path.with_suffix(".base.xlsx")
+    workbook.save(base)
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = replace.get(item.filename, source.read(item.filename))
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+        for name in replace.keys() - set(source.namelist()):
+            target.writestr(
+                name, replace[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9
+            )
+    return path
+
+
+def _sheet(rows: bytes, dimension: str | None = None) -> bytes:
+    header = b"".join(
+        b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>'
+        % (get_column_letter(i + 1).encode(), name.encode())
+        for i, name in enumerate(ENGLISH_HEADERS)
+    )
+    dim = f'<dimension ref="{dimension}"/>'.encode() if dimension else b""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'.encode()
+        + dim
+        + b'<sheetData><row r="1">'
+        + header
+        + b"</row>"
+        + rows
+        + b"</sheetData></worksheet>"
+    )
+
+
+def _file_errors(admin: User, path: Path) -> list[str]:
+    with acting_as(admin, source="cli"):
+        result = import_enterprises(path)
+    assert not result.ok
+    assert Enterprise.objects.count() == 0
+    return [f"{e.row} {e.field}: {e.reason}" for e in result.errors]
+
+
+def test_a_sheet_that_declares_a_million_rows_is_refused_before_loading(
+    admin: User, tmp_path: Path
+) -> None:
+    path = _workbook_with(tmp_path / "bomb.xlsx", {SHEET: _sheet(b"", dimension="A1:XFD1048576")})
+    assert path.stat().st_size < 10_000
+    errors = _file_errors(admin, path)
+    assert len(errors) == 1
+    assert errors[0].startswith("0 file:")
+    assert "16384 columns" in errors[0] and "100 columns" in errors[0]
+
+
+def test_cells_far_to_the_right_are_refused_without_reading_every_column(
+    admin: User, tmp_path: Path
+) -> None:
+    # 5,000 rows each with one cell in the last column Excel has: openpyxl pads each row to
+    # 16,384 values, which took about 22 s and hundreds of MB per file before the limit.
+    rows = b"".join(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (i, i) for i in range(2, 5002))
+    path = _workbook_with(tmp_path / "bomb.xlsx", {SHEET: _sheet(rows)})
+    assert path.stat().st_size < 60_000
+    started = time.perf_counter()
+    errors = _file_errors(admin, path)
+    assert time.perf_counter() - started < 5
+    assert errors == ["2 row: has cells beyond column 100 (CV), the limit of the import"]
+
+
+@override_settings(CHAINLEAD_IMPORT_MAX_UNPACKED_MB=1)
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_unread(
+    admin: User, tmp_path: Path
+) -> None:
+    strings = b"<si><t>x</t></si>" * 300_000  # 5 MB of shared strings, about 10 KB packed
+    path = _workbook_with(tmp_path / "bomb.xlsx", {"xl/sharedStrings.xml": strings})
+    assert path.stat().st_size < 30_000
+    errors = _file_errors(admin, path)
+    assert errors == ["0 file: unpacks to 5 MB, over the limit of 1 MB for a workbook"]
