@@ -38,6 +38,11 @@ gap ``bound − objective`` is at most (number of positive pairs) × ``cost_unit
 the returned :attr:`Assignment.gap` is the actual one, and no assignment is better than
 ``objective + gap``.
 
+When every usable score is a whole multiple of a decimal unit ``10**-k`` (``k ≤ 6``, to within
+float error) and the multiples fit that range, the unit itself is the cost unit instead: the
+integer costs are then exact, the gap is float error only, and cost scaling needs fewer phases
+(about twice as fast on 1.4 million pairs with scores of 4 decimals).
+
 :func:`greedy_assign` (highest score first) is the baseline; :func:`greedy_gain` reports what the
 optimum adds. :func:`synthetic_scores` draws seeded instances for tests and benchmarks.
 """
@@ -65,6 +70,12 @@ DEFAULT_TOLERANCE = 1e-9
 # Bellman-Ford rounds (about 2 ms each at 2,000 × 20,000) before handing the prices to OR-Tools,
 # which takes about 3 s there whatever the path lengths.
 LABEL_CORRECTING_ROUNDS = 500
+# Decimal grids tried for exact integer costs (scores with at most this many decimals), and
+# how far from a whole multiple of the grid's unit a score may lie (float error, relative).
+GRID_DECIMALS = 6
+GRID_TOLERANCE = 1e-9
+# Pairs the greedy baseline walks per block (bounds its Python lists).
+GREEDY_BLOCK = 65_536
 
 
 @dataclass(frozen=True)
@@ -299,6 +310,116 @@ def _max_cost_units(n_nodes: int) -> int:
     return max(1, min(MAX_COST_UNITS, 2**62 // (4 * (n_nodes + 2) ** 2)))
 
 
+def _decimal_grid(
+    scores: FloatArray, max_score: float, max_cost: int
+) -> tuple[float, IntArray] | None:
+    """``(unit, -costs)`` when every score is a whole multiple of ``unit = 10**-k`` (to within
+    float error, k ≤ GRID_DECIMALS) and the largest multiple fits the cost range; the coarsest
+    such unit. Then the integer costs are exact (no rounding) and small, which cost scaling
+    solves in fewer phases than costs spread over the whole range."""
+    for decimals in range(GRID_DECIMALS + 1):
+        unit = 10.0**-decimals
+        if max_score / unit > max_cost:
+            return None
+        multiples = scores / unit
+        whole = np.rint(multiples)
+        close = np.abs(multiples - whole) <= GRID_TOLERANCE * np.maximum(1.0, np.abs(whole))
+        if np.all(close) and np.all(whole >= 1):
+            return unit, -whole.astype(np.int64)
+    return None
+
+
+@dataclass(frozen=True)
+class _Classes:
+    """Classes of interchangeable firms (columns): those wanting one commissioner whose usable
+    pairs are the same rows at the same integer costs; every other column is a class of its
+    own. ``class_of[j]`` is column j's class; ``members`` lists the columns class by class
+    (``start``, ``size``); ``arcs`` are the indices of the arcs of each class's first column,
+    the only ones the flow sees, each with the class's size as its capacity."""
+
+    class_of: IntArray
+    members: IntArray
+    start: IntArray
+    size: IntArray
+    demand: IntArray
+    arcs: IntArray
+
+    @classmethod
+    def of(
+        cls, rows: IntArray, cols: IntArray, costs: IntArray, demand: IntArray, n_cols: int
+    ) -> _Classes:
+        order = np.lexsort((rows, cols))  # by column, then row
+        sorted_cols = cols[order]
+        degree = np.bincount(cols, minlength=n_cols)
+        first = np.zeros(n_cols + 1, dtype=np.int64)
+        np.cumsum(degree, out=first[1:])
+        # An order-free 64-bit hash of each column's (row, cost) pairs (splitmix64 finaliser).
+        with np.errstate(over="ignore"):
+            mixed = rows.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            mixed ^= costs.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+            mixed ^= mixed >> np.uint64(30)
+            mixed *= np.uint64(0xBF58476D1CE4E5B9)
+            mixed ^= mixed >> np.uint64(27)
+            mixed *= np.uint64(0x94D049BB133111EB)
+            mixed ^= mixed >> np.uint64(31)
+            digest = np.zeros(n_cols, dtype=np.uint64)
+            np.add.at(digest, cols, mixed)
+            digest += degree.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)
+        eligible = (demand == 1) & (degree > 0)
+        # Candidate classes by digest; the first column of each is its representative.
+        candidates = np.flatnonzero(eligible)
+        _, first_of, inverse = np.unique(digest[candidates], return_index=True, return_inverse=True)
+        representative = np.arange(n_cols, dtype=np.int64)
+        representative[candidates] = candidates[first_of[inverse.ravel()]]
+        # Check every merge pair by pair; a column that differs (a hash collision) stays alone.
+        arc_col = sorted_cols
+        rep = representative[arc_col]
+        position = np.arange(arc_col.size, dtype=np.int64) - first[arc_col]
+        twin = (first[rep] + position).clip(0, max(arc_col.size - 1, 0))
+        differs = (
+            (degree[rep] != degree[arc_col])
+            | (rows[order][twin] != rows[order])
+            | (costs[order][twin] != costs[order])
+        )
+        bad = np.zeros(n_cols, dtype=bool)
+        bad[arc_col[differs]] = True
+        representative[bad] = np.flatnonzero(bad)
+        # Classes numbered by their representative's column, members in column order.
+        leaders, class_of = np.unique(representative, return_inverse=True)
+        class_of = class_of.ravel().astype(np.int64)
+        members = np.argsort(class_of, kind="stable").astype(np.int64)
+        size = np.bincount(class_of, minlength=leaders.size).astype(np.int64)
+        start = np.zeros(leaders.size, dtype=np.int64)
+        np.cumsum(size[:-1], out=start[1:])
+        class_demand = np.bincount(class_of, weights=demand, minlength=leaders.size)
+        lead_arcs = order[np.flatnonzero(representative[arc_col] == arc_col)]
+        return cls(
+            class_of=class_of,
+            members=members,
+            start=start,
+            size=size,
+            demand=class_demand.astype(np.int64),
+            arcs=lead_arcs,
+        )
+
+    def pairs(self, rows: IntArray, classes: IntArray, flows: IntArray) -> IntArray:
+        """The chosen (row, column) pairs from the flow on each class's arcs: a class's units,
+        in row order, go to its firms in column order (one each: a merged class's firms want
+        one commissioner; a class of one firm takes them all)."""
+        used = flows > 0
+        rows, classes, flows = rows[used], classes[used], flows[used]
+        order = np.lexsort((rows, classes))
+        rows, classes, flows = rows[order], classes[order], flows[order]
+        unit_rows = np.repeat(rows, flows)
+        unit_classes = np.repeat(classes, flows)
+        if unit_rows.size == 0:
+            return np.zeros((0, 2), dtype=np.int64)
+        begins = np.flatnonzero(np.r_[True, unit_classes[1:] != unit_classes[:-1]])
+        rank = np.arange(unit_rows.size) - np.repeat(begins, np.diff(np.r_[begins, unit_rows.size]))
+        member = self.members[self.start[unit_classes] + rank % self.size[unit_classes]]
+        return _sorted_pairs(unit_rows, member)
+
+
 def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     """The assignment of firms to commissioners with the largest total score.
 
@@ -337,34 +458,49 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     # Nodes: source 0, commissioners 1..R, firms R+1..R+C, sink R+C+1.
     source, sink = 0, n_rows + n_cols + 1
     n_nodes = n_rows + n_cols + 2
-    # Divide before multiplying, so that tiny (even subnormal) scores do not overflow.
     max_score, max_cost = float(arc_scores.max()), _max_cost_units(n_nodes)
-    arc_costs = -np.rint(arc_scores / max_score * max_cost).astype(np.int64)
+    grid = _decimal_grid(arc_scores, max_score, max_cost)
+    if grid is not None:
+        # Scores on a decimal grid: exact integer costs, and far fewer scaling phases.
+        unit, arc_costs = grid
+        max_cost, max_score = int(-arc_costs.min()), float(-arc_costs.min()) * unit
+    else:
+        # Divide before multiplying, so that tiny (even subnormal) scores do not overflow.
+        arc_costs = -np.rint(arc_scores / max_score * max_cost).astype(np.int64)
 
-    # A limit above the number of usable pairs can never bind; one more keeps it slack.
-    row_degree = np.bincount(arc_rows, minlength=n_rows)
-    col_degree = np.bincount(arc_cols, minlength=n_cols)
-    row_cap = np.minimum(capacity_, row_degree + 1)
-    col_cap = np.minimum(demand_, col_degree + 1)
+    # Firms that want one commissioner and whose usable pairs are the same commissioners at
+    # the same integer costs are interchangeable: the flow sees each such class once, as one
+    # node wanting as many commissioners as it has firms (an exact reduction).
+    merged = _Classes.of(arc_rows, arc_cols, arc_costs, demand_, n_cols)
+    net_rows, net_classes = arc_rows[merged.arcs], merged.class_of[arc_cols[merged.arcs]]
+    net_costs, n_classes = arc_costs[merged.arcs], merged.size.size
+    net_caps = merged.size[net_classes]
+
+    # A limit above what the pairs can carry never binds; one more keeps it slack.
+    row_room = np.bincount(net_rows, weights=net_caps, minlength=n_rows).astype(np.int64)
+    class_room = np.bincount(net_classes, weights=net_caps, minlength=n_classes).astype(np.int64)
+    row_cap = np.minimum(capacity_, row_room + 1)
+    class_cap = np.minimum(merged.demand, class_room + 1)
     # One unit more than can ever pass through the commissioners always takes the bypass,
     # which keeps source and sink at the same potential.
-    supply = int(min(np.minimum(row_cap, row_degree).sum(), np.minimum(col_cap, col_degree).sum()))
+    supply = int(min(np.minimum(row_cap, row_room).sum(), np.minimum(class_cap, class_room).sum()))
     supply += 1
 
+    n_nodes = n_rows + n_classes + 2
+    sink = n_nodes - 1
     row_nodes = np.arange(1, n_rows + 1, dtype=np.int64)
-    col_nodes = np.arange(n_rows + 1, n_rows + n_cols + 1, dtype=np.int64)
-    tails = np.concatenate([np.full(n_rows, source), arc_rows + 1, col_nodes, [source]]).astype(
-        np.int64
-    )
-    heads = np.concatenate([row_nodes, arc_cols + n_rows + 1, np.full(n_cols, sink), [sink]])
+    class_nodes = np.arange(n_rows + 1, n_rows + n_classes + 1, dtype=np.int64)
+    tails = np.concatenate([np.full(n_rows, source), net_rows + 1, class_nodes, [source]])
+    tails = tails.astype(np.int64)
+    heads = np.concatenate([row_nodes, net_classes + n_rows + 1, np.full(n_classes, sink), [sink]])
     heads = heads.astype(np.int64)
-    capacities = np.concatenate([row_cap, np.ones(n_arcs, dtype=np.int64), col_cap, [supply]])
+    capacities = np.concatenate([row_cap, net_caps, class_cap, [supply]]).astype(np.int64)
     costs = np.concatenate(
-        [np.zeros(n_rows, np.int64), arc_costs, np.zeros(n_cols, np.int64), [0]]
+        [np.zeros(n_rows, np.int64), net_costs, np.zeros(n_classes, np.int64), [0]]
     ).astype(np.int64)
     supplies = np.zeros(n_nodes, dtype=np.int64)
     supplies[source], supplies[sink] = supply, -supply
-    flows = _solve_min_cost_flow(tails, heads, capacities.astype(np.int64), costs, supplies)
+    flows = _solve_min_cost_flow(tails, heads, capacities, costs, supplies)
 
     # Residual graph of the final flow: forward where capacity is left, backward where flow is.
     forward = flows < capacities
@@ -377,15 +513,18 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     # u_i + v_j = d(i) − d(j) is at most the score on used pairs (the pair's slack w takes the
     # rest) and at least it on unused ones; prices of nodes without flow may come out negative
     # and are raised to 0, which the bound allows (all their pairs are unused, and raising a
-    # price only keeps u_i + v_j ≥ s_ij there).
+    # price only keeps u_i + v_j ≥ s_ij there). A firm's price is its class's.
     prices_row = (distance[row_nodes] - distance[source]) / max_cost * max_score
-    prices_col = (distance[source] - distance[col_nodes]) / max_cost * max_score
+    prices_class = (distance[source] - distance[class_nodes]) / max_cost * max_score
     prices_row = np.maximum(np.maximum(prices_row, 0.0), row_floor)
-    prices_col = np.maximum(np.maximum(prices_col, 0.0), col_floor)
+    prices_col = np.maximum(np.maximum(prices_class[merged.class_of], 0.0), col_floor)
 
-    chosen = flows[n_rows : n_rows + n_arcs] > 0
-    pairs = _sorted_pairs(arc_rows[chosen], arc_cols[chosen])
-    objective = float(np.sum(arc_scores[chosen]))
+    pairs = merged.pairs(net_rows, net_classes, flows[n_rows : n_rows + net_rows.size])
+    # The chosen pairs' own scores (a class's firms share integer costs, not float scores).
+    keys = arc_cols * n_rows + arc_rows
+    order = np.argsort(keys, kind="stable")
+    found = order[np.searchsorted(keys, pairs[:, 1] * n_rows + pairs[:, 0], sorter=order)]
+    objective = float(np.sum(arc_scores[found]))
     bound = _bound(problem, prices_row, prices_col)
     cost_unit = max_score / max_cost
     return OptimalAssignment(pairs, objective, prices_row, prices_col, bound, cost_unit)
@@ -486,14 +625,21 @@ def greedy_assign(scores: Any, capacity: Any, demand: Any = None) -> Assignment:
     order = np.lexsort((cols, rows, -values))
     capacity_left = problem.capacity.tolist()
     demand_left = problem.demand.tolist()
+    # Nothing more can be taken once either side is used up.
+    room = min(sum(capacity_left), sum(demand_left))  # Python ints: no overflow
     taken: list[int] = []
-    for index, row, col in zip(
-        order.tolist(), rows[order].tolist(), cols[order].tolist(), strict=True
-    ):
-        if capacity_left[row] > 0 and demand_left[col] > 0:
-            capacity_left[row] -= 1
-            demand_left[col] -= 1
-            taken.append(index)
+    # A block at a time, so only one block of pairs is ever a list of Python ints.
+    for begin in range(0, order.size, GREEDY_BLOCK):
+        if len(taken) >= room:
+            break
+        block = order[begin : begin + GREEDY_BLOCK]
+        for index, row, col in zip(
+            block.tolist(), rows[block].tolist(), cols[block].tolist(), strict=True
+        ):
+            if capacity_left[row] > 0 and demand_left[col] > 0:
+                capacity_left[row] -= 1
+                demand_left[col] -= 1
+                taken.append(index)
     chosen = np.asarray(taken, dtype=np.int64)
     return Assignment(_sorted_pairs(rows[chosen], cols[chosen]), float(values[chosen].sum()))
 

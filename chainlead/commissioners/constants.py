@@ -45,6 +45,9 @@ CONTINUITY_MIN_RATING = 4
 DISTRICT_ONLY_CANDIDATES = 10
 # After scoring, each firm keeps its best candidates only: the matrix stays sparse.
 MAX_CANDIDATES_PER_FIRM = 30
+# A pair's score is rounded to this many decimals (the precision the proposal shows), so the
+# flow solver's integer costs represent it exactly and the certificate has no rounding gap.
+SCORE_DECIMALS = 4
 # Firms read per database round trip while building candidates (bounds memory).
 FIRM_CHUNK = 10_000
 

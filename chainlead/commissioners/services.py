@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,8 +38,13 @@ from chainlead.commissioners.permissions import manages_commissioners
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.registry.models import District, Enterprise
 
+if TYPE_CHECKING:
+    from chainlead.commissioners.proposals import Proposal
+
 # A station proposed by a matching runs a year unless an official says otherwise.
 DEFAULT_TERM_DAYS = 365
+# Proposed pairs written per statement (COPY or executemany), with a progress report each.
+PAIR_BATCH = 5000
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -367,21 +373,9 @@ def matching_run_execute(run: MatchingRun) -> MatchingRun:
             status=RunStatus.FAILED, message=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
-    progress("saving", 0, 1)
+    progress("saving", 0, len(proposal.result.pairs))
     with transaction.atomic():
-        # In batches from the iterator: bulk_create would first make a list of all of them.
-        pairs = proposal.pairs()
-        while batch := [
-            ProposedPair(
-                run_id=run.pk,
-                commissioner_id=commissioner_id,
-                enterprise_id=firm_id,
-                score=round(score, 6),
-                terms=terms,
-            )
-            for commissioner_id, firm_id, score, terms in itertools.islice(pairs, 2000)
-        ]:
-            ProposedPair.objects.bulk_create(batch)
+        stored = _store_pairs(run, proposal)
         MatchingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.READY,
             stage="",
@@ -396,8 +390,55 @@ def matching_run_execute(run: MatchingRun) -> MatchingRun:
             seconds=(timezone.now() - started).total_seconds(),
             finished_at=timezone.now(),
         )
+        # The pairs are derived data written in bulk: one event on the run names them.
+        record_event(
+            instance=run,
+            event="proposed",
+            data={
+                "pairs": stored,
+                "candidate_pairs": proposal.candidate_pairs,
+                "objective": proposal.objective,
+                "certificate_ok": proposal.certificate_ok,
+            },
+        )
     run.refresh_from_db()
     return run
+
+
+def _store_pairs(run: MatchingRun, proposal: Proposal) -> int:
+    """Insert the proposal's chosen pairs (the candidates are not stored), PAIR_BATCH at a time:
+    COPY on PostgreSQL, one executemany INSERT per batch elsewhere; returns the count. Run in
+    the caller's transaction, before the run is marked ready."""
+    meta = ProposedPair._meta
+    names = ["run", "commissioner", "enterprise", "score", "terms", "decision", "note"]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)  # type: ignore[union-attr]
+    table = quote(meta.db_table)
+    done = 0
+    pairs = proposal.pairs()
+    while batch := list(itertools.islice(pairs, PAIR_BATCH)):
+        rows = [
+            (
+                run.pk,
+                commissioner_id,
+                firm_id,
+                round(score, 6),
+                json.dumps(terms),
+                Decision.PENDING.value,
+                "",
+            )
+            for commissioner_id, firm_id, score, terms in batch
+        ]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(names))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        done += len(batch)
+    return done
 
 
 def _decided(pair: ProposedPair, actor: Any, decision: str, note: str) -> None:

@@ -120,6 +120,68 @@ def test_agrees_with_highs_lp_on_a_larger_instance() -> None:
     _assert_optimal(scores, capacity, demand, integral=False)
 
 
+@st.composite
+def blocky_instances(draw: st.DrawFn) -> tuple[sp.coo_matrix, list[int], list[int]]:
+    """Firms copied from a few templates (the same commissioners at the same scores), as the
+    platform's candidates are, with some firms wanting two: interchangeable firms abound."""
+    n_rows = draw(st.integers(1, 5))
+    templates = draw(
+        st.lists(
+            st.dictionaries(st.integers(0, n_rows - 1), st.sampled_from([0.5, 1.0, 1.5, 2.25])),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    copies = draw(st.lists(st.integers(0, len(templates) - 1), min_size=1, max_size=12))
+    rows, cols, values = [], [], []
+    for col, template in enumerate(copies):
+        for row, value in templates[template].items():
+            rows.append(row)
+            cols.append(col)
+            values.append(value)
+    scores = sp.coo_matrix((values, (rows, cols)), shape=(n_rows, len(copies)))
+    capacity = draw(st.lists(st.integers(0, 6), min_size=n_rows, max_size=n_rows))
+    demand = draw(
+        st.lists(st.sampled_from([1, 1, 1, 2, 0]), min_size=len(copies), max_size=len(copies))
+    )
+    return scores, capacity, demand
+
+
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
+@given(blocky_instances())
+def test_interchangeable_firms_agree_with_highs(
+    instance: tuple[sp.coo_matrix, list[int], list[int]],
+) -> None:
+    _assert_optimal(*instance)
+    result = assign(*instance)
+    # Each firm gets at most its demand, never the same commissioner twice.
+    assert len({tuple(pair) for pair in result.pairs.tolist()}) == len(result.pairs)
+
+
+def test_interchangeable_firms_split_a_commissioner_between_them() -> None:
+    # Four identical firms, one commissioner for three of them and one for the last.
+    scores = sp.csr_matrix(np.array([[2.0, 2.0, 2.0, 2.0], [1.0, 1.0, 1.0, 1.0]]))
+    result = assign(scores, [3, 5])
+    assert result.pairs.tolist() == [[0, 0], [0, 1], [0, 2], [1, 3]]
+    assert result.objective == 7.0
+    assert result.gap == pytest.approx(0.0, abs=1e-12)
+    assert verify_certificate(scores, [3, 5], None, result, tol=1e-12).ok
+
+
+def test_scores_on_a_decimal_grid_are_solved_exactly() -> None:
+    scores, capacity, demand = synthetic_scores(200, 2000, 8, seed=11)  # 3 decimals
+    result = assign(scores, capacity, demand)
+    assert result.cost_unit == pytest.approx(1e-3)
+    assert abs(result.gap) <= 1e-9 * result.objective
+    assert verify_certificate(scores, capacity, demand, result, tol=1e-12).ok
+    # Off the grid (a third), the scaled costs are used and the gap is the rounding only.
+    thirds = scores.copy()
+    thirds.data = thirds.data / 3
+    third = assign(thirds, capacity, demand)
+    assert third.cost_unit < 1e-6
+    assert third.objective == pytest.approx(result.objective / 3, rel=1e-9)
+
+
 def test_scores_spanning_many_orders_of_magnitude() -> None:
     rng = np.random.default_rng(3)
     scores = sp.random(40, 60, density=0.2, random_state=rng, format="coo")
