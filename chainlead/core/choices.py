@@ -8,17 +8,16 @@ both `"local"`. Case, full-width forms and whitespace do not matter.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 
-ChoiceList = Iterable[tuple[Any, "str | Promise"]]
 
-
-def _key(text: str) -> str:
+def choice_key(text: str) -> str:
+    """The form in which a typed value is looked up in `choice_labels`."""
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
@@ -29,13 +28,13 @@ def choice_labels(choices: Any, *, aliases: Mapping[str, str] | None = None) -> 
     pairs: list[tuple[Any, str | Promise]] = list(getattr(choices, "choices", choices))
     found: dict[str, str] = {}
     for code, _label in pairs:
-        found[_key(str(code))] = str(code)
+        found[choice_key(str(code))] = str(code)
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for code, label in pairs:
-                found.setdefault(_key(str(label)), str(code))
+                found.setdefault(choice_key(str(label)), str(code))
     for alias, code in (aliases or {}).items():
-        found.setdefault(_key(alias), str(code))
+        found.setdefault(choice_key(alias), str(code))
     return found
 
 
@@ -56,7 +55,7 @@ def choice_from_label(
     text = "" if value is None else str(value)
     if not text.strip():
         return None
-    code = choice_labels(choices, aliases=aliases).get(_key(text))
+    code = choice_labels(choices, aliases=aliases).get(choice_key(text))
     if code is None:
         raise ValueError(f"{text.strip()!r} is not one of {accepted_labels(choices)}")
     return code

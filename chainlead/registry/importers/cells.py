@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.db import models
+
+from chainlead.core.choices import choice_key, choice_labels
 from chainlead.registry.choices import Origin, SizeClass
 from chainlead.registry.models import District, Industry
 from chainlead.registry.validators import (
@@ -19,22 +22,9 @@ from chainlead.registry.validators import (
 
 _TRUE = {"yes", "y", "true", "1", "是", "t"}
 _FALSE = {"no", "n", "false", "0", "否", "f"}
-_SIZES = {
-    "large": SizeClass.LARGE,
-    "medium": SizeClass.MEDIUM,
-    "small": SizeClass.SMALL,
-    "micro": SizeClass.MICRO,
-    "大型": SizeClass.LARGE,
-    "中型": SizeClass.MEDIUM,
-    "小型": SizeClass.SMALL,
-    "微型": SizeClass.MICRO,
-}
-_ORIGINS = {
-    "local": Origin.LOCAL,
-    "attracted": Origin.ATTRACTED,
-    "本地": Origin.LOCAL,
-    "招引": Origin.ATTRACTED,
-}
+# Words in use for a choice besides its code and its labels in either language, which
+# `core.choices` accepts anyway ("本地成长", "grown locally", "中型", "medium").
+_ORIGIN_ALIASES = {"本地": Origin.LOCAL.value}
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year bug absorbed)
 _CENT = Decimal("0.01")
@@ -256,15 +246,19 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
 
         return wrapped
 
-    def choice(mapping: dict[str, Any], label: str) -> Callable[[Any], Any]:
+    def choice(
+        choices: type[models.TextChoices], label: str, aliases: dict[str, str] | None = None
+    ) -> Callable[[Any], Any]:
+        accepted = choice_labels(choices, aliases=aliases)
+
         def parse(v: Any) -> Any:
             text = _text(v)
             if not text:
                 return _EMPTY[name]
-            found = mapping.get(text) or mapping.get(text.lower())
+            found = accepted.get(choice_key(text))
             if found is None:
                 raise ValueError(f"{text!r} is not one of {label}")
-            return found.value
+            return found
 
         return parse
 
@@ -278,14 +272,14 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
         "district": required(refs.district),
         "industry_code": required(refs.industry),
         "founded": parse_date,
-        "size_class": choice(_SIZES, "large/medium/small/micro (大型/中型/小型/微型)"),
+        "size_class": choice(SizeClass, "large/medium/small/micro (大型/中型/小型/微型)"),
         "above_designated_size": parse_bool,
         "employees": parse_int,
         "revenue": parse_money,
         "rd_spend": parse_money,
         "business_scope": optional_text(None),
         "listed": listed,
-        "origin": choice(_ORIGINS, "local/attracted (本地/招引)"),
+        "origin": choice(Origin, "local/attracted (本地成长/招引)", _ORIGIN_ALIASES),
         "origin_place": optional_text(100),
         "landed_on": parse_date,
     }
