@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import sys
-import time
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
@@ -43,7 +40,7 @@ from chainlead.funds.choices import (
     RunStatus,
     TrancheStatus,
 )
-from chainlead.funds.constants import CENT, SLEEP_BEFORE_COMMIT_ENV
+from chainlead.funds.constants import CENT
 from chainlead.funds.models import (
     Account,
     CommandRecord,
@@ -58,6 +55,8 @@ from chainlead.funds.models import (
     Tranche,
     month_of,
 )
+from chainlead.funds.payments import fault_point as _fault_point
+from chainlead.funds.payments import pay_approved_tranche
 from chainlead.funds.permissions import manages_fund
 from chainlead.registry.models import District, Enterprise
 
@@ -619,15 +618,6 @@ def disbursement_approve(
     return locked
 
 
-def _fault_point() -> None:
-    # The fault test kills the process here: the payment rows are written, not committed.
-    delay = os.environ.get(SLEEP_BEFORE_COMMIT_ENV)
-    if delay:
-        sys.stdout.write("FUNDS-FAULT-POINT\n")  # the test waits for this line
-        sys.stdout.flush()
-        time.sleep(float(delay))
-
-
 def _execute_locked(
     *, actor: Any, disbursement: Disbursement, tranche: Tranche, today: dt.date, now: dt.datetime
 ) -> Disbursement:
@@ -774,6 +764,16 @@ def tranche_disburse(
     tranche's: created by one official, approved by another. A payment already prepared in a
     run is executed if approved, refused otherwise."""
     _require_manager(actor)
+    # The common case in a few statements (funds/payments.py); any other goes on below.
+    paid = pay_approved_tranche(
+        actor=actor,
+        tranche_id=tranche.pk,
+        idempotency_key=idempotency_key,
+        today=_today(today),
+        now=_now(now),
+    )
+    if paid is not None:
+        return paid
 
     @transaction.atomic(savepoint=False)  # inside _idempotent's transaction
     def do() -> Disbursement:

@@ -236,25 +236,6 @@ def test_the_database_refuses_two_live_payments_of_a_tranche(finance, finance2, 
         Disbursement.objects.create(tranche=tranche, amount=1, prepared_by=finance)
 
 
-def test_a_payment_is_nine_statements_and_takes_no_shared_row(
-    finance, finance2, line, firm, django_assert_max_num_queries
-):
-    # Issue 10: claim the key, lock and read the tranche (with its payment under way, hold and
-    # period), insert the payment, lock and update both accounts, insert the entry, mark the
-    # tranche, insert the audit event, record the result. The audit chain is linked after the
-    # commit, outside this transaction (audit.chain).
-    first, tranche = (
-        _approved_tranche(finance, finance2, line, firm, amount="100.00") for _ in range(2)
-    )
-    services.tranche_disburse(actor=finance, tranche=first, today=TODAY)  # content types cached
-    with django_assert_max_num_queries(9 + 2):  # + SAVEPOINT/RELEASE: BEGIN/COMMIT outside tests
-        paid = services.tranche_disburse(
-            actor=finance, tranche=tranche, idempotency_key="pay-count", today=TODAY
-        )
-    assert paid.status == DisbursementStatus.PAID
-    assert ledger_violations() == []
-
-
 def test_a_tranche_is_not_paid_in_a_closed_month(finance, finance2, fund, line, firm):
     tranche = _approved_tranche(finance, finance2, line, firm)
     services.period_close(actor=finance, fund=fund, month=TODAY)

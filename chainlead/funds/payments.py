@@ -1,0 +1,343 @@
+"""The payment of an approved tranche in as few statements as the rules allow (issue 10).
+
+`services.tranche_disburse` tries `pay_approved_tranche` first. It pays only the common case:
+an approved tranche (four eyes: approved by someone other than its creator) with no payment
+under way, to a firm on no hold list, in an open month, with room on the commitment's
+account. Anything else (a payment prepared in a run, a held firm, a closed month, a retried
+idempotency key, over budget, not approved, already paid) is *declined*: everything written
+is rolled back and the general path in `services` runs instead, under its own locks, and
+pays, holds or refuses with its one-line reason. So every refusal and every unusual case
+keeps one implementation; this module adds speed, not rules.
+
+The same guarantees, from the same mechanisms:
+
+- idempotency key: claimed first, with INSERT … ON CONFLICT DO NOTHING on its unique index (a
+  concurrent duplicate waits there for the first to commit, then finds the key taken and is
+  declined: the general path returns the first result or refuses a different command), in
+  the same order as the general path (key, then tranche), so the two never deadlock;
+- tranche paid once: its row is locked (FOR UPDATE; SQLite's IMMEDIATE transactions serialise
+  writers) and PostgreSQL re-checks `status = 'approved'` on the row it waited for; a live
+  disbursement of the tranche is excluded by the partial unique index either way;
+- floors: the cached sums are updated with the floor in the UPDATE's WHERE, which PostgreSQL
+  re-evaluates on the locked row (and the account's CHECK constraint backs it);
+- closed periods and holds: read in the statement that locks the tranche, as the general path
+  reads them;
+- audit: one business event "paid" through the audit app (`record_event`), the last write
+  before the commit; the audit chain links it after the commit.
+
+On PostgreSQL a payment is two statements inside its transaction (claim with the locked read;
+all writes in one data-modifying CTE) plus the audit event's INSERT; on SQLite the writes are
+separate statements (it has no data-modifying CTEs), serialised by the write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sys
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from chainlead.audit.services import record_event
+from chainlead.funds.choices import (
+    LIVE_DISBURSEMENT_STATUSES,
+    DisbursementStatus,
+    EntryKind,
+    TrancheStatus,
+)
+from chainlead.funds.constants import CENT, SLEEP_BEFORE_COMMIT_ENV
+from chainlead.funds.models import Disbursement, month_of
+
+COMMAND = "tranche_disburse"
+
+
+class _DeclinedError(Exception):
+    """Not the common case: roll back what was written and take the general path."""
+
+
+def fault_point() -> None:
+    """The fault test kills the process here: the payment rows are written, not committed."""
+    delay = os.environ.get(SLEEP_BEFORE_COMMIT_ENV)
+    if delay:
+        sys.stdout.write("FUNDS-FAULT-POINT\n")  # the test waits for this line
+        sys.stdout.flush()
+        time.sleep(float(delay))
+
+
+def command_fingerprint(command: str, *parts: object) -> str:
+    """What an idempotency key is bound to (the general path's `_idempotent` computes the
+    same): a retry with the key for another command or other arguments is refused."""
+    return hashlib.sha256(repr((command, *parts)).encode()).hexdigest()
+
+
+def _live_statuses() -> str:
+    return ", ".join(f"'{status.value}'" for status in LIVE_DISBURSEMENT_STATUSES)
+
+
+# The tranche's row and what paying it depends on besides the accounts, in one statement. The
+# conditions left out of the WHERE are the general path's: a row comes back only when the
+# common case holds. Literals are the choices' values (no user input).
+_PAYABLE_COLUMNS = """t.amount, t.created_by_id, t.approved_by_id,
+       c.id, c.fund_id, c.account_id, c.paid_account_id"""
+_PAYABLE_WHERE = f"""
+FROM funds_tranche t JOIN funds_commitment c ON c.id = t.commitment_id
+WHERE t.id = %s
+  AND t.status = '{TrancheStatus.APPROVED.value}'
+  AND t.approved_by_id IS NOT NULL AND t.approved_by_id <> t.created_by_id
+  AND NOT EXISTS (SELECT 1 FROM funds_disbursement d
+                  WHERE d.tranche_id = t.id AND d.status IN ({_live_statuses()}))
+  AND NOT EXISTS (SELECT 1 FROM funds_recipienthold h
+                  WHERE h.enterprise_id = c.recipient_id AND h.active)
+  AND NOT EXISTS (SELECT 1 FROM funds_period p WHERE p.fund_id = c.fund_id AND p.month = %s)"""  # noqa: S608 (constants only)
+_PAYABLE_SQL = f"SELECT {_PAYABLE_COLUMNS}{_PAYABLE_WHERE}"
+
+_CLAIM_SQL = """
+INSERT INTO funds_commandrecord (key, command, fingerprint, result_id, actor_id, created_at)
+VALUES (%s, %s, %s, 0, %s, %s)
+ON CONFLICT (key) DO NOTHING
+RETURNING id"""
+
+# PostgreSQL: the claim and the read in one statement. The WHERE tests the claim as a one-time
+# filter, evaluated before the scan locks the row: the key first, then the tranche, as in the
+# general path, so the two never wait on each other in a cycle.
+_PG_CLAIM_AND_PAYABLE_SQL = f"""
+WITH claim AS ({_CLAIM_SQL})
+SELECT (SELECT id FROM claim), {_PAYABLE_COLUMNS}{_PAYABLE_WHERE}
+  AND EXISTS (SELECT 1 FROM claim)"""  # noqa: S608 (constants only)
+
+# PostgreSQL: all writes of a payment in one statement. Each step reads the one before it, so
+# nothing is written unless both accounts were updated (the commitment's within its floor).
+_PG_WRITE_SQL = f"""
+WITH acc AS (
+    UPDATE funds_account
+    SET debits_posted = debits_posted + CASE WHEN id = %(debit)s THEN %(amount)s ELSE 0 END,
+        credits_posted = credits_posted + CASE WHEN id = %(credit)s THEN %(amount)s ELSE 0 END
+    WHERE id IN (%(debit)s, %(credit)s)
+      AND (id <> %(debit)s OR credits_posted - debits_posted >= %(amount)s)
+    RETURNING id
+), d AS (
+    INSERT INTO funds_disbursement (tranche_id, run_id, amount, status, hold_reason,
+                                    prepared_by_id, approved_by_id, executed_by_id,
+                                    created_at, paid_at)
+    SELECT %(tranche)s, NULL, %(amount)s, '{DisbursementStatus.PAID.value}', '',
+           %(prepared_by)s, %(approved_by)s, %(actor)s, %(created_at)s, %(paid_at)s
+    WHERE (SELECT count(*) FROM acc) = 2
+    RETURNING id
+), e AS (
+    INSERT INTO funds_entry (fund_id, kind, debit_account_id, credit_account_id, amount, period,
+                             memo, commitment_id, disbursement_id, reverses_id, created_by_id,
+                             created_at)
+    SELECT %(fund)s, '{EntryKind.DISBURSEMENT.value}', %(debit)s, %(credit)s, %(amount)s,
+           %(period)s::date, %(memo)s, %(commitment)s, d.id, NULL, %(actor)s, %(created_at)s
+    FROM d
+    RETURNING id
+), paid AS (
+    UPDATE funds_tranche SET status = '{TrancheStatus.PAID.value}'
+    WHERE id = %(tranche)s AND EXISTS (SELECT 1 FROM d)
+    RETURNING id
+), claimed AS (
+    UPDATE funds_commandrecord SET result_id = d.id FROM d
+    WHERE funds_commandrecord.id = %(claim)s
+    RETURNING funds_commandrecord.id
+)
+SELECT d.id, e.id FROM d, e
+"""  # noqa: S608 (constants only)
+
+
+def _claim_args(key: str, tranche_id: int, actor_id: int, created_at: Any) -> list[Any]:
+    return [key, COMMAND, command_fingerprint(COMMAND, tranche_id), actor_id, created_at]
+
+
+def _claim_and_lock(
+    cursor: Any, *, tranche_id: int, period: Any, claim: list[Any] | None
+) -> tuple[int, tuple[Any, ...]]:
+    """Claim the idempotency key (when `claim` gives its values), then lock the tranche and
+    read it with its commitment when it is payable by this path: (the key's record id or 0,
+    the row). Declined when the key is taken (a retry, or a key reused) or the tranche is not
+    the common case.
+
+    PostgreSQL does both in one statement (`_PG_CLAIM_AND_PAYABLE_SQL`); SQLite runs the
+    claim first, then the read."""
+    postgresql = connection.vendor == "postgresql"
+    sql = _PAYABLE_SQL
+    params: list[Any] = [tranche_id, period]
+    claim_id = 0
+    if claim is not None and postgresql:
+        sql = _PG_CLAIM_AND_PAYABLE_SQL
+        params = [*claim, *params]
+    elif claim is not None:
+        cursor.execute(_CLAIM_SQL, claim)
+        claimed = cursor.fetchone()
+        if claimed is None:
+            raise _DeclinedError
+        claim_id = int(claimed[0])
+    if connection.features.has_select_for_update:
+        sql += " " + connection.ops.for_update_sql(of=("t",))
+    cursor.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        raise _DeclinedError
+    if claim is not None and postgresql:
+        return int(row[0]), tuple(row[1:])
+    return claim_id, tuple(row)
+
+
+def _write_postgresql(cursor: Any, values: dict[str, Any]) -> tuple[int, int]:
+    """All writes of a payment in one data-modifying statement: (disbursement id, entry id)."""
+    cursor.execute(_PG_WRITE_SQL, values)
+    row = cursor.fetchone()
+    if row is None:
+        raise _DeclinedError  # over the commitment's floor: the general path says so
+    return int(row[0]), int(row[1])
+
+
+def _write_sqlite(cursor: Any, values: dict[str, Any]) -> tuple[int, int]:
+    """The same writes as `_write_postgresql`, one statement each (SQLite has no data-modifying
+    CTEs; its IMMEDIATE transaction holds the write lock already). Amounts are cast to NUMERIC
+    as Django casts them: an expression has no affinity, so text would not compare as a
+    number."""
+    cursor.execute(
+        "UPDATE funds_account SET debits_posted = debits_posted + CAST(%s AS NUMERIC) "
+        "WHERE id = %s AND credits_posted - debits_posted >= CAST(%s AS NUMERIC)",
+        [values["amount"], values["debit"], values["amount"]],
+    )
+    if cursor.rowcount != 1:
+        raise _DeclinedError
+    cursor.execute(
+        "UPDATE funds_account SET credits_posted = credits_posted + CAST(%s AS NUMERIC) "
+        "WHERE id = %s",
+        [values["amount"], values["credit"]],
+    )
+    cursor.execute(
+        "INSERT INTO funds_disbursement (tranche_id, run_id, amount, status, hold_reason, "
+        "prepared_by_id, approved_by_id, executed_by_id, created_at, paid_at) "
+        "VALUES (%s, NULL, %s, %s, '', %s, %s, %s, %s, %s) RETURNING id",
+        [
+            values["tranche"],
+            values["amount"],
+            DisbursementStatus.PAID.value,
+            values["prepared_by"],
+            values["approved_by"],
+            values["actor"],
+            values["created_at"],
+            values["paid_at"],
+        ],
+    )
+    disbursement_id = int(cursor.fetchone()[0])
+    cursor.execute(
+        "INSERT INTO funds_entry (fund_id, kind, debit_account_id, credit_account_id, amount, "
+        "period, memo, commitment_id, disbursement_id, reverses_id, created_by_id, created_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s) RETURNING id",
+        [
+            values["fund"],
+            EntryKind.DISBURSEMENT.value,
+            values["debit"],
+            values["credit"],
+            values["amount"],
+            values["period"],
+            values["memo"],
+            values["commitment"],
+            disbursement_id,
+            values["actor"],
+            values["created_at"],
+        ],
+    )
+    entry_id = int(cursor.fetchone()[0])
+    cursor.execute(
+        "UPDATE funds_tranche SET status = %s WHERE id = %s",
+        [TrancheStatus.PAID.value, values["tranche"]],
+    )
+    if values["claim"]:
+        cursor.execute(
+            "UPDATE funds_commandrecord SET result_id = %s WHERE id = %s",
+            [disbursement_id, values["claim"]],
+        )
+    return disbursement_id, entry_id
+
+
+def pay_approved_tranche(
+    *,
+    actor: Any,
+    tranche_id: int,
+    idempotency_key: str | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> Disbursement | None:
+    """Pay the tranche when it is the common case (see the module's docstring); None, having
+    written nothing, when it is not. The caller has checked that `actor` manages the fund."""
+    ops = connection.ops
+    created_at = timezone.now()
+    period = month_of(today)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            claim, row = _claim_and_lock(
+                cursor,
+                tranche_id=tranche_id,
+                period=ops.adapt_datefield_value(period),
+                claim=(
+                    _claim_args(
+                        idempotency_key,
+                        tranche_id,
+                        actor.pk,
+                        ops.adapt_datetimefield_value(created_at),
+                    )
+                    if idempotency_key
+                    else None
+                ),
+            )
+            amount_raw, created_by, approved_by, commitment, fund, debit, credit = row
+            amount = Decimal(str(amount_raw)).quantize(CENT)  # SQLite may give a float
+            memo = f"T{tranche_id:06d}"
+            values = {
+                "amount": amount,
+                "debit": debit,
+                "credit": credit,
+                "tranche": tranche_id,
+                "prepared_by": created_by,
+                "approved_by": approved_by,
+                "actor": actor.pk,
+                "created_at": ops.adapt_datetimefield_value(created_at),
+                "paid_at": ops.adapt_datetimefield_value(now),
+                "fund": fund,
+                "period": ops.adapt_datefield_value(period),
+                "memo": memo,
+                "commitment": commitment,
+                "claim": claim,
+            }
+            if connection.vendor == "postgresql":
+                disbursement_id, entry_id = _write_postgresql(cursor, values)
+            else:
+                disbursement_id, entry_id = _write_sqlite(cursor, values)
+            disbursement = Disbursement(
+                pk=disbursement_id,
+                tranche_id=tranche_id,
+                run=None,
+                amount=amount,
+                status=DisbursementStatus.PAID,
+                hold_reason="",
+                prepared_by_id=created_by,
+                approved_by_id=approved_by,
+                executed_by_id=actor.pk,
+                created_at=created_at,
+                paid_at=now,
+            )
+            disbursement._state.adding = False
+            disbursement._state.db = connection.alias
+            # Last write before the commit, as in the general path.
+            record_event(
+                instance=disbursement,
+                event="paid",
+                data={"amount": amount, "tranche": memo, "entry": entry_id},
+            )
+            fault_point()
+    except (_DeclinedError, IntegrityError):
+        # IntegrityError: a payment prepared by a transaction that committed while this one
+        # waited for the tranche (the unique index refused a second live one). Either way
+        # nothing was written; the general path decides.
+        return None
+    return disbursement

@@ -1,0 +1,170 @@
+"""The payment fast path (funds/payments.py): the common case in a few statements, every other
+case declined with nothing written and decided by the general path."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chainlead.audit.models import AuditEntry
+from chainlead.funds import payments, services
+from chainlead.funds.checks import ledger_violations
+from chainlead.funds.choices import DisbursementStatus, EntryKind, TrancheStatus
+from chainlead.funds.models import Account, CommandRecord, Disbursement, Entry, Tranche
+from chainlead.funds.tests.conftest import TODAY
+
+NOW = dt.datetime(2026, 3, 2, 10, 30, tzinfo=dt.UTC)
+
+
+def _approved_tranche(finance, finance2, line, firm, amount="100.00", reference="p:1"):
+    commitment = services.commitment_create(
+        actor=finance,
+        line=line,
+        recipient_enterprise=firm,
+        amount=amount,
+        reference=reference,
+        today=TODAY,
+    )
+    tranche = services.tranche_create(
+        actor=finance, commitment=commitment, amount=amount, due_on=TODAY
+    )
+    return services.tranche_approve(actor=finance2, tranche=tranche)
+
+
+def _counts():
+    return (
+        Entry.objects.count(),
+        Disbursement.objects.count(),
+        CommandRecord.objects.count(),
+        AuditEntry.objects.count(),
+        list(Account.objects.order_by("pk").values_list("debits_posted", "credits_posted")),
+    )
+
+
+def _payment_statements(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))
+    ]
+
+
+def test_the_common_case_writes_what_the_general_path_writes(finance, finance2, line, firm):
+    warm = _approved_tranche(finance, finance2, line, firm, reference="warm")
+    services.tranche_disburse(actor=finance, tranche=warm, today=TODAY)  # content types cached
+    tranche = _approved_tranche(finance, finance2, line, firm, amount="1234.56")
+    commitment = tranche.commitment
+    with CaptureQueriesContext(connection) as queries:
+        paid = services.tranche_disburse(
+            actor=finance, tranche=tranche, idempotency_key="fast-1", today=TODAY, now=NOW
+        )
+    # PostgreSQL: claim the key with the locked read of the tranche, all writes in one statement,
+    # the audit event. SQLite: the claim apart, six writes. The chain is linked after commit.
+    statements = _payment_statements(queries)
+    expected = 3 if connection.vendor == "postgresql" else 9
+    assert len(statements) == expected, statements
+    stored = Disbursement.objects.get(pk=paid.pk)
+    assert (stored.status, stored.amount, stored.paid_at) == (
+        DisbursementStatus.PAID,
+        Decimal("1234.56"),
+        NOW,
+    )
+    assert (stored.prepared_by_id, stored.approved_by_id, stored.executed_by_id) == (
+        finance.pk,
+        finance2.pk,
+        finance.pk,
+    )
+    assert (paid.ref, paid.amount, paid.status) == (stored.ref, stored.amount, stored.status)
+    entry = Entry.objects.get(disbursement=stored)
+    assert (entry.kind, entry.amount, entry.period, entry.memo) == (
+        EntryKind.DISBURSEMENT,
+        Decimal("1234.56"),
+        dt.date(2026, 3, 1),
+        tranche.ref,
+    )
+    assert (entry.debit_account_id, entry.credit_account_id, entry.commitment_id) == (
+        commitment.account_id,
+        commitment.paid_account_id,
+        commitment.pk,
+    )
+    assert Account.objects.get(pk=commitment.account_id).balance == Decimal("0.00")
+    assert Account.objects.get(pk=commitment.paid_account_id).balance == Decimal("1234.56")
+    assert Tranche.objects.get(pk=tranche.pk).status == TrancheStatus.PAID
+    assert CommandRecord.objects.get(key="fast-1").result_id == stored.pk
+    event = AuditEntry.objects.get(event="paid", object_id=str(stored.pk))
+    assert event.after == {"amount": "1234.56", "tranche": tranche.ref, "entry": entry.pk}
+    assert ledger_violations() == []
+
+
+def test_a_retry_and_a_reused_key_are_declined_to_the_general_path(finance, finance2, line, firm):
+    first = _approved_tranche(finance, finance2, line, firm, reference="a")
+    other = _approved_tranche(finance, finance2, line, firm, reference="b")
+    paid = services.tranche_disburse(actor=finance, tranche=first, idempotency_key="k", today=TODAY)
+    before = _counts()
+    # The key is taken: nothing written, the general path returns the first payment.
+    declined = payments.pay_approved_tranche(
+        actor=finance, tranche_id=first.pk, idempotency_key="k", today=TODAY, now=NOW
+    )
+    assert declined is None
+    assert _counts() == before
+    again = services.tranche_disburse(
+        actor=finance, tranche=first, idempotency_key="k", today=TODAY
+    )
+    assert again.pk == paid.pk
+    with pytest.raises(ValidationError) as refused:
+        services.tranche_disburse(actor=finance, tranche=other, idempotency_key="k", today=TODAY)
+    assert refused.value.code == "idempotency_conflict"
+    assert _counts() == before
+
+
+def test_a_held_firm_is_declined_with_nothing_written(finance, finance2, line, firm):
+    tranche = _approved_tranche(finance, finance2, line, firm)
+    services.recipient_hold_create(actor=finance, enterprise=firm, reason="deregistered")
+    before = _counts()
+    declined = payments.pay_approved_tranche(
+        actor=finance, tranche_id=tranche.pk, idempotency_key="h", today=TODAY, now=NOW
+    )
+    assert declined is None
+    assert _counts() == before  # the key's claim is rolled back too
+    held = services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
+    assert held.status == DisbursementStatus.HELD
+
+
+def test_over_the_floor_is_declined_and_refused_by_the_general_path(finance, finance2, line, firm):
+    tranche = _approved_tranche(finance, finance2, line, firm)
+    # Reverse the commitment's entry: the commitment's account is empty, the tranche approved.
+    committed = Entry.objects.get(commitment=tranche.commitment, kind=EntryKind.COMMITMENT)
+    services.entry_reverse(actor=finance, entry=committed, reason="test", today=TODAY)
+    before = _counts()
+    assert (
+        payments.pay_approved_tranche(
+            actor=finance, tranche_id=tranche.pk, idempotency_key=None, today=TODAY, now=NOW
+        )
+        is None
+    )
+    assert _counts() == before
+    with pytest.raises(ValidationError) as refused:
+        services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
+    assert refused.value.code == "over_budget"
+    assert _counts()[:2] == before[:2]
+    assert ledger_violations() == []
+
+
+def test_a_tranche_its_creator_approved_is_declined(finance, finance2, line, firm):
+    tranche = _approved_tranche(finance, finance2, line, firm)
+    # A row the services would never write (tranche_approve refuses it): four eyes still hold.
+    Tranche.objects.filter(pk=tranche.pk).update(approved_by=finance)
+    before = _counts()
+    assert (
+        payments.pay_approved_tranche(
+            actor=finance, tranche_id=tranche.pk, idempotency_key=None, today=TODAY, now=NOW
+        )
+        is None
+    )
+    assert _counts() == before
+    with pytest.raises(ValidationError) as refused:
+        services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
+    assert refused.value.code == "four_eyes"
