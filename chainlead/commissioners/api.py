@@ -16,7 +16,13 @@ from chainlead.accounts.access import access_for
 from chainlead.chains.models import Segment
 from chainlead.commissioners import selectors, services
 from chainlead.commissioners.evaluation import evaluation_rows
-from chainlead.commissioners.models import Assignment, Commissioner, MatchingRun, ProposedPair
+from chainlead.commissioners.models import (
+    Assignment,
+    Commissioner,
+    MatchingRun,
+    ProposedPair,
+    ServiceLog,
+)
 from chainlead.commissioners.permissions import (
     reads_commissioners,
     reads_evaluations,
@@ -67,7 +73,7 @@ def commissioner_detail(request: HttpRequest, commissioner_id: int) -> Commissio
 
 
 @router.post("/commissioners", response={201: CommissionerOut})
-def commissioner_create(request: HttpRequest, payload: CommissionerIn) -> Status:
+def commissioner_create(request: HttpRequest, payload: CommissionerIn) -> Status[Commissioner]:
     district = get_object_or_404(District, name=payload.district) if payload.district else None
     created = services.commissioner_create(
         actor=request.user,
@@ -100,7 +106,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> Assignment:
 
 
 @router.post("/assignments", response={201: AssignmentOut})
-def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status:
+def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Assignment]:
     if not access_for(request.user).is_admin:
         raise PermissionDenied("Only a city administrator stations commissioners.")
     created = services.assignment_create(
@@ -136,7 +142,7 @@ def log_detail(request: HttpRequest, log_id: int) -> Any:
 
 
 @router.post("/assignments/{assignment_id}/logs", response={201: LogOut})
-def log_create(request: HttpRequest, assignment_id: int, payload: LogIn) -> Status:
+def log_create(request: HttpRequest, assignment_id: int, payload: LogIn) -> Status[ServiceLog]:
     from chainlead.requests.models import EnterpriseRequest
 
     assignment = selectors.assignment_get(user=request.user, pk=assignment_id)
@@ -215,7 +221,7 @@ def matching_detail(request: HttpRequest, run_id: int) -> MatchingRun:
 
 
 @router.post("/matchings", response={201: MatchingOut})
-def matching_create(request: HttpRequest, payload: MatchingIn) -> Status:
+def matching_create(request: HttpRequest, payload: MatchingIn) -> Status[MatchingRun]:
     district = District.objects.get(pk=payload.district_id) if payload.district_id else None
     return Status(201, services.matching_run_create(actor=request.user, district=district))
 

@@ -25,7 +25,9 @@ class CommissionerFilterSet(django_filters.FilterSet):
         model = Commissioner
         fields = ["q", "kind", "status", "district"]
 
-    def search(self, queryset: QuerySet[Commissioner], name: str, value: str) -> QuerySet:
+    def search(
+        self, queryset: QuerySet[Commissioner], name: str, value: str
+    ) -> QuerySet[Commissioner]:
         return queryset.filter(Q(name__icontains=value) | Q(home_institution__icontains=value))
 
 
@@ -36,7 +38,7 @@ class AssignmentFilterSet(django_filters.FilterSet):
         model = Assignment
         fields = ["q"]
 
-    def search(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet:
+    def search(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet[Assignment]:
         return queryset.filter(
             Q(commissioner__name__icontains=value) | Q(enterprise__name__icontains=value)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,9 @@ from chainlead.chains.models import Segment
 from chainlead.commissioners.choices import CommissionerKind, CommissionerStatus, ServiceMode
 from chainlead.commissioners.models import Commissioner
 from chainlead.registry.models import District, Enterprise
+
+if TYPE_CHECKING:
+    from chainlead.requests.models import EnterpriseRequest
 
 
 class CommissionerForm(forms.Form):
@@ -83,10 +86,8 @@ class LogForm(forms.Form):
     solved = forms.CharField(
         label=_("What was solved"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    requests = forms.ModelMultipleChoiceField(
-        label=_("Linked requests"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+    requests: forms.ModelMultipleChoiceField[EnterpriseRequest] = forms.ModelMultipleChoiceField(
+        label=_("Linked requests"), queryset=None, required=False
     )
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
@@ -96,7 +97,11 @@ class LogForm(forms.Form):
 
         field = self.fields["requests"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
-        field.queryset = EnterpriseRequest.objects.filter(enterprise_id=enterprise_id)
+        field.queryset = (
+            EnterpriseRequest.objects.filter(enterprise_id=enterprise_id)
+            if enterprise_id is not None
+            else EnterpriseRequest.objects.none()
+        )
 
 
 class AnswerForm(forms.Form):

@@ -11,6 +11,7 @@ vocabulary, capacity 5-15.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -107,8 +108,8 @@ def generate(*, commissioners: int, firms: int, seed: int = 1) -> Generated:
     )
     industries = Commissioner.industries.through
     segment_links = Commissioner.segments.through
-    industry_rows = []
-    segment_rows = []
+    industry_rows: list[Any] = []
+    segment_rows: list[Any] = []
     for commissioner in made:
         codes = {str(c) for c in rng.choice(class_codes, size=2, replace=False)}
         if rng.random() < 0.2:

@@ -273,12 +273,11 @@ def _inputs(as_of: dt.date, district_id: int | None) -> _Inputs:
             ancestors[:, level] = np.where(above >= 0, parents[above.clip(0)], -1)
     industry_keywords = keywords.rows_of([name for _code, _parent, name in industry_rows])
 
-    through = Commissioner.industries.through
+    industry_links = Commissioner.industries.through.objects.values_list(
+        "commissioner_id", "industry_id"
+    )
     experts, codes = _pairs(
-        [
-            (commissioner, industry_index.get(code, -1))
-            for commissioner, code in through.objects.values_list("commissioner_id", "industry_id")
-        ]
+        [(commissioner, industry_index.get(code, -1)) for commissioner, code in industry_links]
     )
     rows = _index_of(ids, experts)
     keep = rows >= 0
@@ -290,10 +289,10 @@ def _inputs(as_of: dt.date, district_id: int | None) -> _Inputs:
     segment_keywords = keywords.rows_of(
         [" ".join([name, *[str(k) for k in (kws or [])]]) for _pk, name, kws in segment_rows]
     )
-    through = Commissioner.segments.through
-    experts, segments = _pairs(
-        list(through.objects.values_list("commissioner_id", "segment_id"))  # type: ignore[arg-type]
+    segment_links = Commissioner.segments.through.objects.values_list(
+        "commissioner_id", "segment_id"
     )
+    experts, segments = _pairs(list(segment_links))
     rows = _index_of(ids, experts)
     keep = rows >= 0
     keep[keep] = free[rows[keep]]

@@ -412,7 +412,8 @@ def _store_pairs(run: MatchingRun, proposal: Proposal) -> int:
     meta = ProposedPair._meta
     names = ["run", "commissioner", "enterprise", "score", "terms", "decision", "note"]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in names)  # type: ignore[union-attr]
+    column_of = {f.name: f.column for f in meta.concrete_fields if f.column is not None}
+    columns = ", ".join(quote(column_of[name]) for name in names)
     table = quote(meta.db_table)
     done = 0
     pairs = proposal.pairs()

@@ -597,10 +597,9 @@ def _year(request: HttpRequest) -> int:
 @require_http_methods(["GET"])
 def evaluation(request: HttpRequest) -> HttpResponse:
     year = _year(request)
+    raw_district = request.GET.get("district") or ""
     district = (
-        District.objects.filter(pk=request.GET.get("district") or None).first()
-        if ((request.GET.get("district") or "").isdigit())
-        else None
+        District.objects.filter(pk=int(raw_district)).first() if raw_district.isdigit() else None
     )
     rows = evaluation_module.evaluation_rows(
         user=request.user, year=year, district_id=district.pk if district else None
