@@ -18,7 +18,10 @@ Two rules, applied per firm and segment:
   (`chainlead.analytics.classify`, `predicted_division`) may agree instead. Guesses at or above
   `TEXT_RULE_AUTO_ACCEPT` are accepted, and so are the firm's own statements of its business: a
   keyword in its main business, or in its name or a sentence of its introduction that states
-  its business (主营, 业务, 从事, …) when the division agrees (`Match.stated`). The rest wait
+  its business (主营, 业务, 从事, …) when the division agrees (`Match.stated`), whatever the
+  division when that sentence names the work as a line of its own business ("投资建设互联网数据
+  中心(IDC)业务", `own_line`) or its main product equips the segment's facilities ("机柜产品
+  广泛运用于…IDC机房", `supplied_product`). The rest wait
   in the officials' review queue, ranked by what a decision would change
   (`membership_review_ranked`).
 
@@ -77,6 +80,16 @@ STATING_FIELDS = ("name", "main_business", "business_statement")
 # Words of an introduction's sentence that states the firm's own business.
 BUSINESS_MARKERS = ("主营", "业务", "从事", "主要产品", "专注于", "致力于")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+# A line of the firm's own business in a business sentence: a verb of doing it before the
+# keyword and 业务 right after it ("投资建设互联网数据中心(IDC)业务"), not a market it sells to.
+OWN_LINE_VERBS = ("投资建设", "建设运营", "运营", "开展", "从事", "经营", "布局")
+OWN_LINE_REACH = 8  # characters between the keyword and 业务
+# The firm's own product used in the segment's work: "公司生产的…机柜产品广泛运用于…IDC机房".
+SUPPLY_VERBS = ("运用于", "应用于", "用于")
+_SUPPLIED_PRODUCT = re.compile(r"公司(?:生产的|的)?(?P<product>[^，,、。；:：]{3,30}?)产品")
+_CLAUSE_END = re.compile(r"[，,：:]")
+# Places where the work is done: a product used there equips the segment ("IDC机房", "数据中心").
+FACILITY_WORDS = ("机房", "中心")
 # A class named in the firm's text (its GB/T name) under a segment's code.
 NAMED_CLASS_CONFIDENCE = 0.9
 # Confidence of an industry-code match by the level of the firm's code.
@@ -207,6 +220,54 @@ def _keyword_hits(firm: FirmText, rule: SegmentRule) -> dict[str, tuple[float, s
     return {k: v for k, v in hits.items() if not any(k != other and k in other for other in hits)}
 
 
+def own_line(statement: str, keyword: str, pattern: re.Pattern[str] | None) -> bool:
+    """``statement`` names the keyword's work as a line of the firm's own business: in a clause
+    with a verb of doing it (OWN_LINE_VERBS) before the keyword and 业务 within a few characters
+    after, and no word of selling to it (SUPPLY_VERBS) in between."""
+    for sentence in _SENTENCE_END.split(statement):
+        for clause in _CLAUSE_END.split(sentence):
+            found = (
+                pattern.search(clause)
+                if pattern is not None
+                else re.search(re.escape(keyword), clause)
+            )
+            if found is None:
+                continue
+            before, after = clause[: found.start()], clause[found.end() :]
+            if (
+                any(v in before for v in OWN_LINE_VERBS)
+                and not any(v in before for v in SUPPLY_VERBS)
+                and "业务" in after[: OWN_LINE_REACH + 2]
+            ):
+                return True
+    return False
+
+
+def supplied_product(firm: FirmText, keyword: str, pattern: re.Pattern[str] | None) -> str | None:
+    """The product of the firm's main business that its introduction says is used in the
+    keyword's facilities ("公司生产的…机柜产品广泛运用于…IDC机房": the firm equips them), or None.
+    Only places where the work is done count (FACILITY_WORDS: "IDC机房", "数据中心"), not
+    markets ("应用于半导体"), and the product must be named in the main business."""
+    if not firm.main_business:
+        return None
+    for sentence in _SENTENCE_END.split(firm.introduction):
+        verb = next((v for v in SUPPLY_VERBS if v in sentence), None)
+        if verb is None:
+            continue
+        subject, _, market = sentence.partition(verb)
+        if not any(
+            contains(market, f"{keyword}{place}", keyword_pattern(f"{keyword}{place}"))
+            for place in ("", *FACILITY_WORDS)
+            if place or keyword.endswith(FACILITY_WORDS)
+        ):
+            continue
+        product = _SUPPLIED_PRODUCT.search(subject)
+        name = None if product is None else product.group("product")
+        if name is not None and not name.startswith("主要") and name in firm.main_business:
+            return name
+    return None
+
+
 def text_match(firm: FirmText, rule: SegmentRule) -> Match | None:
     hits = _keyword_hits(firm, rule)
     if not hits:
@@ -235,7 +296,12 @@ def text_match(firm: FirmText, rule: SegmentRule) -> Match | None:
     elif division is not None:
         confidence *= DIVISION_DISAGREES
     confidence = round(confidence, 3)
-    if confidence < TEXT_RULE_MIN_CONFIDENCE:
+    supplied = None
+    for keyword, _ in sorted(hits.items()):
+        if (product := supplied_product(firm, keyword, keyword_pattern(keyword))) is not None:
+            supplied = f"; its main product {product} is used in {keyword}"
+            break
+    if confidence < TEXT_RULE_MIN_CONFIDENCE and supplied is None:
         return None
     # The firm says it does this work: in its main business (a secondary line need not match
     # its CSRC division, which is the main line's), or in its name or a business sentence of
@@ -243,6 +309,19 @@ def text_match(firm: FirmText, rule: SegmentRule) -> Match | None:
     # fluorite; introductions name the markets they sell to: "产品应用于数据中心").
     fields = {f for _, f in hits.values()}
     stated = "main_business" in fields or (agrees and bool(fields & set(STATING_FIELDS)))
+    if not stated:
+        # A line of its own business ("投资建设…数据中心(IDC)业务"), whatever its main division;
+        # or its main product supplied to the work ("…机柜产品广泛运用于…IDC机房").
+        statement = firm.business_statement
+        for keyword, (_, field_name) in sorted(hits.items()):
+            pattern = keyword_pattern(keyword)
+            if field_name == "business_statement" and own_line(statement, keyword, pattern):
+                stated = True
+                evidence += f"; states {keyword} as a line of its own business"
+                break
+        if not stated and supplied is not None:
+            stated = True
+            evidence += supplied
     return Match(rule.key, MembershipSource.TEXT_RULE, confidence, evidence, stated)
 
 

@@ -192,7 +192,7 @@ def test_chunks_spread_over_two_processes_come_back_in_order(model: DivisionClas
     ],
 )
 def test_cached_segmentation_gives_jieba_s_own_words(text: str) -> None:
-    import jieba
+    import jieba  # type: ignore[import-untyped]
 
     from chainlead.analytics.classify.features import jieba_words
 

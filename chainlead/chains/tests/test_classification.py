@@ -99,7 +99,13 @@ def test_a_firm_stating_the_work_is_accepted():
     centres = SegmentRule(key="centres", codes=("6450",), keywords=("数据中心", "IDC"))
     sideline = text_match(steel, centres)
     assert sideline is not None and "IDC (business_statement)" in sideline.evidence
-    assert not sideline.stated  # waits for an official: division 31 differs
+    # Division 31 differs, but the sentence names the work as a line of its own business.
+    assert sideline.stated
+    assert "states IDC as a line of its own business" in sideline.evidence
+    market = FirmText(introduction="公司主营业务为钢铁，开展钢材销售，产品应用于数据中心等业务。")
+    sells_to = text_match(market, centres)
+    assert sells_to is not None and "数据中心 (business_statement)" in sells_to.evidence
+    assert not sells_to.stated  # a market it sells to, not a line of its own
     brand = text_match(FirmText(name="存储主控网络公司", industry_code="39"), storage)
     assert brand is not None and brand.stated  # division 39 agrees with 3913
     read = FirmText(name="存储主控网络公司", predicted_division=("39", 0.8))
@@ -314,3 +320,30 @@ def test_officials_decisions_retrain_the_classifier():
     assert before.top1 <= 0.5
     assert after.top1 == 1.0
     assert retrained.training_rows == base.training_rows + 6
+
+
+def test_a_main_product_equipping_the_segment_s_facilities_places_the_firm() -> None:
+    """万马科技: its main business names the cabinets, its introduction says they are used in
+    IDC rooms; markets ("应用于半导体") and products not in the main business do not count."""
+    centres = SegmentRule(key="centres", codes=("6450",), keywords=("数据中心", "IDC"))
+    chips = SegmentRule(key="chips", codes=("3973",), keywords=("半导体",))
+    cabinets = FirmText(
+        main_business="主要产品:通信网络配线及信息化机柜产品.",
+        introduction="公司生产的通信网络配线及信息化机柜产品广泛运用于通信网络、云平台IDC机房等领域。",
+        industry_code="39",
+    )
+    match = text_match(cabinets, centres)
+    assert match is not None and match.stated
+    assert "main product 通信网络配线及信息化机柜 is used in IDC" in match.evidence
+    crucibles = FirmText(
+        main_business="石英坩埚",
+        introduction="公司生产的石英坩埚产品应用于半导体领域。",
+        industry_code="42",
+    )
+    assert text_match(crucibles, chips) is None or not text_match(crucibles, chips).stated  # type: ignore[union-attr]
+    other = FirmText(
+        main_business="主要产品:电线电缆.",
+        introduction="公司生产的信息化机柜产品广泛运用于IDC机房。",
+        industry_code="39",
+    )
+    assert text_match(other, centres) is None or not text_match(other, centres).stated  # type: ignore[union-attr]
