@@ -132,3 +132,18 @@ def test_evaluate_holds_out_firms_outside_zhejiang_and_learns_from_zhejiang(
         out.getvalue()
     )
     assert "Zhejiang:" not in out.getvalue()
+
+
+def test_two_workers_give_the_same_rows_and_report_progress(
+    model_path: Path, tmp_path: Path
+) -> None:
+    firms = firms_csv(tmp_path / "f.csv")
+    one = classify(firms, "--model", str(model_path), "--workers", "1", "--quiet")
+    progress = StringIO()
+    out = StringIO()
+    call_command(
+        "classify_text", firms, "--model", str(model_path), "--workers", "2",
+        stdout=out, stderr=progress,
+    )  # fmt: skip
+    assert out.getvalue() == one
+    assert progress.getvalue().strip().splitlines()[-1] == "3 firms classified"

@@ -1,6 +1,13 @@
-"""`chainlead classify-text FILE [--format csv|json] [--model PATH] [--output FILE]`."""
+"""`chainlead classify-text FILE [--format csv|json] [--model PATH] [--output FILE] [--workers N]`.
+
+Chunks of firms are predicted by ``--workers`` processes (default 2, this machine's cores) in
+order; the number of firms done is printed to stderr after each chunk (progress).
+"""
 
 import json
+import os
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("--model", type=Path, help="Model file (default under VAR_DIR).")
         parser.add_argument("--output", type=Path, help="Write here instead of stdout.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="Processes predicting chunks of firms (default 2).",
+        )
+        parser.add_argument("--quiet", action="store_true", help="No progress on stderr.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -36,6 +50,8 @@ class Command(BaseCommand):
             raise CommandError(f"{model_path}: no model file; run `chainlead train-classifier`")
         model = DivisionClassifier.load(model_path)
         output: Path | None = options["output"]
+        self.workers = max(1, options["workers"])
+        self.progress = not options["quiet"]
         try:
             if output is None:
                 self._write(model, path, options["format"], self.stdout)
@@ -49,9 +65,20 @@ class Command(BaseCommand):
         first = True
         if fmt == "json":
             out.write("[")
-        for chunk in firm_chunks(path):
-            predicted = model.predict(chunk)
-            predicted.insert(0, "id", chunk["id"])
+        ids: deque[Any] = deque()
+
+        def chunks() -> Iterator[Any]:
+            for chunk in firm_chunks(path):
+                ids.append(chunk["id"])
+                yield chunk
+
+        done = 0
+        for predicted in model.predict_chunks(chunks(), workers=self.workers):
+            chunk_ids = ids.popleft()
+            predicted.insert(0, "id", chunk_ids.to_numpy())
+            done += len(predicted)
+            if self.progress:
+                self.stderr.write(f"{done} firms classified")
             predicted = predicted[OUTPUT_COLUMNS]
             if fmt == "csv":
                 out.write(predicted.to_csv(index=False, header=first, lineterminator="\n"))
