@@ -65,7 +65,7 @@ def create_index(apps, schema_editor):
         if not rows:
             break
         documents = search_documents(
-            [[*r[2:7], (r[7] or "")[:80], (r[8] or "")[:30]] for r in rows]
+            [[r[2], r[3], r[4], r[6], (r[7] or "")[:80], (r[8] or "")[:30]] for r in rows]
         )
         EnterpriseSearch.objects.bulk_create(
             EnterpriseSearch(enterprise_id=r[0], version=r[1], document=d)
