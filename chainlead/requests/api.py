@@ -17,7 +17,7 @@ from chainlead.requests import selectors, services
 from chainlead.requests.choices import Channel, Transition
 from chainlead.requests.filtersets import RequestFilterSet
 from chainlead.requests.models import EnterpriseRequest, Tag
-from chainlead.requests.permissions import firms_to_raise_for, raises_requests
+from chainlead.requests.permissions import firms_to_raise_for, may_raise_in, raises_requests
 from chainlead.requests.schemas import (
     FiguresOut,
     FiguresQuery,
@@ -75,6 +75,10 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Status[Enterpris
         chain = Chain.objects.filter(pk=payload.chain).first()
         if chain is None:
             raise ValidationError({"chain": "Unknown chain."})
+        if not may_raise_in(request.user, chain.pk, enterprise.pk):
+            raise ValidationError(
+                {"chain": "The firm is not on this chain, nor do you work on it."}
+            )
     tags = [Tag.objects.get_or_create(name=name.strip()[:50])[0] for name in payload.tags if name]
     created = services.request_raise(
         actor=request.user,

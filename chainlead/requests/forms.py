@@ -12,6 +12,7 @@ from chainlead.chains.models import Chain
 from chainlead.core.validators import EARLIEST_DATE, LATEST_DATE
 from chainlead.requests.choices import Category, Channel
 from chainlead.requests.models import Department, Tag
+from chainlead.requests.permissions import chains_to_raise_in, may_raise_in
 
 
 class RequestForm(forms.Form):
@@ -39,9 +40,16 @@ class RequestForm(forms.Form):
         firms: Any = None,
         firms_in_scope: Any = None,
         official: bool = False,
+        user: Any = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        # Only the chains the user works on and those of the firms they may raise for
+        # (requests.permissions.chains_to_raise_in); clean() checks the chosen firm's.
+        self.user = user
+        self.fields["chain"].queryset = (  # type: ignore[attr-defined]
+            chains_to_raise_in(user) if user is not None else Chain.objects.none()
+        )
         # A credit code names only a firm the user sees (requests.permissions.firms_to_raise_for);
         # any other reads as unknown, so codes do not probe the registry.
         self.firms_in_scope = firms_in_scope
@@ -71,6 +79,9 @@ class RequestForm(forms.Form):
             if firm is None:
                 self.add_error("credit_code", _("No firm with this credit code or number."))
             data["enterprise"] = firm
+        chain, firm = data.get("chain"), data.get("enterprise")
+        if chain and firm and not may_raise_in(self.user, chain.pk, firm.pk):
+            self.add_error("chain", _("The firm is not on this chain, nor do you work on it."))
         return data
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.accounts.choices import Role
@@ -39,6 +39,32 @@ def firms_to_raise_for(user: Reader) -> QuerySet[Any]:
 
 def raises_for(user: Reader, enterprise_id: int) -> bool:
     return firms_to_raise_for(user).filter(pk=enterprise_id).exists()
+
+
+def chains_to_raise_in(user: Reader, enterprise_id: int | None = None) -> QuerySet[Any]:
+    """The chains a request raised by `user` (for the firm `enterprise_id`) may be filed under:
+    the chains the user works on and the chains the firm is a member of; a city admin any.
+    Without a firm: the chains of every firm the user may raise for (to offer in a form)."""
+    from chainlead.chains.models import Chain
+
+    access = access_for(user)
+    if access.is_admin:
+        return Chain.objects.all()
+    if not raises_requests(access):
+        return Chain.objects.none()
+    firms = (
+        firms_to_raise_for(user).filter(pk=enterprise_id)
+        if enterprise_id is not None
+        else firms_to_raise_for(user)
+    )
+    return Chain.objects.filter(
+        Q(pk__in=access.chain_ids)
+        | Q(pk__in=Chain.objects.filter(segments__memberships__enterprise__in=firms).values("pk"))
+    )
+
+
+def may_raise_in(user: Reader, chain_id: int, enterprise_id: int) -> bool:
+    return chains_to_raise_in(user, enterprise_id).filter(pk=chain_id).exists()
 
 
 def rates_request(access: Access, enterprise_id: int) -> bool:

@@ -138,6 +138,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         firms=firms,
         firms_in_scope=in_scope,
         official=official,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from chainlead.accounts.choices import Role
 from chainlead.accounts.models import User
-from chainlead.chains.models import Chain
+from chainlead.chains.models import Chain, Membership
 from chainlead.registry.models import Enterprise
 from chainlead.requests.choices import Category
 from chainlead.requests.models import Department, RoutingRule
@@ -54,6 +54,10 @@ def world(db: Any) -> World:
     other_chain = ChainFactory(slug="bio", name="生物医药")
     firm = EnterpriseFactory(name="杭州深度求索人工智能基础技术研究有限公司")
     other_firm = EnterpriseFactory(name="杭州宇树科技股份有限公司")
+    # Each firm is on its chain, so requests may be filed under it (requests.permissions).
+    for member, on in ((firm, chain), (other_firm, other_chain)):
+        segment = on.segments.first() or on.segments.create(name="环节", slug="s", order=1)
+        Membership.objects.create(enterprise=member, segment=segment)
     permits = DepartmentFactory(name="市市场监管局")
     finance = DepartmentFactory(name="市地方金融局")
     RoutingRule.objects.create(category=Category.PERMITS, department=permits)

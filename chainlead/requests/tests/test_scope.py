@@ -66,7 +66,7 @@ def test_a_task_force_raises_only_for_firms_on_its_chain(world):
     segment = world.chain.segments.first() or world.chain.segments.create(
         name="s", slug="s", order=1
     )
-    Membership.objects.create(enterprise=world.firm, segment=segment)
+    Membership.objects.get_or_create(enterprise=world.firm, segment=segment)
     client = _client(world.task_force)
     assert client.post(API, _payload(world.firm), content_type="application/json").status_code == (
         201
@@ -159,3 +159,47 @@ def test_a_commissioner_speaks_for_a_firm_only_while_stationed_with_it(
     assert inside.status_code == 200
     raised.refresh_from_db()
     assert raised.status == after
+
+
+def _member(firm, chain) -> None:
+    from chainlead.chains.models import Membership
+
+    segment = chain.segments.first() or chain.segments.create(name="s", slug="s", order=1)
+    Membership.objects.get_or_create(enterprise=firm, segment=segment)
+
+
+def test_the_chain_of_a_raised_request_is_the_firms_or_the_raisers(world):
+    _member(world.firm, world.chain)
+    client = _client(world.firm_user)
+    foreign = {**_payload(world.firm), "chain": world.other_chain.pk}
+    refused = client.post(API, foreign, content_type="application/json")
+    assert refused.status_code == 422
+    assert "chain" in refused.content.decode()
+    assert not EnterpriseRequest.objects.exists()
+    own = client.post(
+        API, {**_payload(world.firm), "chain": world.chain.pk}, content_type="application/json"
+    )
+    assert own.status_code == 201
+    # A task force files under its own chain whatever the firm's.
+    with firms_seen_by(world.other_task_force, world.firm):
+        filed = _client(world.other_task_force).post(API, foreign, content_type="application/json")
+    assert filed.status_code == 201
+
+
+def test_the_raising_form_offers_and_accepts_only_those_chains(world):
+    _member(world.firm, world.chain)
+    client = _client(world.firm_user)
+    page = client.get(reverse("requests:request_create")).content.decode()
+    assert f'value="{world.chain.pk}"' in page
+    assert f'value="{world.other_chain.pk}"' not in page
+    form = {
+        "enterprise": world.firm.pk,
+        "chain": world.other_chain.pk,
+        "category": "permits",
+        "title": "t",
+        "description": "d",
+    }
+    response = client.post(reverse("requests:request_create"), form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["chain"]
+    assert not EnterpriseRequest.objects.exists()
