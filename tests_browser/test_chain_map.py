@@ -180,3 +180,46 @@ def test_official_walks_from_the_chain_map_to_a_firm(
     outside = recorded_page.outside_requests()
     assert outside == [], outside
     assert len(recorded_page.requests) > 10  # the recorder did see the pages' requests
+
+
+@pytest.mark.browser
+def test_the_map_stacks_on_a_phone_and_no_nodes_overlap(
+    browser: Any, live_server: Any, official: Registry
+) -> None:
+    """At 390 px the segments stack top to bottom; at desktop width they stand side by side;
+    in both, no two segment nodes overlap (issue 15, item 10)."""
+    for width, layout in ((390, "stacked"), (1366, "columns")):
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": width, "height": 844}, device_scale_factor=1
+        )
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        rp = RecordedPage(page)
+        log_in(rp, live_server.url)
+        page.goto(f"{live_server.url}/chains/ai/")
+        page.wait_for_selector("#chain-graph[data-ready='1'] canvas")
+        assert page.get_attribute("#chain-graph", "data-layout") == layout
+        boxes = page.evaluate(
+            """() => {
+                const chart = echarts.getInstanceByDom(document.getElementById('chain-graph'));
+                const series = chart.getOption().series[0];
+                const [w, h] = series.symbolSize;
+                return series.data.filter(d => d.raw).map(d => {
+                    const [x, y] = chart.convertToPixel({seriesIndex: 0}, [d.x, d.y]);
+                    return [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
+                });
+            }"""
+        )
+        assert len(boxes) == 8
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, f"nodes overlap at {width} px: {a} and {b}"
+        graph = page.locator("#chain-graph").bounding_box()
+        assert all(box[0] >= 0 and box[2] <= graph["width"] for box in boxes)  # inside the card
+        if width == 390:
+            # Nothing wider than the phone: the page does not scroll sideways.
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            rp.screenshot("11-chain-map-phone", full_page=True)
+        assert rp.script_errors == []
+        context.close()

@@ -43,6 +43,9 @@ def _map_filters(request: HttpRequest, filters: MapFilters) -> selectors.MapFilt
     return form.map_filters()
 
 
+CHAIN_FIELDS = ("id", "slug", "name", "name_en", "description", "description_en", "order")
+
+
 @router.get("/chains", response=list[ChainOut])
 def chain_list(request: HttpRequest) -> QuerySet[Chain]:
     return selectors.chain_list(user=request.user)
@@ -57,7 +60,7 @@ def chain_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         "upstream_id", "downstream_id"
     )
     return {
-        **{f: getattr(chain, f) for f in ("id", "slug", "name", "name_en", "description", "order")},
+        **{f: getattr(chain, f) for f in CHAIN_FIELDS},
         "segment_count": len(segments),
         "segments": segments,
         "links": [{"upstream": slugs[u], "downstream": slugs[d]} for u, d in links],

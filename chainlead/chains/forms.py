@@ -42,6 +42,9 @@ class ChainEditForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    description_en = forms.CharField(
+        label=_("English description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class SegmentEditForm(forms.Form):
@@ -61,6 +64,9 @@ class SegmentEditForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("English description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -91,6 +97,20 @@ class MembershipAddForm(forms.Form):
         if len(matches) > 1:
             raise forms.ValidationError(_("Several firms have this name; give the credit code."))
         return matches[0]
+
+
+class BulkReviewForm(forms.Form):
+    """Ticked rows of the review queue (`pk`, repeated) and one decision for all of them."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        raw = self.data.getlist("pk") if hasattr(self.data, "getlist") else []
+        if any(not str(v).isdigit() for v in raw):
+            raise forms.ValidationError(_("A ticked row is not a row of the queue."))
+        cleaned["pks"] = [int(v) for v in raw]
+        return cleaned
 
 
 class ReviewDecisionForm(forms.Form):

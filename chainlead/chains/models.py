@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.chains.choices import MembershipRole, MembershipSource, ReviewStatus
+from chainlead.core.text import localized
 from chainlead.registry.models import Enterprise
 
 
@@ -16,6 +17,7 @@ class Chain(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -27,6 +29,15 @@ class Chain(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the English name where there is one)."""
+        return localized(self.name, self.name_en)
+
+    @property
+    def description_label(self) -> str:
+        return localized(self.description, self.description_en)
 
 
 class Segment(models.Model):
@@ -49,6 +60,7 @@ class Segment(models.Model):
         _("keywords"), default=list, blank=True, help_text=_("Words in a firm's business text.")
     )
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
 
     class Meta:
         ordering = ["chain", "order"]
@@ -63,6 +75,15 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain.name} · {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the English name where there is one)."""
+        return localized(self.name, self.name_en)
+
+    @property
+    def description_label(self) -> str:
+        return localized(self.description, self.description_en)
 
 
 class SegmentLink(models.Model):

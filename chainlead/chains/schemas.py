@@ -15,6 +15,7 @@ class ChainOut(Schema):
     name: str
     name_en: str
     description: str
+    description_en: str
     order: int
     segment_count: int | None = None
 
@@ -28,6 +29,7 @@ class SegmentOut(Schema):
     industry_codes: list[str]
     keywords: list[str]
     description: str
+    description_en: str
 
 
 class SegmentLinkOut(Schema):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit import context as audit_context
 from chainlead.audit.services import record_event
 from chainlead.chains.choices import MembershipRole, MembershipSource, ReviewStatus
@@ -35,13 +36,13 @@ from chainlead.registry.models import Enterprise, Industry
 SYSTEM_SOURCES = frozenset({"cli", "task"})
 
 
-def is_system_context(actor: Any) -> bool:
+def is_system_context(actor: Actor) -> bool:
     """True when `actor` is the system acting inside `acting_as(None, source="cli"|"task")`."""
     ctx = audit_context.current()
     return actor is None and ctx.actor is None and ctx.source in SYSTEM_SOURCES
 
 
-def _check_chain_edit(actor: Any, chain: Chain | None) -> None:
+def _check_chain_edit(actor: Actor, chain: Chain | None) -> None:
     if actor is None:
         if is_system_context(actor):
             return
@@ -85,19 +86,33 @@ def _apply(obj: Any, changes: dict[str, Any]) -> bool:
 
 @transaction.atomic
 def chain_create(
-    *, actor: Any, slug: str, name: str, name_en: str = "", order: int = 0, description: str = ""
+    *,
+    actor: Actor,
+    slug: str,
+    name: str,
+    name_en: str = "",
+    order: int = 0,
+    description: str = "",
+    description_en: str = "",
 ) -> Chain:
     _check_chain_edit(actor, None)
-    chain = Chain(slug=slug, name=name, name_en=name_en, order=order, description=description)
+    chain = Chain(
+        slug=slug,
+        name=name,
+        name_en=name_en,
+        order=order,
+        description=description,
+        description_en=description_en,
+    )
     chain.full_clean()
     chain.save()
     return chain
 
 
 @transaction.atomic
-def chain_update(*, actor: Any, chain: Chain, **changes: Any) -> Chain:
+def chain_update(*, actor: Actor, chain: Chain, **changes: Any) -> Chain:
     _check_chain_edit(actor, chain)
-    unknown = set(changes) - {"name", "name_en", "order", "description"}
+    unknown = set(changes) - {"name", "name_en", "order", "description", "description_en"}
     if unknown:
         raise TypeError(f"Unknown chain fields: {sorted(unknown)}")
     if _apply(chain, changes):
@@ -109,7 +124,7 @@ def chain_update(*, actor: Any, chain: Chain, **changes: Any) -> Chain:
 @transaction.atomic
 def segment_create(
     *,
-    actor: Any,
+    actor: Actor,
     chain: Chain,
     slug: str,
     name: str,
@@ -118,6 +133,7 @@ def segment_create(
     industry_codes: list[str] | tuple[str, ...] = (),
     keywords: list[str] | tuple[str, ...] = (),
     description: str = "",
+    description_en: str = "",
 ) -> Segment:
     _check_chain_edit(actor, chain)
     codes = _clean_list(list(industry_codes), "industry_codes")
@@ -131,17 +147,26 @@ def segment_create(
         industry_codes=codes,
         keywords=_clean_list(list(keywords), "keywords"),
         description=description,
+        description_en=description_en,
     )
     segment.full_clean()
     segment.save()
     return segment
 
 
-SEGMENT_FIELDS = ("name", "name_en", "order", "industry_codes", "keywords", "description")
+SEGMENT_FIELDS = (
+    "name",
+    "name_en",
+    "order",
+    "industry_codes",
+    "keywords",
+    "description",
+    "description_en",
+)
 
 
 @transaction.atomic
-def segment_update(*, actor: Any, segment: Segment, **changes: Any) -> Segment:
+def segment_update(*, actor: Actor, segment: Segment, **changes: Any) -> Segment:
     _check_chain_edit(actor, segment.chain)
     unknown = set(changes) - set(SEGMENT_FIELDS)
     if unknown:
@@ -158,7 +183,7 @@ def segment_update(*, actor: Any, segment: Segment, **changes: Any) -> Segment:
 
 
 @transaction.atomic
-def segment_link_create(*, actor: Any, upstream: Segment, downstream: Segment) -> SegmentLink:
+def segment_link_create(*, actor: Actor, upstream: Segment, downstream: Segment) -> SegmentLink:
     """Record that `upstream` feeds `downstream`; returns the existing link if there is one."""
     _check_chain_edit(actor, upstream.chain)
     if upstream.chain_id != downstream.chain_id:
@@ -173,23 +198,24 @@ def segment_link_create(*, actor: Any, upstream: Segment, downstream: Segment) -
 
 
 @transaction.atomic
-def segment_link_delete(*, actor: Any, link: SegmentLink) -> None:
+def segment_link_delete(*, actor: Actor, link: SegmentLink) -> None:
     _check_chain_edit(actor, link.upstream.chain)
     link.delete()
 
 
 @transaction.atomic
-def chain_create_from_template(*, actor: Any, template: ChainTemplate) -> Chain:
+def chain_create_from_template(*, actor: Actor, template: ChainTemplate) -> Chain:
     """Create the chain of `template`, or bring an existing one up to date (idempotent).
 
     Segments are matched by slug. Segments the city added by hand are kept; so are links.
     """
     chain = Chain.objects.filter(slug=template.slug).first()
-    fields = {
+    fields: dict[str, Any] = {
         "name": template.name,
         "name_en": template.name_en,
         "order": template.order,
         "description": template.description,
+        "description_en": template.description_en,
     }
     if chain is None:
         chain = chain_create(actor=actor, slug=template.slug, **fields)
@@ -215,13 +241,14 @@ def chain_create_from_template(*, actor: Any, template: ChainTemplate) -> Chain:
         if blocker is not None:  # a hand-made segment sits where the template wants one
             segment_update(actor=actor, segment=blocker, order=spare)
             spare += 1
-        values = {
+        values: dict[str, Any] = {
             "name": t.name,
             "name_en": t.name_en,
             "order": t.order,
             "industry_codes": list(t.industry_codes),
             "keywords": list(t.keywords),
             "description": t.description,
+            "description_en": t.description_en,
         }
         segment = existing.get(t.slug)
         if segment is None:
@@ -263,7 +290,7 @@ def membership_would_change(
 @transaction.atomic
 def membership_set(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     segment: Segment,
     role: str = MembershipRole.MEMBER,
@@ -320,14 +347,14 @@ def membership_set(
 
 @transaction.atomic
 def membership_review(
-    *, actor: Any, membership: Membership, accept: bool, now: dt.datetime | None = None
+    *, actor: Actor, membership: Membership, accept: bool, now: dt.datetime | None = None
 ) -> Membership:
     """An official accepts or rejects a rule's guess; the decision sticks across rule runs."""
     if actor is None:
         raise PermissionDenied("Reviews are decisions of a person, not of the system.")
     _check_chain_edit(actor, membership.segment.chain)
     membership.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.REJECTED
-    membership.reviewed_by = actor
+    membership.reviewed_by = acting_user(actor)
     membership.reviewed_at = now or timezone.now()
     membership.full_clean()
     membership.save()
@@ -340,6 +367,6 @@ def membership_review(
 
 
 @transaction.atomic
-def membership_delete(*, actor: Any, membership: Membership) -> None:
+def membership_delete(*, actor: Actor, membership: Membership) -> None:
     _check_chain_edit(actor, membership.segment.chain)
     membership.delete()

@@ -7,6 +7,7 @@ from django.urls import get_script_prefix, reverse
 
 from chainlead.accounts.access import access_for
 from chainlead.core.plugins import nav_entries, nav_links
+from chainlead.core.text import localized
 
 
 @functools.cache
@@ -24,6 +25,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     return {
         "city_name": settings.CHAINLEAD_CITY_NAME,
         "city_name_en": settings.CHAINLEAD_CITY_NAME_EN,
+        "city_label": localized(settings.CHAINLEAD_CITY_NAME, settings.CHAINLEAD_CITY_NAME_EN),
         "access": access,
         "nav_main": nav_entries(access, prefix),
         "nav_links": nav_links(access, prefix, "main"),

@@ -38,3 +38,10 @@ def join_list(items: Iterable[object]) -> str:
 
     separator = "、" if (get_language() or "zh-hans").startswith("zh") else ", "
     return separator.join(str(item) for item in items)
+
+
+def localized(chinese: str, english: str) -> str:
+    """The English form when the reader reads English and one exists; else the Chinese."""
+    from django.utils.translation import get_language
+
+    return english if english and (get_language() or "").startswith("en") else chinese

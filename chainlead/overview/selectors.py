@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.accounts.types import Reader
@@ -215,7 +215,7 @@ def _chains(
             ChainLine(
                 chain_id=chain.pk,
                 slug=chain.slug,
-                name=chain.name,
+                name=chain.label,
                 segments=len(summary.segments),
                 present=summary.present,
                 weak=summary.weak,
@@ -304,7 +304,7 @@ def compute_overview(*, user: Reader, today: dt.date) -> Overview:
         today=today,
         period_start=period_start,
         district_names=(
-            list(District.objects.filter(pk__in=districts).values_list("name", flat=True))
+            [d.label for d in District.objects.filter(pk__in=districts)]
             if districts is not None
             else []
         ),
@@ -323,7 +323,9 @@ def compute_overview(*, user: Reader, today: dt.date) -> Overview:
 def city_overview(*, user: Reader, today: dt.date | None = None) -> Overview:
     """`compute_overview`, cached per reader until a figure it reads changes or the day turns."""
     today = today or timezone.localdate()
-    key = f"overview:{user.pk}:{overview_versions()}:{today.isoformat()}"
+    # Names are in the reader's language (English names where they exist): one entry per language.
+    language = translation.get_language() or ""
+    key = f"overview:{user.pk}:{overview_versions()}:{today.isoformat()}:{language}"
     cached: Overview | None = cache.get(key)
     if cached is not None:
         return cached

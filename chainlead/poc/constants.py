@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from chainlead.poc.choices import OutcomeKind, ProjectStatus, Stage
 
 # Stage ↔ technology readiness level (TRL 1-9). The TRL scale is the one of GB/T 22900-2022
@@ -31,6 +33,13 @@ RUBRIC_WEIGHTS: dict[str, Decimal] = {
     "ip": Decimal("0.15"),
     "team": Decimal("0.15"),
     "plan": Decimal("0.15"),
+}
+RUBRIC_LABELS = {
+    "technology": _("technology"),
+    "market": _("market"),
+    "ip": _("IP"),
+    "team": _("team"),
+    "plan": _("plan"),
 }
 SCORE_MIN = 1
 SCORE_MAX = 5

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from chainlead.accounts.access import access_for
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.export import Column
 from chainlead.core.views import history_for, object_list, permission_required
 from chainlead.poc import figures, selectors, services
 from chainlead.poc.choices import Direction, GateStatus, ReviewStatus, Stage
-from chainlead.poc.constants import RUBRIC_WEIGHTS, STAGE_TRL, STALLED_DAYS
+from chainlead.poc.constants import RUBRIC_LABELS, RUBRIC_WEIGHTS, STAGE_TRL, STALLED_DAYS
 from chainlead.poc.filtersets import ProjectFilterSet
 from chainlead.poc.forms import (
     DecideForm,
@@ -50,7 +51,7 @@ from chainlead.poc.permissions import (
 )
 from chainlead.poc.tables import ProjectTable
 
-EXPORT_COLUMNS = [
+EXPORT_COLUMNS: list[Column] = [
     (gettext_lazy("title"), "title"),
     (gettext_lazy("institution"), "institution"),
     (gettext_lazy("centre"), lambda p: p.centre.name if p.centre else ""),
@@ -278,7 +279,7 @@ def gate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "gate": gate,
             "panel": services.panel_scores(gate) if gate.status == GateStatus.OPEN else gate.scores,
             "assignments": gate.assignments.select_related("reviewer"),
-            "weights": RUBRIC_WEIGHTS.items(),
+            "weights": [(RUBRIC_LABELS[k], w) for k, w in RUBRIC_WEIGHTS.items()],
             "can_decide": manages_project(access, gate.project) and gate.status == GateStatus.OPEN,
             "decide_form": DecideForm(),
         },
@@ -341,7 +342,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"institution": getattr(request.user, "department", "")}
             ),
             "score_form": ScoreForm(),
-            "weights": RUBRIC_WEIGHTS.items(),
+            "weights": [(RUBRIC_LABELS[k], w) for k, w in RUBRIC_WEIGHTS.items()],
             "statuses": ReviewStatus,
         },
     )

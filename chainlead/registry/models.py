@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.core.text import search_key
+from chainlead.core.text import localized, search_key
 from chainlead.core.validators import validate_visible_text
 from chainlead.registry.choices import (
     DataProvenance,
@@ -37,6 +37,11 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the English name where there is one)."""
+        return localized(self.name, self.name_en)
 
 
 class Industry(models.Model):

@@ -1,7 +1,8 @@
 """The chain templates that ship with chainlead: one JSON file per chain (chains are data).
 
-Each file holds the chain (slug, name, name_en, order, description) and its segments from upstream
-to downstream (slug, name, name_en, industry_codes, keywords). Industry codes are GB/T 4754-2017
+Each file holds the chain (slug, name, name_en, order, description in Chinese, description_en)
+and its segments from upstream to downstream (slug, name, name_en, industry_codes, keywords).
+Industry codes are GB/T 4754-2017
 codes of any level; a test checks every one against the reference table. Links default to the
 chain order (each segment feeds the next) unless the file lists `links` as [upstream, downstream]
 slug pairs.
@@ -27,6 +28,7 @@ class SegmentTemplate:
     industry_codes: tuple[str, ...]
     keywords: tuple[str, ...]
     description: str = ""
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ChainTemplate:
     name_en: str
     order: int
     description: str
+    description_en: str
     segments: tuple[SegmentTemplate, ...]
     links: tuple[tuple[str, str], ...]
 
@@ -50,6 +53,7 @@ def _parse(data: dict[str, Any]) -> ChainTemplate:
             industry_codes=tuple(s.get("industry_codes", ())),
             keywords=tuple(s.get("keywords", ())),
             description=s.get("description", ""),
+            description_en=s.get("description_en", ""),
         )
         for position, s in enumerate(data["segments"], start=1)
     )
@@ -63,6 +67,7 @@ def _parse(data: dict[str, Any]) -> ChainTemplate:
         name_en=data.get("name_en", ""),
         order=int(data.get("order", 0)),
         description=data.get("description", ""),
+        description_en=data.get("description_en", ""),
         segments=segments,
         links=links,
     )

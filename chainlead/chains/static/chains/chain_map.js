@@ -79,18 +79,55 @@
 
   function draw(el) {
     var data = JSON.parse(document.getElementById(el.dataset.graph).textContent);
+    el.style.height = (parseInt(el.dataset.height, 10) || 220) + "px";  // CSSOM: CSP allows it
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     var selectedId = null;
     var t = data.text;
 
     // Nodes are placed in pixels: column → x across the width, stacked rows → y around the
     // middle. Two invisible corner anchors make ECharts' view box equal to the container, so
-    // its "fit the data" scaling is the identity and node sizes stay as given.
-    var NODE_W = 128, NODE_H = 62, MARGIN_X = 76;
+    // its "fit the data" scaling is the identity and node sizes stay as given. Where the
+    // columns do not fit side by side (a phone), the segments stack top to bottom in chain
+    // order, upstream first, and the container grows to hold them: nodes never overlap.
+    var NODE_W = 128, NODE_H = 62, MARGIN_X = 76, GAP_X = 10, GAP_Y = 28, MARGIN_Y = 16;
+    var baseHeight = parseInt(el.dataset.height, 10) || 220;
+
+    function maxCol() {
+      return data.nodes.reduce(function (m, n) { return Math.max(m, n.col); }, 0);
+    }
+
+    function isStacked() {
+      var cols = maxCol();
+      return cols > 0 && (el.clientWidth - 2 * MARGIN_X) / cols < NODE_W + GAP_X;
+    }
+
+    function order() {
+      return data.nodes.map(function (n, i) { return i; }).sort(function (a, b) {
+        var na = data.nodes[a], nb = data.nodes[b];
+        return na.col - nb.col || na.row - nb.row;
+      });
+    }
+
+    function fitHeight() {
+      var height = isStacked()
+        ? 2 * MARGIN_Y + data.nodes.length * NODE_H + (data.nodes.length - 1) * GAP_Y
+        : baseHeight;
+      if (el.clientHeight !== height) {
+        el.style.height = height + "px";
+        chart.resize();
+      }
+    }
 
     function positions() {
       var w = el.clientWidth, h = el.clientHeight;
-      var cols = data.nodes.reduce(function (m, n) { return Math.max(m, n.col); }, 0);
+      var result = new Array(data.nodes.length);
+      if (isStacked()) {
+        order().forEach(function (index, k) {
+          result[index] = { x: w / 2, y: MARGIN_Y + NODE_H / 2 + k * (NODE_H + GAP_Y) };
+        });
+        return result;
+      }
+      var cols = maxCol();
       var step = cols > 0 ? (w - 2 * MARGIN_X) / cols : 0;
       return data.nodes.map(function (n) {
         return {
@@ -134,7 +171,9 @@
         var to = forward ? { x: b.x - NODE_W / 2 - 1, y: b.y } : { x: b.x, y: b.y - NODE_H / 2 - 1 };
         nodes.push(Object.assign({ id: "_s" + k, name: "_s" + k }, from, anchor));
         nodes.push(Object.assign({ id: "_t" + k, name: "_t" + k }, to, anchor));
-        return { source: "_s" + k, target: "_t" + k };
+        // An edge that passes other stacked nodes bends around them.
+        var skips = !forward && b.y - a.y > NODE_H + GAP_Y + 1;
+        return { source: "_s" + k, target: "_t" + k, lineStyle: { curveness: skips ? 0.35 : 0 } };
       });
       return [{
         type: "graph",
@@ -152,6 +191,7 @@
       }];
     }
 
+    fitHeight();
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: FONT },
@@ -168,7 +208,7 @@
             escapeHtml(t.revenue) + ": " + escapeHtml(rev)
           ];
           if (n.pending) { lines.push(escapeHtml(t.pending) + ": " + n.pending); }
-          lines.push('<span style="color:#616e7c">' + escapeHtml(t.hint) + "</span>");
+          lines.push('<span class="chart-hint">' + escapeHtml(t.hint) + "</span>");
           return lines.join("<br>");
         }
       },
@@ -194,9 +234,11 @@
     });
     window.addEventListener("resize", function () {
       chart.resize();
+      fitHeight();
       chart.setOption({ series: series() });
     });
     el.dataset.ready = "1";
+    el.dataset.layout = isStacked() ? "stacked" : "columns";
     return chart;
   }
 
