@@ -372,17 +372,19 @@ class _Classes:
         representative = np.arange(n_cols, dtype=np.int64)
         representative[candidates] = candidates[first_of[inverse.ravel()]]
         # Check every merge pair by pair; a column that differs (a hash collision) stays alone.
-        arc_col = sorted_cols
-        rep = representative[arc_col]
-        position = np.arange(arc_col.size, dtype=np.int64) - first[arc_col]
-        twin = (first[rep] + position).clip(0, max(arc_col.size - 1, 0))
+        sorted_rows, sorted_costs = rows[order], costs[order]
+        merged = np.flatnonzero(representative[sorted_cols] != sorted_cols)
+        cols_m = sorted_cols[merged]
+        reps_m = representative[cols_m]
+        twin = (first[reps_m] + merged - first[cols_m]).clip(0, max(sorted_cols.size - 1, 0))
         differs = (
-            (degree[rep] != degree[arc_col])
-            | (rows[order][twin] != rows[order])
-            | (costs[order][twin] != costs[order])
+            (degree[reps_m] != degree[cols_m])
+            | (sorted_rows[twin] != sorted_rows[merged])
+            | (sorted_costs[twin] != sorted_costs[merged])
         )
+        del sorted_rows, sorted_costs, merged, reps_m, twin
         bad = np.zeros(n_cols, dtype=bool)
-        bad[arc_col[differs]] = True
+        bad[cols_m[differs]] = True
         representative[bad] = np.flatnonzero(bad)
         # Classes numbered by their representative's column, members in column order.
         leaders, class_of = np.unique(representative, return_inverse=True)
@@ -392,7 +394,7 @@ class _Classes:
         start = np.zeros(leaders.size, dtype=np.int64)
         np.cumsum(size[:-1], out=start[1:])
         class_demand = np.bincount(class_of, weights=demand, minlength=leaders.size)
-        lead_arcs = order[np.flatnonzero(representative[arc_col] == arc_col)]
+        lead_arcs = order[representative[sorted_cols] == sorted_cols]
         return cls(
             class_of=class_of,
             members=members,
@@ -438,7 +440,10 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
 
     positive = values > 0
     usable = positive & (capacity_[rows] > 0) & (demand_[cols] > 0)
-    arc_rows, arc_cols, arc_scores = rows[usable], cols[usable], values[usable]
+    if usable.all():  # the usual case: no copies of a million pairs
+        arc_rows, arc_cols, arc_scores = rows, cols, values
+    else:
+        arc_rows, arc_cols, arc_scores = rows[usable], cols[usable], values[usable]
     n_arcs = int(arc_rows.size)
 
     # Prices for pairs the flow never sees: a commissioner (firm) with no capacity (demand)
