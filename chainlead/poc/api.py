@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.models import User
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.pagination import PageNumber
 from chainlead.poc import figures, selectors, services
 from chainlead.poc.filtersets import ProjectFilterSet
 from chainlead.poc.models import Centre, GateReview, Outcome, Project, ReviewAssignment
@@ -60,7 +61,7 @@ def centre_detail(request: HttpRequest, centre_id: int) -> Centre:
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(PageNumber)
 def project_list(
     request: HttpRequest,
     q: str = "",

@@ -8,10 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chainlead.accounts.access import access_for
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.pagination import PageNumber
 from chainlead.programs import selectors, services
 from chainlead.programs.filtersets import ApplicationFilterSet
 from chainlead.programs.models import Application, Assignment, Award, ConflictDeclaration, Program
@@ -66,7 +67,7 @@ def round_list(request: HttpRequest, slug: str) -> Any:
 
 
 @router.get("/applications", response=list[ApplicationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(PageNumber)
 def application_list(
     request: HttpRequest, q: str = "", program: int | None = None, status: str = ""
 ) -> Any:
@@ -149,7 +150,7 @@ def review_score(request: HttpRequest, review_id: int, payload: ScoreIn) -> Assi
 
 
 @router.get("/awards", response=list[AwardOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(PageNumber)
 def award_list(request: HttpRequest) -> Any:
     _require(request, reads_awards)
     return selectors.award_list(user=request.user)

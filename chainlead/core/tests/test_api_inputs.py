@@ -35,6 +35,9 @@ def _clear(response) -> str:
         f"{REGISTRY}/industries",
         REQUESTS,
         "/api/v1/recruitment/targets",
+        "/api/v1/poc/projects",
+        "/api/v1/programs/applications",
+        "/api/v1/programs/awards",
     ],
 )
 @pytest.mark.parametrize("page", [10**12, 10**30])
