@@ -16,6 +16,10 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
+    # Set when someone else chose the password (a one-time password of `create-admins`, a
+    # reset by the system administrator): every page leads to the password change until the
+    # user has chosen one (accounts.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
