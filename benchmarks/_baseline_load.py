@@ -36,7 +36,6 @@ from chainlead.registry.importers import (  # noqa: E402
 NULL = r"\N"
 EXTRA = [
     "search_text",
-    "stock_code",
     "short_name",
     "name_en",
     "province",
@@ -82,7 +81,6 @@ def prepare(source: Path, target: Path) -> int:
                     [cell(v) for v in r]
                     + [
                         key,
-                        NULL,
                         "",
                         "",
                         "",
@@ -103,7 +101,7 @@ def prepare(source: Path, target: Path) -> int:
 
         for cells in rows:
             values = {name: parse(cells[i]) for i, name, parse in parsers}
-            batch.append([values[c.name] for c in COLUMNS])
+            batch.append([values.get(c.name) for c in COLUMNS])
             count += 1
             if len(batch) >= 5000:
                 flush()

@@ -65,7 +65,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/import_detail.html",
-        {"job": job, "can_import": manages_registry(access_for(request.user))},
+        {
+            "job": job,
+            "can_import": manages_registry(access_for(request.user)),
+            "errors": [e for e in job.errors if not e.get("warning")],
+            "warnings": [e for e in job.errors if e.get("warning")],
+        },
     )
 
 

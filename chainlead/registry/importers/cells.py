@@ -179,6 +179,7 @@ class References:
 
 # The staged value of an optional column whose cell is empty, or that the file does not have.
 _EMPTY: dict[str, Any] = {
+    "credit_code": None,
     "founded": None,
     "size_class": "",
     "above_designated_size": None,
@@ -190,6 +191,7 @@ _EMPTY: dict[str, Any] = {
     "origin": Origin.LOCAL.value,
     "origin_place": "",
     "landed_on": None,
+    "stock_code": None,
 }
 
 
@@ -207,12 +209,12 @@ def _check_char(code: str) -> str | None:
 
 
 def _parser(name: str, refs: References) -> Callable[[Any], Any]:
-    def credit_code(v: Any) -> str:
+    def credit_code(v: Any) -> str | None:
         code = _text(v).upper()
         if len(code) == 18 and _check_char(code) == code[17]:
             return code  # the fast path for a valid code; credit_code_error says why not
         if not code:
-            raise ValueError("is required")
+            return None  # matched by stock code or name instead
         error = credit_code_error(code)
         if error:
             raise ValueError(error)
@@ -262,6 +264,12 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
 
         return parse
 
+    def stock_code(v: Any) -> str | None:
+        code = _text(v).upper()
+        if len(code) > 10:
+            raise ValueError("is longer than 10 characters")
+        return code or None
+
     def listed(v: Any) -> bool:
         parsed = parse_bool(v)
         return bool(parsed)
@@ -282,5 +290,6 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
         "origin": choice(Origin, "local/attracted (本地成长/招引)", _ORIGIN_ALIASES),
         "origin_place": optional_text(100),
         "landed_on": parse_date,
+        "stock_code": stock_code,
     }
     return parsers[name]

@@ -24,7 +24,8 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("credit_code", "统一社会信用代码", True, "credit_code", "varchar(18)"),
+    # A firm without a public credit code is matched by stock code, then by name (issue 15).
+    Column("credit_code", "统一社会信用代码", False, "credit_code", "varchar(18)"),
     Column("name", "企业名称", True, "name", "varchar(200)"),
     Column("district", "所属区县", True, "district_id", "bigint"),
     Column("industry_code", "行业代码", True, "industry_id", "varchar(4)"),
@@ -39,6 +40,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("origin", "来源", False, "origin", "varchar(10)"),
     Column("origin_place", "招引来源地", False, "origin_place", "varchar(100)"),
     Column("landed_on", "落地日期", False, "landed_on", "date"),
+    Column("stock_code", "股票代码", False, "stock_code", "varchar(10)"),
 )
 COLUMNS_BY_NAME = {c.name: c for c in COLUMNS}
 _HEADER_ALIASES = {c.name: c.name for c in COLUMNS} | {c.header_zh: c.name for c in COLUMNS}
@@ -80,6 +82,9 @@ class ImportResult:
     unchanged: int = 0
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows written, but worth a look: a new firm whose name an existing firm already has.
+    warnings: list[RowError] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
     sha256: str = ""
 

@@ -67,7 +67,10 @@ def finish_job(job: ImportJob, result: ImportResult) -> None:
     job.created_count = result.created if result.ok else 0
     job.updated_count = result.updated if result.ok else 0
     job.unchanged_count = result.unchanged if result.ok else 0
-    job.errors = [e.as_dict() for e in result.errors]
+    # Warnings (rows written, worth a look) are kept beside the errors, marked as such.
+    job.errors = [e.as_dict() for e in result.errors] + [
+        e.as_dict() | {"warning": True} for e in (result.warnings if result.ok else [])
+    ]
     job.sha256 = result.sha256
     job.finished_at = timezone.now()
     if result.ok:
@@ -75,7 +78,7 @@ def finish_job(job: ImportJob, result: ImportResult) -> None:
         job.message = (
             f"{verb} {result.total_rows} rows: {result.created} created, "
             f"{result.updated} updated, {result.unchanged} unchanged."
-        )
+        ) + (f" {len(result.warnings)} possible duplicates to check." if result.warnings else "")
     else:
         more = result.error_count - len(result.errors)
         job.message = f"{result.error_count} errors; nothing was written." + (

@@ -40,10 +40,12 @@ from chainlead.registry.importers.staging import (
     BATCH_SIZE,
     _classify,
     _duplicates,
+    _possible_duplicates,
     _search_keys,
     _Staging,
     _write_creates,
     _write_updates,
+    created_ids,
 )
 from chainlead.registry.models import Enterprise, ImportJob
 
@@ -113,9 +115,9 @@ def _stage_file(
                 result.add_error(RowError(line, name, str(exc)))
                 values[name] = None
                 ok = False
-        if values.get("credit_code") is None:
-            continue
         if not ok:  # staged only to find duplicates; nothing is written after an error
+            if values.get("credit_code") is None:
+                continue
             values = dict.fromkeys(order) | {"credit_code": values["credit_code"]}
         values["_line"] = line
         batch.append(values)
@@ -203,13 +205,15 @@ def _match_and_write_once(
 ) -> None:
     with transaction.atomic():
         _lock_imports()
-        new, changed, unchanged = _classify(staging, present)
+        new, changed, unchanged = _classify(staging, present, MAX_REPORTED_ERRORS)
         result.created, result.updated, result.unchanged = new, changed, unchanged
+        result.warnings = _possible_duplicates(staging, MAX_REPORTED_ERRORS)
         if not (new or changed):
             return
         now = timezone.now()
         _write_updates(staging, present, now)
         _write_creates(staging, filename, now)
+        result.created_ids = created_ids(staging)
         if job is not None:
             record_event(
                 instance=job,
@@ -257,7 +261,9 @@ def import_enterprises(
                 result.add_error(error)
             result.errors.sort()
             if result.ok and dry_run:
-                result.created, result.updated, result.unchanged = _classify(staging, present)
+                counts = _classify(staging, present, MAX_REPORTED_ERRORS)
+                result.created, result.updated, result.unchanged = counts
+                result.warnings = _possible_duplicates(staging, MAX_REPORTED_ERRORS)
             elif result.ok:
                 _match_and_write(staging, present, result, filename, job)
         finally:

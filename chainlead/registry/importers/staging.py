@@ -21,7 +21,7 @@ from chainlead.audit.services import link_pending, record_bulk_changes
 from chainlead.core.text import to_simplified
 from chainlead.registry.choices import DataProvenance
 from chainlead.registry.importers.cells import _CENT
-from chainlead.registry.importers.format import COLUMNS, Column, RowError
+from chainlead.registry.importers.format import COLUMNS, Column, ImportFileError, RowError
 from chainlead.registry.models import Enterprise
 
 BATCH_SIZE = 5000
@@ -43,7 +43,7 @@ class _Staging:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.table} (line_no integer NOT NULL, {columns}, "
                 "search_text varchar(400), enterprise_id bigint, changed smallint NOT NULL "
-                "DEFAULT 0)"
+                "DEFAULT 0, created_id bigint)"
             )
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
@@ -63,6 +63,7 @@ class _Staging:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX {self.table}_code ON {self.table} (credit_code)")
             cursor.execute(f"CREATE INDEX {self.table}_line ON {self.table} (line_no)")
+            cursor.execute(f"CREATE INDEX {self.table}_name ON {self.table} (search_text)")
             if self.postgres:
                 cursor.execute(f"ANALYZE {self.table}")
 
@@ -72,20 +73,31 @@ class _Staging:
 
 
 def _duplicates(staging: _Staging, limit: int) -> list[RowError]:
+    """Rows naming a firm an earlier row names: by credit code, by stock code, and (for rows
+    without a credit code, which are matched by name) by name."""
+    t = staging.table
+    checks = [
+        ("credit_code", "credit_code", "s.credit_code IS NOT NULL"),
+        ("stock_code", "stock_code", "s.stock_code IS NOT NULL"),
+        ("name", "search_text", "s.credit_code IS NULL AND s.search_text IS NOT NULL"),
+    ]
+    errors: list[RowError] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.line_no, s.credit_code, d.first FROM {staging.table} s "
-            f"JOIN (SELECT credit_code, MIN(line_no) AS first FROM {staging.table} "
-            "GROUP BY credit_code HAVING COUNT(*) > 1) d ON d.credit_code = s.credit_code "
-            "WHERE s.line_no > d.first ORDER BY s.line_no LIMIT %s",
-            [limit],
-        )
-        return [
-            RowError(
-                line, "credit_code", f"{code} appears twice in the file (first in row {first})"
+        for field_name, column, where in checks:
+            cursor.execute(
+                f"SELECT s.line_no, s.{field_name}, d.first FROM {t} s "
+                f"JOIN (SELECT s.{column} AS k, MIN(s.line_no) AS first FROM {t} s WHERE {where} "
+                f"GROUP BY s.{column} HAVING COUNT(*) > 1) d ON d.k = s.{column} "
+                f"WHERE {where} AND s.line_no > d.first ORDER BY s.line_no LIMIT %s",
+                [limit],
             )
-            for line, code, first in cursor.fetchall()
-        ]
+            errors += [
+                RowError(
+                    line, field_name, f"{value} appears twice in the file (first in row {first})"
+                )
+                for line, value, first in cursor.fetchall()
+            ]
+    return errors
 
 
 def _changed_condition(present: list[Column], postgres: bool) -> str:
@@ -94,8 +106,78 @@ def _changed_condition(present: list[Column], postgres: bool) -> str:
     return " OR ".join(parts) if parts else "1 = 0"
 
 
-def _classify(staging: _Staging, present: list[Column]) -> tuple[int, int, int]:
-    """Link staged rows to existing firms and mark the changed ones: (new, changed, unchanged)."""
+def _link_without_code(staging: _Staging) -> list[RowError]:
+    """Link rows without a credit code to the firm of their stock code, else of their name.
+
+    Names compare as search keys (Traditional as Simplified, case and whitespace ignored): the
+    staged key of the row against the firm's own name, or its key when it has no short name.
+    A name that several firms share is an error: the row must give a credit code.
+    """
+    t = staging.table
+    table = Enterprise._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {t} AS s SET enterprise_id = e.id FROM {table} AS e "
+            "WHERE s.credit_code IS NULL AND s.stock_code IS NOT NULL "
+            "AND e.stock_code = s.stock_code"
+        )
+        cursor.execute(
+            f"SELECT s.line_no, s.search_text, e.id, e.name FROM {t} s JOIN {table} e "
+            "ON e.name = s.name OR e.search_text = s.search_text "
+            "WHERE s.credit_code IS NULL AND s.enterprise_id IS NULL ORDER BY s.line_no"
+        )
+        candidates: dict[int, set[int]] = {}
+        keys: dict[int, str] = {}
+        names: dict[int, str] = {}
+        for line, key, pk, name in cursor.fetchall():
+            candidates.setdefault(line, set()).add(pk)
+            keys[line] = key
+            names[pk] = name
+    # The join also finds "name + short name" keys equal to a bare name: keep true matches.
+    own_keys = dict(zip(names, _search_keys(list(names.values())), strict=True))
+    links: list[tuple[int, int]] = []
+    errors: list[RowError] = []
+    for line, pks in candidates.items():
+        found = sorted(pk for pk in pks if own_keys[pk] == keys[line])
+        if len(found) == 1:
+            links.append((found[0], line))
+        elif found:
+            errors.append(
+                RowError(
+                    line,
+                    "name",
+                    f"{len(found)} registered firms have this name (ids "
+                    f"{', '.join(map(str, found[:5]))}): give the firm's credit code",
+                )
+            )
+    if links:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {t} SET enterprise_id = %s WHERE line_no = %s", links)
+    return errors
+
+
+def _stock_code_conflicts(staging: _Staging, limit: int) -> list[RowError]:
+    """Rows giving a stock code that another registered firm holds."""
+    t = staging.table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.line_no, s.stock_code, e.name FROM {t} s "
+            f"JOIN {Enterprise._meta.db_table} e ON e.stock_code = s.stock_code "
+            "WHERE s.enterprise_id IS NULL OR s.enterprise_id <> e.id "
+            "ORDER BY s.line_no LIMIT %s",
+            [limit],
+        )
+        return [
+            RowError(line, "stock_code", f"{code} is the stock code of {name}, another firm")
+            for line, code, name in cursor.fetchall()
+        ]
+
+
+def _classify(staging: _Staging, present: list[Column], limit: int) -> tuple[int, int, int]:
+    """Link staged rows to existing firms and mark the changed ones: (new, changed, unchanged).
+
+    Raises ImportFileError for rows that cannot be linked safely (a name several firms have,
+    a stock code of another firm)."""
     t = staging.table
     compared = [c for c in present if c.name != "credit_code"]
     with connection.cursor() as cursor:
@@ -103,6 +185,10 @@ def _classify(staging: _Staging, present: list[Column]) -> tuple[int, int, int]:
             f"UPDATE {t} AS s SET enterprise_id = e.id FROM {Enterprise._meta.db_table} AS e "
             "WHERE e.credit_code = s.credit_code"
         )
+    errors = _link_without_code(staging) + _stock_code_conflicts(staging, limit)
+    if errors:
+        raise ImportFileError(sorted(errors)[:limit])
+    with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {t} AS s SET changed = 1 FROM {Enterprise._meta.db_table} AS e "
             f"WHERE e.id = s.enterprise_id AND ({_changed_condition(compared, staging.postgres)})"
@@ -112,6 +198,30 @@ def _classify(staging: _Staging, present: list[Column]) -> tuple[int, int, int]:
         )
         new, changed, total = cursor.fetchone()
     return int(new), int(changed), int(total) - int(new) - int(changed)
+
+
+def _possible_duplicates(staging: _Staging, limit: int) -> list[RowError]:
+    """New firms (with a credit code of their own) whose name a registered firm already has."""
+    t = staging.table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.line_no, e.id, e.name, e.credit_code FROM {t} s "
+            f"JOIN {Enterprise._meta.db_table} e "
+            "ON e.name = s.name OR e.search_text = s.search_text "
+            "WHERE s.enterprise_id IS NULL AND s.credit_code IS NOT NULL "
+            "AND (e.credit_code IS NULL OR e.credit_code <> s.credit_code) "
+            "ORDER BY s.line_no, e.id LIMIT %s",
+            [limit],
+        )
+        return [
+            RowError(
+                line,
+                "name",
+                f"possible duplicate: firm {pk} ({name}) has this name with credit code "
+                f"{code or 'none'}; created as a new firm, check which is right",
+            )
+            for line, pk, name, code in cursor.fetchall()
+        ]
 
 
 def _json_value(column: Column, value: Any) -> Any:
@@ -214,7 +324,6 @@ def _write_creates(staging: _Staging, filename: str, now: dt.datetime) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     source_note = f"import {filename}"[:300]
     constants: list[tuple[str, Any]] = [
-        ("stock_code", None),
         ("short_name", ""),
         ("name_en", ""),
         ("province", ""),
@@ -249,18 +358,35 @@ def _write_creates(staging: _Staging, filename: str, now: dt.datetime) -> None:
     after = _json_object_sql(snapshot_pairs, postgres)
     text_type = "varchar" if postgres else "TEXT"
     with connection.cursor() as cursor:
+        insert = f"INSERT INTO {table} ({', '.join(insert_columns)}) SELECT {select} FROM {t} s "
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(insert_columns)}) SELECT {select} FROM {t} s "
-            "WHERE s.enterprise_id IS NULL ORDER BY s.line_no",
+            insert + "WHERE s.enterprise_id IS NULL AND s.credit_code IS NOT NULL "
+            "ORDER BY s.line_no",
             [value for _, value in constants],
         )
+        cursor.execute(
+            f"UPDATE {t} AS s SET created_id = e.id FROM {table} AS e "
+            "WHERE s.enterprise_id IS NULL AND e.credit_code = s.credit_code"
+        )
+        # Firms without a credit code have no key to find them by after a set-based INSERT:
+        # each is inserted on its own, which is fine for the few a file has.
+        cursor.execute(
+            f"SELECT line_no FROM {t} WHERE enterprise_id IS NULL AND credit_code IS NULL "
+            "ORDER BY line_no"
+        )
+        for (line,) in cursor.fetchall():
+            cursor.execute(
+                insert + "WHERE s.line_no = %s RETURNING id",
+                [*(value for _, value in constants), line],
+            )
+            (pk,) = cursor.fetchone()
+            cursor.execute(f"UPDATE {t} SET created_id = %s WHERE line_no = %s", [pk, line])
         cursor.execute(
             f"INSERT INTO {AuditEntry._meta.db_table} (timestamp, actor_id, actor_label, source, "
             "remote_addr, request_id, action, event, content_type_id, object_id, object_repr, "
             f"before, after, message) SELECT %s, %s, %s, %s, %s, %s, %s, '', %s, "
             f"CAST(e.id AS {text_type}), e.name, NULL, {after}, '' FROM {t} s "
-            f"JOIN {table} e ON e.credit_code = s.credit_code "
-            "WHERE s.enterprise_id IS NULL ORDER BY s.line_no",
+            f"JOIN {table} e ON e.id = s.created_id ORDER BY s.line_no",
             [
                 adapt(now),
                 actor.pk if actor is not None else None,
@@ -277,5 +403,16 @@ def _write_creates(staging: _Staging, filename: str, now: dt.datetime) -> None:
 
 def _search_keys(names: list[str]) -> list[str]:
     """`core.text.search_key` of many names with one OpenCC call (per-call overhead dominates)."""
+    if not names:
+        return []
     simplified = to_simplified("\n".join(n.replace("\n", " ") for n in names)).split("\n")
     return ["".join(s.casefold().split()) for s in simplified]
+
+
+def created_ids(staging: _Staging) -> list[int]:
+    """The ids of the firms `_write_creates` inserted, in the file's order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT created_id FROM {staging.table} WHERE created_id IS NOT NULL ORDER BY line_no"
+        )
+        return [int(pk) for (pk,) in cursor.fetchall()]

@@ -52,3 +52,74 @@ def test_an_unknown_choice_is_still_refused(admin: User, tmp_path: Path) -> None
     assert [(e.row, e.field) for e in result.errors] == [(2, "origin")]
     assert "'moved in' is not one of" in result.errors[0].reason
     assert not Enterprise.objects.exists()
+
+
+def row(**values: str) -> dict[str, str]:
+    return {"district": "滨江区", "industry_code": "6432"} | values
+
+
+def test_a_firm_without_credit_code_is_matched_by_its_name(admin: User, tmp_path: Path) -> None:
+    assert import_as(admin, write_csv(tmp_path / "a.csv", GOOD)).created == 3
+    # Simplified for the registered Traditional name, with stray spaces; no credit code.
+    again = [dict(GOOD[0], credit_code="", name=" 阿里巴巴（中国） 有限公司", employees="30000")]
+    result = import_as(admin, write_csv(tmp_path / "b.csv", again))
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (0, 1)
+    assert Enterprise.objects.count() == 3
+    assert Enterprise.objects.get(credit_code=GOOD[0]["credit_code"]).employees == 30000
+
+
+def test_a_firm_without_credit_code_is_matched_by_its_stock_code(
+    admin: User, tmp_path: Path
+) -> None:
+    listed = [row(credit_code="91330100799655058B", name="甲公司", stock_code="600001")]
+    assert import_as(admin, write_csv(tmp_path / "a.csv", listed)).created == 1
+    renamed = [row(name="甲科技股份有限公司", stock_code="600001")]
+    result = import_as(admin, write_csv(tmp_path / "b.csv", renamed))
+    assert (result.created, result.updated) == (0, 1), result.errors
+    assert Enterprise.objects.get(stock_code="600001").name == "甲科技股份有限公司"
+
+
+def test_a_new_firm_without_credit_code_is_created_once_and_audited(
+    admin: User, tmp_path: Path
+) -> None:
+    from chainlead.audit.models import AuditEntry
+
+    path = write_csv(tmp_path / "a.csv", [row(name="乙工作室")])
+    first = import_as(admin, path)
+    assert first.created == 1 and len(first.created_ids) == 1
+    firm = Enterprise.objects.get(pk=first.created_ids[0])
+    assert firm.credit_code is None and firm.name == "乙工作室"
+    created = AuditEntry.objects.filter(object_id=str(firm.pk), action="create")
+    assert created.filter(content_type__model="enterprise").count() == 1
+    second = import_as(admin, path)  # found by name: nothing new
+    assert (second.created, second.unchanged) == (0, 1)
+    assert Enterprise.objects.count() == 1
+
+
+def test_possible_duplicates_are_reported_and_ambiguous_names_refused(
+    admin: User, tmp_path: Path
+) -> None:
+    first = [row(credit_code="91330100799655058B", name="丙有限公司")]
+    assert import_as(admin, write_csv(tmp_path / "a.csv", first)).created == 1
+    # The same name under another credit code: written, but never silently.
+    other = [row(credit_code="91330108000000000W", name="丙有限公司")]
+    result = import_as(admin, write_csv(tmp_path / "b.csv", other))
+    assert result.ok and result.created == 1
+    assert [(w.row, w.field) for w in result.warnings] == [(2, "name")]
+    assert "possible duplicate" in result.warnings[0].reason
+    assert "91330100799655058B" in result.warnings[0].reason
+    # Now two firms have the name: a row without a credit code cannot tell which it means.
+    result = import_as(admin, write_csv(tmp_path / "c.csv", [row(name="丙有限公司")]))
+    assert [(e.row, e.field) for e in result.errors] == [(2, "name")]
+    assert "give the firm's credit code" in result.errors[0].reason
+    assert Enterprise.objects.count() == 2
+
+
+def test_rows_without_credit_code_that_repeat_a_name_are_refused(
+    admin: User, tmp_path: Path
+) -> None:
+    rows = [row(name="丁公司"), row(name="丁 公司")]
+    result = import_as(admin, write_csv(tmp_path / "a.csv", rows))
+    assert [(e.row, e.field) for e in result.errors] == [(3, "name")]
+    assert not Enterprise.objects.exists()

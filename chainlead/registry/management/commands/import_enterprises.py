@@ -65,6 +65,8 @@ class Command(BaseCommand):
             if hidden:
                 self.stderr.write(f"... and {hidden} more errors")
             raise CommandError(f"{result.error_count} errors in {path.name}; nothing was written.")
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
         verb = "Would import" if options["dry_run"] else "Imported"
         self.stdout.write(
             f"{verb} {result.total_rows} rows: {result.created} created, {result.updated} "
