@@ -12,11 +12,14 @@ writer's commit serialised every audited write of the platform):
 1. `append_many` (every way in: `AuditEntry.save()`, `bulk_create()`, the services) inserts the
    entries *sealed* inside the writer's transaction: no `seq`, `prev_hash` "", and `hash` = the
    digest of their fields with `seq` None (`seal_digest`). No shared row is touched.
-2. Right after that transaction commits (`transaction.on_commit`), `link_sealed` locks the one
-   `AuditChainHead` row in a short transaction of its own and links every committed sealed entry,
-   in id order: each gets the next `seq`, its `prev_hash` and its chained `hash`. Two linkers never
-   link to the same previous entry (the head lock); a linker finds the entries of transactions
-   that committed before it took the lock, its own included.
+2. Right after that transaction commits (`transaction.on_commit`), the writer links unless
+   another writer is linking at that moment (on PostgreSQL an advisory lock, tried in one
+   statement; that linker looks again when done, so linking is amortised over the writers of a
+   busy moment): it locks the one `AuditChainHead` row in a short transaction of its own and
+   links every committed sealed entry, in id order: each gets the next `seq`, its `prev_hash`
+   and its chained `hash`. Two linkers never link to the same previous entry (the head lock); a
+   linker finds the entries of transactions that committed before it took the lock, its own
+   included.
 
 Ordering. Ids are drawn when a row is inserted, not when its transaction commits, so an entry
 with a lower id can commit (and be linked) after one with a higher id: the chain's order is the
@@ -277,18 +280,46 @@ def append(entries: list[AuditEntry], *, batch_size: int = BATCH_SIZE) -> list[A
 
 # Passes one linker makes after its commit before leaving the rest to the next linker.
 MAX_LINK_PASSES = 50
+# PostgreSQL: the session-level advisory lock held by the one writer linking after its commit
+# (an arbitrary constant, "chai" in ASCII; no other code takes it).
+LINKER_LOCK_KEY = 0x63686169
+
+
+def _try_linker_lock() -> bool:
+    """Become the linker after a commit, or learn in one statement that another writer is: on
+    PostgreSQL a session-level advisory lock, tried without waiting and without a transaction
+    (issue 10: trying the head row took four statements per audited transaction, most of them
+    only to find it taken). Other databases serialise their writers: always True."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LINKER_LOCK_KEY])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def _release_linker_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LINKER_LOCK_KEY])
 
 
 def _link_committed() -> None:
-    """Link after a commit without queueing for the head: when another linker holds it, skip.
-    Nothing is stranded by skipping: every holder, after it releases the head, looks again
-    for pending entries (without the lock) and makes another pass when it finds one. An entry
-    whose linker skipped was committed before that skip, so before the holder's release and
-    its look; the holder links it, or skips because a later holder took the head, whose read
-    (after taking it) sees the entry."""
+    """Link after a commit without queueing: when another writer is linking, leave it to that
+    one. Nothing is stranded by leaving: every linker, after it releases the linker lock (and
+    the head), looks again for pending entries (without a lock) and makes another pass when it
+    finds one. An entry whose writer left was committed before it tried the lock, so before
+    the holder's release and its look; the holder links it, or leaves because a later holder
+    took the lock, whose read (after taking the head) sees the entry. The head row is still
+    taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock."""
     unlinkable: set[int] = set()
     for _pass in range(MAX_LINK_PASSES):
-        outcome = _link(adopt_unsealed=False, batch_size=BATCH_SIZE, skip_locked=True)
+        if not _try_linker_lock():
+            return  # another writer is linking, and will look again after it
+        try:
+            outcome = _link(adopt_unsealed=False, batch_size=BATCH_SIZE, skip_locked=True)
+        finally:
+            _release_linker_lock()
         if outcome is None:
             return  # another linker holds the head, and will look again after it
         unlinkable |= outcome[1]
@@ -385,6 +416,10 @@ def _link(
             if links:
                 _write_links(links)
                 count += len(links)
+            if len(rows) < batch_size:
+                # The last batch: rows committed since the read are left to their writers'
+                # linkers (or the next linker, as after a crash), not read for again here.
+                break
         if count:
             _move_head(seq, prev_hash)
     return count, unlinkable
