@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor, Reader
 from chainlead.chains.choices import ReviewStatus, SegmentStatus
 from chainlead.chains.constants import TOP_FIRMS_PER_SEGMENT, WEAK_HHI_THRESHOLD, WEAK_MAX_FIRMS
 from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
@@ -157,17 +158,17 @@ def _set_concentration(fig: SegmentFigures, measures: dict[str, list[Any]] | Non
     fig.hhi_firms = int(firms)
 
 
-def chain_list(*, user: Any) -> QuerySet[Chain]:
+def chain_list(*, user: Reader) -> QuerySet[Chain]:
     if not reads_chain_maps(access_for(user)):
         return Chain.objects.none()
     return Chain.objects.annotate(segment_count=Count("segments"))
 
 
-def chain_get(*, user: Any, slug: str) -> Chain:
+def chain_get(*, user: Reader, slug: str) -> Chain:
     return chain_list(user=user).get(slug=slug)
 
 
-def _scoped_filters(user: Any, filters: MapFilters) -> MapFilters:
+def _scoped_filters(user: Reader, filters: MapFilters) -> MapFilters:
     """A district official's map is always limited to their district."""
     limit = map_district_ids(access_for(user))
     if limit is None:
@@ -181,7 +182,7 @@ def _scoped_filters(user: Any, filters: MapFilters) -> MapFilters:
     )
 
 
-def scoped_filters_key(user: Any, filters: MapFilters) -> str:
+def scoped_filters_key(user: Reader, filters: MapFilters) -> str:
     """The cache key part of `filters` as the user's scope narrows them."""
     return _scoped_filters(user, filters).cache_part()
 
@@ -217,7 +218,7 @@ def _map_key(chain: Chain, version: str, filters: MapFilters) -> str:
 
 
 def chain_map(
-    *, user: Any, chain: Chain, filters: MapFilters | None = None, version: str | None = None
+    *, user: Reader, chain: Chain, filters: MapFilters | None = None, version: str | None = None
 ) -> ChainMap:
     """The figures of every segment of `chain`, cached until the registry or chains change.
 
@@ -236,7 +237,7 @@ def chain_map(
     return result
 
 
-def chain_map_summary(*, user: Any, chain: Chain, version: str | None = None) -> ChainMap:
+def chain_map_summary(*, user: Reader, chain: Chain, version: str | None = None) -> ChainMap:
     """The chain map without its top firms (every segment's `top_firms` is empty), for pages
     that only count present, weak and missing segments, like the governance dashboard.
 
@@ -303,23 +304,25 @@ def compute_chain_map(*, chain: Chain, filters: MapFilters, top_firms: bool = Tr
         seen = measures.setdefault(
             fig.segment_id, {"revenue": [0, Decimal(0), Decimal(0)], "employees": [0, 0, 0]}
         )
-        for basis in ("revenue", "employees"):
-            total = seen[basis]
-            total[0] += row[f"{basis}_firms"]
-            total[1] += row[basis] or 0
-            total[2] += row[f"{basis}_sq"] or 0
+        revenue, employees = seen["revenue"], seen["employees"]
+        revenue[0] += row["revenue_firms"]
+        revenue[1] += row["revenue"] or 0
+        revenue[2] += row["revenue_sq"] or 0
+        employees[0] += row["employees_firms"]
+        employees[1] += row["employees"] or 0
+        employees[2] += row["employees_sq"] or 0
     for fig in figures.values():
         _set_concentration(fig, measures.get(fig.segment_id))
         fig.status = segment_status(firms=fig.firms, hhi=fig.hhi)
 
     pending_filter = filters_without_review(filters)
-    for row in (
+    for pending in (
         Membership.objects.filter(pending_filter, segment__chain=chain)
         .values("segment_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        figures[row["segment_id"]].pending_review = row["n"]
+        figures[pending["segment_id"]].pending_review = pending["n"]
 
     if top_firms:
         _add_top_firms(figures, chain=chain, member_q=member_q)
@@ -386,7 +389,7 @@ def filters_without_review(filters: MapFilters) -> Q:
 
 
 def segment_firms(
-    *, user: Any, segment: Segment, filters: MapFilters | None = None
+    *, user: Reader, segment: Segment, filters: MapFilters | None = None
 ) -> QuerySet[Enterprise]:
     """The firms of one segment the user may see, largest first."""
     filters = _scoped_filters(user, filters or MapFilters())
@@ -401,7 +404,7 @@ def segment_firms(
     )
 
 
-def membership_list(*, user: Any) -> QuerySet[Membership]:
+def membership_list(*, user: Reader) -> QuerySet[Membership]:
     """Memberships of chains the user reads, of firms the user sees."""
     from chainlead.registry.selectors import enterprise_list
 
@@ -411,7 +414,9 @@ def membership_list(*, user: Any) -> QuerySet[Membership]:
     ).select_related("enterprise", "segment", "segment__chain")
 
 
-def membership_review_queue(*, user: Any) -> QuerySet[Membership]:
+def membership_review_queue(*, user: Actor) -> QuerySet[Membership]:
+    """The guesses waiting for `user`'s decision (a service may ask for its actor's queue;
+    the platform, None, has none)."""
     access = access_for(user)
     qs = Membership.objects.filter(review_status=ReviewStatus.PENDING).select_related(
         "enterprise", "segment", "segment__chain"
@@ -423,7 +428,7 @@ def membership_review_queue(*, user: Any) -> QuerySet[Membership]:
     return qs.none()
 
 
-def membership_review_ranked(*, user: Any) -> QuerySet[Membership]:
+def membership_review_ranked(*, user: Reader) -> QuerySet[Membership]:
     """The review queue, the decisions that would change the chain map most first.
 
     `segment_accepted` is how many accepted firms the guess's segment has now: accepting a guess

@@ -24,7 +24,7 @@ docs/adding-an-organ.md.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -181,10 +181,10 @@ def _order(slot: Slot) -> int:
 
 # Records of upper apps that belong to an object's history (a firm's chain memberships…):
 # model label → functions of the object returning them. Apps register in ready().
-_related: dict[str, list[Callable[[Any], Sequence[Any]]]] = {}
+_related: dict[str, list[Callable[[Any], Iterable[Any]]]] = {}
 
 
-def register_related(model_label: str, function: Callable[[Any], Sequence[Any]]) -> None:
+def register_related(model_label: str, function: Callable[[Any], Iterable[Any]]) -> None:
     functions = _related.setdefault(model_label, [])
     if function not in functions:
         functions.append(function)

@@ -383,7 +383,7 @@ def case_url(case: Case, scope: Scope) -> str:
         path = case.target.split(" ", 1)[1]
         url = path.format(**kwargs)
     else:
-        url = reverse(case.target, kwargs=kwargs or None)
+        url = reverse(case.target, kwargs=dict(kwargs) or None)
     query = _resolve(case.query, scope)
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_filters import FilterSet
 from django_tables2 import RequestConfig, Table
@@ -27,10 +28,14 @@ from chainlead.accounts.access import Access, access_for
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.export import Column, export_response, wants_export
 
+if TYPE_CHECKING:
+    from chainlead.audit.models import AuditEntry
+
 PER_PAGE = 50
 HISTORY_LIMIT = 50
 
-ViewFunc = Callable[..., HttpResponse]
+# Any response: a page, a redirect, a file or a streamed export.
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def permission_required(check: Callable[[Access], bool]) -> Callable[[ViewFunc], ViewFunc]:
@@ -38,13 +43,14 @@ def permission_required(check: Callable[[Access], bool]) -> Callable[[ViewFunc],
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not check(access_for(request.user)):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # Navigation (core.plugins) and the home page read the check off the view function.
         wrapped.permission_check = check  # type: ignore[attr-defined]
         return wrapped
 
@@ -57,8 +63,10 @@ def authenticated(access: Access) -> bool:
 
 
 def is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    htmx = getattr(request, "htmx", None)  # django-htmx's middleware sets it
+    if not htmx:
+        return False
+    return not htmx.boosted
 
 
 def object_list(
@@ -92,7 +100,9 @@ def object_list(
         ordered = table_for_order.data.data if hasattr(table_for_order.data, "data") else qs
         if export_defer:
             ordered = ordered.defer(*export_defer)
-        return export_response(
+        # A streamed export is not an HttpResponse; the list views that return this declare
+        # HttpResponse (a wider return type means retyping each of them: a later pass).
+        return export_response(  # type: ignore[return-value]
             ordered.iterator(chunk_size=2000), export_columns, export_filename, fmt
         )
     table = table_class(qs)
@@ -108,7 +118,7 @@ def history_for(
     *,
     related: Sequence[models.Model] = (),
     limit: int = HISTORY_LIMIT,
-) -> list[Any]:
+) -> list[AuditEntry]:
     """The latest audit entries of `instance` and of `related` objects (e.g. a firm's yearly
     figures), newest first. Entries of related objects carry `is_related = True`."""
     from django.contrib.contenttypes.models import ContentType
@@ -126,7 +136,8 @@ def history_for(
     main_ct = ContentType.objects.get_for_model(type(instance)).pk
     entries = list(AuditEntry.objects.filter(query).select_related("actor", "content_type")[:limit])
     for entry in entries:
-        entry.is_related = not (
+        # Read by the template only: an attribute for the page, not a column.
+        entry.is_related = not (  # type: ignore[attr-defined]
             entry.content_type_id == main_ct and entry.object_id == str(instance.pk)
         )
     return entries

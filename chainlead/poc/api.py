@@ -89,7 +89,7 @@ def project_detail(request: HttpRequest, project_id: int) -> Project:
 
 
 @router.post("/projects", response={201: ProjectOut})
-def project_submit(request: HttpRequest, payload: ProjectIn) -> Status:
+def project_submit(request: HttpRequest, payload: ProjectIn) -> Status[Project]:
     data = payload.dict()
     industry = data.pop("industry")
     project = services.project_submit(
@@ -101,7 +101,7 @@ def project_submit(request: HttpRequest, payload: ProjectIn) -> Status:
 
 
 @router.post("/projects/{project_id}/gate-reviews", response={201: GateReviewOut})
-def gate_open(request: HttpRequest, project_id: int, payload: GateOpenIn) -> Status:
+def gate_open(request: HttpRequest, project_id: int, payload: GateOpenIn) -> Status[GateReview]:
     _require(request, manages_some_projects)
     project = selectors.project_get(user=request.user, pk=project_id)
     reviewers = list(User.objects.filter(pk__in=payload.reviewer_ids))
@@ -173,7 +173,7 @@ def outcome_list(request: HttpRequest, project_id: int) -> Any:
 
 
 @router.post("/projects/{project_id}/outcomes", response={201: OutcomeOut})
-def outcome_record(request: HttpRequest, project_id: int, payload: OutcomeIn) -> Status:
+def outcome_record(request: HttpRequest, project_id: int, payload: OutcomeIn) -> Status[Outcome]:
     _require(request, manages_some_projects)
     project = selectors.project_get(user=request.user, pk=project_id)
     district = None

@@ -116,7 +116,8 @@ def history_generate(
                     granted_on=project.started_on,
                 )
             )
-        if project.status == ProjectStatus.STOPPED:
+        # A stopped project always has its end date (set above with the status).
+        if project.status == ProjectStatus.STOPPED and project.ended_on is not None:
             outcomes.append(
                 Outcome(
                     project=project,

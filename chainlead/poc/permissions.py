@@ -58,7 +58,8 @@ def manages_project(access: Access, project: Project) -> bool:
         return True
     if project.segment_id is None or not access.task_force_chain_ids:
         return False
-    return project.segment.chain_id in access.task_force_chain_ids
+    segment = project.segment
+    return segment is not None and segment.chain_id in access.task_force_chain_ids
 
 
 def edits_project_file(access: Access, project: Project) -> bool:

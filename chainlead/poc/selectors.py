@@ -7,12 +7,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Reader
 from chainlead.chains.models import Membership, SegmentLink
 from chainlead.funds import selectors as fund_selectors
 from chainlead.poc.choices import Direction, GateStatus, ProjectStatus, Stage
@@ -30,7 +31,7 @@ from chainlead.poc.models import (
 from chainlead.poc.permissions import project_scope, reads_centres
 
 
-def project_list(*, user: Any) -> QuerySet[Project]:
+def project_list(*, user: Reader) -> QuerySet[Project]:
     condition = project_scope(access_for(user))
     if condition is None:
         return Project.objects.none()
@@ -41,27 +42,38 @@ def project_list(*, user: Any) -> QuerySet[Project]:
     )
 
 
-def project_get(*, user: Any, pk: int) -> Project:
+def project_get(*, user: Reader, pk: int) -> Project:
     """The project if `user` may see it; Project.DoesNotExist (a 404) otherwise."""
     return project_list(user=user).get(pk=pk)
 
 
-def centre_list(*, user: Any) -> QuerySet[Centre]:
+if TYPE_CHECKING:  # django-stubs' annotated model type exists for the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    class _ProjectCount(TypedDict):
+        project_count: int
+
+    CentreWithCount: TypeAlias = WithAnnotations[Centre, _ProjectCount]
+
+
+def centre_list(*, user: Reader) -> QuerySet[CentreWithCount]:
+    """The centres, each with its `project_count`."""
+    centres = Centre.objects.select_related("district").annotate(project_count=Count("projects"))
     if not reads_centres(access_for(user)):
-        return Centre.objects.none()
-    return Centre.objects.select_related("district").annotate(project_count=Count("projects"))
+        return centres.none()
+    return centres
 
 
-def assignment_list(*, user: Any) -> QuerySet[ReviewAssignment]:
+def assignment_list(*, user: Reader) -> QuerySet[ReviewAssignment]:
     """The reviews assigned to `user`, and only those."""
-    if not getattr(user, "pk", None):
+    if not user.is_authenticated:
         return ReviewAssignment.objects.none()
-    return ReviewAssignment.objects.filter(reviewer_id=user.pk).select_related(
+    return ReviewAssignment.objects.filter(reviewer=user).select_related(
         "gate_review__project__centre", "gate_review__project__industry"
     )
 
 
-def gate_review_list(*, user: Any) -> QuerySet[GateReview]:
+def gate_review_list(*, user: Reader) -> QuerySet[GateReview]:
     """Gate reviews of the projects `user` sees (not a reviewer's door: see assignment_list)."""
     return GateReview.objects.filter(project__in=project_list(user=user)).select_related(
         "project", "decided_by"
@@ -113,15 +125,16 @@ def partner_suggestions(*, project: Project, limit: int = 20) -> list[PartnerSug
     )
     district_id = project.centre.district_id if project.centre else None
     division = (project.industry_id or "")[:2] if (project.industry_id or "").isdigit() else ""
+    own = project.segment.name if project.segment is not None else ""
     best: dict[int, PartnerSuggestion] = {}
     for m in memberships:
         firm = m.enterprise
         if m.segment_id in upstream:
             direction, score = Direction.UPSTREAM, 2.0
-            reasons = [f"upstream: {m.segment.name} supplies {project.segment.name}"]
+            reasons = [f"upstream: {m.segment.name} supplies {own}"]
         elif m.segment_id in downstream:
             direction, score = Direction.DOWNSTREAM, 2.0
-            reasons = [f"downstream: {m.segment.name} uses {project.segment.name}"]
+            reasons = [f"downstream: {m.segment.name} uses {own}"]
         else:
             direction, score = Direction.SAME, 1.0
             reasons = [f"same segment: {m.segment.name}"]
@@ -154,7 +167,14 @@ def partner_suggestions(*, project: Project, limit: int = 20) -> list[PartnerSug
 # --- the dashboard ---------------------------------------------------------------------------
 
 
-def projects_per_stage(projects: QuerySet[Project]) -> list[dict[str, Any]]:
+class StageCount(TypedDict):
+    centre_id: int
+    centre__name: str
+    stage: int
+    n: int
+
+
+def projects_per_stage(projects: QuerySet[Project]) -> list[StageCount]:
     """Active projects per stage and centre (None: all centres)."""
     rows = (
         projects.filter(status=ProjectStatus.ACTIVE)
@@ -172,6 +192,8 @@ def stage_flows(projects: QuerySet[Project], *, since: dt.date | None = None) ->
         changes = changes.filter(on__gte=since)
     links: list[dict[str, Any]] = []
     for row in changes.values("from_stage", "to_stage").annotate(n=Count("id")):
+        if row["from_stage"] is None:  # never, by the filter: this narrows the column's type
+            continue
         links.append(
             {
                 "source": str(Stage(row["from_stage"]).label),
@@ -182,12 +204,12 @@ def stage_flows(projects: QuerySet[Project], *, since: dt.date | None = None) ->
     ended = projects.exclude(status=ProjectStatus.ACTIVE)
     if since is not None:
         ended = ended.filter(outcomes__on__gte=since)
-    for row in ended.values("stage", "status").annotate(n=Count("id", distinct=True)):
+    for ended_row in ended.values("stage", "status").annotate(n=Count("id", distinct=True)):
         links.append(
             {
-                "source": str(Stage(row["stage"]).label),
-                "target": str(ProjectStatus(row["status"]).label),
-                "value": row["n"],
+                "source": str(Stage(ended_row["stage"]).label),
+                "target": str(ProjectStatus(ended_row["status"]).label),
+                "value": ended_row["n"],
             }
         )
     names = {link["source"] for link in links} | {link["target"] for link in links}
@@ -253,7 +275,7 @@ class StageFunding:
         return gettext("paid") if self.paid > 0 else gettext("released")
 
 
-def stage_funding(*, user: Any, supports: Iterable[StageSupport]) -> dict[int, StageFunding]:
+def stage_funding(*, user: Reader, supports: Iterable[StageSupport]) -> dict[int, StageFunding]:
     """Support row id → its commitment in the fund, for the rows the reader's fund scope
     shows (funds.selectors.commitment_list); rows without one, or outside it, are absent."""
     references = {f"poc.StageSupport:{s.pk}": s.pk for s in supports if s.fund_reference}

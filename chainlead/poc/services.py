@@ -7,6 +7,7 @@ follow `constants.TRANSITIONS`. Dates that rules depend on are passed in (`today
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
+from chainlead.accounts.models import User
+from chainlead.accounts.types import Actor
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.funds.models import Account
@@ -70,11 +73,13 @@ TWO_PLACES = Decimal("0.01")
 FUND_LINE_PREFIX = "poc.stage:"
 
 
-def _user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "pk", None) else None
+def _user(actor: Actor) -> User | None:
+    """The user a record names; None for the platform (or an anonymous actor, whom the
+    permission checks refuse before any record is made)."""
+    return actor if isinstance(actor, User) else None
 
 
-def _require_manager(actor: Any, project: Project) -> None:
+def _require_manager(actor: Actor, project: Project) -> None:
     if not manages_project(access_for(actor), project):
         raise PermissionDenied(_("Only the city or the chain's task force manages this project."))
 
@@ -101,7 +106,7 @@ def _normalise(name: str) -> str:
 
 
 @transaction.atomic
-def centre_create(*, actor: Any, name: str, **fields: Any) -> Centre:
+def centre_create(*, actor: Actor, name: str, **fields: Any) -> Centre:
     if not access_for(actor).is_admin:
         raise PermissionDenied(_("Only city admins register centres."))
     centre = Centre(name=name, **fields)
@@ -113,13 +118,13 @@ def centre_create(*, actor: Any, name: str, **fields: Any) -> Centre:
 @transaction.atomic
 def project_submit(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     institution: str,
     started_on: dt.date,
     stage: int = Stage.BASIC_RESEARCH,
     trl: int = 1,
-    pi: Any = None,
+    pi: User | None = None,
     **fields: Any,
 ) -> Project:
     """A researcher submits their result (they are its PI); a city admin may name the PI."""
@@ -127,7 +132,7 @@ def project_submit(
     if not submits_projects(access):
         raise PermissionDenied(_("Only researchers and city admins submit projects."))
     if not access.is_admin:
-        pi = actor
+        pi = _user(actor)
     check_stage_trl(stage, trl)
     project = Project(
         title=title,
@@ -150,7 +155,9 @@ def project_submit(
 
 
 @transaction.atomic
-def ip_add(*, actor: Any, project: Project, kind: str, number: str, title: str = "") -> Any:
+def ip_add(
+    *, actor: Actor, project: Project, kind: str, number: str, title: str = ""
+) -> IntellectualProperty:
     if not edits_project_file(access_for(actor), project):
         raise PermissionDenied(_("You may not edit this project."))
     asset = IntellectualProperty(project=project, kind=IPKind(kind), number=number, title=title)
@@ -161,7 +168,7 @@ def ip_add(*, actor: Any, project: Project, kind: str, number: str, title: str =
 
 @transaction.atomic
 def milestone_add(
-    *, actor: Any, project: Project, title: str, due_on: dt.date, stage: int | None = None
+    *, actor: Actor, project: Project, title: str, due_on: dt.date, stage: int | None = None
 ) -> Milestone:
     if not edits_project_file(access_for(actor), project):
         raise PermissionDenied(_("You may not edit this project."))
@@ -172,7 +179,7 @@ def milestone_add(
 
 
 @transaction.atomic
-def milestone_meet(*, actor: Any, milestone: Milestone, on: dt.date) -> Milestone:
+def milestone_meet(*, actor: Actor, milestone: Milestone, on: dt.date) -> Milestone:
     if not edits_project_file(access_for(actor), milestone.project):
         raise PermissionDenied(_("You may not edit this project."))
     if milestone.met_on is not None:
@@ -204,7 +211,7 @@ def _require_active(project: Project) -> None:
 
 @transaction.atomic
 def gate_open(
-    *, actor: Any, project: Project, reviewers: list[Any], today: dt.date, due_on: dt.date
+    *, actor: Actor, project: Project, reviewers: Sequence[User], today: dt.date, due_on: dt.date
 ) -> GateReview:
     """Open the review of the move to the next stage, with its panel."""
     locked = _lock(project)
@@ -232,7 +239,7 @@ def gate_open(
 
 
 @transaction.atomic
-def reviewer_assign(*, actor: Any, gate_review: GateReview, reviewer: Any) -> ReviewAssignment:
+def reviewer_assign(*, actor: Actor, gate_review: GateReview, reviewer: User) -> ReviewAssignment:
     _require_manager(actor, gate_review.project)
     if gate_review.status != GateStatus.OPEN:
         raise ValidationError(_("This gate review is decided."))
@@ -246,15 +253,16 @@ def reviewer_assign(*, actor: Any, gate_review: GateReview, reviewer: Any) -> Re
     return assignment
 
 
-def _require_reviewer(actor: Any, assignment: ReviewAssignment) -> None:
-    if _user(actor) is None or assignment.reviewer_id != actor.pk:
+def _require_reviewer(actor: Actor, assignment: ReviewAssignment) -> None:
+    user = _user(actor)
+    if user is None or assignment.reviewer_id != user.pk:
         raise PermissionDenied(_("Only the assigned reviewer acts on this review."))
 
 
 @transaction.atomic
 def review_declare(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: ReviewAssignment,
     institution: str,
     no_conflict: bool,
@@ -297,7 +305,7 @@ def weighted_score(assignment: ReviewAssignment) -> Decimal:
 @transaction.atomic
 def review_score(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: ReviewAssignment,
     recommendation: str,
     comment: str = "",
@@ -355,7 +363,7 @@ def panel_scores(gate_review: GateReview) -> dict[str, Any]:
 @transaction.atomic
 def gate_decide(
     *,
-    actor: Any,
+    actor: Actor,
     gate_review: GateReview,
     decision: str,
     reasons: str,
@@ -403,7 +411,7 @@ def gate_decide(
 
 
 def _advance(
-    *, actor: Any, project: Project, review: GateReview, today: dt.date, trl: int | None
+    *, actor: Actor, project: Project, review: GateReview, today: dt.date, trl: int | None
 ) -> None:
     if project.stage != review.from_stage or review.to_stage != project.stage + STAGE_STEP:
         raise ValidationError(_("The project is no longer in the stage this review was for."))
@@ -433,7 +441,7 @@ def _advance(
 @transaction.atomic
 def partner_contact_record(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     enterprise: Enterprise,
     direction: str,
@@ -459,7 +467,7 @@ def partner_contact_record(
 @transaction.atomic
 def support_grant(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     stage: int,
     kind: str,
@@ -544,7 +552,7 @@ def funding_recipient(project: Project, host_firm: Enterprise | None) -> Enterpr
 def funding_line(project: Project, *, stage: int, fiscal_year: int) -> Account:
     """The budget line "poc.stage:<n>" of the centre's district fund, else of the city's."""
     reference = f"{FUND_LINE_PREFIX}{stage}"
-    district = project.centre.district if project.centre_id else None
+    district = project.centre.district if project.centre is not None else None
     for fund_district in dict.fromkeys([district, None]):
         line = budget_line_for(reference=reference, fiscal_year=fiscal_year, district=fund_district)
         if line is not None:
@@ -565,7 +573,7 @@ def funding_line(project: Project, *, stage: int, fiscal_year: int) -> Account:
 
 @transaction.atomic
 def stage_funding_commit(
-    *, actor: Any, support: StageSupport, host_firm: Enterprise | None = None
+    *, actor: Actor, support: StageSupport, host_firm: Enterprise | None = None
 ) -> StageSupport:
     """Commit a stage's funding from the support fund and store the commitment's ref in
     `fund_reference`. Idempotent: the key names the support row, so a retry returns the
@@ -603,13 +611,17 @@ def stage_funding_commit(
 
 def allowed_outcomes(status: str) -> list[OutcomeKind]:
     """The outcomes a project in `status` may still record (constants.TRANSITIONS)."""
-    return [kind for kind, target in OUTCOME_STATUS.items() if target in TRANSITIONS[status]]
+    return [
+        OutcomeKind(kind)
+        for kind, target in OUTCOME_STATUS.items()
+        if target in TRANSITIONS[status]
+    ]
 
 
 @transaction.atomic
 def outcome_record(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     kind: str,
     on: dt.date,
@@ -641,7 +653,7 @@ def outcome_record(
 
 def _outcome(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     kind: str,
     on: dt.date,
@@ -706,7 +718,7 @@ def _outcome(
 
 def _register_spin_off(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     name: str,
     district: District | None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -38,6 +38,10 @@ from chainlead.requests.models import (
     Tag,
     TimeLimit,
 )
+
+if TYPE_CHECKING:
+    from chainlead.chains.models import Chain
+    from chainlead.registry.models import Enterprise
 
 # The city departments that own firms' requests (official names; short names as commonly used).
 DEPARTMENTS = (
@@ -101,7 +105,7 @@ def departments_load() -> tuple[int, int]:
         by_name[name] = department
     rules = 0
     chains = {c.slug: c for c in Chain.objects.all()}
-    wanted: list[tuple[str, Any, str]] = [(c, None, d) for c, d in CITY_ROUTES.items()]
+    wanted: list[tuple[str, Chain | None, str]] = [(c, None, d) for c, d in CITY_ROUTES.items()]
     # A chain's rule only where the chain exists (a city may not have loaded that template).
     wanted += [(cat, chains[slug], d) for (slug, cat), d in CHAIN_ROUTES.items() if slug in chains]
     for category, chain, department_name in wanted:
@@ -120,7 +124,7 @@ def departments_load() -> tuple[int, int]:
     return created, rules
 
 
-def _firm_contact(admin: User, firm: Any) -> User:
+def _firm_contact(admin: User, firm: Enterprise) -> User:
     """A synthetic contact of `firm` who rates its requests (no password: cannot log in)."""
     from chainlead.accounts import services as accounts
 
@@ -138,13 +142,15 @@ def _firm_contact(admin: User, firm: Any) -> User:
     return user
 
 
-def _demo_firms(rng: random.Random, scopes: dict[str, Any]) -> list[tuple[Any, Any]]:
+def _demo_firms(
+    rng: random.Random, scopes: dict[str, Any]
+) -> list[tuple[Enterprise, Chain | None]]:
     """(firm, chain) pairs: a few of each chain's accepted members, the demo firm and the
     district's firms first, so that every demo user has requests to see."""
     from chainlead.chains.choices import ReviewStatus
     from chainlead.chains.models import Chain, Membership
 
-    pairs: list[tuple[Any, Any]] = []
+    pairs: list[tuple[Enterprise, Chain | None]] = []
     seen: set[int] = set()
     for chain in Chain.objects.order_by("pk"):
         members = list(
@@ -187,7 +193,7 @@ class Actors:
     firm_id: int | None
 
 
-def _is_ai(chain: Any) -> bool:
+def _is_ai(chain: Chain | None) -> bool:
     return chain is not None and chain.slug == AI_CHAIN
 
 
@@ -195,8 +201,8 @@ def _raise_one(
     *,
     rng: random.Random,
     actors: Actors,
-    firm: Any,
-    chain: Any,
+    firm: Enterprise,
+    chain: Chain | None,
     tag: Tag,
     number: int,
     now: dt.datetime,

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.chains.models import Chain
 from chainlead.core.validators import EARLIEST_DATE, LATEST_DATE
+from chainlead.registry.models import Enterprise
 from chainlead.requests.choices import Category, Channel
 from chainlead.requests.models import Department, Tag
 from chainlead.requests.permissions import chains_to_raise_in, may_raise_in
@@ -18,7 +20,9 @@ from chainlead.requests.permissions import chains_to_raise_in, may_raise_in
 class RequestForm(forms.Form):
     """Raise a request. Enterprise users pick among their firms; officials give a credit code."""
 
-    enterprise = forms.ModelChoiceField(label=_("Firm"), queryset=None, required=False)
+    enterprise = forms.ModelChoiceField(
+        label=_("Firm"), queryset=Enterprise.objects.none(), required=False
+    )
     credit_code = forms.CharField(
         label=_("Firm's credit code or registry number"), max_length=18, required=False
     )
@@ -37,8 +41,8 @@ class RequestForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        firms: Any = None,
-        firms_in_scope: Any = None,
+        firms: QuerySet[Enterprise] | None = None,
+        firms_in_scope: QuerySet[Enterprise] | None = None,
         official: bool = False,
         user: Any = None,
         **kwargs: Any,
@@ -54,9 +58,11 @@ class RequestForm(forms.Form):
         # any other reads as unknown, so codes do not probe the registry.
         self.firms_in_scope = firms_in_scope
         if firms is not None:
-            self.fields["enterprise"].queryset = firms
-            self.fields["enterprise"].required = True
-            self.fields["enterprise"].empty_label = None
+            field = self.fields["enterprise"]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrowing)
+            field.queryset = firms
+            field.required = True
+            field.empty_label = None
             del self.fields["credit_code"]
         else:
             del self.fields["enterprise"]
@@ -65,10 +71,9 @@ class RequestForm(forms.Form):
             del self.fields["channel"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "credit_code" in self.fields and data.get("credit_code"):
-            from chainlead.registry.models import Enterprise
-
             firms = self.firms_in_scope
             if firms is None:
                 firms = Enterprise.objects.none()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from chainlead.accounts.types import Actor
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.requests.choices import Category, Channel, EventKind
 from chainlead.requests.constants import HOTLINE_MAX_ROWS
@@ -84,7 +85,7 @@ def _parse_received(value: str) -> dt.datetime | None:
 
 
 def hotline_import(
-    *, actor: Any, data: bytes | str, now: dt.datetime | None = None
+    *, actor: Actor, data: bytes | str, now: dt.datetime | None = None
 ) -> HotlineImportResult:
     """Import a CSV exported from the 12345 hotline: all rows or none.
 

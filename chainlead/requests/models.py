@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -107,9 +108,15 @@ class RoutingRule(models.Model):
     def clean(self) -> None:
         # Checked here, not by a unique constraint: NULL scopes are distinct in SQL, and
         # NULLS NOT DISTINCT is PostgreSQL-only.
-        twins = RoutingRule.objects.filter(
-            category=self.category, district_id=self.district_id, chain_id=self.chain_id
-        ).exclude(pk=self.pk)
+        district = (
+            Q(district_id=self.district_id)
+            if self.district_id is not None
+            else Q(district__isnull=True)
+        )
+        chain = Q(chain_id=self.chain_id) if self.chain_id is not None else Q(chain__isnull=True)
+        twins = RoutingRule.objects.filter(district, chain, category=self.category).exclude(
+            pk=self.pk
+        )
         if twins.exists():
             raise ValidationError(_("A rule for this category and scope already exists."))
 

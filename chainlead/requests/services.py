@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.choices import Role
+from chainlead.accounts.models import User
+from chainlead.accounts.types import Actor
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.requests.calendar import Deadline, WorkCalendar
@@ -64,6 +67,16 @@ from chainlead.requests.selectors import (
     transition_party_ok,
 )
 
+if TYPE_CHECKING:
+    from chainlead.chains.models import Chain
+    from chainlead.registry.models import Enterprise
+
+
+def _recorded(actor: Actor) -> User | None:
+    """The user a record names; None for the platform (the permission checks have refused an
+    anonymous actor before any record is made)."""
+    return actor if isinstance(actor, User) else None
+
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
@@ -96,7 +109,7 @@ def timeline_add(
     enterprise_request: EnterpriseRequest,
     kind: str,
     *,
-    actor: Any,
+    actor: Actor,
     at: dt.datetime,
     from_status: str = "",
     to_status: str = "",
@@ -108,7 +121,7 @@ def timeline_add(
         kind=kind,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_recorded(actor),
         at=at,
         note=note,
     )
@@ -140,12 +153,12 @@ def _set_deadline(enterprise_request: EnterpriseRequest, deadline: Deadline) -> 
 @transaction.atomic
 def request_raise(
     *,
-    actor: Any,
-    enterprise: Any,
+    actor: Actor,
+    enterprise: Enterprise,
     category: str,
     title: str,
     description: str,
-    chain: Any = None,
+    chain: Chain | int | None = None,
     channel: str = Channel.FIRM_PAGE,
     tags: Sequence[Tag] = (),
     hotline_ticket: str | None = None,
@@ -157,7 +170,7 @@ def request_raise(
     at = _now(now)
     cal = WorkCalendar.load()
     limit = time_limit_for(category)
-    chain_id = getattr(chain, "pk", chain)
+    chain_id = chain if chain is None or isinstance(chain, int) else chain.pk
     enterprise_request = EnterpriseRequest(
         enterprise=enterprise,
         chain_id=chain_id,
@@ -166,7 +179,7 @@ def request_raise(
         description=description,
         channel=channel,
         hotline_ticket=hotline_ticket or None,
-        raised_by=actor if getattr(actor, "pk", None) else None,
+        raised_by=_recorded(actor),
         raised_at=at,
         working_days_limit=limit,
         department=department_for(
@@ -179,18 +192,13 @@ def request_raise(
     if tags:
         enterprise_request.tags.set(tags)
     timeline_add(enterprise_request, EventKind.RAISED, actor=actor, at=at, to_status=Status.RAISED)
-    if enterprise_request.department_id:
-        timeline_add(
-            enterprise_request,
-            EventKind.ROUTED,
-            actor=None,
-            at=at,
-            note=enterprise_request.department.name,
-        )
+    department = enterprise_request.department
+    if department is not None:
+        timeline_add(enterprise_request, EventKind.ROUTED, actor=None, at=at, note=department.name)
         _notify(
-            DepartmentMember.objects.filter(
-                department_id=enterprise_request.department_id
-            ).values_list("user_id", flat=True),
+            DepartmentMember.objects.filter(department=department).values_list(
+                "user_id", flat=True
+            ),
             enterprise_request,
             NotificationKind.ROUTED,
             at,
@@ -218,7 +226,7 @@ def _locked(enterprise_request: EnterpriseRequest) -> EnterpriseRequest:
 @transaction.atomic
 def request_transition(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise_request: EnterpriseRequest,
     transition: str,
     note: str = "",
@@ -337,7 +345,7 @@ def _firm_user_ids(enterprise_request: EnterpriseRequest) -> list[int]:
 
 
 def _resolve_children(
-    parent: EnterpriseRequest, *, actor: Any, at: dt.datetime, cal: WorkCalendar
+    parent: EnterpriseRequest, *, actor: Actor, at: dt.datetime, cal: WorkCalendar
 ) -> None:
     """The same problem raised by other firms is solved once: resolve the linked requests."""
     today = timezone.localdate(at)
@@ -368,7 +376,7 @@ def _resolve_children(
 @transaction.atomic
 def request_confirm(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise_request: EnterpriseRequest,
     rating: int,
     comment: str = "",
@@ -387,7 +395,7 @@ def request_confirm(
 
 @transaction.atomic
 def request_take(
-    *, actor: Any, enterprise_request: EnterpriseRequest, now: dt.datetime | None = None
+    *, actor: Actor, enterprise_request: EnterpriseRequest, now: dt.datetime | None = None
 ) -> EnterpriseRequest:
     """The chain leader takes the request directly (it stops climbing; they now handle it)."""
     current = _locked(enterprise_request)
@@ -396,7 +404,7 @@ def request_take(
     at = _now(now)
     current.escalation_level = Escalation.CHAIN_LEADER
     current.leader_escalated_at = at
-    current.taken_by = actor
+    current.taken_by = _recorded(actor)
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
@@ -408,7 +416,7 @@ def request_take(
 @transaction.atomic
 def request_route(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise_request: EnterpriseRequest,
     department: Department,
     now: dt.datetime | None = None,
@@ -433,7 +441,7 @@ def request_route(
 @transaction.atomic
 def request_link(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise_request: EnterpriseRequest,
     parent: EnterpriseRequest | None,
     now: dt.datetime | None = None,
@@ -462,14 +470,20 @@ def request_link(
         note=parent.reference if parent is not None else "",
     )
     record_event(
-        instance=current, event="request.linked", data={"parent": getattr(parent, "pk", None)}
+        instance=current,
+        event="request.linked",
+        data={"parent": parent.pk if parent is not None else None},
     )
     return current
 
 
 @transaction.atomic
 def request_attach(
-    *, actor: Any, enterprise_request: EnterpriseRequest, file: Any, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    enterprise_request: EnterpriseRequest,
+    file: File[bytes],
+    now: dt.datetime | None = None,
 ) -> RequestAttachment:
     """Attach a file (size and type checked by the model's validator)."""
     if not can_attach(actor, enterprise_request):
@@ -477,9 +491,9 @@ def request_attach(
     attachment = RequestAttachment(
         request=enterprise_request,
         file=file,
-        name=(getattr(file, "name", "") or "file")[:200],
-        size=getattr(file, "size", 0) or 0,
-        uploaded_by=actor,
+        name=(file.name or "file")[:200],
+        size=file.size or 0,
+        uploaded_by=_recorded(actor),
     )
     attachment.full_clean()
     attachment.save()
@@ -491,10 +505,13 @@ def request_attach(
 
 @transaction.atomic
 def notifications_mark_read(
-    *, actor: Any, ids: Sequence[int] | None = None, now: dt.datetime | None = None
+    *, actor: Actor, ids: Sequence[int] | None = None, now: dt.datetime | None = None
 ) -> int:
     """Mark the actor's notifications (all, or `ids`) as read; returns how many."""
-    qs = Notification.objects.filter(user_id=actor.pk, read_at__isnull=True)
+    user = _recorded(actor)
+    if user is None:
+        return 0
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=_now(now))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from chainlead.requests.choices import Status
 from chainlead.requests.models import EnterpriseRequest
 
-STATUS_BADGE = {
+STATUS_BADGE: dict[str, str] = {
     Status.RAISED: "badge-muted",
     Status.ACCEPTED: "badge-attracted",
     Status.IN_PROGRESS: "badge-attracted",

@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -255,7 +256,7 @@ def request_link(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = LinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("parent", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("parent", [])))
         return redirect(obj)
     parent = None
     if form.cleaned_data["parent"] is not None:
@@ -327,11 +328,15 @@ FIGURE_COLUMNS = [
 
 @permission_required(authenticated)
 @require_http_methods(["GET"])
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: HttpRequest) -> HttpResponseBase:
     form, start, end = _period(request)
-    kwargs = {"user": request.user, "period_start": start, "period_end": end}
-    by_chain = selectors.request_figures_by(group="chain", **kwargs)
-    by_department = selectors.request_figures_by(group="department", **kwargs)
+    user = request.user
+    by_chain = selectors.request_figures_by(
+        user=user, group="chain", period_start=start, period_end=end
+    )
+    by_department = selectors.request_figures_by(
+        user=user, group="department", period_start=start, period_end=end
+    )
     fmt = wants_export(request)
     if fmt:
         group = request.GET.get("group", "chain")
@@ -342,7 +347,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         "requests/figures.html",
         {
             "form": form,
-            "total": selectors.request_figures(**kwargs),
+            "total": selectors.request_figures(user=user, period_start=start, period_end=end),
             "by_chain": by_chain,
             "by_department": by_department,
         },
