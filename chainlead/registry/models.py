@@ -252,6 +252,9 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # Touched as the job makes progress; a job that stops touching it died with its process
+    # (importers.jobs.import_jobs_fail_stale marks it failed).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
