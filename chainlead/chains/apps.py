@@ -27,6 +27,11 @@ class ChainsConfig(PlatformAppConfig):
         from chainlead.core.scopes import register_scope
 
         register_scope("enterprise", chain_member_firms)
+        # Firms an import creates are placed on the chains as part of the import job.
+        from chainlead.chains.imported import place_imported_firms
+        from chainlead.registry.hooks import on_firms_imported
+
+        on_firms_imported(place_imported_firms)
         # A firm's history shows the changes to its places in the chains.
         register_related("registry.Enterprise", lambda firm: firm_memberships(enterprise=firm))
 

@@ -32,6 +32,7 @@ from chainlead.registry.importers.format import (
 from chainlead.registry.importers.jobs import (
     SUPPORTED_SUFFIXES,
     finish_job,
+    follow_up,
     import_job_create,
     run_job,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "_search_keys",
     "file_sha256",
     "finish_job",
+    "follow_up",
     "import_enterprises",
     "import_job_create",
     "map_headers",

@@ -85,6 +85,7 @@ class ImportResult:
     # Rows written, but worth a look: a new firm whose name an existing firm already has.
     warnings: list[RowError] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
+    follow_up: list[str] = field(default_factory=list)  # what other apps did with new firms
     dry_run: bool = False
     sha256: str = ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -13,10 +14,13 @@ from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, acting_user
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.registry.choices import ImportStatus
+from chainlead.registry.hooks import firms_imported
 from chainlead.registry.importers.format import ImportResult, Progress
 from chainlead.registry.importers.run import import_enterprises
 from chainlead.registry.models import ImportJob
 from chainlead.registry.permissions import manages_registry
+
+logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 
@@ -56,8 +60,31 @@ def run_job(job: ImportJob, *, progress: Progress | None = None) -> ImportResult
             finished_at=timezone.now(),
         )
         raise
+    if result.ok and not result.dry_run:
+        result.follow_up = follow_up(job, result)
     finish_job(job, result)
     return result
+
+
+def follow_up(job: ImportJob | None, result: ImportResult) -> list[str]:
+    """Run what other apps do with the new firms (`registry.hooks`), once the import has
+    committed, showing their progress on the job; their summaries.
+
+    A failure here leaves the import in place (it is committed) and is reported instead.
+    """
+
+    def report(done: int, total: int) -> None:
+        if job is not None:
+            ImportJob.objects.filter(pk=job.pk).update(
+                message=f"Placing the new firms: {done} of {total}."
+            )
+
+    actor = job.created_by if job is not None else None
+    try:
+        return firms_imported(actor=actor, firm_ids=result.created_ids, progress=report)
+    except Exception as exc:
+        logger.exception("Follow-up of import job %s failed", job.pk if job else None)
+        return [f"The new firms were imported but not placed on the chains ({exc})."]
 
 
 def finish_job(job: ImportJob, result: ImportResult) -> None:
@@ -79,6 +106,7 @@ def finish_job(job: ImportJob, result: ImportResult) -> None:
             f"{verb} {result.total_rows} rows: {result.created} created, "
             f"{result.updated} updated, {result.unchanged} unchanged."
         ) + (f" {len(result.warnings)} possible duplicates to check." if result.warnings else "")
+        job.message = " ".join([job.message, *result.follow_up])
     else:
         more = result.error_count - len(result.errors)
         job.message = f"{result.error_count} errors; nothing was written." + (

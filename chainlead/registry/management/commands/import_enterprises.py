@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from chainlead.audit.context import acting_as
-from chainlead.registry.importers import finish_job, import_enterprises
+from chainlead.registry.importers import finish_job, follow_up, import_enterprises
 from chainlead.registry.models import ImportJob
 
 
@@ -56,6 +56,8 @@ class Command(BaseCommand):
                 )
             finally:
                 bar.close()
+            if result.ok and job is not None:
+                result.follow_up = follow_up(job, result)  # e.g. chains places the new firms
             if job is not None:
                 finish_job(job, result)
         if not result.ok:
@@ -67,6 +69,8 @@ class Command(BaseCommand):
             raise CommandError(f"{result.error_count} errors in {path.name}; nothing was written.")
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
+        for line in result.follow_up:
+            self.stdout.write(line)
         verb = "Would import" if options["dry_run"] else "Imported"
         self.stdout.write(
             f"{verb} {result.total_rows} rows: {result.created} created, {result.updated} "
