@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from chainlead.accounts.choices import Role
+from chainlead.audit.models import AuditEntry
 from chainlead.commissioners import services
 from chainlead.commissioners.choices import Decision, LogStatus, RunStatus
+from chainlead.commissioners.constants import MATCH_TERMS
 from chainlead.commissioners.evaluation import evaluation_rows, evaluation_workbook
 from chainlead.commissioners.models import Assignment
 from chainlead.core.exceptions import PermissionDenied
@@ -154,6 +156,10 @@ def test_proposal_accepted_becomes_stations(
     assert run.status == RunStatus.READY and run.certificate_ok
     pairs = list(run.pairs.all())
     assert pairs
+    # Stored by the bulk writer: the terms as a JSON object, one audit event for the whole set.
+    assert set(pairs[0].terms) == set(MATCH_TERMS) and pairs[0].decision == Decision.PENDING
+    event = AuditEntry.objects.get(event="proposed", object_id=str(run.pk))
+    assert event.after["pairs"] == len(pairs)
     rejected = pairs[0]
     with pytest.raises(ValidationError):
         services.pair_decide(actor=admin, pair=rejected, accept=False)
