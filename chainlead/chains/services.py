@@ -198,12 +198,6 @@ def segment_link_create(*, actor: Actor, upstream: Segment, downstream: Segment)
 
 
 @transaction.atomic
-def segment_link_delete(*, actor: Actor, link: SegmentLink) -> None:
-    _check_chain_edit(actor, link.upstream.chain)
-    link.delete()
-
-
-@transaction.atomic
 def chain_create_from_template(*, actor: Actor, template: ChainTemplate) -> Chain:
     """Create the chain of `template`, or bring an existing one up to date (idempotent).
 

@@ -4,7 +4,6 @@
   a stored `javascript:` or `data:` link never reaches a page (stored XSS).
 - `validate_visible_text`: no Unicode bidirectional controls and no zero-width characters in
   names, which make a name read differently from what it is (“Trojan Source”, spoofed firms).
-- `validate_no_nul`: no NUL character (PostgreSQL text cannot hold one).
 - `EARLIEST_DATE`, `LATEST_DATE`: the dates a period may name.
 - `FREE_TEXT_MAX_LENGTH`: the bound of free-text fields (a 10 MB description renders a
   20 MB page).
@@ -98,11 +97,6 @@ class VisibleTextValidator:
 
 
 validate_visible_text = VisibleTextValidator()
-
-
-def validate_no_nul(value: str) -> None:
-    if "\x00" in (value or ""):
-        raise ValidationError(_("Remove the NUL character."), code="null_characters_not_allowed")
 
 
 def check_visible(value: str) -> str:

@@ -8,8 +8,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.governance.choices import ActionStatus, PolicyTopic
-from chainlead.governance.models import ActionItem, PolicyItem
+from chainlead.governance.choices import PolicyTopic
+from chainlead.governance.models import PolicyItem
 
 
 class PolicyItemFilterSet(django_filters.FilterSet):
@@ -28,11 +28,3 @@ class PolicyItemFilterSet(django_filters.FilterSet):
             | Q(doc_number__icontains=value)
             | Q(supports__icontains=value)
         )
-
-
-class ActionItemFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ActionStatus.choices)
-
-    class Meta:
-        model = ActionItem
-        fields = ["status"]

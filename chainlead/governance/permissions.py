@@ -28,10 +28,6 @@ def governance_people() -> QuerySet[User]:
     )
 
 
-def takes_part_in_governance(user: User) -> bool:
-    return governance_people().filter(pk=user.pk).exists()
-
-
 def refused_people(users: Iterable[User]) -> list[User]:
     """Those of `users` who may not hold a part in governance (empty when all may)."""
     people = list(users)

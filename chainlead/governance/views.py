@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -60,10 +60,6 @@ def _chain(request: HttpRequest, slug: str) -> Chain:
 def _error(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    return redirect(fallback)
 
 
 # --- dashboards -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext
 
 from chainlead.accounts.access import access_for
@@ -21,7 +21,6 @@ from chainlead.poc.constants import STALLED_DAYS, UPCOMING_REVIEW_DAYS
 from chainlead.poc.models import (
     Centre,
     GateReview,
-    Milestone,
     PartnerContact,
     Project,
     ReviewAssignment,
@@ -242,16 +241,6 @@ def upcoming_reviews(
         .select_related("project")
         .order_by("due_on")
     )
-
-
-def supported_project_ids(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return projects.filter(Exists(StageSupport.objects.filter(project_id=OuterRef("pk"))))
-
-
-def overdue_milestones(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Milestone]:
-    return Milestone.objects.filter(
-        project__in=projects, met_on__isnull=True, due_on__lt=today
-    ).select_related("project")
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,6 @@ def program_list(*, user: Reader) -> QuerySet[Program]:
     return Program.objects.select_related("policy", "district")
 
 
-def program_get(*, user: Reader, pk: int) -> Program:
-    return program_list(user=user).get(pk=pk)
-
-
 def program_by_slug(*, user: Reader, slug: str) -> Program:
     return program_list(user=user).get(slug=slug)
 
@@ -86,13 +82,6 @@ def managed_panel_list(*, user: Reader) -> QuerySet[Panel]:
     return Panel.objects.filter(round__in=managed_round_list(user=user)).select_related(
         "round__program"
     )
-
-
-def panel_for_reader(*, user: Reader) -> QuerySet[Panel]:
-    """Panels a reviewer sits on, or an official manages."""
-    return Panel.objects.filter(
-        Q(pk__in=panel_list_to_declare(user=user)) | Q(pk__in=managed_panel_list(user=user))
-    ).select_related("round__program")
 
 
 def award_list(*, user: Reader) -> QuerySet[Award]:

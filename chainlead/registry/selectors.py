@@ -6,7 +6,7 @@ from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Reader
 from chainlead.core.scopes import scope_condition
 from chainlead.registry.models import District, Enterprise, EnterpriseIndicator, ImportJob, Industry
-from chainlead.registry.permissions import changes_firm, reads_all_firms
+from chainlead.registry.permissions import reads_all_firms
 
 
 def enterprise_list(*, user: Reader) -> QuerySet[Enterprise]:
@@ -24,10 +24,6 @@ def enterprise_list(*, user: Reader) -> QuerySet[Enterprise]:
 def enterprise_get(*, user: Reader, pk: int) -> Enterprise:
     """One visible firm; raises Enterprise.DoesNotExist (a 404) when it is out of scope."""
     return enterprise_list(user=user).get(pk=pk)
-
-
-def enterprise_can_change(*, user: Reader, enterprise: Enterprise) -> bool:
-    return changes_firm(access_for(user), enterprise.pk)
 
 
 def indicator_list(*, enterprise: Enterprise) -> QuerySet[EnterpriseIndicator]:

@@ -44,7 +44,6 @@ from chainlead.requests.models import (
     EnterpriseRequest,
     Notification,
     RequestEvent,
-    Tag,
 )
 from chainlead.requests.permissions import (
     firms_to_raise_for,
@@ -70,11 +69,6 @@ def department_ids_for(user: Actor) -> frozenset[int]:
         )
         setattr(user, _DEPT_ATTR, cached)
     return cached
-
-
-def forget_departments(user: Reader) -> None:
-    if hasattr(user, _DEPT_ATTR):
-        delattr(user, _DEPT_ATTR)
 
 
 def reads_all_requests(user: Reader) -> bool:
@@ -465,7 +459,7 @@ def recurring_problems(*, user: Reader, since: dt.date, min_firms: int) -> list[
     return out
 
 
-# --- notifications, reference lists ---------------------------------------------------------
+# --- notifications ---------------------------------------------------------------------------
 
 
 def notification_list(*, user: Reader) -> QuerySet[Notification]:
@@ -476,11 +470,3 @@ def notification_list(*, user: Reader) -> QuerySet[Notification]:
 
 def unread_notification_count(*, user: Reader) -> int:
     return notification_list(user=user).filter(read_at__isnull=True).count()
-
-
-def department_list() -> QuerySet[Department]:
-    return Department.objects.all()
-
-
-def tag_list() -> QuerySet[Tag]:
-    return Tag.objects.all()
