@@ -32,6 +32,7 @@ from chainlead.audit.services import record_event
 from chainlead.chains.models import Chain
 from chainlead.chains.permissions import edits_chain
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.governance import notices
 from chainlead.governance.choices import (
     ActionStatus,
     ActualSource,
@@ -63,6 +64,7 @@ from chainlead.governance.models import (
     WorkPlan,
 )
 from chainlead.governance.permissions import refusal_message, refused_people
+from chainlead.notifications.services import notify
 
 
 class GovernanceError(ValidationError):
@@ -683,7 +685,7 @@ def action_item_create(
         raise GovernanceError(_("The meeting belongs to another chain."))
     if decision is not None and (meeting is None or decision.meeting_id != meeting.pk):
         raise GovernanceError(_("The decision belongs to another meeting."))
-    return _save(
+    item = _save(
         ActionItem(
             chain=chain,
             meeting=meeting,
@@ -693,6 +695,17 @@ def action_item_create(
             deadline=deadline,
         )
     )
+    if owner.pk != getattr(actor, "pk", None):  # who assigns it to themselves knows already
+        notify(
+            users=[owner],
+            kind=notices.ACTION_ASSIGNED,
+            at=timezone.now(),
+            target=item,
+            subject=title,
+            params={"deadline": deadline.isoformat()},
+            url=notices.action_item_url(item),
+        )
+    return item
 
 
 # Like a request: no skipping (open → in progress → done), cancelling only while open.

@@ -7,7 +7,7 @@ class NotificationsConfig(PlatformAppConfig):
     """In-app notices (and, by preference, e-mail) for every app: part of the kit.
 
     Apps declare their kinds (`kinds.register_kind`) and deadline sources
-    (`kinds.register_deadline_source`) in their own `ready()`; this app names none of them."""
+    (`kinds.register_deadline_source`) in a `notices.py` module; this app names none of them."""
 
     name = "chainlead.notifications"
     label = "notifications"
@@ -25,3 +25,11 @@ class NotificationsConfig(PlatformAppConfig):
     )
     # Read marks and sent-mail stamps are the reader's own state; the preference is a setting.
     audited = {"NotificationPreference": ()}
+
+    def ready(self) -> None:
+        super().ready()
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's `notices.py` registers its kinds and deadline sources (as admin.py does
+        # its models), so neither this app nor the app's AppConfig names the other.
+        autodiscover_modules("notices")

@@ -3,7 +3,7 @@
 A kind is a name (`"requests.raised"`) and a translatable text with `%(subject)s` and the
 kind's own parameters; the text is rendered when read, in the reader's language, so a notice
 stored once reads in Chinese to one user and in English to another. Apps register their kinds
-and their deadline sources in `ready()`; the kit names none of them.
+and their deadline sources in their `notices.py` (imported at start-up); the kit names none.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class Deadline:
     target: Any
     due: dt.date
     subject: str
+    url: str = ""  # where to act; the target's page when empty
 
 
 DeadlineSource = Callable[[dt.date, dt.date], Iterable[Deadline]]
