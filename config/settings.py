@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "chainlead.core.middleware.SecurityHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "chainlead.accounts.two_factor.TwoFactorMiddleware",  # after OTPMiddleware
+    # A password someone else chose (create-admins, a reset) is changed before anything else.
+    "chainlead.accounts.middleware.PasswordChangeRequiredMiddleware",
     "chainlead.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -3,9 +3,17 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.pagination import paginate
 
-from chainlead.accounts.schemas import MeOut
+from chainlead.accounts import selectors, services
+from chainlead.accounts.access import access_for
+from chainlead.accounts.models import User
+from chainlead.accounts.permissions import manages_accounts
+from chainlead.accounts.schemas import ActiveIn, MeOut, PasswordIn, UserIn, UserOut
+from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.pagination import PageNumber
 
 router = Router(tags=["accounts"])
 
@@ -31,3 +39,40 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "display_name": str(user),
         "roles": grants,
     }
+
+
+def _require_account_manager(request: HttpRequest) -> None:
+    if not manages_accounts(access_for(request.user)):
+        raise PermissionDenied("Only system administrators and city admins manage accounts.")
+
+
+@router.get("/users", response=list[UserOut])
+@paginate(PageNumber)
+def user_list(request: HttpRequest) -> Any:
+    """Every account (system administrator, city admins)."""
+    _require_account_manager(request)
+    return selectors.user_list(user=request.user)
+
+
+@router.post("/users", response={201: UserOut})
+def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
+    """Create an account with a temporary password, changed at the first log-in; audited."""
+    _require_account_manager(request)
+    user = services.user_create(actor=request.user, **payload.dict(), must_change_password=True)
+    return Status(201, user)
+
+
+@router.post("/users/{user_id}/active", response=UserOut)
+def user_active(request: HttpRequest, user_id: int, payload: ActiveIn) -> User:
+    """Deactivate or reactivate an account; audited."""
+    _require_account_manager(request)
+    user = get_object_or_404(selectors.user_list(user=request.user), pk=user_id)
+    return services.user_set_active(actor=request.user, user=user, active=payload.active)
+
+
+@router.post("/users/{user_id}/password", response=UserOut)
+def user_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> User:
+    """Set a temporary password that must be changed at the next log-in; audited."""
+    _require_account_manager(request)
+    user = get_object_or_404(selectors.user_list(user=request.user), pk=user_id)
+    return services.user_password_reset(actor=request.user, user=user, password=payload.password)

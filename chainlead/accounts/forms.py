@@ -73,3 +73,21 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
                 sender=__name__, credentials={"username": username}, request=self.request
             )
             raise
+
+
+class UserCreateForm(forms.Form):
+    """A new account; its password is temporary (changed at the first log-in)."""
+
+    username = forms.CharField(label=_("User name"), max_length=USERNAME_MAX_LENGTH)
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    department = forms.CharField(label=_("Department"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(
+        label=_("Temporary password"), widget=forms.PasswordInput, max_length=128
+    )
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("Temporary password"), widget=forms.PasswordInput, max_length=128
+    )

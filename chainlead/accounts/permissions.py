@@ -6,3 +6,9 @@ from chainlead.accounts.access import Access
 def manages_security(access: Access) -> bool:
     """The security administrator: roles, grants, the security policy, unlocking accounts."""
     return access.is_security_admin
+
+
+def manages_accounts(access: Access) -> bool:
+    """Users' accounts (create, deactivate, reset a password): the system administrator, and
+    city admins as before. Neither roles nor the audit log (三员分立)."""
+    return access.is_system_admin or access.is_admin

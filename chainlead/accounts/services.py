@@ -30,6 +30,13 @@ def _require_admin(actor: Actor, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_user_manager(actor: Actor, message: str) -> None:
+    from chainlead.accounts.permissions import manages_accounts
+
+    if not manages_accounts(access_for(actor)):
+        raise PermissionDenied(message)
+
+
 def _require_grant_manager(actor: Actor, message: str) -> None:
     access = access_for(actor)
     if not (access.is_admin or access.is_security_admin):
@@ -46,15 +53,19 @@ def user_create(
     department: str = "",
     email: str = "",
     is_active: bool = True,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user. The password must satisfy the policy; None leaves it unusable."""
-    _require_admin(actor, "Only city admins create users.")
+    """Create a user. The password must satisfy the policy; None leaves it unusable.
+    City admins and the system administrator create users; `must_change_password` makes the
+    new user choose their own password at the first log-in."""
+    _require_user_manager(actor, "Only city admins and system administrators create users.")
     user = User(
         username=username,
         display_name=display_name,
         department=department,
         email=email,
         is_active=is_active,
+        must_change_password=must_change_password and password is not None,
     )
     if password is None:
         user.set_unusable_password()
@@ -238,7 +249,8 @@ def administrators_create() -> list[tuple[User, str]]:
     for username, role in THREE_ADMINISTRATOR_ACCOUNTS.items():
         # Letters, digits and a symbol: the password policy's character classes.
         password = secrets.token_urlsafe(12) + "-Aa1"
-        user = User(username=username, display_name=str(role.label))
+        # A one-time password: the administrator chooses their own at the first log-in.
+        user = User(username=username, display_name=str(role.label), must_change_password=True)
         validate_password(password, user)
         user.set_password(password)
         user.full_clean()
@@ -284,3 +296,72 @@ def recovery_codes_reset(*, user: User) -> list[str]:
         device.token_set.create(token=code)
     record_event(instance=user, event="recovery_codes_reset", data={"codes": len(codes)})
     return codes
+
+
+# --- the system administrator's powers over accounts (三员分立) -------------------------------
+
+
+def _require_manageable(actor: Actor, user: User) -> None:
+    """The system administrator manages ordinary accounts, not the administrators': one who
+    could reset the security or audit administrator's password could act as them."""
+    from chainlead.accounts.choices import THREE_ADMINISTRATORS
+
+    if actor is not None and user.pk == actor.pk:
+        raise PermissionDenied("Manage your own account from its own pages.")
+    access = access_for(actor)
+    if access.is_admin:
+        return
+    protected = (
+        user.is_superuser
+        or user.grants.filter(role__in=[*THREE_ADMINISTRATORS, Role.CITY_ADMIN]).exists()
+    )
+    if protected:
+        raise PermissionDenied("Administrators' accounts are managed from the command line.")
+
+
+@transaction.atomic
+def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
+    """Deactivate (no log-in, sessions and API tokens end) or reactivate an account; audited."""
+    from chainlead.audit.services import record_event
+
+    _require_user_manager(actor, "Only city admins and system administrators manage accounts.")
+    _require_manageable(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.full_clean()
+    user.save(update_fields=["is_active"])
+    if not active:
+        api_tokens_end(user=user, reason="account deactivated")
+    record_event(instance=user, event="reactivated" if active else "deactivated")
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor: Actor, user: User, password: str) -> User:
+    """Set a temporary password that the user must change at the next log-in; the account's
+    API tokens end with the old password (signals). Audited, without the password."""
+    from chainlead.audit.services import record_event
+
+    _require_user_manager(actor, "Only city admins and system administrators reset passwords.")
+    _require_manageable(actor, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    user.must_change_password = True
+    user.full_clean()
+    user.save()
+    record_event(instance=user, event="password_reset", message="Temporary password set.")
+    return user
+
+
+@transaction.atomic
+def password_chosen(*, user: User) -> User:
+    """The user has chosen their own password: the forced change is done."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    return user

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -17,17 +18,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
 
-from chainlead.accounts.forms import ApiTokenForm, ThrottledPasswordChangeForm
+from chainlead.accounts.forms import (
+    ApiTokenForm,
+    PasswordResetForm,
+    ThrottledPasswordChangeForm,
+    UserCreateForm,
+)
 from chainlead.accounts.lockout import is_locked_out
 from chainlead.accounts.lockout import lockout_list as locked_accounts
-from chainlead.accounts.permissions import manages_security
+from chainlead.accounts.models import User
+from chainlead.accounts.permissions import manages_accounts, manages_security
 from chainlead.accounts.selectors import api_token_list
+from chainlead.accounts.selectors import user_list as accounts_of
 from chainlead.accounts.services import (
     api_token_create,
     api_token_revoke,
     lockout_release,
+    password_chosen,
     recovery_codes_reset,
     two_factor_enrol,
+    user_create,
+    user_password_reset,
+    user_set_active,
 )
 from chainlead.core.views import permission_required
 
@@ -71,6 +83,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        password_chosen(user=form.user)
+        return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
         if is_locked_out(self.request.user.get_username()):
@@ -193,3 +210,62 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
         codes = recovery_codes_reset(user=user)
         return render(request, "accounts/otp_codes.html", {"codes": codes, "next": reverse("home")})
     return render(request, "accounts/otp_recovery.html")
+
+
+def _service_error(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@permission_required(manages_accounts)
+@require_http_methods(["GET", "POST"])
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Users' accounts, for the system administrator: create, deactivate, reset a password."""
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = user_create(
+                actor=request.user, **form.cleaned_data, must_change_password=True
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Account %(name)s created.") % {"name": created.username})
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"users": accounts_of(user=request.user), "form": form, "reset_form": PasswordResetForm()},
+    )
+
+
+@permission_required(manages_accounts)
+@require_POST
+def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(accounts_of(user=request.user), pk=pk)
+    user_set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")
+    messages.success(request, _("Account %(name)s updated.") % {"name": user.username})
+    return redirect("accounts:user_list")
+
+
+@permission_required(manages_accounts)
+@require_POST
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = get_object_or_404(accounts_of(user=request.user), pk=pk)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            user_password_reset(
+                actor=request.user, user=user, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            _service_error(request, exc)
+        else:
+            messages.success(
+                request,
+                _("A temporary password is set for %(name)s; it must be changed at log-in.")
+                % {"name": user.username},
+            )
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("password", [])))
+    return redirect("accounts:user_list")

@@ -1,6 +1,6 @@
 """Who may open the account pages (walked by chainlead/core/tests/test_permission_walk.py)."""
 
-from chainlead.core.testing import Case, World, expect
+from chainlead.core.testing import Case, World, expect, only
 
 
 def setup(world: World) -> None:
@@ -44,3 +44,51 @@ MATRIX += [
 ]
 
 MATRIX += [Case("GET /api/v1/accounts/me", expect=expect(200))]
+
+# Users' accounts: the system administrator's (三员分立; no walk user holds it) and city admins'.
+MATRIX += [
+    Case("accounts:user_list", expect=only(["city_admin"])),
+    Case("accounts:user_list", method="POST", data={}, expect=only(["city_admin"])),
+    Case(
+        "accounts:user_active",
+        method="POST",
+        kwargs=lambda s: {"pk": s.world.users["enterprise"].pk},
+        data={"active": "0"},
+        expect=only(["city_admin"], yes=302),
+    ),
+    Case(
+        "accounts:user_active",
+        kwargs=lambda s: {"pk": s.world.users["enterprise"].pk},
+        expect=only(["city_admin"], yes=405),
+    ),
+    Case(
+        "accounts:user_password",
+        method="POST",
+        kwargs=lambda s: {"pk": s.world.users["enterprise"].pk},
+        data={"password": "Temp-Pass-2026!"},
+        expect=only(["city_admin"], yes=302),
+    ),
+    Case(
+        "accounts:user_password",
+        kwargs=lambda s: {"pk": s.world.users["enterprise"].pk},
+        expect=only(["city_admin"], yes=405),
+    ),
+    Case("GET /api/v1/accounts/users", expect=only(["city_admin"])),
+    Case(
+        "POST /api/v1/accounts/users",
+        data={"username": "walk-new", "password": "Temp-Pass-2026!"},
+        expect=only(["city_admin"], yes=201),
+    ),
+    Case(
+        "POST /api/v1/accounts/users/{user_id}/active",
+        kwargs=lambda s: {"user_id": s.world.users["enterprise"].pk},
+        data={"active": False},
+        expect=only(["city_admin"]),
+    ),
+    Case(
+        "POST /api/v1/accounts/users/{user_id}/password",
+        kwargs=lambda s: {"user_id": s.world.users["enterprise"].pk},
+        data={"password": "Temp-Pass-2026!"},
+        expect=only(["city_admin"]),
+    ),
+]
