@@ -85,9 +85,7 @@ def test_the_system_administrator_manages_accounts_over_the_api(world, sysadmin)
 def test_the_system_administrator_manages_accounts_from_the_pages(world, sysadmin):
     client = _client(sysadmin)
     assert client.get(reverse("accounts:user_list")).status_code == 200
-    response = client.post(
-        reverse("accounts:user_list"), {"username": "li", "password": TEMPORARY}
-    )
+    response = client.post(reverse("accounts:user_list"), {"username": "li", "password": TEMPORARY})
     assert response.status_code == 302
     user = User.objects.get(username="li")
     assert user.must_change_password
