@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from chainlead.accounts import services
 from chainlead.accounts.choices import ROLE_SCOPE, Role
@@ -33,29 +35,29 @@ class DemoUser:
     username: str
     role: Role
     display_name: str  # as the (Chinese by default) UI shows the user
-    sees: str  # what the user sees, for the printed table and docs/demo-data.md
+    sees: Promise  # what the user sees, for the printed table and docs/demo-data.md
 
 
 DEMO_USERS = (
-    DemoUser("admin", Role.CITY_ADMIN, "市级管理员", "everything; Django admin"),
-    DemoUser("chainleader", Role.CHAIN_LEADER, "人工智能产业链链长", "all of the AI chain"),
-    DemoUser("taskforce", Role.TASK_FORCE, "人工智能产业链专班", "AI chain edits; review queue"),
-    DemoUser("binjiang", Role.DISTRICT_OFFICIAL, "滨江区工作人员", "firms and maps of 滨江区"),
-    DemoUser("hikvision", Role.ENTERPRISE, "海康威视企业用户", "only 海康威视 (002415)"),
-    DemoUser("auditor", Role.AUDITOR, "审计人员", "reads everything incl. audit log"),
-    DemoUser("finance", Role.FINANCE, "资金管理人员", "budget lines, disbursements"),
-    DemoUser("researcher", Role.RESEARCHER, "科研人员", "own proof-of-concept projects"),
-    DemoUser("reviewer", Role.REVIEWER, "评审专家", "assigned reviews only"),
-    DemoUser("commissioner", Role.COMMISSIONER, "科技特派员", "assigned firms only"),
+    DemoUser("admin", Role.CITY_ADMIN, "市级管理员", _("everything; Django admin")),
+    DemoUser("chainleader", Role.CHAIN_LEADER, "人工智能产业链链长", _("all of the AI chain")),
+    DemoUser("taskforce", Role.TASK_FORCE, "人工智能产业链专班", _("AI chain edits; review queue")),
+    DemoUser("binjiang", Role.DISTRICT_OFFICIAL, "滨江区工作人员", _("firms and maps of 滨江区")),
+    DemoUser("hikvision", Role.ENTERPRISE, "海康威视企业用户", _("only 海康威视 (002415)")),
+    DemoUser("auditor", Role.AUDITOR, "审计人员", _("reads everything incl. audit log")),
+    DemoUser("finance", Role.FINANCE, "资金管理人员", _("budget lines, disbursements")),
+    DemoUser("researcher", Role.RESEARCHER, "科研人员", _("own proof-of-concept projects")),
+    DemoUser("reviewer", Role.REVIEWER, "评审专家", _("assigned reviews only")),
+    DemoUser("commissioner", Role.COMMISSIONER, "科技特派员", _("assigned firms only")),
     # 三员分立: the three administrators, three people (MLPS level 3).
-    DemoUser("sysadmin", Role.SYSTEM_ADMIN, "系统管理员", "configuration, user accounts"),
-    DemoUser("secadmin", Role.SECURITY_ADMIN, "安全管理员", "roles, grants, unlocking"),
-    DemoUser("auditadmin", Role.AUDIT_ADMIN, "审计管理员", "reads and exports the audit log"),
+    DemoUser("sysadmin", Role.SYSTEM_ADMIN, "系统管理员", _("configuration, user accounts")),
+    DemoUser("secadmin", Role.SECURITY_ADMIN, "安全管理员", _("roles, grants, unlocking")),
+    DemoUser("auditadmin", Role.AUDIT_ADMIN, "审计管理员", _("reads and exports the audit log")),
 )
 
 
 def users_table(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str, str]]:
-    return [(u.username, password, str(u.role.label), u.sees) for u in DEMO_USERS]
+    return [(u.username, password, str(u.role.label), str(u.sees)) for u in DEMO_USERS]
 
 
 @transaction.atomic

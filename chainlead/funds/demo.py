@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chainlead.accounts.models import User
 from chainlead.audit import context as audit_context
@@ -78,13 +79,13 @@ def demo_approvals_step(context: DemoContext) -> None:
     admin = _user("admin")
     finance = _user("finance")
     if admin is None or finance is None:
-        context.log("Support fund: demo users missing, skipped")
+        context.log(_("Support fund: demo users missing, skipped"))
         return
     today = timezone.localdate()
     year = today.year
     binjiang = District.objects.filter(name="滨江区").first()
     if Fund.objects.filter(fiscal_year=year, district=binjiang).exists():
-        context.log("Support fund: already loaded")
+        context.log(_("Support fund: already loaded"))
         return
     with audit_context.acting_as(admin, source="demo"):
         _load(context, admin=admin, finance=finance, binjiang=binjiang, today=today)
@@ -172,6 +173,9 @@ def _load(
             # One paid already, so the position shows payments.
             services.tranche_disburse(actor=finance, tranche=first, today=today)
     context.log(
-        f"Support fund: 2 funds, {len(lines)} lines, {len(firms)} synthetic awards, "
-        f"{tranches} tranches approved and due (payable by 'finance')"
+        _(
+            "Support fund: 2 funds, %(lines)d lines, %(awards)d synthetic awards, %(tranches)d "
+            "tranches approved and due (payable by 'finance')"
+        )
+        % {"lines": len(lines), "awards": len(firms), "tranches": tranches}
     )

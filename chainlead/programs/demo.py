@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any, TypedDict
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chainlead.accounts.models import User
 from chainlead.accounts.services import role_grant, user_create
@@ -131,10 +132,10 @@ def _policy(title: str) -> PolicyItem | None:
 def awards_step(context: DemoContext) -> None:
     admin, finance, reviewer = _user("admin"), _user("finance"), _user("reviewer")
     if admin is None or finance is None or reviewer is None:
-        context.log("Programs: demo users missing, skipped")
+        context.log(_("Programs: demo users missing, skipped"))
         return
     if Program.objects.filter(slug="hz-college-startup-7").exists():
-        context.log("Programs: already loaded")
+        context.log(_("Programs: already loaded"))
         return
     with audit_context.acting_as(admin, source="demo"):
         _load(context, admin=admin, finance=finance, reviewer=reviewer)
@@ -202,8 +203,11 @@ def _load(context: DemoContext, *, admin: User, finance: User, reviewer: User) -
         context, admin=admin, reviewer=reviewer, competitions=competitions, now=now
     )
     context.log(
-        f"Programs: 2 competitions and 2 policy grants (stated caps), {applied} synthetic "
-        f"applications reviewed and ranked, a no-application batch of {batch_count} firms"
+        _(
+            "Programs: 2 competitions and 2 policy grants (stated caps), %(applied)d synthetic "
+            "applications reviewed and ranked, a no-application batch of %(firms)d firms"
+        )
+        % {"applied": applied, "firms": batch_count}
     )
 
 

@@ -10,7 +10,7 @@ from chainlead.analytics import AnalyticsError
 from chainlead.chains.models import Chain
 from chainlead.chains.selectors import MapFilters, compute_chain_map
 from chainlead.core.plugins import DemoContext
-from chainlead.recruitment.analysis import complexity_run_create, ranking_run_create
+from chainlead.recruitment.analysis import Level, complexity_run_create, ranking_run_create
 from chainlead.recruitment.candidates import candidates_load_listed
 from chainlead.recruitment.models import AnalysisRun
 from chainlead.registry.demo import SharedDataMissingError
@@ -30,16 +30,27 @@ def demo_step(context: DemoContext) -> None:
         % {"c": pool.created, "u": pool.updated, "n": pool.unchanged}
     )
     # Provinces × divisions from the listed companies, weighted by employees (issue 4).
-    for level in ("province", "city", "district"):
+    levels: dict[Level, str] = {
+        "province": _("province"),
+        "city": _("city"),
+        "district": _("district"),
+    }
+    for level, level_label in levels.items():
         try:
             run = complexity_run_create(actor=None, level=level, reuse=True)
-        except AnalyticsError as exc:  # the public data name few districts
-            context.log(_("Complexity (%(l)s): not computed: %(e)s") % {"l": level, "e": exc})
+        except AnalyticsError:  # the public data name few districts
+            context.log(
+                _(
+                    "Complexity (%(l)s): not computed: no firm has a region, an industry "
+                    "and a value."
+                )
+                % {"l": level_label}
+            )
             continue
         context.log(
             _("Complexity (%(l)s): %(r)d regions × %(i)d industries, run %(id)d")
             % {
-                "l": level,
+                "l": level_label,
                 "r": run.snapshot["regions"],
                 "i": run.snapshot["industries"],
                 "id": run.pk,

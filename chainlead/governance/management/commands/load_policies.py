@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from chainlead.audit.context import acting_as
 from chainlead.governance import services
@@ -38,9 +39,15 @@ class Command(BaseCommand):
         with acting_as(None, source="cli"):
             result = services.policies_load(actor=None, path=path)
             self.stdout.write(
-                f"Policies: {result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged."
+                _("Policies: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                }
             )
             if options["attach"]:
                 added = services.packages_attach_by_topic(actor=None)
-                self.stdout.write(f"Attached to chains by topic: {added} package items.")
+                self.stdout.write(
+                    _("Attached to chains by topic: %(n)d package items.") % {"n": added}
+                )
