@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from chainlead.accounts.access import access_for
 from chainlead.core.views import is_fragment, permission_required
 from chainlead.registry.choices import ImportStatus
-from chainlead.registry.importers import COLUMNS, import_job_create
+from chainlead.registry.importers import COLUMNS, import_job_create, import_jobs_fail_stale
 from chainlead.registry.models import ImportJob
 from chainlead.registry.permissions import manages_registry, reads_import_jobs
 from chainlead.registry.selectors import import_job_list
@@ -31,6 +31,7 @@ class ImportForm(forms.Form):
 
 @permission_required(manages_registry)
 def import_start(request: HttpRequest) -> HttpResponse:
+    import_jobs_fail_stale()  # the recent jobs listed below show their true state
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,6 +57,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
+    import_jobs_fail_stale()  # a job whose process died shows as failed, not running
     return get_object_or_404(import_job_list(user=request.user), pk=pk)
 
 

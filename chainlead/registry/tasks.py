@@ -20,13 +20,14 @@ from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from chainlead.audit.context import acting_as
-from chainlead.registry.importers import run_job
+from chainlead.registry.importers import import_jobs_fail_stale, run_job
 from chainlead.registry.models import ImportJob
 
 
 @task()
 def import_job_run(job_id: int) -> dict[str, Any]:
     """Run the import job `job_id`, attributed in the audit log to whoever uploaded it."""
+    import_jobs_fail_stale()  # jobs left running by a worker that stopped
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     with acting_as(job.created_by, source="task"):
         result = run_job(job)

@@ -34,6 +34,7 @@ from chainlead.registry.importers.jobs import (
     finish_job,
     follow_up,
     import_job_create,
+    import_jobs_fail_stale,
     run_job,
 )
 from chainlead.registry.importers.reading import file_sha256, open_rows
@@ -59,6 +60,7 @@ __all__ = [
     "follow_up",
     "import_enterprises",
     "import_job_create",
+    "import_jobs_fail_stale",
     "map_headers",
     "open_rows",
     "parse_bool",

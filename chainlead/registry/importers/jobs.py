@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, acting_user
+from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.registry.choices import ImportStatus
 from chainlead.registry.hooks import firms_imported
@@ -44,11 +48,15 @@ def run_job(job: ImportJob, *, progress: Progress | None = None) -> ImportResult
     """Run a saved ImportJob (its `file`), recording progress and the outcome on the job."""
 
     def report(processed: int, total: int | None) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=processed, heartbeat_at=timezone.now()
+        )
         if progress is not None:
             progress(processed, total)
 
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now()
+    )
     try:
         result = import_enterprises(
             job.file.path, dry_run=job.dry_run, filename=job.filename, job=job, progress=report
@@ -76,7 +84,7 @@ def follow_up(job: ImportJob | None, result: ImportResult) -> list[str]:
     def report(done: int, total: int) -> None:
         if job is not None:
             ImportJob.objects.filter(pk=job.pk).update(
-                message=f"Placing the new firms: {done} of {total}."
+                message=f"Placing the new firms: {done} of {total}.", heartbeat_at=timezone.now()
             )
 
     actor = job.created_by if job is not None else None
@@ -126,3 +134,40 @@ def finish_job(job: ImportJob, result: ImportResult) -> None:
             "message",
         ]
     )
+
+
+STALE_AFTER_MINUTES = 15  # CHAINLEAD_IMPORT_STALE_MINUTES: a batch takes seconds, not minutes
+
+
+def import_jobs_fail_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """Mark failed the pending or running jobs that showed no progress for the configured
+    time: the process running them ended (a restart, a crash) and they would show "running"
+    for ever (issue 9 item 13). Returns their ids; each is recorded in the audit log."""
+    now = now or timezone.now()
+    minutes = int(getattr(settings, "CHAINLEAD_IMPORT_STALE_MINUTES", STALE_AFTER_MINUTES))
+    cutoff = now - dt.timedelta(minutes=minutes)
+    unfinished = ImportJob.objects.filter(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING])
+    stale = list(
+        unfinished.filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+        )
+    )
+    message = (
+        f"Stopped: no progress for {minutes} minutes; the process running it ended. "
+        "Nothing was written unless the job page says so; import the file again."
+    )
+    failed: list[int] = []
+    for job in stale:
+        with transaction.atomic():
+            # Only if still unfinished: a job that just finished keeps its outcome.
+            if unfinished.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, message=message, finished_at=now
+            ):
+                record_event(
+                    instance=job,
+                    event="import_job_stale",
+                    message=message,
+                    data={"heartbeat_at": str(job.heartbeat_at or job.created_at)},
+                )
+                failed.append(job.pk)
+    return failed

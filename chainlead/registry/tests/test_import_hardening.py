@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 import time
 import zipfile
@@ -11,14 +12,26 @@ from typing import Any
 
 import openpyxl
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from openpyxl.utils import get_column_letter
 
 from chainlead.accounts.models import User
 from chainlead.audit.context import acting_as
-from chainlead.registry.importers import ENGLISH_HEADERS, ImportResult, import_enterprises, run
-from chainlead.registry.models import Enterprise
+from chainlead.audit.models import AuditEntry
+from chainlead.registry.choices import ImportStatus
+from chainlead.registry.importers import (
+    ENGLISH_HEADERS,
+    ImportResult,
+    import_enterprises,
+    import_job_create,
+    import_jobs_fail_stale,
+    run,
+)
+from chainlead.registry.models import Enterprise, ImportJob
 from chainlead.registry.tests.test_importers import GOOD, write_csv
 
 
@@ -160,3 +173,50 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_unread(
     assert path.stat().st_size < 30_000
     errors = _file_errors(admin, path)
     assert errors == ["0 file: unpacks to 5 MB, over the limit of 1 MB for a workbook"]
+
+
+# --- Jobs whose process died --------------------------------------------------------------------
+
+UPLOADED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_job_without_progress_is_marked_failed_and_shown_so(admin: User) -> None:
+    with time_machine.travel(UPLOADED, tick=False):
+        dead = import_job_create(
+            actor=admin, upload=SimpleUploadedFile("a.csv", b"name\n"), dry_run=False
+        )
+        ImportJob.objects.filter(pk=dead.pk).update(
+            status=ImportStatus.RUNNING, heartbeat_at=UPLOADED
+        )
+        never_started = import_job_create(
+            actor=admin, upload=SimpleUploadedFile("b.csv", b"name\n"), dry_run=False
+        )
+    alive = import_job_create(
+        actor=admin, upload=SimpleUploadedFile("c.csv", b"name\n"), dry_run=False
+    )
+    ImportJob.objects.filter(pk=alive.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=UPLOADED + dt.timedelta(minutes=14)
+    )
+    assert import_jobs_fail_stale(now=UPLOADED + dt.timedelta(minutes=10)) == []
+    failed = import_jobs_fail_stale(now=UPLOADED + dt.timedelta(minutes=16))
+    assert sorted(failed) == sorted([dead.pk, never_started.pk])
+    dead.refresh_from_db()
+    assert dead.status == ImportStatus.FAILED
+    assert dead.message.startswith("Stopped: no progress for 15 minutes")
+    assert ImportJob.objects.get(pk=alive.pk).status == ImportStatus.RUNNING
+    assert AuditEntry.objects.filter(event="import_job_stale", object_id=str(dead.pk)).exists()
+    assert import_jobs_fail_stale(now=UPLOADED + dt.timedelta(minutes=30)) == [alive.pk]
+
+
+@override_settings(CHAINLEAD_IMPORT_STALE_MINUTES=0)
+def test_the_job_page_shows_a_dead_job_as_failed(admin: User) -> None:
+    job = import_job_create(
+        actor=admin, upload=SimpleUploadedFile("a.csv", b"name\n"), dry_run=False
+    )
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, heartbeat_at=UPLOADED)
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("registry:import_detail", args=[job.pk]))
+    assert page.status_code == 200
+    assert page.context["job"].status == ImportStatus.FAILED
+    assert "Stopped: no progress" in page.content.decode()

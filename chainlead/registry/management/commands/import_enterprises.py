@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from tqdm import tqdm
 
 from chainlead.audit.context import acting_as
@@ -39,16 +40,25 @@ class Command(BaseCommand):
             unit=" rows", disable=options["no_progress"] or None, file=self.stderr._out, leave=False
         )
 
+        job: ImportJob | None = None
+
         def progress(processed: int, total: int | None) -> None:
             if total and bar.total != total:
                 bar.total = total
             bar.update(processed - bar.n)
+            if job is not None:  # alive: not taken for a job whose process died
+                ImportJob.objects.filter(pk=job.pk).update(
+                    processed_rows=processed, heartbeat_at=timezone.now()
+                )
 
         with acting_as(actor, source="cli"):
-            job = None
             if not options["dry_run"]:
                 job = ImportJob.objects.create(
-                    created_by=actor, filename=path.name, status="running", dry_run=False
+                    created_by=actor,
+                    filename=path.name,
+                    status="running",
+                    dry_run=False,
+                    heartbeat_at=timezone.now(),
                 )
             try:
                 result = import_enterprises(
