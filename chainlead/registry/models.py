@@ -118,7 +118,9 @@ class Enterprise(models.Model):
     city = models.CharField(_("city"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     founded = models.DateField(_("founding date"), null=True, blank=True)
-    founded_year_only = models.BooleanField(default=False, editable=False)
+    founded_year_only = models.BooleanField(
+        _("founding year known, not the day"), default=False, editable=False
+    )
     industry = models.ForeignKey(
         Industry,
         verbose_name=_("industry"),
