@@ -100,17 +100,25 @@ def index_enterprise(enterprise: Enterprise) -> None:
     )
 
 
-def reindex(ids: Iterable[int] | None = None, *, batch: int = BATCH) -> int:
-    """(Re)write the documents of the firms `ids` (all when None); returns how many.
+def reindex(
+    ids: Iterable[int] | None = None, *, stale_only: bool = False, batch: int = BATCH
+) -> int:
+    """(Re)write the documents of the firms `ids` (all when None; with `stale_only`, those
+    without a current document); returns how many.
 
     Many documents at once (an import of a city's registry) are written without the trigram
     index on PostgreSQL, which is built again afterwards: minutes faster for a million firms."""
     qs = Enterprise.objects.order_by("pk")
     if ids is not None:
-        ids = list(ids)
-        qs = qs.filter(pk__in=ids)
-    many = ids is None or len(ids) > REBUILD_INDEX_ABOVE
-    rebuild = many and connection.vendor == "postgresql" and qs.count() > REBUILD_INDEX_ABOVE
+        qs = qs.filter(pk__in=list(ids))
+    if stale_only:
+        current = EnterpriseSearch.objects.filter(
+            enterprise_id=models.OuterRef("pk"), version=models.OuterRef("version")
+        )
+        qs = qs.filter(~models.Exists(current))
+    rebuild = False
+    if connection.vendor == "postgresql":
+        rebuild = qs[REBUILD_INDEX_ABOVE : REBUILD_INDEX_ABOVE + 1].exists()
     if rebuild:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {TRGM_INDEX}")
@@ -146,19 +154,9 @@ def _write(qs: QuerySet[Enterprise], batch: int) -> int:
         last = rows[-1][0]
 
 
-def stale_ids() -> list[int]:
-    """Firms without a document, or whose document is older than the firm (bulk writes)."""
-    current = EnterpriseSearch.objects.filter(
-        enterprise_id=models.OuterRef("pk"), version=models.OuterRef("version")
-    )
-    return list(
-        Enterprise.objects.filter(~models.Exists(current)).order_by().values_list("pk", flat=True)
-    )
-
-
 def search_catch_up() -> int:
     """Index what bulk writes (imports, generators) left without a current document."""
-    return reindex(stale_ids())
+    return reindex(stale_only=True)
 
 
 # --- querying ---------------------------------------------------------------------------------
