@@ -207,6 +207,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The most characters a free-text field (description, note, minutes…) holds: pages stay small
+# (chainlead.core.validators.free_text_max_length). Names keep their own max_length.
+CHAINLEAD_FREE_TEXT_MAX_LENGTH = int(os.environ.get("CHAINLEAD_FREE_TEXT_MAX_LENGTH", "10000"))
 # Never stored with an attempt (axes keeps the rest of the form): the second-factor code and
 # the fields of the password change, whose wrong old password counts as a failed log-in.
 AXES_SENSITIVE_PARAMETERS = [

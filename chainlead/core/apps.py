@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         admin.site.site_header = _("chainlead administration")
         admin.site.site_title = _("chainlead administration")
         admin.site.index_title = _("Records an administrator manages")
+
+        from chainlead.core.validators import bound_free_text
+
+        bound_free_text()

@@ -5,8 +5,10 @@
 - `validate_visible_text`: no Unicode bidirectional controls and no zero-width characters in
   names, which make a name read differently from what it is (“Trojan Source”, spoofed firms).
 - `EARLIEST_DATE`, `LATEST_DATE`: the dates a period may name.
-- `FREE_TEXT_MAX_LENGTH`: the bound of free-text fields (a 10 MB description renders a
-  20 MB page).
+- `free_text_max_length()`: the bound of free-text fields (a 10 MB description rendered a
+  20 MB page), `CHAINLEAD_FREE_TEXT_MAX_LENGTH` (default `FREE_TEXT_MAX_LENGTH`); held by
+  the API schemas (`FreeText`) and by every model's text fields (`bound_free_text`, at start-up:
+  `full_clean()` in the services, model forms and the admin refuse a longer text).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator
 
 FREE_TEXT_MAX_LENGTH = 10_000
 # The dates a record or a period of the platform may name: beyond them a day's start or its
@@ -26,6 +29,72 @@ FREE_TEXT_MAX_LENGTH = 10_000
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2999, 12, 31)
 URL_SEPARATOR = " ; "
+
+# Text fields the platform writes itself, not people: import reports, search documents, run
+# messages, the audit log. Free text is bounded to keep pages small; these are not shown whole.
+UNBOUNDED_TEXT_FIELDS = frozenset(
+    {
+        "audit.AuditEntry.message",
+        "registry.ImportJob.message",
+        "registry.EnterpriseSearch.document",
+        "commissioners.MatchingRun.message",
+    }
+)
+
+
+def free_text_max_length() -> int:
+    """Characters a free-text field may hold (read at each check, not at import)."""
+    return int(getattr(settings, "CHAINLEAD_FREE_TEXT_MAX_LENGTH", FREE_TEXT_MAX_LENGTH))
+
+
+@deconstructible
+class FreeTextLengthValidator:
+    """At most `free_text_max_length()` characters; the message names the field, so it reads
+    right on a page that shows it apart from its field."""
+
+    message = _("%(field)s: at most %(limit)d characters (it has %(length)d).")
+    code = "max_length"
+
+    def __init__(self, field: str = "") -> None:
+        self.field = field
+
+    def __call__(self, value: str) -> None:
+        limit = free_text_max_length()
+        if value is not None and len(value) > limit:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"field": self.field, "limit": limit, "length": len(value)},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FreeTextLengthValidator) and other.field == self.field
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.field))
+
+
+def bound_free_text() -> None:
+    """Give every text field of the platform's models the free-text bound (CoreConfig.ready).
+
+    Added to the field's validators as they run, not to its definition, so no migration is
+    needed and one setting governs them all; model forms and the admin show the error on the
+    field, services' `full_clean()` name it."""
+    from django.apps import apps
+    from django.db import models
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("chainlead."):
+            continue
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.TextField):
+                continue
+            if f"{model._meta.label}.{field.name}" in UNBOUNDED_TEXT_FIELDS:
+                continue
+            validators = field.validators  # the list the field runs (cached on the field)
+            if not any(isinstance(v, FreeTextLengthValidator) for v in validators):
+                validators.append(FreeTextLengthValidator(str(field.verbose_name)))
+
 
 # Unicode bidi controls (UAX #9: embeddings, overrides, isolates, marks) and zero-width
 # characters (space, non-joiner, joiner, word joiner, BOM / zero-width no-break space).
@@ -115,6 +184,14 @@ def check_web_urls(value: str) -> str:
     return value
 
 
+def check_free_text(value: str) -> str:
+    """For pydantic validators of API schemas: `value`, or ValueError over the bound."""
+    limit = free_text_max_length()
+    if len(value) > limit:
+        raise ValueError(f"At most {limit} characters (this has {len(value)}).")
+    return value
+
+
 def check_no_nul(value: str) -> str:
     """For pydantic validators of API schemas: `value`, or ValueError without a NUL."""
     if "\x00" in value:
@@ -125,7 +202,5 @@ def check_no_nul(value: str) -> str:
 # String types of the API schemas: every text refuses NUL; free text is bounded; names refuse
 # bidi controls and zero-width characters too.
 Text = Annotated[str, AfterValidator(check_no_nul)]
-FreeText = Annotated[
-    str, StringConstraints(max_length=FREE_TEXT_MAX_LENGTH), AfterValidator(check_no_nul)
-]
+FreeText = Annotated[str, AfterValidator(check_no_nul), AfterValidator(check_free_text)]
 Name = Annotated[str, AfterValidator(check_no_nul), AfterValidator(check_visible)]
