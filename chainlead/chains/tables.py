@@ -70,6 +70,16 @@ SEGMENT_FIRM_COLUMNS: list[Column] = [
 class ReviewQueueTable(tables.Table):
     """Text-rule memberships waiting for an official's decision."""
 
+    # Ticks for the bulk decision: the boxes belong to the form above the table (form=).
+    select = tables.TemplateColumn(
+        template_code=(
+            '<input type="checkbox" name="pk" value="{{ record.pk }}" form="bulk-review" '
+            'aria-label="{{ record.enterprise.name }}">'
+        ),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
     enterprise = tables.TemplateColumn(
         template_name="chains/partials/_review_firm_cell.html",
         verbose_name=_("Firm"),
@@ -110,7 +120,16 @@ class ReviewQueueTable(tables.Table):
 
     class Meta:
         model = Membership
-        fields = ("enterprise", "segment", "impact", "confidence", "evidence", "source", "decide")
+        fields = (
+            "select",
+            "enterprise",
+            "segment",
+            "impact",
+            "confidence",
+            "evidence",
+            "source",
+            "decide",
+        )
         sequence = fields
         attrs = {"class": "data review-queue"}
         row_attrs = {

@@ -8,6 +8,7 @@ urlpatterns = [
     # Before "<slug>/": the review queue is not a chain.
     path("review/", views.review_queue, name="review_queue"),
     path("review/<int:pk>/", views.review_decide, name="review_decide"),
+    path("review/bulk/", views.review_bulk, name="review_bulk"),
     path("<slug:slug>/", views.chain_detail, name="chain_detail"),
     path("<slug:slug>/edit/", views.chain_edit, name="chain_edit"),
     path(

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chainlead.accounts.access import access_for
-from chainlead.chains import selectors, services
+from chainlead.chains import review, selectors, services
 from chainlead.chains.choices import MembershipRole, SegmentStatus
 from chainlead.chains.filtersets import MapFilterForm, MembershipReviewFilterSet
 from chainlead.chains.forms import (
+    BulkReviewForm,
     ChainEditForm,
     MembershipAddForm,
     ReviewDecisionForm,
@@ -50,10 +51,13 @@ from chainlead.chains.tables import (
 )
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.export import export_response, wants_export
+from chainlead.core.plugins import RelatedLink, related_links
 from chainlead.core.views import is_fragment, object_list, permission_required
 from chainlead.registry.models import Enterprise
 
 FIRMS_PER_PAGE = 25
+# Where other apps add links on a gap of the chain map (core.plugins.register_links).
+GAP_LINKS = "chains.segment_gap"
 
 
 def _require_chain_editor(request: HttpRequest, chain: Chain) -> None:
@@ -230,6 +234,14 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
     def segment_url(segment_slug: str) -> str:
         return _with_query(reverse("chains:segment_detail", args=[chain.slug, segment_slug]), query)
 
+    access = access_for(request.user)
+
+    def gap_links(segment: Any) -> list[RelatedLink]:
+        """What other apps offer on a missing or weak segment (recruitment: its candidates)."""
+        if segment.status == SegmentStatus.OK:
+            return []
+        return related_links(GAP_LINKS, access, chain=chain, segment_slug=segment.slug)
+
     @functools.cache
     def rows() -> list[dict[str, Any]]:
         return [
@@ -238,9 +250,21 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
                 "label": _label(s.name, s.name_en),
                 "url": segment_url(s.slug),
                 "status_label": _status_label(s.status),
+                "gap_links": gap_links(s),
             }
             for s in chain_map.segments
         ]
+
+    # Which gap links this reader gets depends on their rights on the chain only: the kinds
+    # offered on any segment are part of the cache key of the page body.
+    probe = chain_map.segments[0].slug if chain_map.segments else ""
+    link_kinds = (
+        ",".join(
+            link.kind for link in related_links(GAP_LINKS, access, chain=chain, segment_slug=probe)
+        )
+        if probe
+        else ""
+    )
 
     @functools.cache
     def graph() -> dict[str, Any]:
@@ -271,6 +295,7 @@ def _map_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
                 selectors.scoped_filters_key(request.user, filters),
                 str(int(can_edit)),
                 str(int(firm_links)),
+                link_kinds,
             ]
         ),
     }
@@ -393,6 +418,40 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else _("Rejected: %(m)s") % {"m": membership},
     )
     return redirect(reverse("chains:review_queue") + "?" + request.GET.urlencode())
+
+
+@permission_required(edits_some_chain)
+@require_POST
+def review_bulk(request: HttpRequest) -> HttpResponse:
+    """Accept or reject every ticked row at once; all or nothing (chains.review)."""
+    # Back to the same filtered page: the query is re-encoded, never used as a URL.
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    back = reverse("chains:review_queue") + ("?" + query if query else "")
+    form = BulkReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        decided = review.memberships_review_bulk(
+            actor=request.user, pks=form.cleaned_data["pks"], accept=accept
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect(back)
+    n = len(decided)
+    messages.success(
+        request,
+        (
+            ngettext("%(n)d guess accepted.", "%(n)d guesses accepted.", n)
+            if accept
+            else ngettext("%(n)d guess rejected.", "%(n)d guesses rejected.", n)
+        )
+        % {"n": n},
+    )
+    return redirect(back)
 
 
 # ----------------------------------------------------------------------------- editing

@@ -196,6 +196,37 @@ def related_records(instance: Any) -> list[Any]:
     return [record for function in _related.get(label, []) for record in function(instance)]
 
 
+# Links that upper apps offer on a lower page's object, e.g. on a gap of the chain map: its
+# ranked candidates and "add to recruitment targets" (recruitment). An anchor names the place
+# ("chains.segment_gap"); a provider, `fn(access, **target) -> links`, offers only links the
+# reader may open, deciding by the reader and the target's chain, never by the data shown (the
+# page may cache them per reader's rights). Apps register in ready().
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    label: str | Promise
+    url: str
+    kind: str = ""  # a stable name for styling and tests ("ranking", "add-target")
+
+
+LinkProvider = Callable[..., Sequence[RelatedLink]]
+_link_providers: dict[str, list[LinkProvider]] = {}
+
+
+def register_links(anchor: str, provider: LinkProvider) -> None:
+    providers = _link_providers.setdefault(anchor, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def related_links(anchor: str, access: Access, **target: Any) -> list[RelatedLink]:
+    """The links the apps offer `access` at `anchor` for `target`."""
+    return [
+        link for provider in _link_providers.get(anchor, []) for link in provider(access, **target)
+    ]
+
+
 def test_world_builders() -> list[Callable[..., None]]:
     return [import_string(a.test_world) for a in platform_apps() if a.test_world]
 

@@ -20,3 +20,10 @@ class RecruitmentConfig(PlatformAppConfig):
         DemoStep(920, "chainlead.recruitment.demo.demo_step"),
         DemoStep(946, "chainlead.recruitment.demo_activity.demo_step"),
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from chainlead.core.plugins import register_links
+        from chainlead.recruitment.links import segment_gap_links
+
+        register_links("chains.segment_gap", segment_gap_links)

@@ -24,3 +24,13 @@ def starts_complexity_run(access: Access) -> bool:
 def ranks_segment(access: Access, chain_id: int) -> bool:
     """A ranking of candidates for one chain's segment: those who edit that chain."""
     return edits_chain(access, chain_id)
+
+
+def reads_segment_ranking(access: Access, chain_id: int) -> bool:
+    """A segment's ranked candidates: admins and auditors, and the chain's leader and task force."""
+    return access.is_admin or access.is_auditor or chain_id in access.chain_ids
+
+
+def adds_targets(access: Access, chain_id: int) -> bool:
+    """Recruitment targets of a chain are added by those who edit it (its task force, admins)."""
+    return edits_chain(access, chain_id)

@@ -39,6 +39,7 @@ from chainlead.recruitment.models import AnalysisRun, ExternalFirm, Target
 from chainlead.recruitment.permissions import (
     ranks_segment,
     reads_analytics,
+    reads_segment_ranking,
     starts_complexity_run,
 )
 from chainlead.recruitment.tables import TargetTable
@@ -99,10 +100,19 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _target_initial(request: HttpRequest, chains: Any) -> dict[str, Any]:
+    """A target started from a gap of the chain map: `?chain=<slug>&segment=<slug>`."""
+    chain = chains.filter(slug=request.GET.get("chain", "")).first()
+    if chain is None:
+        return {}
+    segment = chain.segments.filter(slug=request.GET.get("segment", "")).first()
+    return {"chain": chain, "segment": segment}
+
+
 @permission_required(edits_some_chain)
 def target_create(request: HttpRequest) -> HttpResponse:
     chains = _editable_chains(request.user)
-    form = TargetForm(request.POST or None, chains=chains)
+    form = TargetForm(request.POST or None, chains=chains, initial=_target_initial(request, chains))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -335,7 +345,7 @@ def rank(request: HttpRequest, chain_slug: str, segment_slug: str) -> HttpRespon
 
     access = access_for(request.user)
     chain = Chain.objects.filter(slug=chain_slug).first()
-    if chain is None or not (access.is_admin or access.is_auditor or chain.pk in access.chain_ids):
+    if chain is None or not reads_segment_ranking(access, chain.pk):
         raise Http404
     segment = Segment.objects.filter(chain=chain, slug=segment_slug).first()
     if segment is None:

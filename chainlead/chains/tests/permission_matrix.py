@@ -84,6 +84,13 @@ MATRIX = [
         data={"decision": "accept"},
         expect=expect((403, 403), city_admin=(302, 302), task_force=(302, 404)),
     ),
+    # A ticked row outside the reader's queue refuses the whole batch with a message (302).
+    Case(
+        "chains:review_bulk",
+        method="POST",
+        data=lambda s: {"pk": s.pending.pk, "decision": "accept"},
+        expect=expect((403, 403), city_admin=(302, 302), task_force=(302, 302)),
+    ),
     # ---------------------------------------------------------------- API
     Case("GET /api/v1/chains/chains", expect=expect(200)),
     Case("GET /api/v1/chains/chains/{slug}", kwargs=chain, expect=API_READ),
