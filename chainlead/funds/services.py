@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.funds.choices import (
@@ -84,7 +85,7 @@ def _refuse(code: str, message: str) -> FundRuleError:
     return FundRuleError(message, code=code)
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: Actor) -> None:
     if not manages_fund(access_for(actor)):
         raise PermissionDenied(_("Only finance officers may change the fund."))
 
@@ -114,7 +115,7 @@ def _idempotent(
     *,
     command: str,
     key: str | None,
-    actor: Any,
+    actor: Actor,
     parts: Iterable[object],
     model: type[T],
     run: Callable[[], T],
@@ -130,7 +131,11 @@ def _idempotent(
     try:
         with transaction.atomic():
             record = CommandRecord.objects.create(
-                key=key, command=command, fingerprint=fingerprint, result_id=0, actor=actor
+                key=key,
+                command=command,
+                fingerprint=fingerprint,
+                result_id=0,
+                actor=acting_user(actor),
             )
             result = run()
             CommandRecord.objects.filter(pk=record.pk).update(result_id=result.pk)
@@ -179,7 +184,7 @@ def _lock_accounts(*pks: int) -> dict[int, Account]:
 
 def _post(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     debit: Account,
     credit: Account,
@@ -224,7 +229,7 @@ def _post(
         commitment=commitment,
         disbursement=disbursement,
         reverses=reverses,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     # The service built every field itself; full_clean() would add one SELECT per foreign key
     # to the hottest path (the database's constraints and foreign keys check the same).
@@ -267,7 +272,7 @@ def _system_account(fund: Fund, kind: str) -> Account:
 @transaction.atomic
 def fund_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     district: District | None,
     fiscal_year: int,
@@ -314,7 +319,7 @@ def fund_create(
 @transaction.atomic
 def fund_appropriate(
     *,
-    actor: Any,
+    actor: Actor,
     fund: Fund,
     amount: Decimal | int | str,
     memo: str = "",
@@ -338,7 +343,7 @@ def fund_appropriate(
 @transaction.atomic
 def budget_line_create(
     *,
-    actor: Any,
+    actor: Actor,
     fund: Fund,
     name: str,
     amount: Decimal | int | str,
@@ -394,7 +399,7 @@ def budget_line_for(
 
 def commitment_create(
     *,
-    actor: Any,
+    actor: Actor,
     line: Account,
     recipient_enterprise: Enterprise,
     amount: Decimal | int | str,
@@ -423,7 +428,7 @@ def commitment_create(
             recipient=recipient_enterprise,
             amount=money,
             reference=reference,
-            created_by=actor,
+            created_by=acting_user(actor),
         )
         commitment.full_clean()
         commitment.save()
@@ -460,7 +465,7 @@ def _unpaid_tranche_total(commitment: Commitment) -> Decimal:
 @transaction.atomic
 def commitment_release(
     *,
-    actor: Any,
+    actor: Actor,
     commitment: Commitment,
     amount: Decimal | int | str | None = None,
     reason: str = "",
@@ -501,7 +506,7 @@ def commitment_release(
 @transaction.atomic
 def tranche_create(
     *,
-    actor: Any,
+    actor: Actor,
     commitment: Commitment,
     amount: Decimal | int | str,
     due_on: dt.date,
@@ -522,7 +527,7 @@ def tranche_create(
         amount=money,
         due_on=due_on,
         condition_text=condition_text,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     tranche.full_clean()
     tranche.save()
@@ -531,16 +536,16 @@ def tranche_create(
 
 
 @transaction.atomic
-def tranche_approve(*, actor: Any, tranche: Tranche, now: dt.datetime | None = None) -> Tranche:
+def tranche_approve(*, actor: Actor, tranche: Tranche, now: dt.datetime | None = None) -> Tranche:
     """Its condition is met: approve it for payment. The one who created it cannot."""
     _require_manager(actor)
     locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
     if locked.status != TrancheStatus.PLANNED:
         raise _refuse("invalid", _("Only a planned tranche can be approved."))
-    if locked.created_by_id == actor.pk:
+    if locked.created_by_id == acting_user(actor).pk:
         raise _refuse("four_eyes", _("Four eyes: you created this tranche; another must approve."))
     locked.status = TrancheStatus.APPROVED
-    locked.approved_by = actor
+    locked.approved_by = acting_user(actor)
     locked.approved_at = _now(now)
     locked.save(update_fields=["status", "approved_by", "approved_at"])
     record_event(instance=locked, event="approved")
@@ -565,7 +570,7 @@ def _check_payable(tranche: Tranche) -> None:
 
 def disbursement_prepare(
     *,
-    actor: Any,
+    actor: Actor,
     tranche: Tranche,
     run: PaymentRun | None = None,
     idempotency_key: str | None = None,
@@ -583,7 +588,7 @@ def disbursement_prepare(
                 _("Tranche %(ref)s already has a payment under way.") % {"ref": locked.ref},
             )
         disbursement = Disbursement(
-            tranche=locked, run=run, amount=locked.amount, prepared_by=actor
+            tranche=locked, run=run, amount=locked.amount, prepared_by=acting_user(actor)
         )
         disbursement.full_clean(validate_constraints=False)
         disbursement.save()
@@ -602,24 +607,24 @@ def disbursement_prepare(
 
 @transaction.atomic
 def disbursement_approve(
-    *, actor: Any, disbursement: Disbursement, now: dt.datetime | None = None
+    *, actor: Actor, disbursement: Disbursement, now: dt.datetime | None = None
 ) -> Disbursement:
     """Approve a prepared payment: four eyes, so not by the one who prepared it."""
     _require_manager(actor)
     locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
     if locked.status != DisbursementStatus.PREPARED:
         raise _refuse("invalid", _("Only a prepared payment can be approved."))
-    if locked.prepared_by_id == actor.pk:
+    if locked.prepared_by_id == acting_user(actor).pk:
         raise _refuse("four_eyes", _("Four eyes: you prepared this payment; another must approve."))
     locked.status = DisbursementStatus.APPROVED
-    locked.approved_by = actor
+    locked.approved_by = acting_user(actor)
     locked.save(update_fields=["status", "approved_by"])
     record_event(instance=locked, event="approved")
     return locked
 
 
 def _execute_locked(
-    *, actor: Any, disbursement: Disbursement, tranche: Tranche, today: dt.date, now: dt.datetime
+    *, actor: Actor, disbursement: Disbursement, tranche: Tranche, today: dt.date, now: dt.datetime
 ) -> Disbursement:
     """Pay a locked, approved disbursement of a locked tranche, or hold it with the reason."""
     _check_payable(tranche)
@@ -658,7 +663,7 @@ def _execute_locked(
     )
     disbursement.status = DisbursementStatus.PAID
     disbursement.hold_reason = ""
-    disbursement.executed_by = actor
+    disbursement.executed_by = acting_user(actor)
     disbursement.paid_at = now
     disbursement.save(update_fields=["status", "hold_reason", "executed_by", "paid_at"])
     tranche.status = TrancheStatus.PAID
@@ -675,7 +680,7 @@ def _execute_locked(
 
 def disbursement_execute(
     *,
-    actor: Any,
+    actor: Actor,
     disbursement: Disbursement,
     idempotency_key: str | None = None,
     today: dt.date | None = None,
@@ -707,7 +712,7 @@ def disbursement_execute(
 
 
 def _pay_approved_tranche(
-    *, actor: Any, tranche: Tranche, today: dt.date, now: dt.datetime
+    *, actor: Actor, tranche: Tranche, today: dt.date, now: dt.datetime
 ) -> Disbursement:
     """Pay a locked, approved tranche with no payment under way, to a firm not on hold, in an
     open month: the payment is written paid at once (one INSERT, where the general path inserts
@@ -720,7 +725,7 @@ def _pay_approved_tranche(
         amount=tranche.amount,
         prepared_by_id=tranche.created_by_id,
         approved_by_id=tranche.approved_by_id,
-        executed_by=actor,
+        executed_by=acting_user(actor),
         paid_at=now,
         status=DisbursementStatus.PAID,
     )
@@ -754,7 +759,7 @@ def _pay_approved_tranche(
 
 def tranche_disburse(
     *,
-    actor: Any,
+    actor: Actor,
     tranche: Tranche,
     idempotency_key: str | None = None,
     today: dt.date | None = None,
@@ -839,10 +844,10 @@ def tranche_disburse(
 
 
 @transaction.atomic
-def payment_run_prepare(*, actor: Any, fund: Fund, tranches: Iterable[Tranche]) -> PaymentRun:
+def payment_run_prepare(*, actor: Actor, fund: Fund, tranches: Iterable[Tranche]) -> PaymentRun:
     """A batch of payments of approved tranches, for another official to approve."""
     _require_manager(actor)
-    run = PaymentRun.objects.create(fund=fund, prepared_by=actor)
+    run = PaymentRun.objects.create(fund=fund, prepared_by=acting_user(actor))
     count = 0
     for tranche in sorted(tranches, key=lambda t: t.pk):
         if tranche.commitment.fund_id != fund.pk:
@@ -858,7 +863,7 @@ def payment_run_prepare(*, actor: Any, fund: Fund, tranches: Iterable[Tranche]) 
 @transaction.atomic
 def payment_run_approve(
     *,
-    actor: Any,
+    actor: Actor,
     run: PaymentRun,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
@@ -868,7 +873,7 @@ def payment_run_approve(
     locked = PaymentRun.objects.select_for_update().get(pk=run.pk)
     if locked.status != RunStatus.PREPARED:
         raise _refuse("invalid", _("Only a prepared run can be approved."))
-    if locked.prepared_by_id == actor.pk:
+    if locked.prepared_by_id == acting_user(actor).pk:
         raise _refuse("four_eyes", _("Four eyes: you prepared this run; another must approve."))
     moment = _now(now)
     for disbursement in locked.disbursements.filter(status=DisbursementStatus.PREPARED).order_by(
@@ -880,7 +885,7 @@ def payment_run_approve(
             actor=actor, disbursement=approved, tranche=tranche, today=_today(today), now=moment
         )
     locked.status = RunStatus.EXECUTED
-    locked.approved_by = actor
+    locked.approved_by = acting_user(actor)
     locked.approved_at = moment
     locked.save(update_fields=["status", "approved_by", "approved_at"])
     record_event(instance=locked, event="run_approved")
@@ -892,7 +897,7 @@ def payment_run_approve(
 
 def entry_reverse(
     *,
-    actor: Any,
+    actor: Actor,
     entry: Entry,
     reason: str,
     idempotency_key: str | None = None,
@@ -960,7 +965,7 @@ def entry_reverse(
 @transaction.atomic
 def clawback_record(
     *,
-    actor: Any,
+    actor: Actor,
     commitment: Commitment,
     amount: Decimal | int | str,
     reason: str,
@@ -985,13 +990,15 @@ def clawback_record(
 
 @transaction.atomic
 def period_close(
-    *, actor: Any, fund: Fund, month: dt.date, now: dt.datetime | None = None
+    *, actor: Actor, fund: Fund, month: dt.date, now: dt.datetime | None = None
 ) -> Period:
     """Close a month of the fund's books."""
     _require_manager(actor)
     # Lock the fund's appropriation so a close and a posting to it do not interleave.
     _lock_accounts(_system_account(fund, AccountKind.APPROPRIATION).pk)
-    period = Period(fund=fund, month=month_of(month), closed_at=_now(now), closed_by=actor)
+    period = Period(
+        fund=fund, month=month_of(month), closed_at=_now(now), closed_by=acting_user(actor)
+    )
     period.full_clean()
     period.save()
     record_event(instance=period, event="period_closed")
@@ -1002,17 +1009,17 @@ def period_close(
 
 
 @transaction.atomic
-def recipient_hold_create(*, actor: Any, enterprise: Enterprise, reason: str) -> RecipientHold:
+def recipient_hold_create(*, actor: Actor, enterprise: Enterprise, reason: str) -> RecipientHold:
     """Hold payments to a firm (deregistered, flagged), with the reason."""
     _require_manager(actor)
-    hold = RecipientHold(enterprise=enterprise, reason=reason, created_by=actor)
+    hold = RecipientHold(enterprise=enterprise, reason=reason, created_by=acting_user(actor))
     hold.full_clean()
     hold.save()
     return hold
 
 
 @transaction.atomic
-def recipient_hold_lift(*, actor: Any, hold: RecipientHold) -> RecipientHold:
+def recipient_hold_lift(*, actor: Actor, hold: RecipientHold) -> RecipientHold:
     _require_manager(actor)
     hold.active = False
     hold.save(update_fields=["active"])
@@ -1022,7 +1029,7 @@ def recipient_hold_lift(*, actor: Any, hold: RecipientHold) -> RecipientHold:
 @transaction.atomic
 def fiscal_expenditure_set(
     *,
-    actor: Any,
+    actor: Actor,
     district: District | None,
     fiscal_year: int,
     amount: Decimal | int | str,
