@@ -67,9 +67,6 @@ EVALUATION_REQUEST_POINTS = Decimal("3")
 EVALUATION_RATING_POINTS = Decimal("10")
 EVALUATION_RATING_NEUTRAL = Decimal("3")
 EVALUATION_DISPUTE_POINTS = Decimal("5")
-EVALUATION_FORMULA = (
-    "5 × firms served + 0.5 × confirmed hours (≤ 200) + 3 × requests closed "
-    "+ 10 × (mean rating − 3) − 5 × disputed logs"
-)
+# The formula in words: labels.EVALUATION_FORMULA_TEXT.
 
 COMMISSIONERS_DATA = "commissioners"

@@ -20,13 +20,13 @@ from chainlead.commissioners.choices import LogStatus
 from chainlead.commissioners.constants import (
     EVALUATION_DISPUTE_POINTS,
     EVALUATION_FIRM_POINTS,
-    EVALUATION_FORMULA,
     EVALUATION_HOUR_POINTS,
     EVALUATION_HOURS_CAP,
     EVALUATION_RATING_NEUTRAL,
     EVALUATION_RATING_POINTS,
     EVALUATION_REQUEST_POINTS,
 )
+from chainlead.commissioners.labels import EVALUATION_FORMULA_TEXT
 from chainlead.commissioners.models import Assignment, Commissioner, ServiceLog
 from chainlead.commissioners.permissions import reads_commissioners_city_wide
 
@@ -60,7 +60,7 @@ def _q2(value: Decimal) -> Decimal:
 
 
 def score_terms(row: EvaluationRow) -> dict[str, Decimal]:
-    """The terms of EVALUATION_FORMULA for `row`."""
+    """The terms of the evaluation formula (labels.EVALUATION_FORMULA_TEXT) for `row`."""
     rating = (
         EVALUATION_RATING_POINTS * (row.rating_mean - EVALUATION_RATING_NEUTRAL)
         if row.rating_mean is not None
@@ -218,7 +218,7 @@ def evaluation_workbook(rows: list[EvaluationRow], *, year: int, district_name: 
         _("District: %(d)s    Formula: %(f)s")
         % {
             "d": district_name or _("all"),
-            "f": EVALUATION_FORMULA,
+            "f": EVALUATION_FORMULA_TEXT,
         },
     )
     sheet.cell(2, 1).alignment = center

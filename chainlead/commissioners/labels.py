@@ -22,5 +22,12 @@ TERM_LABELS: dict[str, Promise] = {
 }
 
 
+# The yearly evaluation score (constants.EVALUATION_*_POINTS), in words the reader reads.
+EVALUATION_FORMULA_TEXT = _(
+    "5 × firms served + 0.5 × confirmed hours (≤ 200) + 3 × requests closed "
+    "+ 10 × (mean rating − 3) − 5 × disputed logs"
+)
+
+
 def term_label(name: str) -> str:
     return str(TERM_LABELS.get(name, name))

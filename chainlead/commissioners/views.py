@@ -20,7 +20,7 @@ from chainlead.accounts.access import Access, access_for
 from chainlead.commissioners import evaluation as evaluation_module
 from chainlead.commissioners import selectors, services
 from chainlead.commissioners.choices import Decision, LogStatus
-from chainlead.commissioners.constants import EVALUATION_FORMULA, MATCH_TERMS
+from chainlead.commissioners.constants import MATCH_TERMS
 from chainlead.commissioners.filtersets import AssignmentFilterSet, CommissionerFilterSet
 from chainlead.commissioners.forms import (
     AnswerForm,
@@ -32,6 +32,7 @@ from chainlead.commissioners.forms import (
     LogForm,
     MatchingForm,
 )
+from chainlead.commissioners.labels import EVALUATION_FORMULA_TEXT
 from chainlead.commissioners.models import Commissioner
 from chainlead.commissioners.permissions import (
     contact_shown,
@@ -623,6 +624,6 @@ def evaluation(request: HttpRequest) -> HttpResponse:
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
             "district": district,
             "districts": District.objects.all(),
-            "formula": EVALUATION_FORMULA,
+            "formula": EVALUATION_FORMULA_TEXT,
         },
     )

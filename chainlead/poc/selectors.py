@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Reader
@@ -124,31 +125,31 @@ def partner_suggestions(*, project: Project, limit: int = 20) -> list[PartnerSug
     )
     district_id = project.centre.district_id if project.centre else None
     division = (project.industry_id or "")[:2] if (project.industry_id or "").isdigit() else ""
-    own = project.segment.name if project.segment is not None else ""
+    own = project.segment.label if project.segment is not None else ""
     best: dict[int, PartnerSuggestion] = {}
     for m in memberships:
         firm = m.enterprise
         if m.segment_id in upstream:
             direction, score = Direction.UPSTREAM, 2.0
-            reasons = [f"upstream: {m.segment.name} supplies {own}"]
+            reasons = [_("upstream: %(s)s supplies %(own)s") % {"s": m.segment.label, "own": own}]
         elif m.segment_id in downstream:
             direction, score = Direction.DOWNSTREAM, 2.0
-            reasons = [f"downstream: {m.segment.name} uses {own}"]
+            reasons = [_("downstream: %(s)s uses %(own)s") % {"s": m.segment.label, "own": own}]
         else:
             direction, score = Direction.SAME, 1.0
-            reasons = [f"same segment: {m.segment.name}"]
+            reasons = [_("same segment: %(s)s") % {"s": m.segment.label}]
         if m.role in ("chain_lead", "key"):
             score += 1.0
             reasons.append(f"{m.get_role_display()}")
         if district_id and firm.district_id == district_id:
             score += 0.5
-            reasons.append("in the centre's district")
+            reasons.append(_("in the centre's district"))
         if division and (firm.industry_id or "").startswith(division):
             score += 0.5
-            reasons.append(f"same industry division {division}")
+            reasons.append(_("same industry division %(d)s") % {"d": division})
         if firm.employees:
             score += math.log10(max(firm.employees, 1)) / 4
-            reasons.append(f"{firm.employees} employees")
+            reasons.append(_("%(n)s employees") % {"n": firm.employees})
         suggestion = PartnerSuggestion(
             enterprise_id=firm.pk,
             name=firm.name,

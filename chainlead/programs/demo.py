@@ -32,19 +32,19 @@ from chainlead.registry.services import enterprise_create
 STATED = Provenance.STATED
 SYNTHETIC = Provenance.SYNTHETIC
 RUBRIC = [
-    {"name": "technology", "label": "Technology", "max": 10, "weight": 0.4},
-    {"name": "market", "label": "Market", "max": 10, "weight": 0.3},
-    {"name": "team", "label": "Team", "max": 10, "weight": 0.3},
+    {"name": "technology", "label": "技术", "max": 10, "weight": 0.4},
+    {"name": "market", "label": "市场", "max": 10, "weight": 0.3},
+    {"name": "team", "label": "团队", "max": 10, "weight": 0.3},
 ]
 FORM = [
-    {"name": "summary", "label": "Project summary", "type": "long_text", "required": True},
+    {"name": "summary", "label": "项目简介", "type": "long_text", "required": True},
     {
         "name": "stage",
-        "label": "Stage (idea, prototype, revenue)",
+        "label": "所处阶段（创意、原型、已有营收）",
         "type": "text",
         "required": True,
     },
-    {"name": "funding", "label": "Funding raised (CNY)", "type": "number", "required": False},
+    {"name": "funding", "label": "已融资金额（元）", "type": "number", "required": False},
 ]
 
 
@@ -61,15 +61,15 @@ class Competition(TypedDict):
 
 HANGZHOU: dict[str, Any] = {
     "kind": "registered_in",
-    "label": "Registered in Hangzhou",
+    "label": "注册在杭州市",
     "logic": {"==": [{"var": "city"}, "杭州"]},
-    "reason_template": "registered in {city}, must be 杭州",
+    "reason_template": "注册地 {city}，须为杭州",
 }
 NO_VIOLATIONS: dict[str, Any] = {
     "kind": "no_violations",
-    "label": "No unresolved violations",
+    "label": "无未解除的支付暂停",
     "logic": {"==": [{"var": "open_violations"}, 0]},
-    "reason_template": "{open_violations} payment holds open, must be none",
+    "reason_template": "{open_violations} 项支付暂停未解除，须为零",
 }
 COMPETITIONS: tuple[Competition, ...] = (
     {
@@ -89,9 +89,9 @@ COMPETITIONS: tuple[Competition, ...] = (
             HANGZHOU,
             {
                 "kind": "founded",
-                "label": "Founded recently",
+                "label": "近年成立（模拟条件）",
                 "logic": {">=": [{"var": "founded"}, "2019-01-01"]},
-                "reason_template": "founded {founded}, must be on or after 2019-01-01 (synthetic)",
+                "reason_template": "成立于 {founded}，须在 2019-01-01 或之后（模拟条件）",
             },
             NO_VIOLATIONS,
         ],
@@ -111,9 +111,9 @@ COMPETITIONS: tuple[Competition, ...] = (
             HANGZHOU,
             {
                 "kind": "team",
-                "label": "A returnee on the team",
+                "label": "团队中有留学归国人员",
                 "logic": {"some": [{"var": "team"}, {"var": "returnee"}]},
-                "reason_template": "team: {team} — one member must have studied or worked abroad",
+                "reason_template": "团队：{team}——须有一名成员曾在海外学习或工作",
             },
             NO_VIOLATIONS,
         ],
@@ -187,7 +187,7 @@ def _load(context: DemoContext, *, admin: User, finance: User, reviewer: User) -
         form_schema=[
             {
                 "name": "contract",
-                "label": "Compute contract (CNY)",
+                "label": "算力合同金额（元）",
                 "type": "number",
                 "required": True,
             }
@@ -229,21 +229,21 @@ def _xiaoshan(
         rules_list=[
             {
                 "kind": "registered_in",
-                "label": "Registered in 萧山区",
+                "label": "注册在萧山区",
                 "logic": {"==": [{"var": "district"}, "萧山区"]},
-                "reason_template": "registered in {district}, must be 萧山区",
+                "reason_template": "注册区县 {district}，须为萧山区",
             },
             {
                 "kind": "industry",
-                "label": "Attracted from elsewhere",
+                "label": "外地招引企业",
                 "logic": {"==": [{"var": "origin"}, "attracted"]},
-                "reason_template": "origin {origin}, must be attracted",
+                "reason_template": "企业来源 {origin}，须为招引",
             },
             {
                 "kind": "size",
-                "label": "Above designated size",
+                "label": "规模以上企业",
                 "logic": {"==": [{"var": "above_designated_size"}, True]},
-                "reason_template": "above designated size: {above_designated_size}",
+                "reason_template": "是否规上：{above_designated_size}",
             },
             NO_VIOLATIONS,
         ],

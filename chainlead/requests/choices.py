@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -21,7 +22,7 @@ class Status(models.TextChoices):
     """The life cycle of DOMAIN.md §4; "reopened" is an event that returns to in progress."""
 
     RAISED = "raised", _("raised")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", pgettext_lazy("request status", "accepted")
     IN_PROGRESS = "in_progress", _("in progress")
     WAITING_FIRM = "waiting_firm", _("waiting for the firm")
     RESOLVED = "resolved", _("resolved")
@@ -62,7 +63,7 @@ class EventKind(models.TextChoices):
 
     RAISED = "raised", _("raised")
     ROUTED = "routed", _("routed")
-    ACCEPT = "accept", _("accepted")
+    ACCEPT = "accept", pgettext_lazy("request status", "accepted")
     START = "start", _("work started")
     WAIT_FOR_FIRM = "wait_for_firm", _("waiting for the firm")
     RESUME = "resume", _("resumed")
@@ -83,10 +84,3 @@ class Escalation(models.IntegerChoices):
     NONE = 0, _("not escalated")
     TASK_FORCE = 1, _("task force")
     CHAIN_LEADER = 2, _("chain leader")
-
-
-class NotificationKind(models.TextChoices):
-    ESCALATED = "escalated", _("request escalated")
-    ROUTED = "routed", _("request routed")
-    RESOLVED = "resolved", _("request resolved")
-    REOPENED = "reopened", _("request reopened")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,6 +31,7 @@ class FieldChange:
     label: str
     before: str
     after: str
+    structured: bool = False  # JSON: the page shows it as code
 
     @property
     def value(self) -> str:
@@ -43,6 +45,10 @@ def _display(
     """A stored audit value as a person reads it: choice labels, related names, yes/no."""
     if value is None or value == "":
         return EMPTY
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict | list):  # an event's structured value: shown as code
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if field is None:
         return force_str(value)
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
@@ -109,6 +115,8 @@ def audit_changes(context: template.Context, entry: Any) -> list[FieldChange]:
                 label=label,
                 before=_display(field, before.get(name), cache) if name in before else EMPTY,
                 after=_display(field, after.get(name), cache) if name in after else EMPTY,
+                structured=isinstance(before.get(name), dict | list)
+                or isinstance(after.get(name), dict | list),
             )
         )
     return changes

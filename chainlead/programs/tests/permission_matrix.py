@@ -18,12 +18,12 @@ TODAY = dt.date(2026, 3, 2)
 RULES = [
     {
         "kind": "registered_in",
-        "label": "registered in Hangzhou",
+        "label": "注册在杭州市",
         "logic": {"!!": [{"var": "name"}]},
         "reason_template": "{name}",
     }
 ]
-RUBRIC = [{"name": "tech", "label": "Technology", "max": 10, "weight": 1}]
+RUBRIC = [{"name": "tech", "label": "技术", "max": 10, "weight": 1}]
 
 
 def setup(world: World) -> None:
