@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.types import Actor
+from chainlead.core.choices import choice_key, choice_labels
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.requests.choices import Category, Channel, EventKind
 from chainlead.requests.constants import HOTLINE_MAX_ROWS
@@ -33,7 +35,7 @@ HOTLINE_HEADERS = {
     "tags": ("tags", "标签"),
 }
 HOTLINE_REQUIRED = ("ticket", "received_at", "category", "title", "description")
-CATEGORY_ALIASES = {
+CATEGORY_ALIASES: dict[str, str] = {
     "行政审批": Category.PERMITS,
     "证照审批": Category.PERMITS,
     "审批许可": Category.PERMITS,
@@ -64,11 +66,15 @@ class HotlineImportResult:
         return not self.errors
 
 
-def _parse_category(value: str) -> str | None:
-    value = value.strip()
-    if value in Category.values:
-        return value
-    return CATEGORY_ALIASES.get(value)
+def _category_parser() -> Callable[[str], str | None]:
+    """Read a category from its code, its label in either language (the request form's own
+    words) or the hotline system's words (CATEGORY_ALIASES); None if it is none of them."""
+    accepted = choice_labels(Category, aliases=CATEGORY_ALIASES)
+
+    def parse(value: str) -> str | None:
+        return accepted.get(choice_key(value))
+
+    return parse
 
 
 def _parse_received(value: str) -> dt.datetime | None:
@@ -116,6 +122,7 @@ def hotline_import(
         return result
     parsed: list[dict[str, Any]] = []
     seen: set[str] = set()
+    parse_category = _category_parser()
     for n, raw in enumerate(reader, start=2):
         if n - 1 > HOTLINE_MAX_ROWS:
             result.errors.append(f"row {n}, field ticket: " + _("too many rows"))
@@ -132,7 +139,7 @@ def hotline_import(
         if ticket in seen:
             err("ticket", _("duplicate ticket number in the file"))
         seen.add(ticket)
-        category = _parse_category(row.get("category", ""))
+        category = parse_category(row.get("category", ""))
         if row.get("category") and category is None:
             err("category", _("unknown category “%(v)s”") % {"v": row["category"]})
         received = _parse_received(row.get("received_at", "")) if row.get("received_at") else None

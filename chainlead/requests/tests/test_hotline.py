@@ -88,3 +88,23 @@ def test_too_many_rows_names_the_first_row_over_the_limit(world, firm, monkeypat
     result = hotline_import(actor=world.admin, data=GOOD)
     assert result.errors == ["row 3, field ticket: too many rows"]  # header 1, records 2-3
     assert EnterpriseRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "category"),
+    [
+        ("人才与住房", "talent_housing"),  # the request form's label in Chinese
+        ("Talent & housing", "talent_housing"),  # ... and in English, in another case
+        (" market access ", "market_access"),
+        ("市场拓展", "market_access"),  # the hotline system's own word
+        ("DAILY_OPERATIONS", "daily_operations"),  # the code
+    ],
+)
+def test_categories_are_read_as_the_request_form_shows_them(world, firm, written, category):
+    data = (
+        "工单编号,受理时间,统一社会信用代码,诉求类别,标题,诉求内容\n"
+        f"HZ12345-0100,2026-03-02 09:15,91330100MA2AAAAA0X,{written},标题,内容\n"
+    )
+    result = hotline_import(actor=world.admin, data=data)
+    assert result.ok, result.errors
+    assert EnterpriseRequest.objects.get(hotline_ticket="HZ12345-0100").category == category
