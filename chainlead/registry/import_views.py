@@ -6,18 +6,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.accounts.access import access_for
 from chainlead.core.views import is_fragment, permission_required
 from chainlead.registry.choices import ImportStatus
 from chainlead.registry.importers import COLUMNS, import_job_create, import_jobs_fail_stale
+from chainlead.registry.importers.template import template_workbook
 from chainlead.registry.models import ImportJob
 from chainlead.registry.permissions import manages_registry, reads_import_jobs
 from chainlead.registry.selectors import import_job_list
 from chainlead.registry.tasks import start_import
 
 RECENT_JOBS = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(forms.Form):
@@ -59,6 +62,17 @@ def import_start(request: HttpRequest) -> HttpResponse:
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     import_jobs_fail_stale()  # a job whose process died shows as failed, not running
     return get_object_or_404(import_job_list(user=request.user), pk=pk)
+
+
+@permission_required(manages_registry)
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The import template (.xlsx) in the reader's language, with example rows."""
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    name = _("enterprise-import-template")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{name}.xlsx"
+    )
+    return response
 
 
 @permission_required(reads_import_jobs)

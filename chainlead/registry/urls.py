@@ -20,6 +20,7 @@ if find_spec("chainlead.registry.import_views") is not None:
 
     urlpatterns += [
         path("import/", import_views.import_start, name="import_start"),
+        path("import/template.xlsx", import_views.import_template, name="import_template"),
         path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
         path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
     ]

@@ -80,6 +80,7 @@ MATRIX = [
         expect=only(["city_admin"], yes=(302, 302), no=(403, 403)),
     ),
     Case("registry:import_start", expect=ADMIN_ONLY),
+    Case("registry:import_template", expect=ADMIN_ONLY),
     Case("registry:import_detail", kwargs=lambda s: {"pk": s.import_job.pk}, expect=IMPORT_READERS),
     Case(
         "registry:import_progress",

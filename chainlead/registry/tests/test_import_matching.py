@@ -4,14 +4,25 @@ the new firms placed on the chains."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.translation import override
 
 from chainlead.accounts.models import User
+from chainlead.accounts.services import role_grant
 from chainlead.audit.context import acting_as
-from chainlead.registry.importers import ImportResult, import_enterprises
+from chainlead.registry.importers import (
+    CHINESE_HEADERS,
+    ENGLISH_HEADERS,
+    ImportResult,
+    import_enterprises,
+)
 from chainlead.registry.models import Enterprise
 from chainlead.registry.tests.test_importers import GOOD, write_csv
 
@@ -123,3 +134,44 @@ def test_rows_without_credit_code_that_repeat_a_name_are_refused(
     result = import_as(admin, write_csv(tmp_path / "a.csv", rows))
     assert [(e.row, e.field) for e in result.errors] == [(3, "name")]
     assert not Enterprise.objects.exists()
+
+
+# --- The template -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "headers"), [("zh-hans", CHINESE_HEADERS), ("en", ENGLISH_HEADERS)]
+)
+def test_the_template_has_the_headers_of_the_reader_language_and_valid_examples(
+    admin: User, tmp_path: Path, language: str, headers: list[str]
+) -> None:
+    client = Client()
+    client.force_login(admin)
+    with override(language):
+        response = client.get(reverse("registry:import_template"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    first, examples = workbook.worksheets
+    assert [c.value for c in first[1]] == headers
+    assert first.max_row == 1  # nothing to import until the reader fills it in
+    rows = [list(r) for r in examples.iter_rows(min_row=2, values_only=True)]
+    assert rows[0] == headers and len(rows) == 4
+    assert all("示例" in r[1] or "example" in r[1] for r in rows[1:])  # marked as invented
+    # The examples are valid input: copied to the first sheet, they import.
+    copy = openpyxl.Workbook()
+    for row in rows:
+        copy.active.append(row)
+    copy.save(tmp_path / "filled.xlsx")
+    result = import_as(admin, tmp_path / "filled.xlsx")
+    assert result.ok, result.errors
+    assert result.created == 3
+
+
+def test_only_those_who_import_may_download_the_template(admin: User) -> None:
+    auditor = User.objects.create_user("auditor", password=None)
+    role_grant(actor=admin, user=auditor, role="auditor")
+    client = Client()
+    client.force_login(auditor)
+    assert client.get(reverse("registry:import_template")).status_code == 403
+    assert Client().get(reverse("registry:import_template")).status_code == 302
