@@ -13,6 +13,7 @@ class AccountsConfig(PlatformAppConfig):
         NavItem(_("Change password"), "accounts:password_change", order=20, menu="account"),
         NavItem(_("Locked accounts"), "accounts:lockout_list", order=30, menu="account"),
         NavItem(_("Users' accounts"), "accounts:user_list", order=40, menu="account"),
+        NavItem(_("Administration"), "accounts:administration", order=50, menu="account"),
     )
     audited = {
         "User": ("password", "last_login"),

@@ -8,6 +8,12 @@ def manages_security(access: Access) -> bool:
     return access.is_security_admin
 
 
+def administers_records(access: Access) -> bool:
+    """The records kept in the Django admin (reference tables, holidays, departments...): the
+    city admin, who alone may open the admin; the page lists what the admin lets them manage."""
+    return access.is_admin
+
+
 def manages_accounts(access: Access) -> bool:
     """Users' accounts (create, deactivate, reset a password): the system administrator, and
     city admins as before. Neither roles nor the audit log (三员分立)."""

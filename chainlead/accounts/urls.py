@@ -25,6 +25,7 @@ urlpatterns = [
     path("two-factor/verify/", views.otp_verify, name="otp_verify"),
     path("two-factor/recovery/", views.otp_recovery, name="otp_recovery"),
     path("lockouts/release/", views.lockout_release_view, name="lockout_release"),
+    path("administration/", views.administration, name="administration"),
     path("users/", views.user_list, name="user_list"),
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),

@@ -27,7 +27,11 @@ from chainlead.accounts.forms import (
 from chainlead.accounts.lockout import is_locked_out
 from chainlead.accounts.lockout import lockout_list as locked_accounts
 from chainlead.accounts.models import User
-from chainlead.accounts.permissions import manages_accounts, manages_security
+from chainlead.accounts.permissions import (
+    administers_records,
+    manages_accounts,
+    manages_security,
+)
 from chainlead.accounts.selectors import api_token_list
 from chainlead.accounts.selectors import user_list as accounts_of
 from chainlead.accounts.services import (
@@ -269,3 +273,14 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.get("password", [])))
     return redirect("accounts:user_list")
+
+
+@permission_required(administers_records)
+def administration(request: HttpRequest) -> HttpResponse:
+    """Every record an administrator manages in the Django admin, reachable from the platform's
+    own menu: the admin's own list of apps and models this reader may view, in their language."""
+    from django.contrib import admin
+
+    return render(
+        request, "accounts/administration.html", {"apps": admin.site.get_app_list(request)}
+    )

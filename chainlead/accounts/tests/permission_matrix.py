@@ -47,6 +47,7 @@ MATRIX += [Case("GET /api/v1/accounts/me", expect=expect(200))]
 
 # Users' accounts: the system administrator's (三员分立; no walk user holds it) and city admins'.
 MATRIX += [
+    Case("accounts:administration", expect=only(["city_admin"])),
     Case("accounts:user_list", expect=only(["city_admin"])),
     Case("accounts:user_list", method="POST", data={}, expect=only(["city_admin"])),
     Case(
