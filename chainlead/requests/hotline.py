@@ -5,18 +5,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.types import Actor
 from chainlead.core.choices import choice_key, choice_labels
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.registry.importers import ImportFileError, open_rows
 from chainlead.requests.choices import Category, Channel, EventKind
 from chainlead.requests.constants import HOTLINE_MAX_ROWS
 from chainlead.requests.models import EnterpriseRequest, Tag
@@ -77,6 +81,82 @@ def _category_parser() -> Callable[[str], str | None]:
     return parse
 
 
+XLSX_MAGIC = b"PK\x03\x04"  # a workbook is a zip file
+
+
+def _workbook_as_csv(data: bytes) -> str:
+    """The first sheet of a workbook (the template's), as CSV text; read by the registry's
+    reader, with its limits on workbook bombs."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        handle.write(data)
+        handle.flush()
+        rows, _total = open_rows(Path(handle.name))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in rows:
+            writer.writerow(["" if v is None else _cell_text(v) for v in row])
+    return out.getvalue()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# The template's example rows: invented, on a sheet the import does not read.
+_EXAMPLES = (
+    (
+        "示例-0001",
+        "2026-03-02 09:15",
+        "91330100MA0000000C",
+        "",
+        "审批许可",
+        "（示例）执照变更慢",
+        "（示例）变更营业执照等待过久",
+        "审批;执照",
+    ),
+    (
+        "示例-0002",
+        "2026-03-03",
+        "",
+        "示例智能科技有限公司（示例）",
+        "finance",
+        "（示例）贷款难",
+        "（示例）首贷难",
+        "融资",
+    ),
+)
+
+
+def hotline_template() -> bytes:
+    """The import template (.xlsx): headers in the reader's language on the first sheet, the
+    example rows on a second sheet, which the import does not read."""
+    from openpyxl import Workbook
+
+    english = not (get_language() or "zh-hans").startswith("zh")
+    headers = [
+        aliases[0] if english else aliases[2 if key == "ticket" else 1]
+        for key, aliases in HOTLINE_HEADERS.items()
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Import")[:31]
+    sheet.append(headers)
+    examples = workbook.create_sheet(_("Examples (not imported)")[:31])
+    examples.append([_("Example rows of invented firms: copy the format, not the firms.")])
+    examples.append(headers)
+    for row in _EXAMPLES:
+        examples.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _parse_received(value: str) -> dt.datetime | None:
     value = value.strip().replace("/", "-")
     parsed = parse_datetime(value)
@@ -103,9 +183,16 @@ def hotline_import(
 
     if not can_import_hotline(actor):
         raise PermissionDenied(_("Only city admins import hotline records."))
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
     result = HotlineImportResult()
+    if isinstance(data, bytes) and data.startswith(XLSX_MAGIC):
+        try:
+            text = _workbook_as_csv(data)
+        except ImportFileError as exc:
+            result.errors += [str(e) for e in exc.errors]
+            return result
+    else:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text))
     headers = {h.strip(): h for h in (reader.fieldnames or [])}
     column: dict[str, str] = {}
     for key, aliases in HOTLINE_HEADERS.items():
