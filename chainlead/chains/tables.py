@@ -96,18 +96,16 @@ class ReviewQueueTable(tables.Table):
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
     impact = tables.TemplateColumn(
-        template_code=(
-            '{% load i18n %}<span class="impact" data-accepted="{{ record.segment_accepted }}">'
-            "{% if record.segment_accepted == 0 %}{% translate 'fills a missing segment' %}"
-            "{% elif record.segment_accepted == 1 %}{% translate 'ends a weak segment' %}"
-            "{% else %}{% blocktranslate with n=record.segment_accepted %}joins {{ n }} firms"
-            "{% endblocktranslate %}{% endif %}</span>"
-        ),
+        # A template file, so that its words reach the translation catalogue.
+        template_name="chains/partials/_review_impact.html",
         verbose_name=_("If accepted"),
         order_by=("segment_accepted",),
     )
     evidence = tables.TemplateColumn(
-        template_code='<span class="evidence">{{ record.evidence|default:"—" }}</span>',
+        template_code=(
+            '{% load chains_tags %}<span class="evidence">'
+            '{{ record.evidence|evidence_label|default:"—" }}</span>'
+        ),
         verbose_name=_("Evidence"),
         orderable=False,
     )

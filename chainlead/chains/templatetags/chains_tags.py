@@ -23,3 +23,11 @@ def firm_memberships(enterprise: Any) -> QuerySet[Membership]:
 @register.simple_tag(takes_context=True)
 def reads_chain_maps(context: template.Context) -> bool:
     return _reads_chain_maps(access_for(context.get("user")))
+
+
+@register.filter
+def evidence_label(evidence: str) -> str:
+    """A placement's evidence in the reader's language (`chains.evidence`)."""
+    from chainlead.chains.evidence import evidence_label as label
+
+    return label(evidence)
