@@ -18,7 +18,8 @@ def hotline_import_template(request: HttpRequest) -> HttpResponse:
     """The hotline import template (.xlsx) in the reader's language, with example rows;
     for those who may import, like the import page."""
     response = HttpResponse(hotline_template(), content_type=XLSX)
+    name = _("hotline-import-template")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{_('hotline-import-template')}.xlsx"
+        as_attachment=True, filename=f"{name}.xlsx"
     )
     return response
