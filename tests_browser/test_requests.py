@@ -178,7 +178,7 @@ def test_request_life_cycle_and_escalation(
     bell = page.locator("#notification-bell [data-unread]")
     assert bell.inner_text() == "1"
     page.click("#notification-bell")
-    page.wait_for_url(re.compile(r"/requests/notifications/$"))
+    page.wait_for_url(re.compile(r"/notifications/$"))
     assert "高新技术企业认定材料退回无说明" in page.locator("table.notifications").inner_text()
     shot(recorded_page, "requests-05-leader-notifications")
     page.goto(f"{base}/requests/?state=overdue&escalated=yes")

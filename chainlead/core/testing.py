@@ -73,7 +73,6 @@ OWN_ACCOUNT_WRITES = frozenset(
     {
         "accounts:password_change",
         "accounts:token_list",
-        "requests:notification_read",
         "notifications:read",
         "notifications:preferences",
         "POST /api/v1/notifications/read",

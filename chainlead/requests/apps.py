@@ -8,16 +8,7 @@ class RequestsConfig(PlatformAppConfig):
     label = "requests"
     url_prefix = "requests/"
     api_prefix = "/requests/"
-    navigation = (
-        NavItem(_("Requests"), "requests:request_list", order=60, group="services"),
-        NavItem(
-            _("Notifications"),
-            "requests:notification_list",
-            menu="account",
-            order=0,
-            fragment_url_name="requests:notification_bell",
-        ),
-    )
+    navigation = (NavItem(_("Requests"), "requests:request_list", order=60, group="services"),)
     # Requests and their admin-edited rules are audited on every save (admin edits too);
     # transitions and escalations also write business events (services, escalate).
     audited = {

@@ -14,15 +14,16 @@ from chainlead.accounts.choices import Role
 from chainlead.audit.services import record_events_select
 from chainlead.core.db import insert_select, select_columns
 from chainlead.core.models import DataVersion
+from chainlead.notifications.services import notify_select
+from chainlead.requests import notices
 from chainlead.requests.calendar import WorkCalendar
 from chainlead.requests.choices import (
     CLOCK_STATUSES,
     Escalation,
     EventKind,
-    NotificationKind,
 )
 from chainlead.requests.constants import LEADER_ESCALATION_WORKING_DAYS, REQUESTS_DATA
-from chainlead.requests.models import EnterpriseRequest, Notification, RequestEvent
+from chainlead.requests.models import EnterpriseRequest, RequestEvent
 
 
 @dataclass(frozen=True)
@@ -50,47 +51,33 @@ def _escalation_inserts(run: str, level: int, at: dt.datetime) -> int:
     )
     record_events_select(rows=rows, event=f"request.{kind}", at=at, object_repr=F("title"))
     # Who hears of it: the chain's task force (level 1) or leader (level 2); the city admins
-    # when the request names no chain.
+    # when the request names no chain. One INSERT … SELECT each (chainlead.notifications).
     role = Role.TASK_FORCE if level == 1 else Role.CHAIN_LEADER
-    columns = ["user", "request", "kind", "message", "created_at"]
-    notified = 0
-    with_chain = (
-        RoleGrant.objects.filter(role=role, chain__requests__escalation_run=run)
-        .values("user_id", "chain__requests__id")
-        .distinct()
-    )
-    notified += insert_select(
-        Notification,
-        columns,
-        select_columns(
-            with_chain,
-            [
-                F("user_id"),
-                F("chain__requests__id"),
-                Value(NotificationKind.ESCALATED.value),
-                F("chain__requests__title"),
-                when,
-            ],
-        ).distinct(),
+    with_chain = RoleGrant.objects.filter(role=role, chain__requests__escalation_run=run)
+    notified = notify_select(
+        rows=with_chain,
+        user=F("user_id"),
+        target=F("chain__requests__id"),
+        subject=F("chain__requests__title"),
+        kind=notices.ESCALATED,
+        target_model=EnterpriseRequest,
+        url_name="requests:request_detail",
+        at=at,
     )
     admins = RoleGrant.objects.filter(role=Role.CITY_ADMIN).values("user_id").distinct()
     if admins.exists():
         orphan_qs = rows.filter(chain__isnull=True)
         admin_ids = list(admins.values_list("user_id", flat=True))
         for user_id in admin_ids:  # a handful of admins, each one INSERT … SELECT
-            notified += insert_select(
-                Notification,
-                columns,
-                select_columns(
-                    orphan_qs,
-                    [
-                        Value(user_id, IntegerField()),
-                        F("pk"),
-                        Value(NotificationKind.ESCALATED.value),
-                        F("title"),
-                        when,
-                    ],
-                ),
+            notified += notify_select(
+                rows=orphan_qs,
+                user=Value(user_id, IntegerField()),
+                target=F("pk"),
+                subject=F("title"),
+                kind=notices.ESCALATED,
+                target_model=EnterpriseRequest,
+                url_name="requests:request_detail",
+                at=at,
             )
     return notified
 

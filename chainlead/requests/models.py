@@ -26,7 +26,6 @@ from chainlead.requests.choices import (
     Channel,
     Escalation,
     EventKind,
-    NotificationKind,
     Status,
 )
 from chainlead.requests.constants import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES
@@ -382,31 +381,3 @@ class RequestAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Notification(models.Model):
-    """An in-app message to one user (escalations reach task forces and chain leaders here)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_notifications"
-    )
-    request = models.ForeignKey(
-        EnterpriseRequest,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
-    message = models.CharField(_("message"), max_length=300)
-    created_at = models.DateTimeField(_("created"), db_index=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.message}"

@@ -7,7 +7,6 @@ Public API for other apps (the governance dashboard and briefing call these):
   today=None)` → `RequestFigures` (opened, closed, open, overdue, closing_rate, median_days,
   p90_days, satisfaction_avg), counted once per problem (linked child requests are not counted).
 - `overdue_list(*, user, chain=None, today=None)` → open requests past their deadline.
-- `notification_list(*, user)`, `unread_notification_count(*, user)`.
 - `request_scope_key(user)` → a cache-key part naming whose requests the user sees.
 
 Who sees what (issue 3 item 11): city admins and auditors all; enterprise users their firms'
@@ -42,7 +41,6 @@ from chainlead.requests.models import (
     Department,
     DepartmentMember,
     EnterpriseRequest,
-    Notification,
     RequestEvent,
 )
 from chainlead.requests.permissions import (
@@ -457,16 +455,3 @@ def recurring_problems(*, user: Reader, since: dt.date, min_firms: int) -> list[
         )
     out.sort(key=lambda p: (-p.firms, -p.requests, p.label))
     return out
-
-
-# --- notifications ---------------------------------------------------------------------------
-
-
-def notification_list(*, user: Reader) -> QuerySet[Notification]:
-    if not user.is_authenticated:
-        return Notification.objects.none()
-    return Notification.objects.filter(user_id=user.pk).select_related("request")
-
-
-def unread_notification_count(*, user: Reader) -> int:
-    return notification_list(user=user).filter(read_at__isnull=True).count()

@@ -35,6 +35,8 @@ from chainlead.accounts.models import User
 from chainlead.accounts.types import Actor
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.notifications.services import notify
+from chainlead.requests import notices
 from chainlead.requests.calendar import Deadline, WorkCalendar
 from chainlead.requests.choices import (
     OPEN_STATUSES,
@@ -42,7 +44,6 @@ from chainlead.requests.choices import (
     Channel,
     Escalation,
     EventKind,
-    NotificationKind,
     Status,
     Transition,
 )
@@ -51,7 +52,6 @@ from chainlead.requests.models import (
     Department,
     DepartmentMember,
     EnterpriseRequest,
-    Notification,
     RequestAttachment,
     RequestEvent,
     RoutingRule,
@@ -133,15 +133,13 @@ def timeline_add(
 def _notify(
     users: Iterable[int], enterprise_request: EnterpriseRequest, kind: str, at: dt.datetime
 ) -> None:
-    Notification.objects.bulk_create(
-        Notification(
-            user_id=u,
-            request=enterprise_request,
-            kind=kind,
-            message=enterprise_request.title[:300],
-            created_at=at,
-        )
-        for u in set(users)
+    """Tell `users` (the kit's notices, kinds in requests/notices.py) about the request."""
+    notify(
+        users=users,
+        kind=kind,
+        at=at,
+        target=enterprise_request,
+        subject=f"{enterprise_request.reference} {enterprise_request.title}",
     )
 
 
@@ -200,7 +198,14 @@ def request_raise(
                 "user_id", flat=True
             ),
             enterprise_request,
-            NotificationKind.ROUTED,
+            notices.ROUTED,
+            at,
+        )
+    if enterprise_request.chain_id:  # the chain's office hears of every firm's request
+        _notify(
+            _chain_office_ids(enterprise_request.chain_id, department),
+            enterprise_request,
+            notices.RAISED,
             at,
         )
     record_event(
@@ -321,17 +326,34 @@ def request_transition(
     )
     if name == Transition.RESOLVE:
         _resolve_children(current, actor=actor, at=at, cal=cal)
-        _notify(_firm_user_ids(current), current, NotificationKind.RESOLVED, at)
+        _notify(_firm_user_ids(current), current, notices.RESOLVED, at)
+    elif name == Transition.WAIT_FOR_FIRM:
+        _notify(_firm_user_ids(current), current, notices.WAITING_FIRM, at)
     elif name == Transition.REOPEN and current.department_id:
         _notify(
             DepartmentMember.objects.filter(department_id=current.department_id).values_list(
                 "user_id", flat=True
             ),
             current,
-            NotificationKind.REOPENED,
+            notices.REOPENED,
             at,
         )
     return current
+
+
+def _chain_office_ids(chain_id: int, department: Department | None) -> list[int]:
+    """The chain's task force, but those who hear of it already as the department's people."""
+    from chainlead.accounts.models import RoleGrant
+
+    told = set(
+        DepartmentMember.objects.filter(department=department).values_list("user_id", flat=True)
+        if department is not None
+        else []
+    )
+    office = RoleGrant.objects.filter(role=Role.TASK_FORCE, chain_id=chain_id).values_list(
+        "user_id", flat=True
+    )
+    return [u for u in office if u not in told]
 
 
 def _firm_user_ids(enterprise_request: EnterpriseRequest) -> list[int]:
@@ -370,7 +392,7 @@ def _resolve_children(
             to_status=Status.RESOLVED,
             note=_("Resolved with %(parent)s.") % {"parent": parent.reference},
         )
-        _notify(_firm_user_ids(child), child, NotificationKind.RESOLVED, at)
+        _notify(_firm_user_ids(child), child, notices.RESOLVED, at)
 
 
 @transaction.atomic
@@ -432,9 +454,7 @@ def request_route(
     current.refresh_from_db()
     timeline_add(current, EventKind.ROUTED, actor=actor, at=at, note=department.name)
     record_event(instance=current, event="request.routed", data={"department": department.pk})
-    _notify(
-        department.members.values_list("user_id", flat=True), current, NotificationKind.ROUTED, at
-    )
+    _notify(department.members.values_list("user_id", flat=True), current, notices.ROUTED, at)
     return current
 
 
@@ -501,17 +521,3 @@ def request_attach(
         enterprise_request, EventKind.ATTACHED, actor=actor, at=_now(now), note=attachment.name
     )
     return attachment
-
-
-@transaction.atomic
-def notifications_mark_read(
-    *, actor: Actor, ids: Sequence[int] | None = None, now: dt.datetime | None = None
-) -> int:
-    """Mark the actor's notifications (all, or `ids`) as read; returns how many."""
-    user = _recorded(actor)
-    if user is None:
-        return 0
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=_now(now))

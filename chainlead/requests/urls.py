@@ -9,9 +9,6 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("recurring/", views.recurring, name="recurring"),
     path("hotline-import/", views.hotline_import, name="hotline_import"),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/read/", views.notification_read, name="notification_read"),
-    path("notifications/bell/", views.notification_bell, name="notification_bell"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
     path(
         "<int:pk>/transition/<slug:transition>/",

@@ -1,6 +1,6 @@
 """Pages of the requests app: the problem list, the request page with its timeline and
 actions, raising a request, figures per chain and department, recurring problems, the 12345
-hotline import, and notifications.
+and hotline import.
 
 Who may do what (each view declares it; selectors scope, services decide):
 - every logged-in user may open the list and the figures; they cover only the requests their
@@ -35,7 +35,6 @@ from chainlead.core.export import export_response, wants_export
 from chainlead.core.views import (
     authenticated,
     history_for,
-    is_fragment,
     object_list,
     permission_required,
 )
@@ -388,29 +387,3 @@ def hotline_import(request: HttpRequest) -> HttpResponse:
             )
             return redirect("requests:request_list")
     return render(request, "requests/hotline_import.html", {"form": form, "result": result})
-
-
-@permission_required(authenticated)
-@require_http_methods(["GET"])
-def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = selectors.notification_list(user=request.user)[:200]
-    return render(request, "requests/notification_list.html", {"notifications": notes})
-
-
-@permission_required(authenticated)
-@require_http_methods(["POST"])
-def notification_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(actor=request.user)
-    return redirect("requests:notification_list")
-
-
-@permission_required(authenticated)
-@require_http_methods(["GET"])
-def notification_bell(request: HttpRequest) -> HttpResponse:
-    """The bell in the top bar (an htmx fragment loaded by base.html)."""
-    count = selectors.unread_notification_count(user=request.user)
-    template = "requests/partials/_bell.html"
-    response = render(request, template, {"unread": count})
-    if not is_fragment(request):
-        response["Cache-Control"] = "no-store"
-    return response

@@ -36,10 +36,10 @@ def test_the_walk_reports_an_auditor_write(world, role_clients, monkeypatch):
     # Marking notifications read is the auditor's own business; pretend it is not, and the
     # walk must report the auditor's success even though the case expects it.
     monkeypatch.setattr(testing, "OWN_ACCOUNT_WRITES", frozenset())
-    lax = Case("requests:notification_read", method="POST", data={}, expect=expect(302))
+    lax = Case("notifications:read", method="POST", data={}, expect=expect(302))
     assert auditor_write_expectations([Matrix("x", [lax], [], None)]) != []
     failures = walk(Matrix("x", [lax], [], None), world, role_clients)
-    assert failures == ["POST requests:notification_read as auditor: the auditor was not refused"]
+    assert failures == ["POST notifications:read as auditor: the auditor was not refused"]
 
 
 def test_every_case_names_every_role():

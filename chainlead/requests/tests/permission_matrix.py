@@ -1,8 +1,8 @@
 """Who may open the requests pages and API (walked by chainlead/core/tests/test_permission_walk.py).
 
 The walk's "own" request is for the own firm in the own chain; the "other" one for the other
-firm in the other chain. Everyone logged in may open the list, figures, recurring problems and
-notifications (scoped by the selectors). Reading a request: admins and auditors all; the chain's
+firm in the other chain. Everyone logged in may open the list, figures, recurring problems (scoped
+by the selectors). Reading a request: admins and auditors all; the chain's
 leader and task force, the firm's users and the district's officials their side; others 404.
 Moving it: its handlers (city admin, the chain's task force; the leader after taking it).
 """
@@ -88,9 +88,7 @@ MATRIX = [
     Case("requests:recurring", expect=expect(200)),
     Case("requests:hotline_import", expect=only(["city_admin"])),
     Case("requests:hotline_import", method="POST", data={}, expect=only(["city_admin"])),
-    Case("requests:notification_list", expect=expect(200)),
-    Case("requests:notification_read", method="POST", data={}, expect=expect(302)),
-    Case("requests:notification_bell", htmx=True, expect=expect(200)),
+    Case("requests:hotline_import_template", expect=only(["city_admin"])),
     Case("requests:request_detail", kwargs=req, expect=READ),
     Case(
         "requests:request_transition",

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 
 from chainlead.audit.models import AuditEntry
+from chainlead.notifications.models import Notification
 from chainlead.requests import escalation, services
 from chainlead.requests.choices import Escalation, EventKind, Status, Transition
-from chainlead.requests.models import EnterpriseRequest, Notification
+from chainlead.requests.models import EnterpriseRequest
 from chainlead.requests.tests.factories import at
 from chainlead.requests.tests.helpers import bring_to, raise_request, step
 
@@ -39,7 +40,9 @@ def test_overdue_climbs_once_per_lapse(world):
     assert kinds.count(EventKind.ESCALATED_TASK_FORCE) == 1
     assert kinds.count(EventKind.ESCALATED_LEADER) == 1
     assert set(
-        Notification.objects.filter(request=request).values_list("user__username", flat=True)
+        Notification.objects.filter(target_id=str(request.pk)).values_list(
+            "user__username", flat=True
+        )
     ) == {"officer", "tf", "leader"}  # officer: routed; tf and leader: escalated
     assert (
         AuditEntry.objects.filter(
@@ -69,9 +72,9 @@ def test_request_without_chain_goes_to_the_city_admin(world):
     result = _escalate((2026, 6, 1))
     assert result.to_task_force == 1
     assert list(
-        Notification.objects.filter(request=request, kind="escalated").values_list(
-            "user__username", flat=True
-        )
+        Notification.objects.filter(
+            target_id=str(request.pk), kind="requests.escalated"
+        ).values_list("user__username", flat=True)
     ) == ["admin"]
 
 

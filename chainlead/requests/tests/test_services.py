@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 
 from chainlead.audit.models import AuditEntry
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.notifications.models import Notification
 from chainlead.requests import services
 from chainlead.requests.choices import Category, Escalation, EventKind, Status, Transition
 from chainlead.requests.constants import TRANSITIONS
-from chainlead.requests.models import Notification, TimeLimit
+from chainlead.requests.models import TimeLimit
 from chainlead.requests.tests.factories import at
 from chainlead.requests.tests.helpers import bring_to, raise_request, step
 
@@ -102,7 +103,7 @@ def test_raise_routes_sets_deadline_and_notifies(world):
     assert request.working_days_limit == 3
     assert request.deadline == dt.date(2025, 10, 11)  # Oct 9, 10, 11 (make-up Saturday)
     assert list(request.events.values_list("kind", flat=True)) == ["raised", "routed"]
-    assert Notification.objects.filter(user=world.officer, request=request).count() == 1
+    assert Notification.objects.filter(user=world.officer, target_id=str(request.pk)).count() == 1
 
 
 def test_enterprise_user_cannot_raise_for_another_firm(world):
@@ -214,7 +215,9 @@ def test_linked_requests_are_resolved_with_their_parent(world):
     child.refresh_from_db()
     assert child.status == Status.RESOLVED
     assert child.resolution == "已办结"
-    assert Notification.objects.filter(user=world.other_firm_user, request=child).exists()
+    assert Notification.objects.filter(
+        user=world.other_firm_user, target_id=str(child.pk), kind="requests.resolved"
+    ).exists()
 
 
 def test_route_to_another_department(world):

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from chainlead.notifications.models import Notification
 from chainlead.requests import escalation, services
 from chainlead.requests.choices import Status
-from chainlead.requests.models import EnterpriseRequest, Notification
+from chainlead.requests.models import EnterpriseRequest
 from chainlead.requests.tests.factories import at
 from chainlead.requests.tests.helpers import raise_request
 
@@ -176,9 +177,9 @@ def test_hotline_import_page(world):
 def test_bell_counts_unread_and_mark_read(world):
     raise_request(world)  # routed: the officer is notified
     officer = client_for(world.officer)
-    bell = officer.get(reverse("requests:notification_bell"), HTTP_HX_REQUEST="true")
+    bell = officer.get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
     assert bell.context["unread"] == 1
-    officer.post(reverse("requests:notification_read"))
+    officer.post(reverse("notifications:read"))
     assert Notification.objects.filter(user=world.officer, read_at__isnull=True).count() == 0
 
 
@@ -187,7 +188,7 @@ def test_escalated_request_reaches_the_chain(world, who):
     request = raise_request(world, now=at(2026, 3, 2))
     escalation.requests_escalate(now=at(2026, 3, 17))
     escalation.requests_escalate(now=at(2026, 3, 25))
-    page = client_for(getattr(world, who)).get(reverse("requests:notification_list"))
+    page = client_for(getattr(world, who)).get(reverse("notifications:list"))
     assert request.title in page.content.decode()
     listed = client_for(getattr(world, who)).get(
         reverse("requests:request_list"), {"escalated": "yes"}
