@@ -4,8 +4,6 @@ registered with the audit log in apps.py; decisions also write business events).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -24,7 +22,7 @@ from chainlead.commissioners.choices import (
     LogStatus,
     RunStatus,
 )
-from chainlead.commissioners.constants import DEFAULT_LOG_BACKDATE_DAYS
+from chainlead.commissioners.constants import DEFAULT_LOG_BACKDATE_DAYS, MATCH_TERMS
 from chainlead.commissioners.models import (
     Assignment,
     Commissioner,
@@ -409,26 +407,30 @@ def _store_pairs(run: MatchingRun, proposal: Proposal) -> int:
     """Insert the proposal's chosen pairs (the candidates are not stored), PAIR_BATCH at a time:
     COPY on PostgreSQL, one executemany INSERT per batch elsewhere; returns the count. Run in
     the caller's transaction, before the run is marked ready."""
+    import numpy as np  # loaded with the proposal, not with the web process
+
     meta = ProposedPair._meta
     names = ["run", "commissioner", "enterprise", "score", "terms", "decision", "note"]
     quote = connection.ops.quote_name
     column_of = {f.name: f.column for f in meta.concrete_fields if f.column is not None}
     columns = ", ".join(quote(column_of[name]) for name in names)
     table = quote(meta.db_table)
-    done = 0
-    pairs = proposal.pairs()
-    while batch := list(itertools.islice(pairs, PAIR_BATCH)):
+    pending = Decision.PENDING.value
+    # The terms as JSON text straight from the arrays: `%r` of a float is what json writes.
+    template = "{" + ", ".join(f'"{term}": %r' for term in MATCH_TERMS) + "}"
+    chosen = proposal.result.pairs
+    total = len(chosen)
+    for begin in range(0, total, PAIR_BATCH):
+        block = slice(begin, min(total, begin + PAIR_BATCH))
         rows = [
-            (
-                run.pk,
-                commissioner_id,
-                firm_id,
-                round(score, 6),
-                json.dumps(terms),
-                Decision.PENDING.value,
-                "",
+            (run.pk, commissioner_id, firm_id, score, template % tuple(terms), pending, "")
+            for commissioner_id, firm_id, score, terms in zip(
+                proposal.commissioner_ids[chosen[block, 0]].tolist(),
+                proposal.firm_ids[chosen[block, 1]].tolist(),
+                np.round(proposal.chosen_scores[block], 6).tolist(),
+                np.round(proposal.chosen_terms[block], 4).tolist(),
+                strict=True,
             )
-            for commissioner_id, firm_id, score, terms in batch
         ]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -438,8 +440,7 @@ def _store_pairs(run: MatchingRun, proposal: Proposal) -> int:
             else:
                 marks = ", ".join(["%s"] * len(names))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
-        done += len(batch)
-    return done
+    return total
 
 
 def _decided(pair: ProposedPair, actor: Any, decision: str, note: str) -> None:
