@@ -7,8 +7,10 @@ Runs on SQLite (FTS5 trigram candidates ranked in Python) and on PostgreSQL (pg_
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import opencc
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -279,3 +281,26 @@ def test_the_api_answers_every_kind_and_is_in_the_openapi_schema(firms):
     assert data["sections"][0]["hits"][0]["pk"] == firms["hik"].pk
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/search/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_an_import_indexes_the_firms_it_writes(districts, tmp_path):
+    from django.core.management import call_command
+
+    names = ["杭州临江光启微电子有限公司", "杭州云栖睿思数据科技有限公司"]
+    path = tmp_path / "firms.csv"
+    lines = [
+        "credit_code,name,district,industry_code,founded,size_class,above_designated_size,"
+        "employees,revenue,rd_spend,business_scope,listed,origin,origin_place,landed_on"
+    ]
+    lines += [
+        f"{synthetic_credit_code(50 + n, '330108', 3)},{name},滨江区,6513,2015-01-01,small,no,"
+        "10,100,5,软件开发,no,local,,"
+        for n, name in enumerate(names)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    call_command("import_enterprises", str(path), "--no-progress", stdout=io.StringIO())
+    for name in names:
+        firm = Enterprise.objects.get(name=name)
+        assert found(name.removesuffix("有限公司")) == [firm.pk]
+        assert found(opencc.OpenCC("s2t").convert(name))[0] == firm.pk  # in Traditional
