@@ -329,7 +329,10 @@ def write_csv(
     pool = industry_pool([])
     districts = district_rows(from_db=False)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CHINESE_HEADERS if chinese_headers else ENGLISH_HEADERS)
+    # Generated firms are not listed: the file leaves out the stock code column.
+    columns = [i for i, c in enumerate(ENGLISH_HEADERS) if c != "stock_code"]
+    headers = CHINESE_HEADERS if chinese_headers else ENGLISH_HEADERS
+    writer.writerow([headers[i] for i in columns])
     written = 0
     for batch in generate_rows(n, seed=seed, pool=pool, districts=districts):
         for row in batch:
@@ -338,7 +341,7 @@ def write_csv(
                     ""
                     if row[c] is None
                     else (("yes" if row[c] else "no") if isinstance(row[c], bool) else row[c])
-                    for c in ENGLISH_HEADERS
+                    for c in (ENGLISH_HEADERS[i] for i in columns)
                 ]
             )
         written += len(batch)

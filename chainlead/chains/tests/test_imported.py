@@ -56,3 +56,20 @@ def test_a_dry_run_places_nothing(admin: User, tmp_path: Path) -> None:
         assert run_job(job).ok
     assert not Enterprise.objects.exists()
     assert not Membership.objects.exists()
+
+
+def test_a_bulk_load_is_left_to_the_classify_command(
+    admin: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chainlead.registry.importers import jobs, run
+
+    monkeypatch.setattr(run, "FOLLOW_UP_MAX", 2)  # "bulk": three firms here
+    monkeypatch.setattr(jobs, "FOLLOW_UP_MAX", 2)
+    SegmentFactory(chain=ChainFactory(), slug="platforms", industry_codes=["6432"])
+    upload = SimpleUploadedFile("firms.csv", write_csv(tmp_path / "f.csv", GOOD).read_bytes())
+    job = import_job_create(actor=admin, upload=upload, dry_run=False)
+    with acting_as(admin, source="task"):
+        assert run_job(job).created == 3
+    assert not Membership.objects.exists()
+    job.refresh_from_db()
+    assert job.message.endswith("place them on the chains with `chainlead classify`.")

@@ -20,7 +20,7 @@ from chainlead.core.exceptions import PermissionDenied
 from chainlead.registry.choices import ImportStatus
 from chainlead.registry.hooks import firms_imported
 from chainlead.registry.importers.format import ImportResult, Progress
-from chainlead.registry.importers.run import import_enterprises
+from chainlead.registry.importers.run import FOLLOW_UP_MAX, import_enterprises
 from chainlead.registry.models import ImportJob
 from chainlead.registry.permissions import manages_registry
 
@@ -88,6 +88,11 @@ def follow_up(job: ImportJob | None, result: ImportResult) -> list[str]:
             )
 
     actor = job.created_by if job is not None else None
+    if len(result.created_ids) > FOLLOW_UP_MAX:
+        return [
+            f"More than {FOLLOW_UP_MAX} new firms: place them on the chains with "
+            "`chainlead classify`."
+        ]
     try:
         return firms_imported(actor=actor, firm_ids=result.created_ids, progress=report)
     except Exception as exc:

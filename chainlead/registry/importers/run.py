@@ -52,6 +52,9 @@ from chainlead.registry.models import Enterprise, ImportJob
 T = TypeVar("T")
 
 REGISTRY_DATA = "registry"
+# New firms an import hands to `registry.hooks` (chains places them) at most; a bulk load
+# of more is placed with `chainlead classify` instead, outside the import.
+FOLLOW_UP_MAX = 20_000
 # A write this large refreshes the planner's statistics once committed (chainlead.core.db).
 ANALYZE_AFTER_ROWS = 10_000
 # pg_advisory_xact_lock's key for "an import is matching and writing" (any fixed bigint).
@@ -213,7 +216,8 @@ def _match_and_write_once(
         now = timezone.now()
         _write_updates(staging, present, now)
         _write_creates(staging, filename, now)
-        result.created_ids = created_ids(staging)
+        # One more than placement takes at once tells the job to leave it to `classify`.
+        result.created_ids = created_ids(staging, FOLLOW_UP_MAX + 1)
         if job is not None:
             record_event(
                 instance=job,
