@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainlead.chains.choices import MembershipRole
 from chainlead.registry.models import Enterprise
+from chainlead.registry.pickers import FirmPickerInput
 from chainlead.registry.selectors import enterprise_list
 
 _LIST_SPLIT = re.compile(r"[,\s，、;；]+")
@@ -77,6 +78,7 @@ class MembershipAddForm(forms.Form):
         label=_("Firm"),
         max_length=200,
         help_text=_("Unified social credit code or the exact registered name."),
+        widget=FirmPickerInput(),
     )
     role = forms.ChoiceField(
         label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER

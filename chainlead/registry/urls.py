@@ -8,6 +8,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
     path("new/", views.enterprise_create, name="enterprise_create"),
+    path("suggest/", views.enterprise_suggest, name="enterprise_suggest"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("<int:pk>/delete/", views.enterprise_delete, name="enterprise_delete"),

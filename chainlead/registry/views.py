@@ -30,7 +30,7 @@ from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
 from chainlead.core.export import Column, choice_label
 from chainlead.core.plugins import related_records
 from chainlead.core.views import authenticated, history_for, object_list, permission_required
-from chainlead.registry import selectors, services
+from chainlead.registry import pickers, selectors, services
 from chainlead.registry.choices import DataProvenance, Origin, SizeClass
 from chainlead.registry.filtersets import EnterpriseFilterSet
 from chainlead.registry.forms import EnterpriseCreateForm, EnterpriseForm, IndicatorForm
@@ -256,3 +256,14 @@ def indicator_set(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/indicator_form.html",
         {"form": form, "object": enterprise, "enterprise": enterprise},
     )
+
+
+@permission_required(authenticated)
+@require_http_methods(["GET"])
+def enterprise_suggest(request: HttpRequest) -> HttpResponse:
+    """The firm picker's suggestions: <option>s of the firms the reader may see (an htmx
+    fragment; the typed text comes as the picker's own field, named by `field`, or `q`)."""
+    field = request.GET.get("field", "q")
+    text = request.GET.get(field) or request.GET.get("q") or ""
+    firms = pickers.firm_suggestions(user=request.user, text=text)
+    return render(request, "registry/partials/_firm_suggestions.html", {"firms": firms})

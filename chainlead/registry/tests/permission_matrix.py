@@ -58,6 +58,8 @@ IMPORT_READERS = only(["city_admin", "auditor"])
 MATRIX = [
     # ---------------------------------------------------------------- pages
     Case("registry:enterprise_list", expect=expect(200)),
+    # The firm picker's suggestions: every reader, within their scope (the selector).
+    Case("registry:enterprise_suggest", query={"q": "Walk"}, htmx=True, expect=expect(200)),
     Case("registry:enterprise_list", query={"export": "csv"}, expect=expect(200)),
     Case("registry:enterprise_list", query={"export": "xlsx", "q": "Walk"}, expect=expect(200)),
     Case("registry:enterprise_list", query={"origin": "local"}, htmx=True, expect=expect(200)),
