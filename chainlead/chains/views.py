@@ -431,7 +431,7 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     accept = form.cleaned_data["decision"] == "accept"
     try:
