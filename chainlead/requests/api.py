@@ -16,9 +16,17 @@ from chainlead.core.pagination import PageNumber
 from chainlead.requests import selectors, services
 from chainlead.requests.choices import Channel, Transition
 from chainlead.requests.filtersets import RequestFilterSet
-from chainlead.requests.models import EnterpriseRequest, Tag
-from chainlead.requests.permissions import firms_to_raise_for, may_raise_in, raises_requests
+from chainlead.requests.models import CalendarOverride, EnterpriseRequest, Tag
+from chainlead.requests.permissions import (
+    configures_calendar,
+    firms_to_raise_for,
+    may_raise_in,
+    raises_requests,
+)
 from chainlead.requests.schemas import (
+    CalendarOverrideIn,
+    CalendarOverrideOut,
+    CalendarQuery,
     FiguresOut,
     FiguresQuery,
     RatingIn,
@@ -139,3 +147,39 @@ def request_rate(request: HttpRequest, request_id: int, payload: RatingIn) -> En
         comment=payload.comment,
     )
     return _detail(request, request_id)
+
+
+# The working-day calendar (system administrator and city admins) ---------------------------
+
+
+def _require_calendar_editor(request: HttpRequest) -> None:
+    if not configures_calendar(access_for(request.user)):
+        raise PermissionDenied(
+            "Only the system administrator and city admins edit the working-day calendar."
+        )
+
+
+@router.get("/calendar", response=list[CalendarOverrideOut])
+def calendar_list(request: HttpRequest, query: Query[CalendarQuery]) -> QuerySet[CalendarOverride]:
+    """The holidays and make-up workdays entered over the calendar package (of `year`)."""
+    _require_calendar_editor(request)
+    return selectors.calendar_overrides(user=request.user, year=query.year)
+
+
+@router.post("/calendar", response={201: CalendarOverrideOut})
+def calendar_set(request: HttpRequest, payload: CalendarOverrideIn) -> Status[CalendarOverride]:
+    """Enter a day: 422 naming `date` for a year outside 1990–2100 or a date already entered."""
+    _require_calendar_editor(request)
+    saved = services.calendar_override_set(
+        actor=request.user, date=payload.date, is_workday=payload.is_workday, note=payload.note
+    )
+    return Status(201, saved)
+
+
+@router.delete("/calendar/{override_id}", response={204: None})
+def calendar_delete(request: HttpRequest, override_id: int) -> Status[None]:
+    """Delete an entry: the calendar package decides that day again."""
+    _require_calendar_editor(request)
+    override = selectors.calendar_overrides(user=request.user).get(pk=override_id)
+    services.calendar_override_delete(actor=request.user, override=override)
+    return Status(204, None)

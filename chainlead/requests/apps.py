@@ -6,9 +6,14 @@ from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
 class RequestsConfig(PlatformAppConfig):
     name = "chainlead.requests"
     label = "requests"
+    verbose_name = _("Enterprise requests")
     url_prefix = "requests/"
     api_prefix = "/requests/"
-    navigation = (NavItem(_("Requests"), "requests:request_list", order=60, group="services"),)
+    navigation = (
+        NavItem(_("Requests"), "requests:request_list", order=60, group="services"),
+        # Configuration (三员分立): the system administrator and city admins.
+        NavItem(_("Working-day calendar"), "requests:calendar", order=45, menu="account"),
+    )
     # Requests and their admin-edited rules are audited on every save (admin edits too);
     # transitions and escalations also write business events (services, escalate).
     audited = {

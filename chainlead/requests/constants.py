@@ -72,3 +72,8 @@ TRANSITIONS: dict[Transition, TransitionRule] = {
     ),
     Transition.REOPEN: TransitionRule((Status.RESOLVED,), Status.IN_PROGRESS, frozenset({FIRM})),
 }
+
+# The years a working-day override (CalendarOverride) may name: the platform's records start
+# after 1990, and a deadline is never computed beyond 2100.
+CALENDAR_FIRST_YEAR = 1990
+CALENDAR_LAST_YEAR = 2100

@@ -151,3 +151,22 @@ class PeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)],
     )
+
+
+class CalendarOverrideForm(forms.Form):
+    """One day of the working-day calendar (the service checks the year and duplicates)."""
+
+    WORKDAY = "workday"
+    HOLIDAY = "holiday"
+
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    kind = forms.ChoiceField(
+        label=_("The day is"),
+        choices=(
+            (HOLIDAY, _("a day off (e.g. a public holiday)")),
+            (WORKDAY, _("a working day (e.g. a make-up workday)")),
+        ),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

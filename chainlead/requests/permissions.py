@@ -70,3 +70,10 @@ def may_raise_in(user: Reader, chain_id: int, enterprise_id: int) -> bool:
 def rates_request(access: Access, enterprise_id: int) -> bool:
     """Confirms a resolution with a rating: a user of the request's firm, nobody else."""
     return enterprise_id in access.enterprise_ids
+
+
+def configures_calendar(access: Access) -> bool:
+    """Edits the working-day calendar (holidays and make-up workdays over the calendar package,
+    which deadlines are counted in): configuration, so the system administrator (三员分立), and
+    the city admin. Not the security or audit administrator, nor anyone else."""
+    return access.is_system_admin or access.is_admin

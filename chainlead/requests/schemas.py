@@ -123,3 +123,23 @@ class FiguresOut(Schema):
     p90_days: int | None
     satisfaction_avg: float | None
     ratings: int
+
+
+class CalendarOverrideIn(Schema):
+    """A working day (`is_workday`: true; a make-up workday) or a day off (false; a holiday)
+    over the calendar package; `date` in 1990–2100, not already entered."""
+
+    date: dt.date
+    is_workday: bool
+    note: Text = Field("", max_length=200)
+
+
+class CalendarOverrideOut(Schema):
+    id: int
+    date: dt.date
+    is_workday: bool
+    note: str
+
+
+class CalendarQuery(Schema):
+    year: int | None = Field(None, ge=1990, le=2100)

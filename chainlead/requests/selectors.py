@@ -38,12 +38,14 @@ from chainlead.requests.choices import (
 )
 from chainlead.requests.constants import FIRM, FIRM_USER, HANDLER, TRANSITIONS
 from chainlead.requests.models import (
+    CalendarOverride,
     Department,
     DepartmentMember,
     EnterpriseRequest,
     RequestEvent,
 )
 from chainlead.requests.permissions import (
+    configures_calendar,
     firms_to_raise_for,
     raises_for,
     raises_requests,
@@ -455,3 +457,18 @@ def recurring_problems(*, user: Reader, since: dt.date, min_firms: int) -> list[
         )
     out.sort(key=lambda p: (-p.firms, -p.requests, p.label))
     return out
+
+
+def calendar_overrides(*, user: Reader, year: int | None = None) -> QuerySet[CalendarOverride]:
+    """The working-day overrides (of `year`, or all), for those who edit the calendar; else none."""
+    if not configures_calendar(access_for(user)):
+        return CalendarOverride.objects.none()
+    rows = CalendarOverride.objects.all()
+    if year is not None:
+        rows = rows.filter(date__year=year)
+    return rows.order_by("date")
+
+
+def calendar_override_years(*, user: Reader) -> list[int]:
+    """The years that have at least one override, in order."""
+    return sorted({day.year for day in calendar_overrides(user=user).dates("date", "year")})

@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
 from chainlead.accounts.models import User
 from chainlead.accounts.types import Actor
@@ -47,8 +48,14 @@ from chainlead.requests.choices import (
     Status,
     Transition,
 )
-from chainlead.requests.constants import DEFAULT_WORKING_DAYS, TRANSITIONS
+from chainlead.requests.constants import (
+    CALENDAR_FIRST_YEAR,
+    CALENDAR_LAST_YEAR,
+    DEFAULT_WORKING_DAYS,
+    TRANSITIONS,
+)
 from chainlead.requests.models import (
+    CalendarOverride,
     Department,
     DepartmentMember,
     EnterpriseRequest,
@@ -58,6 +65,7 @@ from chainlead.requests.models import (
     Tag,
     TimeLimit,
 )
+from chainlead.requests.permissions import configures_calendar
 from chainlead.requests.selectors import (
     can_attach,
     can_link,
@@ -521,3 +529,59 @@ def request_attach(
         enterprise_request, EventKind.ATTACHED, actor=actor, at=_now(now), note=attachment.name
     )
     return attachment
+
+
+# The working-day calendar -------------------------------------------------------------------
+
+
+def _check_calendar_editor(actor: Actor) -> None:
+    if not configures_calendar(access_for(actor)):
+        raise PermissionDenied(
+            _("Only the system administrator and city admins edit the working-day calendar.")
+        )
+
+
+def calendar_override_set(
+    *, actor: Actor, date: dt.date, is_workday: bool, note: str = ""
+) -> CalendarOverride:
+    """Declare `date` a working day (a make-up workday, 调休) or a day off (a public holiday),
+    over what the calendar package says: a correction, or a year it does not know yet.
+
+    Deadlines computed from then on count it (requests already raised keep theirs). Refused,
+    changing nothing: an actor who does not edit the calendar (403), a date outside
+    CALENDAR_FIRST_YEAR–CALENDAR_LAST_YEAR, a date that already has an override (delete it
+    first), a note over 200 characters. Audited: the model is in the app's `audited`."""
+    _check_calendar_editor(actor)
+    if not CALENDAR_FIRST_YEAR <= date.year <= CALENDAR_LAST_YEAR:
+        raise ValidationError(
+            {
+                "date": _(
+                    "The date must fall in the years %(first)d to %(last)d (%(date)s does not)."
+                )
+                % {"first": CALENDAR_FIRST_YEAR, "last": CALENDAR_LAST_YEAR, "date": date}
+            },
+            code="out_of_range",
+        )
+    duplicate = ValidationError(
+        {
+            "date": _("The date %(date)s already has an override; delete it first to change it.")
+            % {"date": date}
+        },
+        code="unique",
+    )
+    if CalendarOverride.objects.filter(date=date).exists():
+        raise duplicate
+    override = CalendarOverride(date=date, is_workday=is_workday, note=note)
+    override.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            override.save()
+    except IntegrityError as exc:  # the same date added at the same moment
+        raise duplicate from exc
+    return override
+
+
+def calendar_override_delete(*, actor: Actor, override: CalendarOverride) -> None:
+    """Remove an override: the calendar package decides that day again. Audited."""
+    _check_calendar_editor(actor)
+    override.delete()

@@ -36,6 +36,14 @@ def setup(world: World) -> None:
         )
     world.add("request", own=made["own"], other=made["other"])
     world.add("department", own=department)
+    # The working-day calendar (configuration: city admins and the system administrator, who
+    # is not among the walk's roles; tests/test_calendar_admin.py covers them).
+    import datetime as dt
+
+    from chainlead.requests.models import CalendarOverride
+
+    override = CalendarOverride.objects.create(date=dt.date(2031, 1, 1), is_workday=False)
+    world.add("calendar_override", own=override)
 
 
 def req(s):  # type: ignore[no-untyped-def]
@@ -89,6 +97,20 @@ MATRIX = [
     Case("requests:hotline_import", expect=only(["city_admin"])),
     Case("requests:hotline_import", method="POST", data={}, expect=only(["city_admin"])),
     Case("requests:hotline_import_template", expect=only(["city_admin"])),
+    Case("requests:calendar", expect=only(["city_admin"])),
+    Case(
+        "requests:calendar",
+        method="POST",
+        data={"date": "2031-05-06", "kind": "holiday", "note": "walk"},
+        expect=only(["city_admin"], yes=302),
+    ),
+    Case(
+        "requests:calendar_delete",
+        method="POST",
+        kwargs=lambda s: {"pk": s.calendar_override.pk},
+        data={},
+        expect=only(["city_admin"], yes=302),
+    ),
     Case("requests:request_detail", kwargs=req, expect=READ),
     Case(
         "requests:request_transition",
@@ -162,6 +184,17 @@ MATRIX = [
         ),
     ),
     Case("GET /api/v1/requests/requests/figures", expect=expect(200)),
+    Case("GET /api/v1/requests/calendar", expect=only(["city_admin"])),
+    Case(
+        "POST /api/v1/requests/calendar",
+        data={"date": "2031-05-06", "is_workday": False, "note": "walk"},
+        expect=only(["city_admin"], yes=201),
+    ),
+    Case(
+        "DELETE /api/v1/requests/calendar/{override_id}",
+        kwargs=lambda s: {"override_id": s.calendar_override.pk},
+        expect=only(["city_admin"], yes=204),
+    ),
     Case("GET /api/v1/requests/requests/{request_id}", kwargs=api_req, expect=READ),
     Case(
         "POST /api/v1/requests/requests/{request_id}/transition",
