@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chainlead.requests import calendar_views, views
+from chainlead.requests import calendar_views, hotline_views, views
 
 app_name = "requests"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("recurring/", views.recurring, name="recurring"),
     path("hotline-import/", views.hotline_import, name="hotline_import"),
+    path(
+        "hotline-import/template.xlsx",
+        hotline_views.hotline_import_template,
+        name="hotline_import_template",
+    ),
     path("calendar/", calendar_views.calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
