@@ -6,6 +6,7 @@ from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
 class AccountsConfig(PlatformAppConfig):
     name = "chainlead.accounts"
     label = "accounts"
+    verbose_name = _("Accounts")
     url_prefix = "accounts/"
     api_prefix = "/accounts/"
     navigation = (

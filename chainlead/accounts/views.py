@@ -277,10 +277,13 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(administers_records)
 def administration(request: HttpRequest) -> HttpResponse:
-    """Every record an administrator manages in the Django admin, reachable from the platform's
-    own menu: the admin's own list of apps and models this reader may view, in their language."""
+    """Every record of the platform an administrator manages in the Django admin, reachable from
+    the platform's own menu: the admin's own list of the models this reader may view, in their
+    language. The libraries' own records (log-in attempts, task results) stay on the admin's
+    index, which the page links to."""
+    from django.apps import apps as installed
     from django.contrib import admin
 
-    return render(
-        request, "accounts/administration.html", {"apps": admin.site.get_app_list(request)}
-    )
+    ours = {c.label for c in installed.get_app_configs() if c.name.startswith("chainlead.")}
+    app_list = [a for a in admin.site.get_app_list(request) if a["app_label"] in ours]
+    return render(request, "accounts/administration.html", {"apps": app_list})

@@ -6,6 +6,7 @@ from chainlead.core.plugins import NavItem, PlatformAppConfig
 class AuditConfig(PlatformAppConfig):
     name = "chainlead.audit"
     label = "audit"
+    verbose_name = _("Audit")
     url_prefix = "audit/"
     navigation = (NavItem(_("Audit log"), "audit:entry_list", order=90, group="oversight"),)
 

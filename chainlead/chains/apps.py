@@ -6,6 +6,7 @@ from chainlead.core.plugins import DemoStep, HomePage, NavItem, PlatformAppConfi
 class ChainsConfig(PlatformAppConfig):
     name = "chainlead.chains"
     label = "chains"
+    verbose_name = _("Industrial chains")
     url_prefix = "chains/"
     api_prefix = "/chains/"
     navigation = (

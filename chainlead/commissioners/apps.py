@@ -6,6 +6,7 @@ from chainlead.core.plugins import DemoStep, HomePage, NavItem, PlatformAppConfi
 class CommissionersConfig(PlatformAppConfig):
     name = "chainlead.commissioners"
     label = "commissioners"
+    verbose_name = _("S&T commissioners")
     url_prefix = "commissioners/"
     api_prefix = "/commissioners/"
     navigation = (

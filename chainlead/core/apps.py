@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "chainlead.core"
     label = "core"
+    verbose_name = _("Core")
 
     def ready(self) -> None:
         from django.contrib import admin

@@ -5,11 +5,64 @@ events record other keys adds its words with `register_field_labels` in its `rea
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 FIELD_LABELS: dict[str, Promise | str] = {
+    # Model fields that carry no verbose name of their own (Django would show "created by").
+    "actor": _("actor"),
+    "application": _("application"),
+    "applicant": _("applicant"),
+    "approved_at": _("approved at"),
+    "approved_by": _("approved by"),
+    "assignment": _("assignment"),
+    "award": _("award"),
+    "batch": _("batch"),
+    "before": _("before"),
+    "chain": _("chain"),
+    "commissioner": _("commissioner"),
+    "commitment": _("commitment"),
+    "computed_by": _("computed by"),
+    "created_at": _("created at"),
+    "created_by": _("created by"),
+    "decided_by": _("decided by"),
+    "disbursement": _("disbursement"),
+    "district": _("district"),
+    "enterprise": _("firm"),
+    "finished_at": _("finished at"),
+    "firms_considered": _("firms considered"),
+    "from_stage": _("from stage"),
+    "fund": _("fund"),
+    "gate_review": _("gate review"),
+    "industry": _("industry"),
+    "key": _("key"),
+    "meeting": _("meeting"),
+    "message": _("message"),
+    "panel": _("panel"),
+    "plan": _("plan"),
+    "prepared_by": _("prepared by"),
+    "program": _("program"),
+    "project": _("project"),
+    "recorded_by": _("recorded by"),
+    "request": _("request"),
+    "reviewer": _("reviewer"),
+    "round": _("round"),
+    "run": _("run"),
+    "scored_at": _("scored at"),
+    "segment": _("segment"),
+    "seq": _("sequence number"),
+    "target": _("target"),
+    "tier": _("tier"),
+    "to_stage": _("to stage"),
+    "tranche": _("tranche"),
+    "updated_at": _("updated at"),
+    "uploaded_at": _("uploaded at"),
+    "uploaded_by": _("uploaded by"),
+    "upstream": _("upstream"),
+    "user": _("user"),
+    # Keys that business events record.
     "action": _("action"),
     "amount": _("amount"),
     "assignments": _("assignments"),
@@ -46,3 +99,12 @@ def register_field_labels(labels: Mapping[str, Promise | str]) -> None:
 
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
+
+
+def model_field_label(field: Any) -> str:
+    """A model field's name as a person reads it: its verbose name, or, where the model gave
+    none (Django made one up in English from the attribute), the word for the attribute."""
+    auto = field.name.replace("_", " ")
+    if isinstance(field.verbose_name, str) and field.verbose_name == auto:
+        return str(FIELD_LABELS.get(field.name, auto))
+    return str(field.verbose_name)

@@ -45,5 +45,5 @@ class RunPrepareForm(forms.Form):
 class StatementForm(forms.Form):
     file = forms.FileField(
         label=_("Statement (CSV or Excel)"),
-        help_text=_("Columns: reference, amount, value_date, payee."),
+        help_text=_('Columns: "reference", "amount", "value_date", "payee".'),
     )

@@ -7,6 +7,7 @@ from chainlead.governance.constants import GOVERNANCE_DATA
 class GovernanceConfig(PlatformAppConfig):
     name = "chainlead.governance"
     label = "governance"
+    verbose_name = _("Chain governance")
     url_prefix = "governance/"
     api_prefix = "/governance/"
     navigation = (

@@ -11,6 +11,7 @@ class NotificationsConfig(PlatformAppConfig):
 
     name = "chainlead.notifications"
     label = "notifications"
+    verbose_name = _("Notifications")
     url_prefix = "notifications/"
     api_prefix = "/notifications/"
     navigation = (

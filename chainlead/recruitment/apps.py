@@ -6,6 +6,7 @@ from chainlead.core.plugins import DemoStep, NavItem, PlatformAppConfig
 class RecruitmentConfig(PlatformAppConfig):
     name = "chainlead.recruitment"
     label = "recruitment"
+    verbose_name = _("Recruitment")
     url_prefix = "recruitment/"
     api_prefix = "/recruitment/"
     navigation = (NavItem(_("Recruitment"), "recruitment:opportunities", order=70, group="chains"),)

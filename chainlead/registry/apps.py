@@ -6,6 +6,7 @@ from chainlead.core.plugins import DemoStep, HomePage, NavItem, PlatformAppConfi
 class RegistryConfig(PlatformAppConfig):
     name = "chainlead.registry"
     label = "registry"
+    verbose_name = _("Enterprise registry")
     url_prefix = "registry/"
     api_prefix = "/registry/"
     navigation = (

@@ -15,7 +15,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chainlead.core.labels import field_label
+from chainlead.core.labels import field_label, model_field_label
 
 register = template.Library()
 
@@ -108,7 +108,7 @@ def audit_changes(context: template.Context, entry: Any) -> list[FieldChange]:
     changes = []
     for name in names:
         field = _field_for(model, name)
-        label = force_str(field.verbose_name) if field is not None else field_label(name)
+        label = model_field_label(field) if field is not None else field_label(name)
         changes.append(
             FieldChange(
                 name=name,
@@ -151,7 +151,7 @@ def field_labels(content_type: Any, names: list[str]) -> list[str]:
     labels = []
     for name in names:
         field = _field_for(model, name)
-        labels.append(force_str(field.verbose_name) if field is not None else field_label(name))
+        labels.append(model_field_label(field) if field is not None else field_label(name))
     return labels
 
 
