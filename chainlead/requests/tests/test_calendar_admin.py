@@ -42,8 +42,8 @@ def people(world):
     }
 
 
-def _client(user) -> Client:
-    client = Client()
+def _client(user, language: str = "en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
 
@@ -139,6 +139,14 @@ def test_the_page_shows_a_refused_entry_on_its_field_and_changes_nothing(people)
         (D(2027, 2, 8), False, "春节")
     ]
     assert AuditEntry.objects.count() == before
+
+
+def test_the_page_and_its_refusals_read_in_chinese(people):
+    CalendarOverride.objects.create(date=D(2027, 2, 8), is_workday=False)
+    client = _client(people["sysadmin"], "zh-hans")
+    assert "<h1>工作日历</h1>" in client.get(reverse(PAGE), {"year": 2027}).content.decode()
+    page = client.post(reverse(PAGE), {"date": "2027-02-08", "kind": "workday"})
+    assert page.context["form"].errors["date"] == ["日期 2027-02-08 已有设置；如需更改，请先删除。"]
 
 
 # The API -------------------------------------------------------------------------------------
