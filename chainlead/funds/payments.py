@@ -43,6 +43,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit.services import record_event
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
@@ -262,7 +263,7 @@ def _write_sqlite(cursor: Any, values: dict[str, Any]) -> tuple[int, int]:
 
 def pay_approved_tranche(
     *,
-    actor: Any,
+    actor: Actor,
     tranche_id: int,
     idempotency_key: str | None,
     today: dt.date,
@@ -270,6 +271,7 @@ def pay_approved_tranche(
 ) -> Disbursement | None:
     """Pay the tranche when it is the common case (see the module's docstring); None, having
     written nothing, when it is not. The caller has checked that `actor` manages the fund."""
+    user = acting_user(actor)
     ops = connection.ops
     created_at = timezone.now()
     period = month_of(today)
@@ -283,7 +285,7 @@ def pay_approved_tranche(
                     _claim_args(
                         idempotency_key,
                         tranche_id,
-                        actor.pk,
+                        user.pk,
                         ops.adapt_datetimefield_value(created_at),
                     )
                     if idempotency_key
@@ -300,7 +302,7 @@ def pay_approved_tranche(
                 "tranche": tranche_id,
                 "prepared_by": created_by,
                 "approved_by": approved_by,
-                "actor": actor.pk,
+                "actor": user.pk,
                 "created_at": ops.adapt_datetimefield_value(created_at),
                 "paid_at": ops.adapt_datetimefield_value(now),
                 "fund": fund,
@@ -322,7 +324,7 @@ def pay_approved_tranche(
                 hold_reason="",
                 prepared_by_id=created_by,
                 approved_by_id=approved_by,
-                executed_by_id=actor.pk,
+                executed_by_id=user.pk,
                 created_at=created_at,
                 paid_at=now,
             )
