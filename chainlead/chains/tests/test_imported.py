@@ -73,3 +73,4 @@ def test_a_bulk_load_is_left_to_the_classify_command(
     assert not Membership.objects.exists()
     job.refresh_from_db()
     assert job.message.endswith("place them on the chains with `chainlead classify`.")
+    assert "`chainlead search-reindex`" in job.message

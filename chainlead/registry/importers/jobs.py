@@ -23,6 +23,7 @@ from chainlead.registry.importers.format import ImportResult, Progress
 from chainlead.registry.importers.run import FOLLOW_UP_MAX, import_enterprises
 from chainlead.registry.models import ImportJob
 from chainlead.registry.permissions import manages_registry
+from chainlead.registry.search import search_catch_up
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +89,15 @@ def follow_up(job: ImportJob | None, result: ImportResult) -> list[str]:
             )
 
     actor = job.created_by if job is not None else None
-    if len(result.created_ids) > FOLLOW_UP_MAX:
+    if len(result.created_ids) > FOLLOW_UP_MAX or result.updated > FOLLOW_UP_MAX:
         return [
-            f"More than {FOLLOW_UP_MAX} new firms: place them on the chains with "
-            "`chainlead classify`."
+            f"More than {FOLLOW_UP_MAX} firms written: index them for search with "
+            "`chainlead search-reindex` and place them on the chains with `chainlead classify`."
         ]
     try:
+        # The import writes with SQL, which sends no signals: the firms it created or changed
+        # are searchable once their search documents are written.
+        search_catch_up()
         return firms_imported(actor=actor, firm_ids=result.created_ids, progress=report)
     except Exception as exc:
         logger.exception("Follow-up of import job %s failed", job.pk if job else None)

@@ -175,3 +175,18 @@ def test_only_those_who_import_may_download_the_template(admin: User) -> None:
     client.force_login(auditor)
     assert client.get(reverse("registry:import_template")).status_code == 403
     assert Client().get(reverse("registry:import_template")).status_code == 302
+
+
+def test_an_import_job_makes_its_firms_searchable(admin: User, tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chainlead.registry.importers import import_job_create, run_job
+    from chainlead.registry.models import EnterpriseSearch
+
+    upload = SimpleUploadedFile("firms.csv", write_csv(tmp_path / "f.csv", GOOD).read_bytes())
+    job = import_job_create(actor=admin, upload=upload, dry_run=False)
+    with acting_as(admin, source="task"):
+        assert run_job(job).created == 3
+    documents = EnterpriseSearch.objects.select_related("enterprise")
+    assert {d.enterprise.credit_code for d in documents} == {r["credit_code"] for r in GOOD}
+    assert all(d.version == d.enterprise.version for d in documents)
