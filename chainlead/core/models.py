@@ -1,6 +1,7 @@
 """Shared bases: the data version that invalidates cached figures."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import F
 
 
@@ -12,6 +13,8 @@ class DataVersion(models.Model):
 
     class Meta:
         ordering = ["key"]
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
 
     def __str__(self) -> str:
         return f"{self.key}@{self.version}"

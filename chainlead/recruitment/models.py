@@ -90,6 +90,8 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["target", "at", "id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
 
     def __str__(self) -> str:
         return f"{self.target.name}: {self.from_stage} → {self.to_stage}"
