@@ -1,8 +1,8 @@
 """Shared bases: the data version that invalidates cached figures."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 
 class DataVersion(models.Model):
