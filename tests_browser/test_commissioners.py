@@ -76,8 +76,9 @@ def test_propose_explain_accept_and_log_a_visit(
     # 2. Each pair says why: the computer maker is the expert's group (391), same district.
     row = page.locator("#proposal-pairs tr", has_text="杭州示例计算机公司")
     assert "王工（计算机）" in row.inner_text()
-    explanation = row.locator(".explanation").inner_text()
-    assert "industry 0.80" in explanation and "district 1.00" in explanation
+    # By the term's key, not its translated name: group level 0.80, same district 1.00.
+    assert "0.80" in row.locator(".explanation [data-term=industry]").inner_text()
+    assert "1.00" in row.locator(".explanation [data-term=district]").inner_text()
     recorded_page.screenshot("commissioners-proposal-zh", full_page=True)
     page.click("form.langswitch button")
     page.wait_for_selector("#matching-summary")
