@@ -9,7 +9,7 @@ def manages_security(access: Access) -> bool:
 
 
 def administers_records(access: Access) -> bool:
-    """The records kept in the Django admin (reference tables, holidays, departments...): the
+    """The records kept in the Django admin (reference tables, departments, routing rules): the
     city admin, who alone may open the admin; the page lists what the admin lets them manage."""
     return access.is_admin
 
