@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from chainlead.accounts.services import role_grant, user_create
-from chainlead.chains.models import Chain
+from chainlead.chains.models import Chain, Membership, Segment
 from chainlead.requests.choices import Category
 from chainlead.requests.models import Department, DepartmentMember, EnterpriseRequest, RoutingRule
 from chainlead.requests.services import request_raise
@@ -29,6 +29,9 @@ def people(live_server: Any, districts: Any) -> dict[str, Any]:
     admin = User.objects.create_superuser("browser_admin", password=None)
     chain = Chain.objects.create(slug="ai", name="人工智能", name_en="Artificial intelligence")
     firm = enterprise_create(actor=admin, name="杭州强脑科技有限公司", district=districts["余杭区"])
+    # A firm raises requests on the chains it is on (issue 9, item 1).
+    segment = Segment.objects.create(chain=chain, slug="chips", name="芯片", order=1)
+    Membership.objects.create(enterprise=firm, segment=segment)
     department = Department.objects.create(name="杭州市市场监督管理局")
     RoutingRule.objects.create(category=Category.PERMITS, department=department)
 
