@@ -28,8 +28,10 @@ def main() -> None:
     users = int(sys.argv[1]) if len(sys.argv) > 1 else 16
     names = []
     for i in range(users):
-        user = User.objects.create_user(f"bench{i}", password=PASSWORD)
-        RoleGrant.objects.create(user=user, role="city_admin")
+        user = User.objects.filter(username=f"bench{i}").first()
+        if user is None:  # (BENCH_REUSE_DB: made by an earlier run)
+            user = User.objects.create_user(f"bench{i}", password=PASSWORD)
+            RoleGrant.objects.create(user=user, role="city_admin")
         names.append(user.username)
     rng = random.Random(1)
     top = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -37,7 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import (
     CHAINLEAD,
     OUT,
+    PG_ADMIN_URL,
+    PG_BENCH_DB,
     ROOT,
+    Database,
     drop_database,
     fresh_database,
     generated_csv,
@@ -110,14 +113,20 @@ def main() -> int:
         return 2
     firms = scaled(1_000_000)
     path = generated_csv(firms)
-    db = fresh_database("postgresql", "search")
+    reuse = os.environ.get("BENCH_REUSE_DB") == "1"  # the last run's, kept by BENCH_KEEP_DB=1
+    if reuse:
+        db = Database("postgresql", f"{PG_ADMIN_URL}/{PG_BENCH_DB}_search", OUT / "var-pg-search")
+    else:
+        db = fresh_database("postgresql", "search")
     server = None
+    seconds = 0.0
     try:
-        started = time.perf_counter()
-        db.python("benchmarks/_search_load.py", str(path))
-        print(f"Loaded {firms:,} firms in {time.perf_counter() - started:.0f} s", flush=True)
-        seconds, _, output = timed_subprocess([*CHAINLEAD, "search-reindex"], db.env)
-        print(f"{output.strip().splitlines()[-1]} in {seconds:.0f} s", flush=True)
+        if not reuse:
+            started = time.perf_counter()
+            db.python("benchmarks/_search_load.py", str(path))
+            print(f"Loaded {firms:,} firms in {time.perf_counter() - started:.0f} s", flush=True)
+            seconds, _, output = timed_subprocess([*CHAINLEAD, "search-reindex"], db.env)
+            print(f"{output.strip().splitlines()[-1]} in {seconds:.0f} s", flush=True)
         setup = json.loads(
             db.python("benchmarks/_search_setup.py", str(CONNECTIONS))
             .stdout.strip()
