@@ -41,11 +41,6 @@ class RegistryConfig(PlatformAppConfig):
             sender=self.get_model("Enterprise"),
             dispatch_uid="registry-search-enterprise",
         )
-        post_save.connect(
-            search.on_import_saved,
-            sender=self.get_model("ImportJob"),
-            dispatch_uid="registry-search-import",
-        )
         from django.db.backends.signals import connection_created
 
         connection_created.connect(

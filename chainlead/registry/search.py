@@ -2,7 +2,7 @@
 their business, in Simplified or Traditional, forgiving typos (issue 15 item 4).
 
 Each firm has a search document (`EnterpriseSearch.document`, see `chainlead.core.search`),
-written on every save (a post_save handler), after each import (the finished ImportJob) and by
+written on every save (a post_save handler), by the import job's follow-up and by
 `search_catch_up()` for bulk writes that send no signals (`chainlead search-reindex`).
 
 PostgreSQL: a GIN trigram index (pg_trgm) on the document. A firm matches when its document
@@ -396,11 +396,3 @@ def enterprise_hits(user: Any, query: SearchQuery, limit: int) -> list[SearchHit
 def on_enterprise_saved(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:
     if not kwargs.get("raw"):
         index_enterprise(instance)
-
-
-def on_import_saved(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
-    """After an import has written its firms (set-based, without signals): index them."""
-    from chainlead.registry.choices import ImportStatus
-
-    if not kwargs.get("raw") and instance.status == ImportStatus.SUCCEEDED and not instance.dry_run:
-        search_catch_up()
