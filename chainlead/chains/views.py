@@ -19,8 +19,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chainlead.accounts.access import access_for
@@ -52,6 +52,7 @@ from chainlead.chains.tables import (
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.export import export_response, wants_export
 from chainlead.core.plugins import RelatedLink, related_links
+from chainlead.core.text import localized
 from chainlead.core.views import is_fragment, object_list, permission_required
 from chainlead.registry.models import Enterprise
 
@@ -78,12 +79,8 @@ def _segment(chain: Chain, segment_slug: str) -> Segment:
     )
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def _label(name: str, name_en: str) -> str:
-    return name_en if _english() and name_en else name
+    return localized(name, name_en)
 
 
 def _firm_count(n: int) -> str:
@@ -462,7 +459,12 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 def chain_edit(request: HttpRequest, slug: str) -> HttpResponse:
     chain = _chain(request, slug)
     _require_chain_editor(request, chain)
-    initial = {"name": chain.name, "name_en": chain.name_en, "description": chain.description}
+    initial = {
+        "name": chain.name,
+        "name_en": chain.name_en,
+        "description": chain.description,
+        "description_en": chain.description_en,
+    }
     form = ChainEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -487,6 +489,7 @@ def segment_edit(request: HttpRequest, slug: str, segment_slug: str) -> HttpResp
         "keywords": segment.keywords,
         "industry_codes": segment.industry_codes,
         "description": segment.description,
+        "description_en": segment.description_en,
     }
     form = SegmentEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
