@@ -21,6 +21,7 @@ from chainlead.poc.choices import (
 from chainlead.poc.constants import SCORE_MAX, SCORE_MIN
 from chainlead.poc.models import Centre
 from chainlead.registry.models import District, Enterprise, Industry
+from chainlead.registry.pickers import FirmPickerInput
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -134,6 +135,7 @@ class SupportForm(forms.Form):
         label=_("Host firm (unified social credit code)"),
         max_length=18,
         required=False,
+        widget=FirmPickerInput(),
         help_text=_("Funding is paid to the spin-off; without one, to the host firm named here."),
     )
     granted_on = forms.DateField(label=_("Granted on"), widget=DATE)

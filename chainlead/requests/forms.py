@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from chainlead.chains.models import Chain
 from chainlead.core.validators import EARLIEST_DATE, LATEST_DATE
 from chainlead.registry.models import Enterprise
+from chainlead.registry.pickers import FirmPickerInput
 from chainlead.requests.choices import Category, Channel
 from chainlead.requests.models import Department, Tag
 from chainlead.requests.permissions import chains_to_raise_in, may_raise_in
@@ -24,7 +25,10 @@ class RequestForm(forms.Form):
         label=_("Firm"), queryset=Enterprise.objects.none(), required=False
     )
     credit_code = forms.CharField(
-        label=_("Firm's credit code or registry number"), max_length=18, required=False
+        label=_("Firm's credit code or registry number"),
+        max_length=18,
+        required=False,
+        widget=FirmPickerInput(),  # suggests the firms the raiser may raise for as they type
     )
     chain = forms.ModelChoiceField(
         label=_("Chain"), queryset=Chain.objects.all(), required=False, empty_label=_("none")
