@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.commissioners.choices import CommissionerKind, CommissionerStatus, LogStatus
-from chainlead.commissioners.models import Assignment, Commissioner, ServiceLog
+from chainlead.commissioners.choices import CommissionerKind, CommissionerStatus
+from chainlead.commissioners.models import Assignment, Commissioner
 from chainlead.registry.models import District
 
 
@@ -42,13 +42,3 @@ class AssignmentFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(commissioner__name__icontains=value) | Q(enterprise__name__icontains=value)
         )
-
-
-class ServiceLogFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=LogStatus.choices, empty_label=_("all statuses")
-    )
-
-    class Meta:
-        model = ServiceLog
-        fields = ["status"]

@@ -64,10 +64,6 @@ def writes_logs(access: Access) -> bool:
     return access.has(Role.COMMISSIONER)
 
 
-def answers_logs(access: Access) -> bool:
-    return bool(access.enterprise_ids)
-
-
 def stationed_firms(access: Access) -> Q | None:
     """Scope provider (chainlead.core.scopes "enterprise"): the firms a commissioner is
     stationed with today."""

@@ -45,13 +45,6 @@ def commissioner_get(*, user: Any, pk: int) -> Commissioner:
     return commissioner_list(user=user).get(pk=pk)
 
 
-def commissioner_of(user: Any) -> Commissioner | None:
-    """The commissioner `user` acts for, if any."""
-    if getattr(user, "pk", None) is None:
-        return None
-    return Commissioner.objects.filter(user_id=user.pk).first()
-
-
 def assignment_list(*, user: Any) -> QuerySet[Assignment]:
     """Stations the reader may see: all for city-wide readers; a district official's district;
     a commissioner's own; an enterprise user's firm's."""

@@ -457,17 +457,6 @@ def policy_create(*, actor: Actor, **fields: Any) -> PolicyItem:
 
 
 @transaction.atomic
-def policy_update(*, actor: Actor, policy: PolicyItem, **fields: Any) -> PolicyItem:
-    _require_admin(actor)
-    unknown = set(fields) - set(POLICY_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown policy fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    return _save(policy)
-
-
-@transaction.atomic
 def package_item_add(
     *, actor: Actor, chain: Chain, policy: PolicyItem, note: str = ""
 ) -> PackageItem:
@@ -639,26 +628,6 @@ def meeting_create(
         )
     )
     meeting.attendees.set(list(attendees))
-    return meeting
-
-
-@transaction.atomic
-def meeting_update(
-    *,
-    actor: Actor,
-    meeting: Meeting,
-    minutes: str | None = None,
-    attendees: Iterable[Any] | None = None,
-) -> Meeting:
-    _require_edit(actor, meeting.chain_id)
-    if attendees is not None:
-        attendees = list(attendees)
-        _require_people("attendees", attendees)
-    if minutes is not None:
-        meeting.minutes = minutes
-        _save(meeting)
-    if attendees is not None:
-        meeting.attendees.set(list(attendees))
     return meeting
 
 

@@ -39,14 +39,6 @@ def register_kind(kind: Kind) -> Kind:
     return kind
 
 
-def get_kind(name: str) -> Kind | None:
-    return _kinds.get(name)
-
-
-def kind_choices() -> list[tuple[str, str]]:
-    return sorted((k.name, str(k.label or k.name)) for k in _kinds.values())
-
-
 def render(name: str, subject: str, params: Mapping[str, Any]) -> str:
     """The notice's text in the active language; an unknown kind shows its subject."""
     kind = _kinds.get(name)

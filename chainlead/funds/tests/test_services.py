@@ -260,3 +260,38 @@ def test_a_payment_prepared_in_a_run_is_executed_by_tranche_disburse(
     assert paid.pk == prepared.pk
     assert paid.status == DisbursementStatus.PAID
     assert ledger_violations() == []
+
+
+def test_a_supplementary_appropriation_adds_to_the_fund(finance, fund):
+    before = fund_position(fund).appropriated
+    entry = services.fund_appropriate(
+        actor=finance, fund=fund, amount="250000.00", memo="年中追加", today=TODAY
+    )
+    assert entry.kind == EntryKind.FUNDING
+    assert fund_position(fund).appropriated == before + Decimal("250000.00")
+    assert ledger_violations() == []
+
+
+def test_a_lifted_hold_lets_the_firm_be_paid(finance, finance2, line, firm):
+    hold = services.recipient_hold_create(actor=finance, enterprise=firm, reason="核查中")
+    services.recipient_hold_lift(actor=finance, hold=hold)
+    hold.refresh_from_db()
+    assert hold.active is False
+    tranche = _approved_tranche(finance, finance2, line, firm)
+    paid = services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
+    assert paid.status == DisbursementStatus.PAID
+
+
+def test_an_approved_disbursement_is_executed_once(finance, finance2, line, firm):
+    tranche = _approved_tranche(finance, finance2, line, firm)
+    prepared = services.disbursement_prepare(actor=finance, tranche=tranche)
+    services.disbursement_approve(actor=finance2, disbursement=prepared)
+    paid = services.disbursement_execute(
+        actor=finance2, disbursement=prepared, idempotency_key="exec-1", today=TODAY
+    )
+    again = services.disbursement_execute(
+        actor=finance2, disbursement=prepared, idempotency_key="exec-1", today=TODAY
+    )
+    assert paid.status == DisbursementStatus.PAID and again.pk == paid.pk
+    assert Entry.objects.filter(kind=EntryKind.DISBURSEMENT).count() == 1
+    assert ledger_violations() == []
