@@ -221,5 +221,11 @@ def test_the_map_stacks_on_a_phone_and_no_nodes_overlap(
             # Nothing wider than the phone: the page does not scroll sideways.
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             rp.screenshot("11-chain-map-phone", full_page=True)
+            # Lists, the board and a firm's file: wide tables scroll within themselves.
+            firm = official.segments["chips"].memberships.first().enterprise
+            for path in ("/requests/", "/recruitment/board/", f"/registry/{firm.pk}/"):
+                page.goto(f"{live_server.url}{path}")
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, f"{path} is {width} px wide on a phone"
         assert rp.script_errors == []
         context.close()
