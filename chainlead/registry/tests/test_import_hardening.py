@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import threading
 import time
 import zipfile
@@ -40,6 +41,12 @@ def admin(db: Any, districts: dict[str, Any]) -> User:
     return User.objects.create_superuser("admin", password=None)
 
 
+# CI's second run moves the process clock with libfaketime (LD_PRELOAD); under it, two threads
+# waiting on SQLite's lock never wake. The race is proven in the suite's other two runs.
+UNDER_FAKETIME = "faketime" in os.environ.get("LD_PRELOAD", "")
+
+
+@pytest.mark.skipif(UNDER_FAKETIME, reason="threads' lock waits hang under libfaketime")
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_imports_at_once_write_each_firm_once(
     admin: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
