@@ -27,6 +27,7 @@ FIELD_LABELS: dict[str, Promise | str] = {
     "computed_by": _("computed by"),
     "created_at": _("created at"),
     "created_by": _("created by"),
+    "deadline_unknown_years": _("years whose holidays were unknown"),
     "decided_by": _("decided by"),
     "disbursement": _("disbursement"),
     "district": _("district"),
