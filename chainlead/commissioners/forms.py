@@ -7,10 +7,14 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.accounts.models import User
+from chainlead.accounts.types import Reader
 from chainlead.chains.models import Segment
 from chainlead.commissioners.choices import CommissionerKind, CommissionerStatus, ServiceMode
 from chainlead.commissioners.models import Commissioner
-from chainlead.registry.models import District, Enterprise
+from chainlead.commissioners.permissions import commissioner_accounts
+from chainlead.registry.models import District
+from chainlead.registry.pickers import FirmPickerField
 
 if TYPE_CHECKING:
     from chainlead.requests.models import EnterpriseRequest
@@ -37,6 +41,22 @@ class CommissionerForm(forms.Form):
     service_start = forms.DateField(label=_("Service from"), required=False)
     service_end = forms.DateField(label=_("Service until"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=CommissionerStatus.choices)
+    user = forms.ModelChoiceField(
+        label=_("Platform account"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("none"),
+        help_text=_(
+            "A user holding the commissioner role, who then serves the firms stationed with "
+            "this commissioner. Only such users are offered."
+        ),
+    )
+
+    def __init__(self, *args: Any, commissioner: Commissioner | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (declared above)
+        field.queryset = commissioner_accounts(commissioner=commissioner)
 
     def keyword_list(self) -> list[str]:
         raw = self.cleaned_data.get("keywords") or ""
@@ -47,24 +67,20 @@ class CommissionerForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    commissioner = forms.IntegerField(label=_("Commissioner (number)"), min_value=1)
-    enterprise = forms.IntegerField(label=_("Firm (registry id)"), min_value=1)
+    commissioner = forms.ModelChoiceField(
+        label=_("Commissioner"),
+        queryset=Commissioner.objects.filter(status=CommissionerStatus.ACTIVE).order_by("name"),
+    )
+    enterprise = FirmPickerField(label=_("Firm"))
     starts_on = forms.DateField(label=_("From"))
     ends_on = forms.DateField(label=_("Until"), required=False)
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def clean_commissioner(self) -> Commissioner:
-        commissioner = Commissioner.objects.filter(pk=self.cleaned_data["commissioner"]).first()
-        if commissioner is None:
-            raise forms.ValidationError(_("No such commissioner."))
-        return commissioner
-
-    def clean_enterprise(self) -> Enterprise:
-        pk = self.cleaned_data["enterprise"]
-        firm = Enterprise.objects.filter(pk=pk).first()
-        if firm is None:
-            raise forms.ValidationError(_("No such firm."))
-        return firm
+    def __init__(self, *args: Any, user: Reader, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, FirmPickerField)  # noqa: S101 (declared above)
+        field.user = user  # the firms the official may see
 
 
 class EndForm(forms.Form):

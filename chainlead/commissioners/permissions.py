@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from chainlead.accounts.access import Access
 from chainlead.accounts.choices import Role
+from chainlead.accounts.models import User
 from chainlead.core.masking import contact_for
 
 if TYPE_CHECKING:
@@ -29,6 +30,19 @@ CITY_WIDE_READERS = frozenset({Role.CITY_ADMIN, Role.AUDITOR, Role.CHAIN_LEADER,
 
 def manages_commissioners(access: Access) -> bool:
     return access.is_admin
+
+
+def commissioner_accounts(*, commissioner: Commissioner | None = None) -> QuerySet[User]:
+    """The accounts a commissioner's record may act through (issue 15 item 7): active users who
+    hold the commissioner role and act for no other commissioner (`commissioner`'s own account
+    stays on offer when editing it)."""
+    from chainlead.commissioners.models import Commissioner as CommissionerModel
+
+    taken = CommissionerModel.objects.filter(user=OuterRef("pk"))
+    if commissioner is not None:
+        taken = taken.exclude(pk=commissioner.pk)
+    holders = User.objects.filter(is_active=True, grants__role=Role.COMMISSIONER)
+    return holders.exclude(Exists(taken)).distinct().order_by("username")
 
 
 def reads_commissioners_city_wide(access: Access) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from chainlead.accounts.access import Access, access_for
 from chainlead.commissioners import evaluation as evaluation_module
 from chainlead.commissioners import selectors, services
+from chainlead.commissioners.account import commissioner_set_account
 from chainlead.commissioners.choices import Decision, LogStatus
 from chainlead.commissioners.constants import MATCH_TERMS
 from chainlead.commissioners.filtersets import AssignmentFilterSet, CommissionerFilterSet
@@ -182,13 +184,16 @@ def commissioner_create(request: HttpRequest) -> HttpResponse:
     form = CommissionerForm(request.POST or None, initial={"capacity": 3, "status": "active"})
     if request.method == "POST" and form.is_valid():
         try:
-            fields = _commissioner_fields(form)
-            created = services.commissioner_create(
-                actor=request.user,
-                industries=_industries(form),
-                segments=form.cleaned_data["segments"],
-                **fields,
-            )
+            with transaction.atomic():  # the record and its account, or neither
+                created = services.commissioner_create(
+                    actor=request.user,
+                    industries=_industries(form),
+                    segments=form.cleaned_data["segments"],
+                    **_commissioner_fields(form),
+                )
+                commissioner_set_account(
+                    actor=request.user, commissioner=created, user=form.cleaned_data["user"]
+                )
         except ValidationError as error:
             _errors(request, error)
         else:
@@ -216,17 +221,22 @@ def commissioner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "service_start": commissioner.service_start,
         "service_end": commissioner.service_end,
         "status": commissioner.status,
+        "user": commissioner.user_id,
     }
-    form = CommissionerForm(request.POST or None, initial=initial)
+    form = CommissionerForm(request.POST or None, initial=initial, commissioner=commissioner)
     if request.method == "POST" and form.is_valid():
         try:
-            services.commissioner_update(
-                actor=request.user,
-                commissioner=commissioner,
-                industries=_industries(form),
-                segments=form.cleaned_data["segments"],
-                **_commissioner_fields(form),
-            )
+            with transaction.atomic():
+                services.commissioner_update(
+                    actor=request.user,
+                    commissioner=commissioner,
+                    industries=_industries(form),
+                    segments=form.cleaned_data["segments"],
+                    **_commissioner_fields(form),
+                )
+                commissioner_set_account(
+                    actor=request.user, commissioner=commissioner, user=form.cleaned_data["user"]
+                )
         except ValidationError as error:
             _errors(request, error)
         else:
@@ -302,7 +312,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(manages_commissioners)
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest) -> HttpResponse:
-    form = AssignmentForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    form = AssignmentForm(
+        request.POST or None, initial={"starts_on": timezone.localdate()}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from chainlead.accounts.types import Reader
 from chainlead.registry.models import Enterprise
@@ -57,3 +58,41 @@ class FirmPickerInput(forms.TextInput):
         }
         html = super().render(name, value, attrs, renderer)
         return format_html('{}<datalist id="{}"></datalist>', html, list_id)
+
+
+class FirmPickerField(forms.CharField):
+    """A firm chosen with the picker, resolved among the firms `user` may see: by credit code,
+    registry number or exact registered name. Set `user` before the form is validated (the
+    form's `__init__`); `clean` returns the Enterprise."""
+
+    default_error_messages = {
+        "missing": _("No firm you may see has this credit code, number or name."),
+        "ambiguous": _("Several firms have this name; give the credit code."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", FirmPickerInput())
+        kwargs.setdefault(
+            "help_text", _("Type a name or credit code and pick one of the suggestions.")
+        )
+        super().__init__(**kwargs)
+        self.user: Reader | None = None
+
+    def clean(self, value: Any) -> Enterprise | None:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return None
+        visible = (
+            enterprise_list(user=self.user) if self.user is not None else Enterprise.objects.none()
+        )
+        matches = list(visible.filter(credit_code=text.upper())[:1])
+        if not matches and text.isdigit():
+            matches = list(visible.filter(pk=int(text))[:1])
+        if not matches:
+            matches = list(visible.filter(name=text)[:2])
+        if not matches:
+            raise forms.ValidationError(self.error_messages["missing"], code="missing")
+        if len(matches) > 1:
+            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous")
+        return matches[0]
