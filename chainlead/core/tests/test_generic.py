@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from chainlead.core.exceptions import ConcurrentEditError
-from chainlead.core.generic import DetailView, FormView, TransitionView
+from chainlead.core.generic import DetailView, FormView, TransitionView, get_or_404
 from chainlead.registry import selectors, services
 from chainlead.registry.models import Enterprise
 from chainlead.registry.permissions import manages_registry
@@ -72,11 +72,77 @@ class FirmTouch(TransitionView[Enterprise]):
         return reverse("generic-firm", args=[obj.pk])
 
 
+class FirmByGetter(DetailView[Enterprise]):
+    """Another lookup: the selector's own getter, and an object-level rule."""
+
+    permission = _anyone
+    template_name = "core/form.html"
+
+    def get_object(self) -> Enterprise:
+        return get_or_404(selectors.enterprise_get, user=self.request.user, pk=self.kwargs["pk"])
+
+    def allows(self, obj: Enterprise) -> bool:
+        return not obj.name.startswith("Walk firm other")
+
+    def context(self, obj: Enterprise) -> dict[str, Any]:
+        return {"title": f"got {obj.name}", "form": forms.Form()}
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField()
+
+    def __init__(self, *args: Any, firm: Enterprise, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = f"Note on {firm.name}"
+
+
+class FirmNote(FormView[Enterprise]):
+    """A create under a parent: the form needs the firm; the page shows it."""
+
+    permission = _anyone
+    form_class = NoteForm
+
+    def get_object(self) -> Enterprise:
+        return get_or_404(selectors.enterprise_get, user=self.request.user, pk=self.kwargs["pk"])
+
+    def allows(self, obj: Enterprise | None) -> bool:
+        return obj is not None and not obj.name.endswith("refused")
+
+    def form_kwargs(self, obj: Enterprise | None) -> dict[str, Any]:
+        return {"firm": obj}
+
+    def context(self, obj: Enterprise | None) -> dict[str, Any]:
+        return {"title": f"Notes of {obj}"}
+
+    def perform(self, obj: Enterprise | None, data: dict[str, Any]) -> Enterprise:
+        assert obj is not None
+        return obj
+
+    def success_url(self, saved: Enterprise) -> str:
+        return reverse("generic-firm", args=[saved.pk])
+
+
+class FirmMark(TransitionView[Enterprise]):
+    permission = _anyone
+    selector = staticmethod(selectors.enterprise_list)
+    form_class = NameForm
+    invalid_message = "Give a name."
+
+    def perform(self, obj: Enterprise, data: dict[str, Any]) -> str:
+        return ""  # nothing to say
+
+    def back_url(self, obj: Enterprise) -> str:
+        return reverse("generic-firm", args=[obj.pk])
+
+
 urlpatterns = [
     *site_patterns,
     path("generic/<int:pk>/", FirmDetail.as_view(), name="generic-firm"),
     path("generic/<int:pk>/rename/", FirmRename.as_view(), name="generic-rename"),
     path("generic/<int:pk>/touch/", FirmTouch.as_view(), name="generic-touch"),
+    path("generic/<int:pk>/got/", FirmByGetter.as_view(), name="generic-got"),
+    path("generic/<int:pk>/note/", FirmNote.as_view(), name="generic-note"),
+    path("generic/<int:pk>/mark/", FirmMark.as_view(), name="generic-mark"),
 ]
 
 
@@ -129,3 +195,36 @@ def test_transition_posts_only_and_shows_the_outcome(world, role_clients):
     other = reverse("generic-touch", args=[world.other.firm.pk])
     assert "refused by the service" in admin.post(other, follow=True).content.decode()
     assert role_clients["enterprise"].post(other).status_code == 404
+
+
+def test_get_object_and_allows_hooks(world: Any, role_clients: dict[str, Client]):
+    admin = role_clients["city_admin"]
+    page = admin.get(reverse("generic-got", args=[world.own.firm.pk]))
+    assert page.status_code == 200 and "got Walk firm own" in page.content.decode()
+    assert admin.get(reverse("generic-got", args=[world.other.firm.pk])).status_code == 403
+    assert admin.get(reverse("generic-got", args=[999_999])).status_code == 404
+    enterprise = role_clients["enterprise"]
+    assert enterprise.get(reverse("generic-got", args=[world.other.firm.pk])).status_code == 404
+
+
+def test_form_view_under_a_parent_with_form_kwargs_and_context(world, role_clients):
+    admin = role_clients["city_admin"]
+    url = reverse("generic-note", args=[world.own.firm.pk])
+    page = admin.get(url).content.decode()
+    assert "Notes of Walk firm own" in page and "Note on Walk firm own" in page
+    assert admin.post(url, {"note": "x"})["Location"] == reverse(
+        "generic-firm", args=[world.own.firm.pk]
+    )
+    world.own.firm.name = "Walk firm refused"
+    world.own.firm.save()
+    assert admin.get(url).status_code == 403
+    assert admin.post(url, {"note": "x"}).status_code == 403
+
+
+def test_transition_invalid_message_and_silent_success(world, role_clients):
+    admin = role_clients["city_admin"]
+    url = reverse("generic-mark", args=[world.own.firm.pk])
+    refused = admin.post(url, {"name": ""}, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == ["Give a name."]
+    done = admin.post(url, {"name": "ok"}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == []
