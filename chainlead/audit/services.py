@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from chainlead.audit import context
-from chainlead.audit.chain import append_many
+from chainlead.audit.chain import append_many, insert_sealed
 from chainlead.audit.chain import link_pending as link_pending  # for SQL writers
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.core.db import insert_select, select_columns
@@ -117,6 +117,26 @@ def record_event(
         after=_jsonable(data) if data is not None else None,
         message=message,
         **_actor_fields(),
+    )
+
+
+def record_event_sealed(
+    *, instance: models.Model, event: str, message: str = "", data: dict[str, Any] | None = None
+) -> None:
+    """`record_event` for hot paths (a payment): the same entry, inserted sealed by one raw
+    INSERT (`audit.chain.insert_sealed`) and linked after the commit, without the ORM's
+    compilation. Returns nothing: the entry's id is not read back."""
+    insert_sealed(
+        AuditEntry(
+            action=AuditAction.EVENT,
+            event=event,
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:300],
+            after=_jsonable(data) if data is not None else None,
+            message=message,
+            **_actor_fields(),
+        )
     )
 
 
