@@ -78,7 +78,7 @@ def get_or_404(getter: Callable[..., T], /, **kwargs: Any) -> T:
 
 
 def show_service_error(
-    request: HttpRequest, error: ValidationError | ConcurrentEditError, form: forms.Form | None
+    request: HttpRequest, error: ValidationError | ConcurrentEditError, form: forms.BaseForm | None
 ) -> None:
     """A refused write, shown the one way: on the fields the error names, else above the form
     (or as a message when there is no form)."""
@@ -183,7 +183,7 @@ class FormView(PlatformView, Generic[M]):
     `success_url(saved)` (default: its `get_absolute_url()`). A create under a parent (a chain's
     new work plan) overrides `get_object()` to return the parent."""
 
-    form_class: ClassVar[type[forms.Form]]
+    form_class: ClassVar[type[forms.BaseForm]]
     template_name: ClassVar[str] = "core/form.html"
     selector: ClassVar[Selector | None] = None
     title: ClassVar[StrOrPromise] = ""
@@ -225,7 +225,7 @@ class FormView(PlatformView, Generic[M]):
             raise PermissionDenied
         return obj
 
-    def _render(self, request: HttpRequest, form: forms.Form, obj: M | None) -> HttpResponse:
+    def _render(self, request: HttpRequest, form: forms.BaseForm, obj: M | None) -> HttpResponse:
         return render(
             request,
             self.template_name,

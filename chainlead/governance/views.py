@@ -1,8 +1,9 @@
 """Chain governance pages: the dashboards, the five ones, plans, meetings and policy packages.
 
-Views are thin: parse the request, call a selector or a service, render. Each states its
-permission with `@permission_required`; object-level rules (which chain) are in the selectors
-and services, whose PermissionDenied becomes a 403.
+Views are thin: the generic views of `core.generic` (scoped lookup, service errors shown one
+way), each declaring its permission; object-level rules (which chain) are in the selectors and
+services, whose PermissionDenied becomes a 403. The dashboards, the briefing download and the
+two pages that list and add on one page (task force, package) are written out.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from chainlead.accounts.access import Access, access_for
 from chainlead.chains.models import Chain
@@ -24,7 +27,8 @@ from chainlead.chains.permissions import edits_some_chain, works_on_chains
 from chainlead.chains.selectors import data_version
 from chainlead.core.caching import cached_fragment
 from chainlead.core.exceptions import PermissionDenied
-from chainlead.core.views import object_list, permission_required
+from chainlead.core.generic import DetailView, FormView, ListView, TransitionView, get_or_404
+from chainlead.core.views import authenticated, permission_required
 from chainlead.governance import briefing, forms, selectors, services
 from chainlead.governance.choices import Indicator, MilestoneStatus
 from chainlead.governance.constants import INDICATOR_SOURCES
@@ -32,8 +36,10 @@ from chainlead.governance.dashboard import chain_dashboard
 from chainlead.governance.filtersets import PolicyItemFilterSet
 from chainlead.governance.models import (
     ActionItem,
+    Meeting,
     Milestone,
     PackageItem,
+    PolicyItem,
     Target,
     TaskForceMember,
     WorkPlan,
@@ -46,11 +52,8 @@ def _admin(access: Access) -> bool:
     return access.is_admin
 
 
-def _any_user(access: Access) -> bool:
-    return access.authenticated
-
-
 def _chain(request: HttpRequest, slug: str) -> Chain:
+    """The chain by its slug: 404 if there is none, 403 if its governance is not the reader's."""
     try:
         return selectors.governed_chain_get(user=request.user, slug=slug)
     except Chain.DoesNotExist as exc:
@@ -60,6 +63,55 @@ def _chain(request: HttpRequest, slug: str) -> Chain:
 def _error(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _plan_url(plan_id: int) -> str:
+    return reverse("governance:plan_detail", args=[plan_id])
+
+
+def _meeting_url(meeting_id: int) -> str:
+    return reverse("governance:meeting_detail", args=[meeting_id])
+
+
+class _ChainFormView(FormView[Chain]):
+    """A form that creates something under the chain its URL names (`slug`), for those who
+    may edit that chain; the page is governance's form, with the chain in its breadcrumbs."""
+
+    permission = staticmethod(edits_some_chain)
+    template_name = "governance/form.html"
+    chain: Chain
+
+    def get_object(self) -> Chain:
+        self.chain = _chain(self.request, self.kwargs["slug"])
+        return self.chain
+
+    def allows(self, obj: Chain | None) -> bool:
+        return services.can_edit_chain(self.request.user, self.chain.pk)
+
+    def context(self, obj: Chain | None) -> dict[str, Any]:
+        return {"chain": self.chain}
+
+
+class _PlanTransition(TransitionView[WorkPlan]):
+    """A POST on a work plan the reader may see; back to the plan."""
+
+    permission = staticmethod(edits_some_chain)
+    selector = staticmethod(selectors.plan_list)
+
+    def back_url(self, obj: WorkPlan) -> str:
+        return _plan_url(obj.pk)
+
+
+class _MeetingTransition(TransitionView[Meeting]):
+    """A POST on a meeting the reader may see; back to the meeting."""
+
+    permission = staticmethod(edits_some_chain)
+
+    def get_object(self) -> Meeting:
+        return get_or_404(selectors.meeting_get, user=self.request.user, pk=self.kwargs["pk"])
+
+    def back_url(self, obj: Meeting) -> str:
+        return _meeting_url(obj.pk)
 
 
 # --- dashboards -------------------------------------------------------------------------------
@@ -158,30 +210,24 @@ def briefing_download(request: HttpRequest, slug: str) -> HttpResponse:
 # --- leader and task force --------------------------------------------------------------------
 
 
-@permission_required(_admin)
-@require_http_methods(["GET", "POST"])
-def leader_appoint(request: HttpRequest, slug: str) -> HttpResponse:
-    chain = _chain(request, slug)
-    form = forms.LeaderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.leader_appoint(
-                actor=request.user,
-                chain=chain,
-                user=form.cleaned_data["user"],
-                title=form.cleaned_data["title"],
-                replace=form.cleaned_data["replace"],
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("The chain leader was appointed."))
-            return redirect("governance:dashboard", slug=chain.slug)
-    return render(
-        request,
-        "governance/form.html",
-        {"chain": chain, "form": form, "title": _("Appoint the chain leader")},
-    )
+class LeaderAppoint(_ChainFormView):
+    permission = staticmethod(_admin)
+    form_class = forms.LeaderForm
+    title = gettext_lazy("Appoint the chain leader")
+    success_message = gettext_lazy("The chain leader was appointed.")
+
+    def perform(self, obj: Chain | None, data: dict[str, Any]) -> Chain:
+        services.leader_appoint(
+            actor=self.request.user,
+            chain=self.chain,
+            user=data["user"],
+            title=data["title"],
+            replace=data["replace"],
+        )
+        return self.chain
+
+    def success_url(self, saved: Chain) -> str:
+        return reverse("governance:dashboard", args=[saved.slug])
 
 
 @permission_required(works_on_chains)
@@ -212,330 +258,266 @@ def task_force(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(_admin)
-@require_POST
-def task_force_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(TaskForceMember.objects.select_related("chain", "user"), pk=pk)
-    services.task_force_member_remove(actor=request.user, member=member)
-    messages.success(request, _("%(user)s left the task force.") % {"user": member.user})
-    return redirect("governance:task_force", slug=member.chain.slug)
+class TaskForceRemove(TransitionView[TaskForceMember]):
+    permission = staticmethod(_admin)
+
+    def get_object(self) -> TaskForceMember:
+        # Only city admins come here; the service decides.
+        return get_object_or_404(
+            TaskForceMember.objects.select_related("chain", "user"), pk=self.kwargs["pk"]
+        )
+
+    def perform(self, obj: TaskForceMember, data: dict[str, Any]) -> str:
+        services.task_force_member_remove(actor=self.request.user, member=obj)
+        return _("%(user)s left the task force.") % {"user": obj.user}
+
+    def back_url(self, obj: TaskForceMember) -> str:
+        return reverse("governance:task_force", args=[obj.chain.slug])
 
 
 # --- work plans -------------------------------------------------------------------------------
 
 
-@permission_required(edits_some_chain)
-@require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
-    chain = _chain(request, slug)
-    if not services.can_edit_chain(request.user, chain.pk):
-        raise PermissionDenied
-    form = forms.PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(actor=request.user, chain=chain, **form.cleaned_data)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            return redirect("governance:plan_detail", pk=plan.pk)
-    return render(
-        request, "governance/form.html", {"chain": chain, "form": form, "title": _("New work plan")}
-    )
+class PlanCreate(_ChainFormView):
+    form_class = forms.PlanForm
+    title = gettext_lazy("New work plan")
+
+    def initial(self, obj: Chain | None) -> dict[str, Any]:
+        return {"year": timezone.localdate().year}
+
+    def perform(self, obj: Chain | None, data: dict[str, Any]) -> WorkPlan:
+        return services.plan_create(actor=self.request.user, chain=self.chain, **data)
+
+    def success_url(self, saved: WorkPlan) -> str:
+        return _plan_url(saved.pk)
 
 
-def _plan(request: HttpRequest, pk: int) -> WorkPlan:
-    try:
-        return selectors.plan_get(user=request.user, pk=pk)
-    except WorkPlan.DoesNotExist as exc:
-        raise Http404 from exc
+class PlanDetail(DetailView[WorkPlan]):
+    permission = staticmethod(works_on_chains)
+    selector = staticmethod(selectors.plan_list)
+    template_name = "governance/plan_detail.html"
+    context_object_name = "plan"
 
-
-@permission_required(works_on_chains)
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    progress = selectors.plan_progress(plan)
-    targets = {t.indicator: t for t in plan.targets.all()}
-    for row in progress:
-        row.target_obj = targets.get(row.indicator)  # type: ignore[attr-defined]
-        row.entered = INDICATOR_SOURCES[Indicator(row.indicator)] == "entered"  # type: ignore[attr-defined]
-    return render(
-        request,
-        "governance/plan_detail.html",
-        {
-            "plan": plan,
-            "chain": plan.chain,
+    def context(self, obj: WorkPlan) -> dict[str, Any]:
+        progress = selectors.plan_progress(obj)
+        targets = {t.indicator: t for t in obj.targets.all()}
+        for row in progress:
+            row.target_obj = targets.get(row.indicator)  # type: ignore[attr-defined]
+            row.entered = INDICATOR_SOURCES[Indicator(row.indicator)] == "entered"  # type: ignore[attr-defined]
+        user = self.request.user
+        return {
+            "chain": obj.chain,
             "progress": progress,
-            "milestones": plan.milestones.select_related("owner"),
+            "milestones": obj.milestones.select_related("owner"),
             "today": timezone.localdate(),
-            "can_edit": services.can_edit_chain(request.user, plan.chain_id),
-            "can_approve": services.can_approve_plan(request.user, plan.chain_id),
+            "can_edit": services.can_edit_chain(user, obj.chain_id),
+            "can_approve": services.can_approve_plan(user, obj.chain_id),
             "target_form": forms.TargetForm(),
             "actual_form": forms.ActualForm(initial={"as_of": timezone.localdate()}),
             "milestone_form": forms.MilestoneForm(),
             "milestone_statuses": MilestoneStatus.choices,
-        },
-    )
+        }
 
 
-def _run(request: HttpRequest, func: Any, success: str, **kwargs: Any) -> None:
-    try:
-        func(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, success)
+class PlanApprove(_PlanTransition):
+    permission = staticmethod(works_on_chains)
+
+    def perform(self, obj: WorkPlan, data: dict[str, Any]) -> str:
+        services.plan_approve(actor=self.request.user, plan=obj)
+        return _("The work plan was approved.")
 
 
-@permission_required(works_on_chains)
-@require_POST
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    _run(request, services.plan_approve, _("The work plan was approved."), plan=plan)
-    return redirect("governance:plan_detail", pk=plan.pk)
+class TargetSet(_PlanTransition):
+    form_class = forms.TargetForm
+    invalid_message = gettext_lazy("Give an indicator and a target of zero or more.")
+
+    def perform(self, obj: WorkPlan, data: dict[str, Any]) -> str:
+        services.target_set(actor=self.request.user, plan=obj, **data)
+        return _("The target was saved.")
 
 
-@permission_required(edits_some_chain)
-@require_POST
-def target_set(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    form = forms.TargetForm(request.POST)
-    if form.is_valid():
-        _run(
-            request, services.target_set, _("The target was saved."), plan=plan, **form.cleaned_data
+class ActualEnter(TransitionView[Target]):
+    permission = staticmethod(edits_some_chain)
+    selector = staticmethod(selectors.target_list)
+    form_class = forms.ActualForm
+    invalid_message = gettext_lazy("Give the figure, its date and its source.")
+
+    def perform(self, obj: Target, data: dict[str, Any]) -> str:
+        services.actual_enter(actor=self.request.user, target=obj, **data)
+        return _("The actual was entered.")
+
+    def back_url(self, obj: Target) -> str:
+        return _plan_url(obj.plan_id)
+
+
+class MilestoneCreate(_PlanTransition):
+    form_class = forms.MilestoneForm
+    invalid_message = gettext_lazy("Give the milestone, its owner and its deadline.")
+
+    def perform(self, obj: WorkPlan, data: dict[str, Any]) -> str:
+        services.milestone_create(actor=self.request.user, plan=obj, **data)
+        return _("The milestone was added.")
+
+
+class MilestoneStatusSet(TransitionView[Milestone]):
+    permission = staticmethod(edits_some_chain)
+    form_class = forms.MilestoneStatusForm
+
+    def get_object(self) -> Milestone:
+        milestone = get_object_or_404(
+            Milestone.objects.select_related("plan"), pk=self.kwargs["pk"]
         )
-    else:
-        messages.error(request, _("Give an indicator and a target of zero or more."))
-    return redirect("governance:plan_detail", pk=plan.pk)
+        get_or_404(selectors.plan_get, user=self.request.user, pk=milestone.plan_id)  # in scope
+        return milestone
 
+    def perform(self, obj: Milestone, data: dict[str, Any]) -> str:
+        services.milestone_set_status(actor=self.request.user, milestone=obj, status=data["status"])
+        return _("The milestone was updated.")
 
-@permission_required(edits_some_chain)
-@require_POST
-def actual_enter(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
-    plan = _plan(request, target.plan_id)
-    form = forms.ActualForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.actual_enter,
-            _("The actual was entered."),
-            target=target,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Give the figure, its date and its source."))
-    return redirect("governance:plan_detail", pk=plan.pk)
-
-
-@permission_required(edits_some_chain)
-@require_POST
-def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    form = forms.MilestoneForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.milestone_create,
-            _("The milestone was added."),
-            plan=plan,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Give the milestone, its owner and its deadline."))
-    return redirect("governance:plan_detail", pk=plan.pk)
-
-
-@permission_required(edits_some_chain)
-@require_POST
-def milestone_status(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone.objects.select_related("plan"), pk=pk)
-    plan = _plan(request, milestone.plan_id)
-    form = forms.MilestoneStatusForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.milestone_set_status,
-            _("The milestone was updated."),
-            milestone=milestone,
-            status=form.cleaned_data["status"],
-        )
-    return redirect("governance:plan_detail", pk=plan.pk)
+    def back_url(self, obj: Milestone) -> str:
+        return _plan_url(obj.plan_id)
 
 
 # --- meetings and action items ----------------------------------------------------------------
 
 
-@permission_required(works_on_chains)
-def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
-    chain = _chain(request, slug)
-    today = timezone.localdate()
-    return render(
-        request,
-        "governance/meeting_list.html",
-        {
-            "chain": chain,
-            "meetings": selectors.meeting_list(user=request.user, chain=chain),
-            "actions": selectors.action_item_list(user=request.user, chain=chain).order_by(
+class MeetingList(DetailView[Chain]):
+    """A chain's meetings and action items."""
+
+    permission = staticmethod(works_on_chains)
+    template_name = "governance/meeting_list.html"
+    context_object_name = "chain"
+
+    def get_object(self) -> Chain:
+        return _chain(self.request, self.kwargs["slug"])
+
+    def context(self, obj: Chain) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "meetings": selectors.meeting_list(user=user, chain=obj),
+            "actions": selectors.action_item_list(user=user, chain=obj).order_by(
                 "status", "deadline"
             ),
-            "today": today,
-            "can_edit": services.can_edit_chain(request.user, chain.pk),
-        },
-    )
-
-
-@permission_required(edits_some_chain)
-@require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
-    chain = _chain(request, slug)
-    if not services.can_edit_chain(request.user, chain.pk):
-        raise PermissionDenied
-    form = forms.MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, chain=chain, **form.cleaned_data)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            return redirect("governance:meeting_detail", pk=meeting.pk)
-    return render(
-        request, "governance/form.html", {"chain": chain, "form": form, "title": _("New meeting")}
-    )
-
-
-def _meeting(request: HttpRequest, pk: int) -> Any:
-    from chainlead.governance.models import Meeting
-
-    try:
-        return selectors.meeting_get(user=request.user, pk=pk)
-    except Meeting.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-@permission_required(works_on_chains)
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    return render(
-        request,
-        "governance/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "chain": meeting.chain,
             "today": timezone.localdate(),
-            "can_edit": services.can_edit_chain(request.user, meeting.chain_id),
+            "can_edit": services.can_edit_chain(user, obj.pk),
+        }
+
+
+class MeetingCreate(_ChainFormView):
+    form_class = forms.MeetingForm
+    title = gettext_lazy("New meeting")
+
+    def perform(self, obj: Chain | None, data: dict[str, Any]) -> Meeting:
+        return services.meeting_create(actor=self.request.user, chain=self.chain, **data)
+
+    def success_url(self, saved: Meeting) -> str:
+        return _meeting_url(saved.pk)
+
+
+class MeetingDetail(DetailView[Meeting]):
+    permission = staticmethod(works_on_chains)
+    template_name = "governance/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_object(self) -> Meeting:
+        return get_or_404(selectors.meeting_get, user=self.request.user, pk=self.kwargs["pk"])
+
+    def context(self, obj: Meeting) -> dict[str, Any]:
+        return {
+            "chain": obj.chain,
+            "today": timezone.localdate(),
+            "can_edit": services.can_edit_chain(self.request.user, obj.chain_id),
             "decision_form": forms.DecisionForm(),
-            "action_form": forms.ActionItemForm(meeting=meeting),
-        },
-    )
+            "action_form": forms.ActionItemForm(meeting=obj),
+        }
 
 
-@permission_required(edits_some_chain)
-@require_POST
-def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.decision_create,
-            _("The decision was recorded."),
-            meeting=meeting,
-            text=form.cleaned_data["text"],
+class DecisionCreate(_MeetingTransition):
+    form_class = forms.DecisionForm
+
+    def perform(self, obj: Meeting, data: dict[str, Any]) -> str:
+        services.decision_create(actor=self.request.user, meeting=obj, text=data["text"])
+        return _("The decision was recorded.")
+
+
+class ActionCreate(_MeetingTransition):
+    form_class = forms.ActionItemForm
+    invalid_message = gettext_lazy("Give the action, its owner and its deadline.")
+
+    def form_kwargs(self, obj: Meeting) -> dict[str, Any]:
+        return {"meeting": obj}
+
+    def perform(self, obj: Meeting, data: dict[str, Any]) -> str:
+        services.action_item_create(actor=self.request.user, chain=obj.chain, meeting=obj, **data)
+        return _("The action item was added.")
+
+
+class ActionTransition(TransitionView[ActionItem]):
+    """Any reader may try: the owner of an item moves it even outside their chains."""
+
+    permission = staticmethod(authenticated)
+    form_class = forms.ActionTransitionForm
+
+    def get_object(self) -> ActionItem:
+        return get_or_404(selectors.action_item_get, user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, obj: ActionItem, data: dict[str, Any]) -> str:
+        services.action_item_transition(
+            actor=self.request.user, item=obj, status=data["status"], note=data["note"]
         )
-    return redirect("governance:meeting_detail", pk=meeting.pk)
+        return _("The action item was updated.")
 
-
-@permission_required(edits_some_chain)
-@require_POST
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    form = forms.ActionItemForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        _run(
-            request,
-            services.action_item_create,
-            _("The action item was added."),
-            chain=meeting.chain,
-            meeting=meeting,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Give the action, its owner and its deadline."))
-    return redirect("governance:meeting_detail", pk=meeting.pk)
-
-
-@permission_required(_any_user)
-@require_POST
-def action_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        item = selectors.action_item_get(user=request.user, pk=pk)
-    except ActionItem.DoesNotExist as exc:
-        raise Http404 from exc
-    form = forms.ActionTransitionForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.action_item_transition,
-            _("The action item was updated."),
-            item=item,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-        )
-    if item.meeting_id:
-        return redirect("governance:meeting_detail", pk=item.meeting_id)
-    return redirect("governance:meeting_list", slug=item.chain.slug)
+    def back_url(self, obj: ActionItem) -> str:
+        if obj.meeting_id:
+            return _meeting_url(obj.meeting_id)
+        return reverse("governance:meeting_list", args=[obj.chain.slug])
 
 
 # --- policies ---------------------------------------------------------------------------------
 
 
-@permission_required(works_on_chains)
-def policy_list(request: HttpRequest) -> HttpResponse:
-    return object_list(
-        request,
-        queryset=selectors.policy_list(user=request.user),
-        filterset_class=PolicyItemFilterSet,
-        table_class=PolicyItemTable,
-        template_name="governance/policy_list.html",
-        export_columns=POLICY_EXPORT_COLUMNS,
-        export_filename="policies",
-        context={"is_admin": access_for(request.user).is_admin},
-    )
+class PolicyList(ListView):
+    permission = staticmethod(works_on_chains)
+    selector = staticmethod(selectors.policy_list)
+    filterset_class = PolicyItemFilterSet
+    table_class = PolicyItemTable
+    template_name = "governance/policy_list.html"
+    export_columns = POLICY_EXPORT_COLUMNS
+    export_filename = "policies"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"is_admin": access_for(self.request.user).is_admin}
 
 
-@permission_required(works_on_chains)
-def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from chainlead.governance.models import PolicyItem
+class PolicyDetail(DetailView[PolicyItem]):
+    permission = staticmethod(works_on_chains)
+    template_name = "governance/policy_detail.html"
+    context_object_name = "policy"
 
-    try:
-        policy = selectors.policy_get(user=request.user, pk=pk)
-    except PolicyItem.DoesNotExist as exc:
-        raise Http404 from exc
-    # Link a package only for the chains whose governance the reader may open.
-    package_links = {
-        item.chain_id
-        for item in policy.package_items.all()
-        if services.can_read_chain(request.user, item.chain_id)
-    }
-    return render(
-        request,
-        "governance/policy_detail.html",
-        {"policy": policy, "package_links": package_links},
-    )
+    def get_object(self) -> PolicyItem:
+        return get_or_404(selectors.policy_get, user=self.request.user, pk=self.kwargs["pk"])
+
+    def context(self, obj: PolicyItem) -> dict[str, Any]:
+        # Link a package only for the chains whose governance the reader may open.
+        package_links = {
+            item.chain_id
+            for item in obj.package_items.all()
+            if services.can_read_chain(self.request.user, item.chain_id)
+        }
+        return {"package_links": package_links}
 
 
-@permission_required(_admin)
-@require_http_methods(["GET", "POST"])
-def policy_create(request: HttpRequest) -> HttpResponse:
-    form = forms.PolicyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy = services.policy_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            return redirect("governance:policy_detail", pk=policy.pk)
-    return render(request, "governance/form.html", {"form": form, "title": _("New policy item")})
+class PolicyCreate(FormView[PolicyItem]):
+    permission = staticmethod(_admin)
+    form_class = forms.PolicyForm
+    template_name = "governance/form.html"
+    title = gettext_lazy("New policy item")
+
+    def perform(self, obj: PolicyItem | None, data: dict[str, Any]) -> PolicyItem:
+        return services.policy_create(actor=self.request.user, **data)
+
+    def success_url(self, saved: PolicyItem) -> str:
+        return reverse("governance:policy_detail", args=[saved.pk])
 
 
 @permission_required(works_on_chains)
@@ -548,13 +530,12 @@ def package(request: HttpRequest, slug: str) -> HttpResponse:
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
-            _run(
-                request,
-                services.package_item_add,
-                _("The policy was added to the package."),
-                chain=chain,
-                **form.cleaned_data,
-            )
+            try:
+                services.package_item_add(actor=request.user, chain=chain, **form.cleaned_data)
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("The policy was added to the package."))
             return redirect("governance:package", slug=chain.slug)
     return render(
         request,
@@ -568,10 +549,16 @@ def package(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@permission_required(edits_some_chain)
-@require_POST
-def package_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(PackageItem.objects.select_related("chain"), pk=pk)
-    services.package_item_remove(actor=request.user, item=item)
-    messages.success(request, _("The policy was removed from the package."))
-    return redirect("governance:package", slug=item.chain.slug)
+class PackageRemove(TransitionView[PackageItem]):
+    permission = staticmethod(edits_some_chain)
+
+    def get_object(self) -> PackageItem:
+        # The service decides whether the reader may edit the item's chain (else 403).
+        return get_object_or_404(PackageItem.objects.select_related("chain"), pk=self.kwargs["pk"])
+
+    def perform(self, obj: PackageItem, data: dict[str, Any]) -> str:
+        services.package_item_remove(actor=self.request.user, item=obj)
+        return _("The policy was removed from the package.")
+
+    def back_url(self, obj: PackageItem) -> str:
+        return reverse("governance:package", args=[obj.chain.slug])
