@@ -8,10 +8,11 @@ import. The placement is `classification.classify_enterprises`, the same as the 
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chainlead.accounts.types import Actor
 from chainlead.chains.classification import classify_enterprises
+from chainlead.core.reasons import Reason
 from chainlead.registry.hooks import Progress
 from chainlead.registry.models import Enterprise
 
@@ -32,7 +33,8 @@ def place_imported_firms(*, actor: Actor, firm_ids: list[int], progress: Progres
         placed += report.firms
         if progress is not None:
             progress(min(start + BATCH, len(firm_ids)), len(firm_ids))
-    return _("%(f)d new firms placed on the chains: %(m)d memberships.") % {
-        "f": placed,
-        "m": created,
-    }
+    return Reason(
+        gettext_noop("%(f)d new firms placed on the chains: %(m)d memberships."),
+        f=placed,
+        m=created,
+    )

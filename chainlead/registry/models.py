@@ -253,7 +253,10 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True)  # in English, for the log and the command line
+    # The message's parts with their message ids and values, shown in the reader's language
+    # (chainlead.core.reasons); empty for jobs finished before it existed.
+    message_parts = models.JSONField(default=list, blank=True)
     # Touched as the job makes progress; a job that stops touching it died with its process
     # (importers.jobs.import_jobs_fail_stale marks it failed).
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from chainlead.core.reasons import Reason
 
 # GB 32100-2015 §4: the 31 characters of a unified social credit code and the check weights.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -16,16 +19,23 @@ def credit_code_check_char(first17: str) -> str:
     return CREDIT_CODE_ALPHABET[0 if value == 31 else value]
 
 
-def credit_code_error(code: str) -> str | None:
+def credit_code_error(code: str) -> Reason | None:
     """Why `code` is not a valid unified social credit code, or None if it is."""
     if len(code) != 18:
-        return f"must be 18 characters, got {len(code)}"
+        return Reason(gettext_noop("must be 18 characters, got %(n)d"), n=len(code))
     bad = sorted({c for c in code if c not in _CHAR_VALUE})
     if bad:
-        return f"contains characters not allowed in a credit code: {''.join(bad)}"
+        return Reason(
+            gettext_noop("contains characters not allowed in a credit code: %(chars)s"),
+            chars="".join(bad),
+        )
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
-        return f"check character is {code[17]}, expected {expected}"
+        return Reason(
+            gettext_noop("check character is %(got)s, expected %(expected)s"),
+            got=code[17],
+            expected=expected,
+        )
     return None
 
 
@@ -35,5 +45,5 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("Invalid unified social credit code: %(reason)s"),
             code="invalid_credit_code",
-            params={"reason": error},
+            params={"reason": error.translated()},
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from chainlead.accounts.types import Actor
 from chainlead.core.choices import choice_key, choice_labels
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.reasons import Reason
 from chainlead.registry.importers import ImportFileError, open_rows
 from chainlead.requests.choices import Category, Channel, EventKind
 from chainlead.requests.constants import HOTLINE_MAX_ROWS
@@ -170,6 +171,14 @@ def _parse_received(value: str) -> dt.datetime | None:
     return parsed
 
 
+def _row_error(row: int, field: str, reason: str) -> str:
+    return _("row %(row)d, field %(field)s: %(reason)s") % {
+        "row": row,
+        "field": field,
+        "reason": reason,
+    }
+
+
 def hotline_import(
     *, actor: Actor, data: bytes | str, now: dt.datetime | None = None
 ) -> HotlineImportResult:
@@ -188,7 +197,14 @@ def hotline_import(
         try:
             text = _workbook_as_csv(data)
         except ImportFileError as exc:
-            result.errors += [str(e) for e in exc.errors]
+            result.errors += [
+                _row_error(
+                    e.row,
+                    e.field,
+                    e.reason.translated() if isinstance(e.reason, Reason) else e.reason,
+                )
+                for e in exc.errors
+            ]
             return result
     else:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
@@ -202,9 +218,9 @@ def hotline_import(
                 break
     for key in HOTLINE_REQUIRED:
         if key not in column:
-            result.errors.append(f"row 1, field {key}: " + _("missing column"))
+            result.errors.append(_row_error(1, key, _("missing column")))
     if "credit_code" not in column and "enterprise_name" not in column:
-        result.errors.append("row 1, field credit_code: " + _("missing column"))
+        result.errors.append(_row_error(1, "credit_code", _("missing column")))
     if result.errors:
         return result
     parsed: list[dict[str, Any]] = []
@@ -212,12 +228,12 @@ def hotline_import(
     parse_category = _category_parser()
     for n, raw in enumerate(reader, start=2):
         if n - 1 > HOTLINE_MAX_ROWS:
-            result.errors.append(f"row {n}, field ticket: " + _("too many rows"))
+            result.errors.append(_row_error(n, "ticket", _("too many rows")))
             break
         row = {k: (raw.get(c) or "").strip() for k, c in column.items()}
 
         def err(name: str, reason: str, n: int = n) -> None:
-            result.errors.append(f"row {n}, field {name}: {reason}")
+            result.errors.append(_row_error(n, name, reason))
 
         for key in HOTLINE_REQUIRED:
             if not row.get(key):

@@ -64,7 +64,7 @@ def test_editing_can_remove_the_account(admin, client, hardware_expert):
 def test_the_service_refuses_an_account_taken_by_another_commissioner(
     admin, hardware_expert, software_expert, commissioner_user
 ):
-    with pytest.raises(ValidationError, match="acts for another commissioner"):
+    with pytest.raises(ValidationError, match="cm_commissioner"):
         commissioner_set_account(actor=admin, commissioner=software_expert, user=commissioner_user)
     software_expert.refresh_from_db()
     assert software_expert.user is None

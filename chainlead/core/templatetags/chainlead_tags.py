@@ -140,6 +140,15 @@ def join_list(items: Any) -> str:
 
 
 @register.filter
+def reason(stored: Any) -> str:
+    """A stored error's reason (a dict with "reason", maybe "msgid" and "params") in the
+    reader's language (chainlead.core.reasons)."""
+    from chainlead.core.reasons import stored_reason_text
+
+    return stored_reason_text(stored) if isinstance(stored, dict) else force_str(stored)
+
+
+@register.filter
 def source_label(source: str) -> str:
     """Where a change came from (the audit context's source), in words."""
     return force_str(SOURCES.get(source, source))

@@ -10,8 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from chainlead.core.choices import choice_key, choice_labels
+from chainlead.core.reasons import Reason
 from chainlead.registry.choices import Origin, SizeClass
 from chainlead.registry.models import District, Industry
 from chainlead.registry.validators import (
@@ -56,19 +58,28 @@ def parse_date(value: Any) -> dt.date | None:
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"{text!r} is not a real date") from None
+                raise ValueError(
+                    Reason(gettext_noop("%(value)s is not a real date"), value=repr(text))
+                ) from None
         match = _DATE_RE.match(text)
         if match:
             try:
                 return dt.date(*(int(g) for g in match.groups()))
             except ValueError:
-                raise ValueError(f"{text!r} is not a real date") from None
+                raise ValueError(
+                    Reason(gettext_noop("%(value)s is not a real date"), value=repr(text))
+                ) from None
         if text.isdigit() and len(text) <= 5:
             serial = int(text)
         else:
-            raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD or YYYY/M/D)")
+            raise ValueError(
+                Reason(
+                    gettext_noop("%(value)s is not a date (use YYYY-MM-DD or YYYY/M/D)"),
+                    value=repr(text),
+                )
+            )
     if not 1 <= serial <= 2958465:
-        raise ValueError(f"{value!r} is not an Excel date")
+        raise ValueError(Reason(gettext_noop("%(value)s is not an Excel date"), value=repr(value)))
     return _EXCEL_EPOCH + dt.timedelta(days=serial)
 
 
@@ -84,19 +95,21 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{text!r} is not yes/no (是/否)")
+    raise ValueError(Reason(gettext_noop("%(value)s is not yes/no (是/否)"), value=repr(text)))
 
 
 def parse_int(value: Any) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueError("is not a whole number")
+        raise ValueError(Reason(gettext_noop("is not a whole number")))
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"{value!r} is not a whole number")
+            raise ValueError(
+                Reason(gettext_noop("%(value)s is not a whole number"), value=repr(value))
+            )
         number = int(value)
     else:
         text = str(value).strip().replace(",", "")
@@ -108,14 +121,18 @@ def parse_int(value: Any) -> int | None:
             try:
                 as_decimal = Decimal(text)
             except InvalidOperation:
-                raise ValueError(f"{text!r} is not a whole number") from None
+                raise ValueError(
+                    Reason(gettext_noop("%(value)s is not a whole number"), value=repr(text))
+                ) from None
             if as_decimal != as_decimal.to_integral_value():
-                raise ValueError(f"{text!r} is not a whole number") from None
+                raise ValueError(
+                    Reason(gettext_noop("%(value)s is not a whole number"), value=repr(text))
+                ) from None
             number = int(as_decimal)
     if number < 0:
-        raise ValueError("must not be negative")
+        raise ValueError(Reason(gettext_noop("must not be negative")))
     if number > 2_147_483_647:
-        raise ValueError("is too large")
+        raise ValueError(Reason(gettext_noop("is too large")))
     return number
 
 
@@ -124,20 +141,22 @@ def parse_money(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueError("is not a number")
+        raise ValueError(Reason(gettext_noop("is not a number")))
     text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "")
     if not text:
         return None
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
+        raise ValueError(
+            Reason(gettext_noop("%(value)s is not a number"), value=repr(text))
+        ) from None
     if not amount.is_finite():
-        raise ValueError(f"{text!r} is not a number")
+        raise ValueError(Reason(gettext_noop("%(value)s is not a number"), value=repr(text)))
     if amount < 0:
-        raise ValueError("must not be negative")
+        raise ValueError(Reason(gettext_noop("must not be negative")))
     if amount >= _MAX_MONEY:
-        raise ValueError("is too large")
+        raise ValueError(Reason(gettext_noop("is too large")))
     return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
@@ -164,7 +183,9 @@ class References:
         text = _text(value)
         pk = self.districts.get(text) or self.districts.get(text.casefold())
         if pk is None:
-            raise ValueError(f"{text!r} is not a district of the city")
+            raise ValueError(
+                Reason(gettext_noop("%(value)s is not a district of the city"), value=repr(text))
+            )
         return pk
 
     def industry(self, value: Any) -> str:
@@ -174,7 +195,11 @@ class References:
         # A spreadsheet shows class 0111 as the number 111.
         if isinstance(value, int | float) and f"0{text}" in self.industries:
             return f"0{text}"
-        raise ValueError(f"{text!r} is not a GB/T 4754-2017 industry code")
+        raise ValueError(
+            Reason(
+                gettext_noop("%(value)s is not a GB/T 4754-2017 industry code"), value=repr(text)
+            )
+        )
 
 
 # The staged value of an optional column whose cell is empty, or that the file does not have.
@@ -224,9 +249,9 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
         def parse(v: Any) -> str:
             text = _text(v)
             if not text:
-                raise ValueError("is required")
+                raise ValueError(Reason(gettext_noop("is required")))
             if len(text) > limit:
-                raise ValueError(f"is longer than {limit} characters")
+                raise ValueError(Reason(gettext_noop("is longer than %(n)d characters"), n=limit))
             return text
 
         return parse
@@ -235,7 +260,7 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
         def parse(v: Any) -> str:
             text = _text(v)
             if limit is not None and len(text) > limit:
-                raise ValueError(f"is longer than {limit} characters")
+                raise ValueError(Reason(gettext_noop("is longer than %(n)d characters"), n=limit))
             return text
 
         return parse
@@ -243,7 +268,7 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
     def required(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         def wrapped(v: Any) -> Any:
             if _text(v) == "":
-                raise ValueError("is required")
+                raise ValueError(Reason(gettext_noop("is required")))
             return parse(v)
 
         return wrapped
@@ -259,7 +284,13 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
                 return _EMPTY[name]
             found = accepted.get(choice_key(text))
             if found is None:
-                raise ValueError(f"{text!r} is not one of {label}")
+                raise ValueError(
+                    Reason(
+                        gettext_noop("%(value)s is not one of %(choices)s"),
+                        value=repr(text),
+                        choices=label,
+                    )
+                )
             return found
 
         return parse
@@ -267,7 +298,7 @@ def _parser(name: str, refs: References) -> Callable[[Any], Any]:
     def stock_code(v: Any) -> str | None:
         code = _text(v).upper()
         if len(code) > 10:
-            raise ValueError("is longer than 10 characters")
+            raise ValueError(Reason(gettext_noop("is longer than %(n)d characters"), n=10))
         return code or None
 
     def listed(v: Any) -> bool:

@@ -9,6 +9,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
+from chainlead.core.reasons import Reason
+
 MAX_REPORTED_ERRORS = 10_000  # a file with more bad rows than this is reported in part
 
 
@@ -61,7 +65,11 @@ class RowError:
         return f"row {self.row}, field {self.field}: {self.reason}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "reason": self.reason}
+        # The English reason, with its message id and values: shown in the reader's language.
+        stored = {"row": self.row, "field": self.field, "reason": self.reason}
+        if isinstance(self.reason, Reason):
+            stored |= self.reason.as_stored()
+        return stored
 
 
 class ImportFileError(Exception):
@@ -114,15 +122,18 @@ def map_headers(header: list[Any]) -> list[str | None]:
             continue
         name = _HEADER_ALIASES.get(text) or _HEADER_ALIASES.get(text.lower())
         if name is None:
-            errors.append(RowError(1, text, "unknown column header"))
+            errors.append(RowError(1, text, Reason(gettext_noop("unknown column header"))))
         elif name in seen:
-            errors.append(RowError(1, text, "column appears twice"))
+            errors.append(RowError(1, text, Reason(gettext_noop("column appears twice"))))
         else:
             seen.add(name)
         fields.append(name)
     for column in COLUMNS:
         if column.required and column.name not in seen:
-            errors.append(RowError(1, column.name, f"required column missing ({column.header_zh})"))
+            missing = Reason(
+                gettext_noop("required column missing (%(header)s)"), header=column.header_zh
+            )
+            errors.append(RowError(1, column.name, missing))
     if errors:
         raise ImportFileError(errors)
     return fields

@@ -12,11 +12,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.reasons import Reason, stored_parts
 from chainlead.registry.choices import ImportStatus
 from chainlead.registry.hooks import firms_imported
 from chainlead.registry.importers.format import ImportResult, Progress
@@ -34,10 +37,10 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 def import_job_create(*, actor: Actor, upload: UploadedFile[bytes], dry_run: bool) -> ImportJob:
     """Save an uploaded enterprise file as a pending ImportJob (run it with tasks.start_import)."""
     if not manages_registry(access_for(actor)):
-        raise PermissionDenied("Only city admins import firms.")
+        raise PermissionDenied(_("Only city admins import firms."))
     name = Path(upload.name or "upload").name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise ValidationError("Upload a .csv or .xlsx file.", code="file_type")
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="file_type")
     job = ImportJob(created_by=acting_user(actor), filename=name[:255], dry_run=dry_run)
     job.file.save(name, upload, save=False)
     job.full_clean()
@@ -84,15 +87,26 @@ def follow_up(job: ImportJob | None, result: ImportResult) -> list[str]:
 
     def report(done: int, total: int) -> None:
         if job is not None:
+            placing = Reason(
+                gettext_noop("Placing the new firms: %(done)d of %(total)d."),
+                done=done,
+                total=total,
+            )
             ImportJob.objects.filter(pk=job.pk).update(
-                message=f"Placing the new firms: {done} of {total}.", heartbeat_at=timezone.now()
+                message=placing, message_parts=stored_parts([placing]), heartbeat_at=timezone.now()
             )
 
     actor = job.created_by if job is not None else None
     if len(result.created_ids) > FOLLOW_UP_MAX or result.updated > FOLLOW_UP_MAX:
         return [
-            f"More than {FOLLOW_UP_MAX} firms written: index them for search with "
-            "`chainlead search-reindex` and place them on the chains with `chainlead classify`."
+            Reason(
+                gettext_noop(
+                    "More than %(n)d firms written: index them for search with "
+                    "`chainlead search-reindex` and place them on the chains with "
+                    "`chainlead classify`."
+                ),
+                n=FOLLOW_UP_MAX,
+            )
         ]
     try:
         # The import writes with SQL, which sends no signals: the firms it created or changed
@@ -101,7 +115,12 @@ def follow_up(job: ImportJob | None, result: ImportResult) -> list[str]:
         return firms_imported(actor=actor, firm_ids=result.created_ids, progress=report)
     except Exception as exc:
         logger.exception("Follow-up of import job %s failed", job.pk if job else None)
-        return [f"The new firms were imported but not placed on the chains ({exc})."]
+        return [
+            Reason(
+                gettext_noop("The new firms were imported but not placed on the chains (%(why)s)."),
+                why=str(exc),
+            )
+        ]
 
 
 def finish_job(job: ImportJob, result: ImportResult) -> None:
@@ -117,18 +136,45 @@ def finish_job(job: ImportJob, result: ImportResult) -> None:
     ]
     job.sha256 = result.sha256
     job.finished_at = timezone.now()
+    parts: list[str] = []
     if result.ok:
-        verb = "Would import" if result.dry_run else "Imported"
-        job.message = (
-            f"{verb} {result.total_rows} rows: {result.created} created, "
-            f"{result.updated} updated, {result.unchanged} unchanged."
-        ) + (f" {len(result.warnings)} possible duplicates to check." if result.warnings else "")
-        job.message = " ".join([job.message, *result.follow_up])
+        counts = {
+            "rows": result.total_rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
+        if result.dry_run:
+            done = gettext_noop(
+                "Would import %(rows)d rows: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
+        else:
+            done = gettext_noop(
+                "Imported %(rows)d rows: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
+        parts.append(Reason(done, **counts))
+        if result.warnings:
+            parts.append(
+                Reason(gettext_noop("%(n)d possible duplicates to check."), n=len(result.warnings))
+            )
+        parts.extend(result.follow_up)
     else:
-        more = result.error_count - len(result.errors)
-        job.message = f"{result.error_count} errors; nothing was written." + (
-            f" The first {len(result.errors)} are listed ({more} more)." if more else ""
+        parts.append(
+            Reason(gettext_noop("%(n)d errors; nothing was written."), n=result.error_count)
         )
+        more = result.error_count - len(result.errors)
+        if more:
+            parts.append(
+                Reason(
+                    gettext_noop("The first %(listed)d are listed (%(more)d more)."),
+                    listed=len(result.errors),
+                    more=more,
+                )
+            )
+    job.message = " ".join(parts)
+    job.message_parts = stored_parts(parts)
     job.save(
         update_fields=[
             "status",
@@ -141,6 +187,7 @@ def finish_job(job: ImportJob, result: ImportResult) -> None:
             "sha256",
             "finished_at",
             "message",
+            "message_parts",
         ]
     )
 
@@ -161,16 +208,22 @@ def import_jobs_fail_stale(*, now: dt.datetime | None = None) -> list[int]:
             Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
         )
     )
-    message = (
-        f"Stopped: no progress for {minutes} minutes; the process running it ended. "
-        "Nothing was written unless the job page says so; import the file again."
+    message = Reason(
+        gettext_noop(
+            "Stopped: no progress for %(minutes)d minutes; the process running it ended. "
+            "Nothing was written unless the job page says so; import the file again."
+        ),
+        minutes=minutes,
     )
     failed: list[int] = []
     for job in stale:
         with transaction.atomic():
             # Only if still unfinished: a job that just finished keeps its outcome.
             if unfinished.filter(pk=job.pk).update(
-                status=ImportStatus.FAILED, message=message, finished_at=now
+                status=ImportStatus.FAILED,
+                message=message,
+                message_parts=stored_parts([message]),
+                finished_at=now,
             ):
                 record_event(
                     instance=job,

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
+from chainlead.core.reasons import Reason
 from chainlead.registry.importers.format import ImportFileError, RowError
 
 
@@ -59,10 +61,20 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
             yield from csv.reader(fh)
         except UnicodeDecodeError as exc:
             raise ImportFileError(
-                [RowError(0, "file", f"cannot be decoded as UTF-8 or GB18030 ({exc.reason})")]
+                [
+                    RowError(
+                        0,
+                        "file",
+                        Reason(
+                            gettext_noop("cannot be decoded as UTF-8 or GB18030 (%(why)s)"),
+                            why=exc.reason,
+                        ),
+                    )
+                ]
             ) from exc
         except csv.Error as exc:
-            raise ImportFileError([RowError(0, "file", f"is not valid CSV ({exc})")]) from exc
+            invalid = Reason(gettext_noop("is not valid CSV (%(why)s)"), why=str(exc))
+            raise ImportFileError([RowError(0, "file", invalid)]) from exc
 
 
 # Limits on a workbook, checked before and while it is read (issue 9 item 13: a workbook of a
@@ -92,10 +104,16 @@ def _check_unpacked_size(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _file_error(f"is not a readable Excel file ({exc})") from exc
+        raise _file_error(
+            Reason(gettext_noop("is not a readable Excel file (%(why)s)"), why=str(exc))
+        ) from exc
     if unpacked > limit_mb << 20:
         raise _file_error(
-            f"unpacks to {-(-unpacked >> 20)} MB, over the limit of {limit_mb} MB for a workbook"
+            Reason(
+                gettext_noop("unpacks to %(mb)d MB, over the limit of %(limit)d MB for a workbook"),
+                mb=-(-unpacked >> 20),
+                limit=limit_mb,
+            )
         )
 
 
@@ -109,18 +127,32 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[Any]], int | None]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise _file_error(f"is not a readable Excel file ({exc})") from exc
+        raise _file_error(
+            Reason(gettext_noop("is not a readable Excel file (%(why)s)"), why=str(exc))
+        ) from exc
     sheet = workbook.worksheets[0]
     # The dimension the sheet declares (absent in some writers' files; then the rows decide).
     declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
     if declared_columns > max_columns or declared_rows > max_rows:
         workbook.close()
         raise _file_error(
-            f"declares {declared_rows} rows and {declared_columns} columns; the limit is "
-            f"{max_rows} rows and {max_columns} columns"
+            Reason(
+                gettext_noop(
+                    "declares %(rows)d rows and %(columns)d columns; the limit is "
+                    "%(max_rows)d rows and %(max_columns)d columns"
+                ),
+                rows=declared_rows,
+                columns=declared_columns,
+                max_rows=max_rows,
+                max_columns=max_columns,
+            )
         )
     total = (declared_rows - 1) if declared_rows else None
-    beyond = f"has cells beyond column {max_columns} ({get_column_letter(max_columns)}), "
+    beyond = Reason(
+        gettext_noop("has cells beyond column %(n)d (%(letter)s), the limit of the import"),
+        n=max_columns,
+        letter=get_column_letter(max_columns),
+    )
 
     def rows() -> Iterator[list[Any]]:
         try:
@@ -128,9 +160,14 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[Any]], int | None]:
             # limit is refused before anything walks its (padded) cells.
             for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if line > max_rows:
-                    raise _file_error(f"has more than {max_rows} rows, the limit of the import")
+                    raise _file_error(
+                        Reason(
+                            gettext_noop("has more than %(n)d rows, the limit of the import"),
+                            n=max_rows,
+                        )
+                    )
                 if len(values) > max_columns:
-                    raise _file_error(beyond + "the limit of the import", line, "row")
+                    raise _file_error(beyond, line, "row")
                 yield list(values)
         finally:
             workbook.close()
@@ -147,5 +184,14 @@ def open_rows(path: Path) -> tuple[Iterator[list[Any]], int | None]:
         encoding, total = _scan_csv(path)
         return _csv_rows(path, encoding), total
     raise ImportFileError(
-        [RowError(0, "file", f"unsupported file type {suffix!r}: use .csv or .xlsx")]
+        [
+            RowError(
+                0,
+                "file",
+                Reason(
+                    gettext_noop("unsupported file type %(suffix)s: use .csv or .xlsx"),
+                    suffix=repr(suffix),
+                ),
+            )
+        ]
     )

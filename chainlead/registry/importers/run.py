@@ -19,10 +19,12 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from chainlead.audit.services import record_event
 from chainlead.core.db import refresh_planner_statistics
 from chainlead.core.models import DataVersion
+from chainlead.core.reasons import Reason, reason_of
 from chainlead.registry.importers.cells import _EMPTY, References, _parser
 from chainlead.registry.importers.format import (
     COLUMNS,
@@ -73,7 +75,7 @@ def _stage_file(
     try:
         header = next(rows)
     except StopIteration:
-        raise ImportFileError([RowError(1, "file", "is empty")]) from None
+        raise ImportFileError([RowError(1, "file", Reason(gettext_noop("is empty")))]) from None
     fields = map_headers(header)
     present = [COLUMNS_BY_NAME[f] for f in fields if f is not None]
     present_names = {c.name for c in present}
@@ -107,7 +109,8 @@ def _stage_file(
         if not any(c is not None and str(c).strip() for c in cells):
             continue  # a blank row
         if len(cells) > width and any(c is not None and str(c).strip() for c in cells[width:]):
-            result.add_error(RowError(line, "row", "has more cells than the header"))
+            wider = Reason(gettext_noop("has more cells than the header"))
+            result.add_error(RowError(line, "row", wider))
         values: dict[str, Any] = dict(absent)
         ok = True
         for index, name, parse in plan:
@@ -115,7 +118,7 @@ def _stage_file(
             try:
                 values[name] = parse(raw)
             except ValueError as exc:
-                result.add_error(RowError(line, name, str(exc)))
+                result.add_error(RowError(line, name, reason_of(exc)))
                 values[name] = None
                 ok = False
         if not ok:  # staged only to find duplicates; nothing is written after an error
@@ -164,8 +167,12 @@ def _when_unlocked(write: Callable[[], T]) -> T:
                         RowError(
                             0,
                             "file",
-                            "the registry stayed busy with another import; nothing was written, "
-                            "import it again",
+                            Reason(
+                                gettext_noop(
+                                    "the registry stayed busy with another import; nothing was "
+                                    "written, import it again"
+                                )
+                            ),
                         )
                     ]
                 ) from exc
@@ -192,8 +199,12 @@ def _match_and_write(
                 RowError(
                     0,
                     "file",
-                    "another change wrote the same firms while this file was being imported; "
-                    "nothing was written, import it again",
+                    Reason(
+                        gettext_noop(
+                            "another change wrote the same firms while this file was being "
+                            "imported; nothing was written, import it again"
+                        )
+                    ),
                 )
             ]
         ) from exc

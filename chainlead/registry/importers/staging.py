@@ -14,10 +14,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from chainlead.audit import context as audit_context
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.audit.services import link_pending, record_bulk_changes
+from chainlead.core.reasons import Reason
 from chainlead.core.text import to_simplified
 from chainlead.registry.choices import DataProvenance
 from chainlead.registry.importers.cells import _CENT
@@ -93,7 +95,15 @@ def _duplicates(staging: _Staging, limit: int) -> list[RowError]:
             )
             errors += [
                 RowError(
-                    line, field_name, f"{value} appears twice in the file (first in row {first})"
+                    line,
+                    field_name,
+                    Reason(
+                        gettext_noop(
+                            "%(value)s appears twice in the file (first in row %(first)d)"
+                        ),
+                        value=value,
+                        first=first,
+                    ),
                 )
                 for line, value, first in cursor.fetchall()
             ]
@@ -148,8 +158,14 @@ def _link_without_code(staging: _Staging) -> list[RowError]:
                 RowError(
                     line,
                     "name",
-                    f"{len(found)} registered firms have this name (ids "
-                    f"{', '.join(map(str, found[:5]))}): give the firm's credit code",
+                    Reason(
+                        gettext_noop(
+                            "%(n)d registered firms have this name (ids %(ids)s): give the "
+                            "firm's credit code"
+                        ),
+                        n=len(found),
+                        ids=", ".join(map(str, found[:5])),
+                    ),
                 )
             )
     if links:
@@ -170,7 +186,15 @@ def _stock_code_conflicts(staging: _Staging, limit: int) -> list[RowError]:
             [limit],
         )
         return [
-            RowError(line, "stock_code", f"{code} is the stock code of {name}, another firm")
+            RowError(
+                line,
+                "stock_code",
+                Reason(
+                    gettext_noop("%(code)s is the stock code of %(name)s, another firm"),
+                    code=code,
+                    name=name,
+                ),
+            )
             for line, code, name in cursor.fetchall()
         ]
 
@@ -225,8 +249,15 @@ def _possible_duplicates(staging: _Staging, limit: int) -> list[RowError]:
             RowError(
                 line,
                 "name",
-                f"possible duplicate: firm {pk} ({name}) has this name with credit code "
-                f"{code or 'none'}; created as a new firm, check which is right",
+                Reason(
+                    gettext_noop(
+                        "possible duplicate: firm %(pk)d (%(name)s) has this name with credit "
+                        "code %(code)s; created as a new firm, check which is right"
+                    ),
+                    pk=pk,
+                    name=name,
+                    code=code or "—",
+                ),
             )
             for line, pk, name, code in cursor.fetchall()
         ]

@@ -231,4 +231,4 @@ def test_the_job_page_shows_a_dead_job_as_failed(admin: User) -> None:
     page = client.get(reverse("registry:import_detail", args=[job.pk]))
     assert page.status_code == 200
     assert page.context["job"].status == ImportStatus.FAILED
-    assert "Stopped: no progress" in page.content.decode()
+    assert "已停止：0 分钟没有进展" in page.content.decode()  # the default language

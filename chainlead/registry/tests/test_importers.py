@@ -422,10 +422,22 @@ def test_bad_upload_lists_errors(clients: dict[str, Client], tmp_path: Path, set
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED
     assert job.errors == [
-        {"row": 2, "field": "district", "reason": "'朝阳区' is not a district of the city"}
+        {
+            "row": 2,
+            "field": "district",
+            "reason": "'朝阳区' is not a district of the city",
+            "msgid": "%(value)s is not a district of the city",
+            "params": {"value": "'朝阳区'"},
+        }
     ]
-    page = clients["admin"].get(response["Location"]).content.decode()
-    assert "朝阳区" in page
+    assert job.message == "1 errors; nothing was written."
+    # Stored once, read in each reader's language (issue 15 item 9).
+    chinese = clients["admin"].get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "&#x27;朝阳区&#x27; 不是本市的区县" in chinese.content.decode()
+    assert "共 1 处错误；未写入任何数据。" in chinese.content.decode()
+    english = clients["admin"].get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert "&#x27;朝阳区&#x27; is not a district of the city" in english.content.decode()
+    assert "1 errors; nothing was written." in english.content.decode()
     assert Enterprise.objects.count() == 0
 
 
