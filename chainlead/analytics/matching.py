@@ -50,10 +50,12 @@ optimum adds. :func:`synthetic_scores` draws seeded instances for tests and benc
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 # OR-Tools ships .pyi stubs but no py.typed marker, so mypy will not read them.
@@ -62,6 +64,9 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from chainlead.analytics._types import FloatArray, IntArray
 from chainlead.analytics.errors import InvalidValueError, NegativeValueError, ShapeError
+
+# Pair indices keep the sparse matrix's own dtype (int32 as a rule: half the memory).
+IndexArray = npt.NDArray[np.signedinteger[Any]]
 
 # Largest integer cost unit: well inside float64's 2**53, and OR-Tools' cost scaling multiplies
 # costs by (nodes + 1) and sums them along paths, which must stay inside int64.
@@ -76,6 +81,9 @@ GRID_DECIMALS = 6
 GRID_TOLERANCE = 1e-9
 # Pairs the greedy baseline walks per block (bounds its Python lists).
 GREEDY_BLOCK = 65_536
+# Pairs per block of a whole-array step (costs, hashes, the bound): its temporaries stay a
+# few MiB whatever the number of pairs, so the peak is the data held, not the scratch.
+PAIR_BLOCK = 262_144
 
 
 @dataclass(frozen=True)
@@ -148,18 +156,28 @@ class CertificateCheck:
 
 @dataclass(frozen=True)
 class _Problem:
-    """Validated input: the stored pairs (duplicates summed) and integer limits."""
+    """Validated input: the stored pairs in column-major order (by column, then row; column
+    ``j``'s pairs are ``indptr[j]:indptr[j + 1]``), duplicates summed, and integer limits.
+
+    ``rows`` and ``values`` are the caller's own arrays when the input is already a canonical
+    float64 CSC matrix (read here, never written), so a million pairs are not copied three
+    times over; ``rows`` and ``cols`` keep the matrix's index dtype (int32 as a rule).
+    """
 
     n_rows: int
     n_cols: int
-    rows: IntArray
-    cols: IntArray
+    rows: IndexArray
+    cols: IndexArray
+    indptr: IndexArray
     values: FloatArray
     capacity: IntArray
     demand: IntArray
 
 
-# --- validation ---------------------------------------------------------------------------
+def _blocks(size: int) -> Iterator[slice]:
+    """Consecutive slices of at most PAIR_BLOCK pairs (whole-array temporaries per block)."""
+    for begin in range(0, size, PAIR_BLOCK):
+        yield slice(begin, min(size, begin + PAIR_BLOCK))
 
 
 def _limits(values: Any, length: int, name: str) -> IntArray:
@@ -187,24 +205,59 @@ def _problem(scores: Any, capacity: Any, demand: Any) -> _Problem:
     if len(scores.shape) != 2:
         raise ShapeError(f"scores must be 2-D, got shape {scores.shape}")
     n_rows, n_cols = (int(n) for n in scores.shape)
-    coo = sp.coo_matrix(scores, dtype=np.float64, copy=True)
-    coo.sum_duplicates()
-    values = np.asarray(coo.data, dtype=np.float64)
+    # A CSC input is shared, not copied (csc_matrix of a CSC keeps its arrays); anything else is
+    # converted once. Sorting or summing duplicates writes, so a shared one is copied first.
+    shared = scores.format == "csc"
+    csc = sp.csc_matrix(scores)
+    if csc.dtype != np.float64:
+        csc, shared = csc.astype(np.float64), False
+    if not csc.has_canonical_format:
+        if shared:
+            csc = csc.copy()
+        csc.sum_duplicates()
+    values = np.asarray(csc.data, dtype=np.float64)
     if not np.isfinite(values).all():
         raise InvalidValueError("scores must be finite (no NaN or infinity among stored entries)")
     capacity_ = _limits(capacity, n_rows, "capacity")
     demand_ = _limits(
         np.ones(n_cols, dtype=np.int64) if demand is None else demand, n_cols, "demand"
     )
+    rows = np.asarray(csc.indices)
+    indptr = np.asarray(csc.indptr)
+    cols = np.repeat(np.arange(n_cols, dtype=rows.dtype), np.diff(indptr))
     return _Problem(
         n_rows=n_rows,
         n_cols=n_cols,
-        rows=np.asarray(coo.row, dtype=np.int64),
-        cols=np.asarray(coo.col, dtype=np.int64),
+        rows=rows,
+        cols=cols,
+        indptr=indptr,
         values=values,
         capacity=capacity_,
         demand=demand_,
     )
+
+
+def locate_pairs(indptr: Any, indices: Any, rows: Any, cols: Any) -> IntArray:
+    """Position of each (row, column) among the stored entries of a canonical CSC matrix
+    (``indptr``, ``indices``: sorted rows, no duplicates), −1 where it is not stored: a binary
+    search inside each column, all queries at once, with no key array over every entry."""
+    indptr, indices = np.asarray(indptr), np.asarray(indices)
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    if indices.size == 0:
+        return np.full(rows.size, -1, dtype=np.int64)
+    end = indptr[cols + 1].astype(np.int64)
+    low, high = indptr[cols].astype(np.int64), end.copy()
+    last = indices.size - 1
+    active = low < high
+    while active.any():
+        middle = (low + high) // 2
+        right = active & (indices[np.minimum(middle, last)] < rows)
+        low = np.where(right, middle + 1, low)
+        high = np.where(active & ~right, middle, high)
+        active = low < high
+    found = (low < end) & (indices[np.minimum(low, last)] == rows)
+    return np.where(found, low, -1).astype(np.int64)
 
 
 def _sorted_pairs(rows: IntArray, cols: IntArray) -> IntArray:
@@ -215,14 +268,22 @@ def _sorted_pairs(rows: IntArray, cols: IntArray) -> IntArray:
 # --- the flow solver ----------------------------------------------------------------------
 
 
-def _solve_min_cost_flow(
-    tails: IntArray, heads: IntArray, capacities: IntArray, costs: IntArray, supplies: IntArray
-) -> IntArray:
-    """OR-Tools' min-cost flow; the flow on each arc, in the order given."""
+Network = tuple[IndexArray, IndexArray, IntArray, IntArray]
+
+
+def _solve_min_cost_flow(network: Callable[[], Network], supplies: IntArray) -> IntArray:
+    """OR-Tools' min-cost flow on the arcs ``network()`` builds (tails, heads, capacities,
+    costs); the flow on each arc, in that order. The arrays are dropped once OR-Tools holds its
+    own copy, so they do not sit beside its graph while it solves."""
     solver = min_cost_flow.SimpleMinCostFlow()
+    tails, heads, capacities, costs = network()
     arcs = solver.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), capacities, costs
+        np.asarray(tails, dtype=np.int32),
+        np.asarray(heads, dtype=np.int32),
+        np.asarray(capacities, dtype=np.int64),
+        np.asarray(costs, dtype=np.int64),
     )
+    del tails, heads, capacities, costs
     solver.set_nodes_supplies(np.arange(supplies.size, dtype=np.int32), supplies)
     status = solver.solve()
     if status != solver.OPTIMAL:
@@ -257,13 +318,8 @@ def _shortest_path_flow(
     all_costs = np.concatenate([costs, np.zeros(n_nodes, dtype=np.int64)])
     supplies = np.full(n_nodes + 1, -1, dtype=np.int64)
     supplies[root] = n_nodes
-    flows = _solve_min_cost_flow(
-        all_tails,
-        all_heads,
-        np.full(all_tails.size, n_nodes, dtype=np.int64),
-        all_costs,
-        supplies,
-    )
+    capacities = np.full(all_tails.size, n_nodes, dtype=np.int64)
+    flows = _solve_min_cost_flow(lambda: (all_tails, all_heads, capacities, all_costs), supplies)
     used = flows > 0
     tree_tails, tree_heads, tree_costs = all_tails[used], all_heads[used], all_costs[used]
     # Tight arcs: any spanning tree of them from the root fixes the potentials.
@@ -317,16 +373,32 @@ def _decimal_grid(
     float error, k ≤ GRID_DECIMALS) and the largest multiple fits the cost range; the coarsest
     such unit. Then the integer costs are exact (no rounding) and small, which cost scaling
     solves in fewer phases than costs spread over the whole range."""
+
+    def on_grid(block: FloatArray, unit: float) -> bool:
+        multiples = block / unit
+        whole = np.rint(multiples)
+        close = np.abs(multiples - whole) <= GRID_TOLERANCE * np.maximum(1.0, np.abs(whole))
+        return bool(np.all(close) and np.all(whole >= 1))
+
     for decimals in range(GRID_DECIMALS + 1):
         unit = 10.0**-decimals
         if max_score / unit > max_cost:
             return None
-        multiples = scores / unit
-        whole = np.rint(multiples)
-        close = np.abs(multiples - whole) <= GRID_TOLERANCE * np.maximum(1.0, np.abs(whole))
-        if np.all(close) and np.all(whole >= 1):
-            return unit, -whole.astype(np.int64)
+        if all(on_grid(scores[block], unit) for block in _blocks(scores.size)):
+            costs = np.empty(scores.size, dtype=np.int64)
+            for block in _blocks(scores.size):
+                costs[block] = -np.rint(scores[block] / unit).astype(np.int64)
+            return unit, costs
     return None
+
+
+def _scaled_costs(scores: FloatArray, max_score: float, max_cost: int) -> IntArray:
+    """``-round(score / max_score × max_cost)``; dividing first keeps tiny (even subnormal)
+    scores from overflowing."""
+    costs = np.empty(scores.size, dtype=np.int64)
+    for block in _blocks(scores.size):
+        costs[block] = -np.rint(scores[block] / max_score * max_cost).astype(np.int64)
+    return costs
 
 
 @dataclass(frozen=True)
@@ -346,24 +418,26 @@ class _Classes:
 
     @classmethod
     def of(
-        cls, rows: IntArray, cols: IntArray, costs: IntArray, demand: IntArray, n_cols: int
+        cls, rows: IndexArray, cols: IndexArray, costs: IntArray, demand: IntArray, n_cols: int
     ) -> _Classes:
-        order = np.lexsort((rows, cols))  # by column, then row
-        sorted_cols = cols[order]
+        """The classes of the usable pairs ``rows``, ``cols``, ``costs``, given in column-major
+        order (by column, then row), as :class:`_Problem` keeps them."""
         degree = np.bincount(cols, minlength=n_cols)
         first = np.zeros(n_cols + 1, dtype=np.int64)
         np.cumsum(degree, out=first[1:])
-        # An order-free 64-bit hash of each column's (row, cost) pairs (splitmix64 finaliser).
+        # An order-free 64-bit hash of each column's (row, cost) pairs (splitmix64 finaliser),
+        # a block of pairs at a time.
+        digest = np.zeros(n_cols, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            mixed = rows.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-            mixed ^= costs.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-            mixed ^= mixed >> np.uint64(30)
-            mixed *= np.uint64(0xBF58476D1CE4E5B9)
-            mixed ^= mixed >> np.uint64(27)
-            mixed *= np.uint64(0x94D049BB133111EB)
-            mixed ^= mixed >> np.uint64(31)
-            digest = np.zeros(n_cols, dtype=np.uint64)
-            np.add.at(digest, cols, mixed)
+            for block in _blocks(rows.size):
+                mixed = rows[block].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+                mixed ^= costs[block].astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+                mixed ^= mixed >> np.uint64(30)
+                mixed *= np.uint64(0xBF58476D1CE4E5B9)
+                mixed ^= mixed >> np.uint64(27)
+                mixed *= np.uint64(0x94D049BB133111EB)
+                mixed ^= mixed >> np.uint64(31)
+                np.add.at(digest, cols[block], mixed)
             digest += degree.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)
         eligible = (demand == 1) & (degree > 0)
         # Candidate classes by digest; the first column of each is its representative.
@@ -372,19 +446,19 @@ class _Classes:
         representative = np.arange(n_cols, dtype=np.int64)
         representative[candidates] = candidates[first_of[inverse.ravel()]]
         # Check every merge pair by pair; a column that differs (a hash collision) stays alone.
-        sorted_rows, sorted_costs = rows[order], costs[order]
-        merged = np.flatnonzero(representative[sorted_cols] != sorted_cols)
-        cols_m = sorted_cols[merged]
-        reps_m = representative[cols_m]
-        twin = (first[reps_m] + merged - first[cols_m]).clip(0, max(sorted_cols.size - 1, 0))
-        differs = (
-            (degree[reps_m] != degree[cols_m])
-            | (sorted_rows[twin] != sorted_rows[merged])
-            | (sorted_costs[twin] != sorted_costs[merged])
-        )
-        del sorted_rows, sorted_costs, merged, reps_m, twin
         bad = np.zeros(n_cols, dtype=bool)
-        bad[cols_m[differs]] = True
+        last = max(rows.size - 1, 0)
+        for block in _blocks(rows.size):
+            merged = np.flatnonzero(representative[cols[block]] != cols[block]) + block.start
+            cols_m = cols[merged]
+            reps_m = representative[cols_m]
+            twin = (first[reps_m] + merged - first[cols_m]).clip(0, last)
+            differs = (
+                (degree[reps_m] != degree[cols_m])
+                | (rows[twin] != rows[merged])
+                | (costs[twin] != costs[merged])
+            )
+            bad[cols_m[differs]] = True
         representative[bad] = np.flatnonzero(bad)
         # Classes numbered by their representative's column, members in column order.
         leaders, class_of = np.unique(representative, return_inverse=True)
@@ -394,14 +468,17 @@ class _Classes:
         start = np.zeros(leaders.size, dtype=np.int64)
         np.cumsum(size[:-1], out=start[1:])
         class_demand = np.bincount(class_of, weights=demand, minlength=leaders.size)
-        lead_arcs = order[representative[sorted_cols] == sorted_cols]
+        lead_arcs = [
+            np.flatnonzero(representative[cols[block]] == cols[block]) + block.start
+            for block in _blocks(rows.size)
+        ]
         return cls(
             class_of=class_of,
             members=members,
             start=start,
             size=size,
             demand=class_demand.astype(np.int64),
-            arcs=lead_arcs,
+            arcs=np.concatenate(lead_arcs) if lead_arcs else np.zeros(0, dtype=np.int64),
         )
 
     def pairs(self, rows: IntArray, classes: IntArray, flows: IntArray) -> IntArray:
@@ -438,22 +515,27 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     rows, cols, values = problem.rows, problem.cols, problem.values
     capacity_, demand_ = problem.capacity, problem.demand
 
-    positive = values > 0
-    usable = positive & (capacity_[rows] > 0) & (demand_[cols] > 0)
-    if usable.all():  # the usual case: no copies of a million pairs
-        arc_rows, arc_cols, arc_scores = rows, cols, values
-    else:
-        arc_rows, arc_cols, arc_scores = rows[usable], cols[usable], values[usable]
-    n_arcs = int(arc_rows.size)
-
+    usable = np.empty(values.size, dtype=bool)
+    for block in _blocks(values.size):
+        usable[block] = (
+            (values[block] > 0) & (capacity_[rows[block]] > 0) & (demand_[cols[block]] > 0)
+        )
     # Prices for pairs the flow never sees: a commissioner (firm) with no capacity (demand)
     # costs nothing in the bound at any price, so price it at its best score.
     row_floor = np.zeros(n_rows)
     col_floor = np.zeros(n_cols)
-    blocked_rows = positive & (capacity_[rows] == 0)
-    np.maximum.at(row_floor, rows[blocked_rows], values[blocked_rows])
-    blocked_cols = positive & ~blocked_rows & (demand_[cols] == 0)
-    np.maximum.at(col_floor, cols[blocked_cols], values[blocked_cols])
+    if usable.all():  # the usual case: no copies of a million pairs, nobody blocked
+        arc_rows, arc_cols, arc_scores = rows, cols, values
+    else:
+        arc_rows, arc_cols, arc_scores = rows[usable], cols[usable], values[usable]
+        positive = values > 0
+        blocked_rows = positive & (capacity_[rows] == 0)
+        np.maximum.at(row_floor, rows[blocked_rows], values[blocked_rows])
+        blocked_cols = positive & ~blocked_rows & (demand_[cols] == 0)
+        np.maximum.at(col_floor, cols[blocked_cols], values[blocked_cols])
+        del positive, blocked_rows, blocked_cols
+    del usable
+    n_arcs = int(arc_rows.size)
 
     if n_arcs == 0:
         empty = np.zeros((0, 2), dtype=np.int64)
@@ -461,7 +543,6 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
         return OptimalAssignment(empty, 0.0, row_floor, col_floor, bound, 0.0)
 
     # Nodes: source 0, commissioners 1..R, firms R+1..R+C, sink R+C+1.
-    source, sink = 0, n_rows + n_cols + 1
     n_nodes = n_rows + n_cols + 2
     max_score, max_cost = float(arc_scores.max()), _max_cost_units(n_nodes)
     grid = _decimal_grid(arc_scores, max_score, max_cost)
@@ -470,15 +551,18 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
         unit, arc_costs = grid
         max_cost, max_score = int(-arc_costs.min()), float(-arc_costs.min()) * unit
     else:
-        # Divide before multiplying, so that tiny (even subnormal) scores do not overflow.
-        arc_costs = -np.rint(arc_scores / max_score * max_cost).astype(np.int64)
+        arc_costs = _scaled_costs(arc_scores, max_score, max_cost)
+    del grid
 
     # Firms that want one commissioner and whose usable pairs are the same commissioners at
     # the same integer costs are interchangeable: the flow sees each such class once, as one
     # node wanting as many commissioners as it has firms (an exact reduction).
     merged = _Classes.of(arc_rows, arc_cols, arc_costs, demand_, n_cols)
-    net_rows, net_classes = arc_rows[merged.arcs], merged.class_of[arc_cols[merged.arcs]]
-    net_costs, n_classes = arc_costs[merged.arcs], merged.size.size
+    net_rows = arc_rows[merged.arcs]
+    net_classes = merged.class_of[arc_cols[merged.arcs]]
+    net_costs = arc_costs[merged.arcs]
+    n_classes = merged.size.size
+    del arc_rows, arc_cols, arc_scores, arc_costs
     net_caps = merged.size[net_classes]
 
     # A limit above what the pairs can carry never binds; one more keeps it slack.
@@ -492,28 +576,39 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     supply += 1
 
     n_nodes = n_rows + n_classes + 2
-    sink = n_nodes - 1
+    source, sink = 0, n_nodes - 1
     row_nodes = np.arange(1, n_rows + 1, dtype=np.int64)
     class_nodes = np.arange(n_rows + 1, n_rows + n_classes + 1, dtype=np.int64)
-    tails = np.concatenate([np.full(n_rows, source), net_rows + 1, class_nodes, [source]])
-    tails = tails.astype(np.int64)
-    heads = np.concatenate([row_nodes, net_classes + n_rows + 1, np.full(n_classes, sink), [sink]])
-    heads = heads.astype(np.int64)
-    capacities = np.concatenate([row_cap, net_caps, class_cap, [supply]]).astype(np.int64)
-    costs = np.concatenate(
-        [np.zeros(n_rows, np.int64), net_costs, np.zeros(n_classes, np.int64), [0]]
-    ).astype(np.int64)
+
+    def network() -> Network:
+        # Built on demand (twice: for OR-Tools, then for the residual graph) rather than held
+        # beside OR-Tools' own copy while it solves.
+        tails = np.concatenate(
+            [np.full(n_rows, source), net_rows + 1, class_nodes, [source]]
+        ).astype(np.int32)
+        heads = np.concatenate(
+            [row_nodes, net_classes + n_rows + 1, np.full(n_classes, sink), [sink]]
+        ).astype(np.int32)
+        capacities = np.concatenate([row_cap, net_caps, class_cap, [supply]]).astype(np.int64)
+        costs = np.concatenate(
+            [np.zeros(n_rows, np.int64), net_costs, np.zeros(n_classes, np.int64), [0]]
+        ).astype(np.int64)
+        return tails, heads, capacities, costs
+
     supplies = np.zeros(n_nodes, dtype=np.int64)
     supplies[source], supplies[sink] = supply, -supply
-    flows = _solve_min_cost_flow(tails, heads, capacities, costs, supplies)
+    flows = _solve_min_cost_flow(network, supplies)
 
     # Residual graph of the final flow: forward where capacity is left, backward where flow is.
+    tails, heads, capacities, costs = network()
     forward = flows < capacities
     backward = flows > 0
     residual_tails = np.concatenate([tails[forward], heads[backward]])
     residual_heads = np.concatenate([heads[forward], tails[backward]])
     residual_costs = np.concatenate([costs[forward], -costs[backward]])
+    del tails, heads, capacities, costs, forward, backward
     distance = _potentials(n_nodes, residual_tails, residual_heads, residual_costs)
+    del residual_tails, residual_heads, residual_costs
 
     # u_i + v_j = d(i) − d(j) is at most the score on used pairs (the pair's slack w takes the
     # rest) and at least it on unused ones; prices of nodes without flow may come out negative
@@ -525,25 +620,29 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     prices_col = np.maximum(np.maximum(prices_class[merged.class_of], 0.0), col_floor)
 
     pairs = merged.pairs(net_rows, net_classes, flows[n_rows : n_rows + net_rows.size])
+    del flows
     # The chosen pairs' own scores (a class's firms share integer costs, not float scores).
-    keys = arc_cols * n_rows + arc_rows
-    order = np.argsort(keys, kind="stable")
-    found = order[np.searchsorted(keys, pairs[:, 1] * n_rows + pairs[:, 0], sorter=order)]
-    objective = float(np.sum(arc_scores[found]))
+    found = locate_pairs(problem.indptr, rows, pairs[:, 0], pairs[:, 1])
+    objective = float(np.sum(values[found]))
     bound = _bound(problem, prices_row, prices_col)
     cost_unit = max_score / max_cost
     return OptimalAssignment(pairs, objective, prices_row, prices_col, bound, cost_unit)
 
 
 def _bound(problem: _Problem, prices_row: FloatArray, prices_col: FloatArray) -> float:
-    """The dual objective for prices u, v, with the best pair slacks (see the module doc)."""
-    positive = problem.values > 0
-    rows, cols = problem.rows[positive], problem.cols[positive]
-    slack = np.maximum(problem.values[positive] - prices_row[rows] - prices_col[cols], 0.0)
+    """The dual objective for prices u, v, with the best pair slacks (see the module doc);
+    the slacks a block of pairs at a time."""
+    slack = 0.0
+    for block in _blocks(problem.values.size):
+        values = problem.values[block]
+        positive = values > 0
+        gain = values[positive] - prices_row[problem.rows[block][positive]]
+        gain -= prices_col[problem.cols[block][positive]]
+        slack += float(np.maximum(gain, 0.0).sum())
     return float(
         np.dot(problem.capacity.astype(np.float64), prices_row)
         + np.dot(problem.demand.astype(np.float64), prices_col)
-        + slack.sum()
+        + slack
     )
 
 
@@ -584,18 +683,15 @@ def verify_certificate(
     )
     if not inside.all():
         return CertificateCheck(("a pair lies outside the matrix",), math.nan, math.nan)
-    stored_keys = problem.rows * problem.n_cols + problem.cols
-    order = np.argsort(stored_keys)
     chosen_keys = chosen_rows * problem.n_cols + chosen_cols
     if np.unique(chosen_keys).size != chosen_keys.size:
         problems.append("a pair is chosen twice")
-    where = np.searchsorted(stored_keys, chosen_keys, sorter=order).clip(0, max(order.size - 1, 0))
-    stored = order.size > 0 and bool(np.all(stored_keys[order[where]] == chosen_keys))
-    if chosen_keys.size and not stored:
+    where = locate_pairs(problem.indptr, problem.rows, chosen_rows, chosen_cols)
+    if chosen_keys.size and not bool(np.all(where >= 0)):
         problems.append("a chosen pair has no stored score")
         objective = math.nan
     else:
-        chosen_scores = problem.values[order[where]] if chosen_keys.size else np.zeros(0)
+        chosen_scores = problem.values[where] if chosen_keys.size else np.zeros(0)
         if (chosen_scores <= 0).any():
             problems.append("a chosen pair has a score that is not positive")
         objective = float(chosen_scores.sum())
@@ -626,7 +722,12 @@ def greedy_assign(scores: Any, capacity: Any, demand: Any = None) -> Assignment:
     while its commissioner has capacity and its firm still wants someone."""
     problem = _problem(scores, capacity, demand)
     positive = problem.values > 0
-    rows, cols, values = problem.rows[positive], problem.cols[positive], problem.values[positive]
+    if positive.all():  # no copies of a million pairs
+        rows, cols, values = problem.rows, problem.cols, problem.values
+    else:
+        rows, cols = problem.rows[positive], problem.cols[positive]
+        values = problem.values[positive]
+    del positive
     order = np.lexsort((cols, rows, -values))
     capacity_left = problem.capacity.tolist()
     demand_left = problem.demand.tolist()
@@ -699,6 +800,7 @@ __all__ = [
     "assign",
     "greedy_assign",
     "greedy_gain",
+    "locate_pairs",
     "synthetic_scores",
     "verify_certificate",
 ]

@@ -17,9 +17,10 @@ district with the most free capacity. Each firm then keeps its MAX_CANDIDATES_PE
 pairs. The terms and weights are documented in `constants.py`; a score is rounded to
 SCORE_DECIMALS, so the solver's integer costs are exact.
 
-Per kept candidate the proposal holds 17 bytes (commissioner and firm index, score, and one
-byte coding the terms that are not recomputable); the terms of the chosen pairs only are
-expanded for the explanation.
+Per kept candidate the proposal holds 13 bytes (commissioner index, score, and one byte coding
+the terms that are not recomputable), written chunk by chunk into arrays allocated once, in the
+CSC layout the solver, the greedy baseline and the certificate check read in place; the terms
+of the chosen pairs only are expanded for the explanation (and stored with them).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 
 from chainlead import analytics
 from chainlead.analytics import OptimalAssignment
+from chainlead.analytics.matching import locate_pairs
 from chainlead.chains.models import Membership, Segment
 from chainlead.commissioners.choices import CommissionerStatus, LogStatus
 from chainlead.commissioners.constants import (
@@ -409,6 +411,49 @@ class _Chunk:
     considered: int
 
 
+class _Candidates:
+    """The kept candidates of every chunk, columnar, in arrays allocated once for the most
+    there can be (MAX_CANDIDATES_PER_FIRM per firm; pages never written cost no memory), so
+    no chunk's arrays are kept and nothing is concatenated: 13 bytes per candidate, plus the
+    firms' offsets (`indptr`, CSC layout)."""
+
+    def __init__(self, n_firms: int, limit: int) -> None:
+        room = n_firms * limit
+        self._rows = np.empty(room, dtype=np.int32)
+        self._scores = np.empty(room, dtype=np.float64)
+        self._codes = np.empty(room, dtype=np.uint8)
+        self.counts = np.zeros(n_firms, dtype=np.int64)
+        self.size = 0
+
+    def add(self, start: int, stop: int, chunk: _Chunk) -> None:
+        """Append the chunk of firms [start, stop) (its pairs grouped by firm, in order)."""
+        end = self.size + chunk.rows.size
+        self._rows[self.size : end] = chunk.rows
+        self._scores[self.size : end] = chunk.scores
+        self._codes[self.size : end] = chunk.codes
+        self.counts[start:stop] = np.bincount(chunk.cols - start, minlength=stop - start)
+        self.size = end
+
+    @property
+    def rows(self) -> npt.NDArray[np.int32]:
+        return self._rows[: self.size]
+
+    @property
+    def scores(self) -> FloatArray:
+        return self._scores[: self.size]
+
+    @property
+    def codes(self) -> CodeArray:
+        return self._codes[: self.size]
+
+    @property
+    def indptr(self) -> npt.NDArray[np.int32]:
+        """Firm j's candidates are [indptr[j], indptr[j + 1]) (int32, as scipy keeps them)."""
+        indptr = np.zeros(self.counts.size + 1, dtype=np.int32)
+        np.cumsum(self.counts, out=indptr[1:])
+        return indptr
+
+
 def _chunk_candidates(
     inputs: _Inputs, start: int, stop: int, weights: FloatArray, limit: int
 ) -> _Chunk:
@@ -561,23 +606,22 @@ def build_proposal(
     inputs = _inputs(as_of, district_id)
     seconds["read"] = time.perf_counter() - clock
     n_comm, n_firms = inputs.commissioner_ids.size, inputs.firm_ids.size
-    chunks: list[_Chunk] = []
+    candidates = _Candidates(n_firms, MAX_CANDIDATES_PER_FIRM)
     clock = time.perf_counter()
     for start in range(0, n_firms, FIRM_CHUNK):
         stop = min(n_firms, start + FIRM_CHUNK)
         report("candidates", start, n_firms)
-        chunks.append(
-            _chunk_candidates(inputs, start, stop, weight_vector, MAX_CANDIDATES_PER_FIRM)
-        )
+        chunk = _chunk_candidates(inputs, start, stop, weight_vector, MAX_CANDIDATES_PER_FIRM)
+        candidates.add(start, stop, chunk)
+        del chunk
     seconds["candidates"] = time.perf_counter() - clock
-    rows = np.concatenate([c.rows for c in chunks]) if chunks else np.zeros(0, np.int32)
-    cols = np.concatenate([c.cols for c in chunks]) if chunks else np.zeros(0, np.int32)
-    scores = np.concatenate([c.scores for c in chunks]) if chunks else np.zeros(0)
-    codes = np.concatenate([c.codes for c in chunks]) if chunks else np.zeros(0, np.uint8)
-    del chunks
     report("solving", n_firms, n_firms)
     clock = time.perf_counter()
-    matrix = sp.coo_matrix((scores, (rows, cols)), shape=(n_comm, n_firms))
+    # The solver, the greedy baseline and the check all read these arrays in place (CSC:
+    # commissioners × firms, a firm's candidates in commissioner order); none copies them.
+    rows, scores, codes = candidates.rows, candidates.scores, candidates.codes
+    indptr = candidates.indptr
+    matrix = sp.csc_matrix((scores, rows, indptr), shape=(n_comm, n_firms))
     capacity = inputs.capacity_left
     result = analytics.assign(matrix, capacity)
     seconds["solve"] = time.perf_counter() - clock
@@ -590,10 +634,8 @@ def build_proposal(
     check = analytics.verify_certificate(matrix, capacity, None, result, tol=tolerance)
     seconds["greedy_and_check"] = time.perf_counter() - clock
     del matrix
-    # Candidates are in (firm, commissioner) order, so their keys are sorted.
-    keys = cols.astype(np.int64) * max(n_comm, 1) + rows
     chosen_rows, chosen_cols = result.pairs[:, 0], result.pairs[:, 1]
-    found = np.searchsorted(keys, chosen_cols * max(n_comm, 1) + chosen_rows)
+    found = locate_pairs(indptr, rows, chosen_rows, chosen_cols)
     return Proposal(
         commissioner_ids=inputs.commissioner_ids,
         firm_ids=inputs.firm_ids,
