@@ -41,6 +41,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chainlead.accounts.types import Actor
 from chainlead.chains.choices import MembershipSource
 from chainlead.chains.models import Chain, Segment
 from chainlead.chains.templates_data import TEMPLATES_DIR
@@ -460,7 +461,7 @@ def text_readings(
 
 def classify_enterprises(
     *,
-    actor: Any,
+    actor: Actor,
     enterprises: Iterable[Enterprise],
     chains: Sequence[Chain] | None = None,
     introductions: Mapping[int, str] | None = None,

@@ -13,6 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from chainlead.accounts.types import Reader
+from chainlead.chains.models import Chain
+
 
 @dataclass
 class RequestsSummary:
@@ -42,7 +45,7 @@ def _selectors() -> Any | None:
     return selectors
 
 
-def requests_scope(user: Any) -> str:
+def requests_scope(user: Reader) -> str:
     """Whose requests `user` sees, as a cache-key part: readers of all requests share one."""
     selectors = _selectors()
     if selectors is None or not hasattr(selectors, "request_scope_key"):
@@ -52,8 +55,8 @@ def requests_scope(user: Any) -> str:
 
 def requests_summary(
     *,
-    user: Any,
-    chain: Any,
+    user: Reader,
+    chain: Chain,
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     today: dt.date | None = None,
