@@ -6,18 +6,25 @@ restricted to the user's scope, edits by the chain's task force and city admins.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
+from ninja.params.functions import File
 
-from chainlead.chains import selectors, services
+from chainlead.accounts.access import access_for
+from chainlead.chains import classify_jobs, selectors, services
+from chainlead.chains.choices import ClassifyJobKind, ClassifyJobStatus
 from chainlead.chains.filtersets import MapFilterForm
-from chainlead.chains.models import Chain, Membership, Segment, SegmentLink
+from chainlead.chains.models import Chain, ClassifyJob, Membership, Segment, SegmentLink
+from chainlead.chains.permissions import runs_classification
 from chainlead.chains.schemas import (
     ChainDetailOut,
     ChainMapOut,
     ChainOut,
+    ClassifyJobOut,
+    ClassifyReplaceIn,
     MapFilters,
     MembershipFilters,
     MembershipIn,
@@ -25,6 +32,7 @@ from chainlead.chains.schemas import (
     MembershipReviewIn,
     SegmentOut,
 )
+from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.pagination import PageNumber
 from chainlead.registry.models import Enterprise
 from chainlead.registry.schemas import EnterpriseOut
@@ -152,3 +160,70 @@ def membership_delete(request: HttpRequest, membership_id: int) -> Status[None]:
     membership = selectors.membership_list(user=request.user).get(pk=membership_id)
     services.membership_delete(actor=request.user, membership=membership)
     return Status(204, None)
+
+
+# ---- Classification jobs (chains.classify_jobs), as on the pages under /chains/classify/ ----
+
+
+def _require_runner(request: HttpRequest) -> None:
+    if not runs_classification(access_for(request.user)):
+        raise PermissionDenied("Only city admins and chains' task forces run classification.")
+
+
+def _job_out(request: HttpRequest, job: ClassifyJob) -> ClassifyJobOut:
+    out = ClassifyJobOut.from_orm(job)
+    if job.kind == ClassifyJobKind.TEXTS and job.status == ClassifyJobStatus.SUCCEEDED:
+        out.result_url = request.build_absolute_uri(f"{_JOBS}/{job.pk}/result")
+    return out
+
+
+_JOBS = "/api/v1/chains/classify/jobs"
+# The upload is optional to ninja, so that a refusal (403) comes before a missing file (422).
+_OPTIONAL_FILE: Any = File(None)
+
+
+@router.post("/classify/texts", response={201: ClassifyJobOut})
+def classify_texts_start(
+    request: HttpRequest,
+    file: UploadedFile | None = _OPTIONAL_FILE,
+) -> Status[ClassifyJobOut]:
+    """Upload a CSV / Excel file of firms' texts (multipart field `file`, the columns of
+    `chainlead classify-text`); it is classified in the background. Poll the job."""
+    _require_runner(request)
+    if file is None:
+        raise ValidationError({"file": ["Upload a .csv or .xlsx file in the field `file`."]})
+    job = classify_jobs.classify_texts_job_create(actor=request.user, upload=file)
+    return Status(201, _job_out(request, job))
+
+
+@router.post("/classify/replace", response={201: ClassifyJobOut})
+def classify_replace_start(
+    request: HttpRequest, payload: ClassifyReplaceIn
+) -> Status[ClassifyJobOut]:
+    """Re-place the city's firms on the chains you edit (`chainlead classify`), in the
+    background. Poll the job."""
+    _require_runner(request)
+    job = classify_jobs.classify_replace_job_create(actor=request.user, use_model=payload.use_model)
+    return Status(201, _job_out(request, job))
+
+
+@router.get("/classify/jobs/{job_id}", response=ClassifyJobOut)
+def classify_job_status(request: HttpRequest, job_id: int) -> ClassifyJobOut:
+    """A job's status and progress (`processed` of `total` firms) and, when done, its counts."""
+    _require_runner(request)
+    return _job_out(request, classify_jobs.classify_job_get(user=request.user, pk=job_id))
+
+
+@router.get("/classify/jobs/{job_id}/result", response={200: None})
+def classify_job_result(request: HttpRequest, job_id: int) -> FileResponse:
+    """The results CSV of a texts job that succeeded (404 before)."""
+    _require_runner(request)
+    job = classify_jobs.classify_job_get(user=request.user, pk=job_id)
+    if job.status != ClassifyJobStatus.SUCCEEDED or not job.result:
+        raise ClassifyJob.DoesNotExist("The job has no result (yet).")
+    return FileResponse(
+        job.result.open("rb"),
+        as_attachment=True,
+        filename=f"classify-{job.pk}.csv",
+        content_type="text/csv; charset=utf-8",
+    )

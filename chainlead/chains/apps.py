@@ -12,6 +12,7 @@ class ChainsConfig(PlatformAppConfig):
     navigation = (
         NavItem(_("Industrial chains"), "chains:chain_list", order=10, group="chains"),
         NavItem(_("Review queue"), "chains:review_queue", order=30, group="chains"),
+        NavItem(_("Classify firms"), "chains:classify_start", order=35, group="chains"),
     )
     audited = {"Chain": ("updated_at",), "Segment": (), "SegmentLink": (), "Membership": ()}
     data_versions = {"chains": ("Chain", "Segment", "SegmentLink", "Membership")}

@@ -24,3 +24,15 @@ class SegmentStatus(models.TextChoices):
     OK = "ok", _("present")
     WEAK = "weak", _("weak")
     MISSING = "missing", _("missing")
+
+
+class ClassifyJobKind(models.TextChoices):
+    TEXTS = "texts", _("classify a file of firms' texts")
+    REPLACE = "replace", _("re-place the registry's firms on the chains")
+
+
+class ClassifyJobStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")

@@ -5,7 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chainlead.chains.choices import MembershipRole, MembershipSource, ReviewStatus
+from chainlead.chains.choices import (
+    ClassifyJobKind,
+    ClassifyJobStatus,
+    MembershipRole,
+    MembershipSource,
+    ReviewStatus,
+)
 from chainlead.core.text import localized
 from chainlead.registry.models import Enterprise
 
@@ -152,3 +158,60 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} @ {self.segment}"
+
+
+class ClassifyJob(models.Model):
+    """One classification run started from the platform's pages or API (chains.classify_jobs):
+    a file of firms' texts read by the division classifier, or the registry's firms re-placed
+    on the chains. Who, when, the file's sha256 and the counts are kept here and in the audit
+    log; the row carries the progress the job page polls."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ClassifyJobKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Touched as the job makes progress: a job that stops touching it died with its process.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ClassifyJobStatus.choices,
+        default=ClassifyJobStatus.PENDING,
+    )
+    file = models.FileField(upload_to="classify/%Y/%m/", blank=True)
+    filename = models.CharField(_("file"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    result = models.FileField(upload_to="classify/results/%Y/%m/", blank=True)
+    # Re-placing: the chains' slugs the starter may edit (empty: every chain, a city admin).
+    chain_slugs = models.JSONField(default=list, blank=True)
+    use_model = models.BooleanField(_("text classifier used"), default=False)
+    model_version = models.CharField(_("model version"), max_length=100, blank=True)
+    training_sha256 = models.CharField(max_length=64, blank=True)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created_count = models.PositiveIntegerField(_("memberships created"), default=0)
+    updated_count = models.PositiveIntegerField(_("memberships updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("memberships unchanged"), default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("classification job")
+        verbose_name_plural = _("classification jobs")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.filename}".rstrip()
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ClassifyJobStatus.PENDING, ClassifyJobStatus.RUNNING}
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ClassifyJobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(100 * self.processed / self.total))

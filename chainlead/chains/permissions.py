@@ -46,6 +46,18 @@ def edits_some_chain(access: Access) -> bool:
     return access.is_admin or bool(access.task_force_chain_ids)
 
 
+def runs_classification(access: Access) -> bool:
+    """Who may start classification jobs from the pages and API (chains.classify_jobs) and
+    open them: those who review placements (`edits_some_chain`), i.e. city admins and the task
+    forces of chains. A task force re-places firms on its own chains only (membership_set
+    checks each write) and sees only the jobs it started; a city admin sees every job."""
+    return edits_some_chain(access)
+
+
+def reads_every_classify_job(access: Access) -> bool:
+    return access.is_admin
+
+
 def works_on_chains(access: Access) -> bool:
     """City admins, auditors, and the leaders and task forces of chains."""
     return access.is_admin or access.is_auditor or bool(access.chain_ids)

@@ -110,3 +110,36 @@ class MembershipIn(Schema):
 
 class MembershipReviewIn(Schema):
     accept: bool
+
+
+class ClassifyReplaceIn(Schema):
+    use_model: bool = Field(
+        False, description="Let the text classifier's reading of a division vouch for segments."
+    )
+
+
+class ClassifyJobOut(Schema):
+    """A classification job (chains.classify_jobs): its progress and, when done, its counts."""
+
+    id: int
+    kind: str = Field(description="texts: a file of firms' texts; replace: re-placing firms.")
+    status: str = Field(description="pending, running, succeeded or failed.")
+    created_by: str | None = Field(None, alias="created_by.username")
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    filename: str
+    sha256: str
+    chain_slugs: list[str]
+    use_model: bool
+    model_version: str
+    training_sha256: str
+    total: int | None
+    processed: int
+    progress_percent: int
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    message: str
+    result_url: str | None = Field(
+        None, description="The results CSV (texts jobs that succeeded), the CLI's columns."
+    )

@@ -28,6 +28,18 @@ def setup(world: World) -> None:
             review_status=ReviewStatus.PENDING,
         )
     world.add("pending", own=pending["own"], other=pending["other"])
+    # A finished re-placing job started by the city admin, as the job leaves it.
+    from chainlead.chains.choices import ClassifyJobKind, ClassifyJobStatus
+    from chainlead.chains.models import ClassifyJob
+
+    job = ClassifyJob.objects.create(
+        kind=ClassifyJobKind.REPLACE,
+        created_by=world.admin,
+        status=ClassifyJobStatus.SUCCEEDED,
+        total=2,
+        processed=2,
+    )
+    world.add("classify_job", own=job)
 
 
 chain = lambda s: {"slug": s.chain.slug}  # noqa: E731
@@ -48,6 +60,10 @@ API_MEMBERSHIP = expect(
     task_force=(200, 404),
     district_official=(200, 404),
 )
+
+CLASSIFY_JOB = lambda s: {"pk": s.classify_job.pk}  # noqa: E731
+CLASSIFY_JOB_READERS = only(["city_admin"], task_force=404)
+CLASSIFY_JOB_NO_RESULT = only([], city_admin=404, task_force=404)
 
 MATRIX = [
     # ---------------------------------------------------------------- pages
@@ -91,6 +107,18 @@ MATRIX = [
         data=lambda s: {"pk": s.pending.pk, "decision": "accept"},
         expect=expect((403, 403), city_admin=(302, 302), task_force=(302, 302)),
     ),
+    # Classification jobs: city admins and task forces start them; a job is seen by whoever
+    # started it and by city admins (the walk's job is the admin's, without a result file).
+    Case("chains:classify_start", expect=REVIEWERS),
+    Case("chains:classify_start", method="POST", expect=REVIEWERS),
+    Case(
+        "chains:classify_replace",
+        method="POST",
+        expect=only(["city_admin", "task_force"], yes=302),
+    ),
+    Case("chains:classify_detail", kwargs=CLASSIFY_JOB, expect=CLASSIFY_JOB_READERS),
+    Case("chains:classify_progress", kwargs=CLASSIFY_JOB, htmx=True, expect=CLASSIFY_JOB_READERS),
+    Case("chains:classify_result", kwargs=CLASSIFY_JOB, expect=CLASSIFY_JOB_NO_RESULT),
     # ---------------------------------------------------------------- API
     Case("GET /api/v1/chains/chains", expect=expect(200)),
     Case("GET /api/v1/chains/chains/{slug}", kwargs=chain, expect=API_READ),
@@ -142,5 +170,26 @@ MATRIX = [
             auditor=(403, 403),
             finance=(403, 403),
         ),
+    ),
+    Case(
+        "POST /api/v1/chains/classify/texts",
+        data={},
+        # No file: the runners are told what is missing; the rest are refused first.
+        expect=only(["city_admin", "task_force"], yes=422),
+    ),
+    Case(
+        "POST /api/v1/chains/classify/replace",
+        data={},
+        expect=only(["city_admin", "task_force"], yes=201),
+    ),
+    Case(
+        "GET /api/v1/chains/classify/jobs/{job_id}",
+        kwargs=lambda s: {"job_id": s.classify_job.pk},
+        expect=only(["city_admin"], task_force=404),
+    ),
+    Case(
+        "GET /api/v1/chains/classify/jobs/{job_id}/result",
+        kwargs=lambda s: {"job_id": s.classify_job.pk},
+        expect=only([], city_admin=404, task_force=404),
     ),
 ]
