@@ -29,6 +29,22 @@ class ChainsConfig(PlatformAppConfig):
         from chainlead.core.scopes import register_scope
 
         register_scope("enterprise", chain_member_firms)
+        # The keys classification jobs' audit events record (chains.classify_jobs).
+        from chainlead.core.labels import register_field_labels
+
+        register_field_labels(
+            {
+                "filename": _("file"),
+                "sha256": _("SHA-256 of the file"),
+                "firms": _("firms"),
+                "model_version": _("model version"),
+                "training_sha256": _("training data fingerprint"),
+                "chains": _("chains"),
+                "use_model": _("text classifier used"),
+                "updated": _("updated"),
+                "unchanged": _("unchanged"),
+            }
+        )
         # Firms an import creates are placed on the chains as part of the import job.
         from chainlead.chains.imported import place_imported_firms
         from chainlead.registry.hooks import on_firms_imported

@@ -168,33 +168,37 @@ class ClassifyJob(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=ClassifyJobKind.choices)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # Touched as the job makes progress: a job that stops touching it died with its process.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
         choices=ClassifyJobStatus.choices,
         default=ClassifyJobStatus.PENDING,
     )
-    file = models.FileField(upload_to="classify/%Y/%m/", blank=True)
+    file = models.FileField(_("uploaded file"), upload_to="classify/%Y/%m/", blank=True)
     filename = models.CharField(_("file"), max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
-    result = models.FileField(upload_to="classify/results/%Y/%m/", blank=True)
+    result = models.FileField(_("result file"), upload_to="classify/results/%Y/%m/", blank=True)
     # Re-placing: the chains' slugs the starter may edit (empty: every chain, a city admin).
-    chain_slugs = models.JSONField(default=list, blank=True)
+    chain_slugs = models.JSONField(_("chains"), default=list, blank=True)
     use_model = models.BooleanField(_("text classifier used"), default=False)
     model_version = models.CharField(_("model version"), max_length=100, blank=True)
-    training_sha256 = models.CharField(max_length=64, blank=True)
+    training_sha256 = models.CharField(_("training data fingerprint"), max_length=64, blank=True)
     total = models.PositiveIntegerField(_("total"), null=True, blank=True)
     processed = models.PositiveIntegerField(_("processed"), default=0)
     created_count = models.PositiveIntegerField(_("memberships created"), default=0)
     updated_count = models.PositiveIntegerField(_("memberships updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("memberships unchanged"), default=0)
-    message = models.TextField(blank=True)
+    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
