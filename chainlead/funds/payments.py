@@ -22,8 +22,9 @@ The same guarantees, from the same mechanisms:
   re-evaluates on the locked row (and the account's CHECK constraint backs it);
 - closed periods and holds: read in the statement that locks the tranche, as the general path
   reads them;
-- audit: one business event "paid" through the audit app (`record_event`), the last write
-  before the commit; the audit chain links it after the commit.
+- audit: one business event "paid" through the audit app (`record_event_sealed`: the entry
+  `record_event` writes, in one raw INSERT), the last write before the commit; the audit
+  chain links it after the commit.
 
 On PostgreSQL a payment is two statements inside its transaction (claim with the locked read;
 all writes in one data-modifying CTE) plus the audit event's INSERT; on SQLite the writes are
@@ -41,10 +42,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorDebugWrapper
 from django.utils import timezone
 
 from chainlead.accounts.types import Actor, acting_user
-from chainlead.audit.services import record_event
+from chainlead.audit.services import record_event_sealed
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
     DisbursementStatus,
@@ -261,6 +263,40 @@ def _write_sqlite(cursor: Any, values: dict[str, Any]) -> tuple[int, int]:
     return disbursement_id, entry_id
 
 
+def _cursor() -> Any:
+    """The fast path's cursor. On PostgreSQL one that binds parameters on the server, with
+    psycopg preparing each statement the first time this connection runs it: the two long
+    statements above are then parsed and planned once per connection, not once per payment
+    (issue 10). Django's own cursors bind on the client and never prepare, so enabling
+    preparation on the connection changes nothing else. Not behind a transaction-pooling
+    pooler (`DISABLE_SERVER_SIDE_CURSORS`, Django's setting for one), where a prepared
+    statement may be missing on the next transaction's server connection."""
+    if connection.vendor != "postgresql" or connection.settings_dict.get(
+        "DISABLE_SERVER_SIDE_CURSORS"
+    ):
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default: preparation off
+        raw.prepare_threshold = 0
+    cursor: Any = psycopg.Cursor(raw)
+    # Wrapped as `connection.cursor()` wraps its cursors (query logging when on).
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs a statement as written, placeholders included: Django's logging reads the client
+    cursor's composed query, which a server-binding cursor does not have."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
+
+
 def pay_approved_tranche(
     *,
     actor: Actor,
@@ -276,7 +312,7 @@ def pay_approved_tranche(
     created_at = timezone.now()
     period = month_of(today)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), _cursor() as cursor:
             claim, row = _claim_and_lock(
                 cursor,
                 tranche_id=tranche_id,
@@ -331,7 +367,7 @@ def pay_approved_tranche(
             disbursement._state.adding = False
             disbursement._state.db = connection.alias
             # Last write before the commit, as in the general path.
-            record_event(
+            record_event_sealed(
                 instance=disbursement,
                 event="paid",
                 data={"amount": amount, "tranche": memo, "entry": entry_id},
