@@ -38,6 +38,19 @@ gap ``bound − objective`` is at most (number of positive pairs) × ``cost_unit
 the returned :attr:`Assignment.gap` is the actual one, and no assignment is better than
 ``objective + gap``.
 
+**Large networks.** Above RESTRICTED_ARCS_ABOVE pair arcs the flow first sees each class's
+RESTRICTED_ARCS_PER_CLASS cheapest arcs; the potentials of that optimum price every arc left out,
+and those with a negative reduced cost (or nearly) join before it solves again (two or three
+rounds on the platform's proposals). It ends when no arc left out has a negative reduced cost:
+the potentials then hold on the whole network, so the flow is optimal on it and the certificate
+is the same. Among equally good assignments it may pick another than one solve of the whole
+network would (the objective is the same).
+
+**Memory.** A canonical float64 CSC input is read in place (pairs in column-major order, the
+matrix's own int32 indices), whole-array steps run a PAIR_BLOCK of pairs at a time, and the
+network's arrays are dropped while OR-Tools (about 80 bytes per arc) solves, so the peak is
+the pairs themselves plus OR-Tools' graph of the restricted network.
+
 When every usable score is a whole multiple of a decimal unit ``10**-k`` (``k ≤ 6``, to within
 float error) and the multiples fit that range, the unit itself is the cost unit instead: the
 integer costs are then exact, the gap is float error only, and cost scaling needs fewer phases
@@ -62,7 +75,7 @@ import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 from scipy.sparse.csgraph import breadth_first_order
 
-from chainlead.analytics._types import FloatArray, IntArray
+from chainlead.analytics._types import BoolArray, FloatArray, IntArray
 from chainlead.analytics.errors import InvalidValueError, NegativeValueError, ShapeError
 
 # Pair indices keep the sparse matrix's own dtype (int32 as a rule: half the memory).
@@ -81,6 +94,12 @@ GRID_DECIMALS = 6
 GRID_TOLERANCE = 1e-9
 # Pairs the greedy baseline walks per block (bounds its Python lists).
 GREEDY_BLOCK = 65_536
+# Above this many pair arcs (after merging interchangeable firms) the flow starts from each
+# class's cheapest RESTRICTED_ARCS_PER_CLASS arcs and adds the ones its prices do not rule out
+# (see `assign`): OR-Tools' graph costs about 80 bytes per arc, the largest share of the peak.
+RESTRICTED_ARCS_ABOVE = 100_000
+RESTRICTED_ARCS_PER_CLASS = 8
+PRICE_MARGIN_DIVISOR = 25
 # Pairs per block of a whole-array step (costs, hashes, the bound): its temporaries stay a
 # few MiB whatever the number of pairs, so the peak is the data held, not the scratch.
 PAIR_BLOCK = 262_144
@@ -481,7 +500,7 @@ class _Classes:
             arcs=np.concatenate(lead_arcs) if lead_arcs else np.zeros(0, dtype=np.int64),
         )
 
-    def pairs(self, rows: IntArray, classes: IntArray, flows: IntArray) -> IntArray:
+    def pairs(self, rows: IndexArray, classes: IndexArray, flows: IntArray) -> IntArray:
         """The chosen (row, column) pairs from the flow on each class's arcs: a class's units,
         in row order, go to its firms in column order (one each: a merged class's firms want
         one commissioner; a class of one firm takes them all)."""
@@ -497,6 +516,21 @@ class _Classes:
         rank = np.arange(unit_rows.size) - np.repeat(begins, np.diff(np.r_[begins, unit_rows.size]))
         member = self.members[self.start[unit_classes] + rank % self.size[unit_classes]]
         return _sorted_pairs(unit_rows, member)
+
+
+def _initial_arcs(rows: IndexArray, classes: IndexArray, costs: IntArray) -> BoolArray:
+    """The pair arcs the flow sees first: all of them on a network of at most
+    RESTRICTED_ARCS_ABOVE pair arcs, else each class's RESTRICTED_ARCS_PER_CLASS cheapest
+    (ties to the lower row). The arcs come grouped by class."""
+    if rows.size <= RESTRICTED_ARCS_ABOVE:
+        return np.ones(rows.size, dtype=bool)
+    order = np.lexsort((rows, costs, classes))
+    grouped = classes[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    active = np.zeros(rows.size, dtype=bool)
+    active[order[rank < RESTRICTED_ARCS_PER_CLASS]] = True
+    return active
 
 
 def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
@@ -558,8 +592,8 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     # the same integer costs are interchangeable: the flow sees each such class once, as one
     # node wanting as many commissioners as it has firms (an exact reduction).
     merged = _Classes.of(arc_rows, arc_cols, arc_costs, demand_, n_cols)
-    net_rows = arc_rows[merged.arcs]
-    net_classes = merged.class_of[arc_cols[merged.arcs]]
+    net_rows = arc_rows[merged.arcs].astype(np.int32)
+    net_classes = merged.class_of[arc_cols[merged.arcs]].astype(np.int32)
     net_costs = arc_costs[merged.arcs]
     n_classes = merged.size.size
     del arc_rows, arc_cols, arc_scores, arc_costs
@@ -568,6 +602,7 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     # A limit above what the pairs can carry never binds; one more keeps it slack.
     row_room = np.bincount(net_rows, weights=net_caps, minlength=n_rows).astype(np.int64)
     class_room = np.bincount(net_classes, weights=net_caps, minlength=n_classes).astype(np.int64)
+    del net_caps
     row_cap = np.minimum(capacity_, row_room + 1)
     class_cap = np.minimum(merged.demand, class_room + 1)
     # One unit more than can ever pass through the commissioners always takes the bypass,
@@ -579,36 +614,56 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     source, sink = 0, n_nodes - 1
     row_nodes = np.arange(1, n_rows + 1, dtype=np.int64)
     class_nodes = np.arange(n_rows + 1, n_rows + n_classes + 1, dtype=np.int64)
-
-    def network() -> Network:
-        # Built on demand (twice: for OR-Tools, then for the residual graph) rather than held
-        # beside OR-Tools' own copy while it solves.
-        tails = np.concatenate(
-            [np.full(n_rows, source), net_rows + 1, class_nodes, [source]]
-        ).astype(np.int32)
-        heads = np.concatenate(
-            [row_nodes, net_classes + n_rows + 1, np.full(n_classes, sink), [sink]]
-        ).astype(np.int32)
-        capacities = np.concatenate([row_cap, net_caps, class_cap, [supply]]).astype(np.int64)
-        costs = np.concatenate(
-            [np.zeros(n_rows, np.int64), net_costs, np.zeros(n_classes, np.int64), [0]]
-        ).astype(np.int64)
-        return tails, heads, capacities, costs
-
     supplies = np.zeros(n_nodes, dtype=np.int64)
     supplies[source], supplies[sink] = supply, -supply
-    flows = _solve_min_cost_flow(network, supplies)
 
-    # Residual graph of the final flow: forward where capacity is left, backward where flow is.
-    tails, heads, capacities, costs = network()
-    forward = flows < capacities
-    backward = flows > 0
-    residual_tails = np.concatenate([tails[forward], heads[backward]])
-    residual_heads = np.concatenate([heads[forward], tails[backward]])
-    residual_costs = np.concatenate([costs[forward], -costs[backward]])
-    del tails, heads, capacities, costs, forward, backward
-    distance = _potentials(n_nodes, residual_tails, residual_heads, residual_costs)
-    del residual_tails, residual_heads, residual_costs
+    # On a large network the flow first sees each class's RESTRICTED_ARCS_PER_CLASS cheapest
+    # pair arcs only; the potentials of that optimum then price every arc left out, and the
+    # arcs they do not price out (negative reduced cost) join before solving again. When none
+    # is left, the potentials satisfy every arc of the whole network, so the flow is optimal on
+    # it (the same certificate, and OR-Tools' graph is a fraction of the size).
+    active = _initial_arcs(net_rows, net_classes, net_costs)
+    while True:
+        chosen = np.flatnonzero(active)
+
+        def network(chosen: IntArray = chosen) -> Network:
+            # Built on demand (twice: for OR-Tools, then for the residual graph) rather than
+            # held beside OR-Tools' own copy while it solves.
+            classes = net_classes[chosen]
+            tails = np.concatenate(
+                [np.full(n_rows, source), net_rows[chosen] + 1, class_nodes, [source]]
+            ).astype(np.int32)
+            heads = np.concatenate(
+                [row_nodes, classes + n_rows + 1, np.full(n_classes, sink), [sink]]
+            ).astype(np.int32)
+            capacities = np.concatenate(
+                [row_cap, merged.size[classes], class_cap, [supply]]
+            ).astype(np.int64)
+            costs = np.concatenate(
+                [np.zeros(n_rows, np.int64), net_costs[chosen], np.zeros(n_classes, np.int64), [0]]
+            ).astype(np.int64)
+            return tails, heads, capacities, costs
+
+        flows = _solve_min_cost_flow(network, supplies)
+        # Residual graph of the flow: forward where capacity is left, backward where flow is.
+        tails, heads, capacities, costs = network()
+        forward = flows < capacities
+        backward = flows > 0
+        residual_tails = np.concatenate([tails[forward], heads[backward]])
+        residual_heads = np.concatenate([heads[forward], tails[backward]])
+        residual_costs = np.concatenate([costs[forward], -costs[backward]])
+        del tails, heads, capacities, costs, forward, backward
+        distance = _potentials(n_nodes, residual_tails, residual_heads, residual_costs)
+        del residual_tails, residual_heads, residual_costs
+        left_out = np.flatnonzero(~active)
+        reduced = net_costs[left_out] + distance[net_rows[left_out] + 1]
+        reduced -= distance[net_classes[left_out] + n_rows + 1]
+        if not (reduced < 0).any():
+            break
+        # Arcs close to pricing in join too: the next prices rarely move far.
+        priced_in = left_out[reduced < max(1, max_cost // PRICE_MARGIN_DIVISOR)]
+        active[priced_in] = True
+        del flows, distance, left_out, reduced, priced_in
 
     # u_i + v_j = d(i) − d(j) is at most the score on used pairs (the pair's slack w takes the
     # rest) and at least it on unused ones; prices of nodes without flow may come out negative
@@ -619,8 +674,9 @@ def assign(scores: Any, capacity: Any, demand: Any = None) -> OptimalAssignment:
     prices_row = np.maximum(np.maximum(prices_row, 0.0), row_floor)
     prices_col = np.maximum(np.maximum(prices_class[merged.class_of], 0.0), col_floor)
 
-    pairs = merged.pairs(net_rows, net_classes, flows[n_rows : n_rows + net_rows.size])
-    del flows
+    pair_flows = flows[n_rows : n_rows + chosen.size]
+    pairs = merged.pairs(net_rows[chosen], net_classes[chosen], pair_flows)
+    del flows, pair_flows
     # The chosen pairs' own scores (a class's firms share integer costs, not float scores).
     found = locate_pairs(problem.indptr, rows, pairs[:, 0], pairs[:, 1])
     objective = float(np.sum(values[found]))

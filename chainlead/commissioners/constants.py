@@ -48,8 +48,9 @@ MAX_CANDIDATES_PER_FIRM = 30
 # A pair's score is rounded to this many decimals (the precision the proposal shows), so the
 # flow solver's integer costs represent it exactly and the certificate has no rounding gap.
 SCORE_DECIMALS = 4
-# Firms read per database round trip while building candidates (bounds memory).
-FIRM_CHUNK = 10_000
+# Firms read per database round trip while building candidates: the chunk's scratch (about
+# 6 KB per firm at 30 candidates each) is the candidate stage's peak, so it stays small.
+FIRM_CHUNK = 2_500
 
 # Service logs: how many days back a commissioner may date a log without an official's
 # approval (setting CHAINLEAD_LOG_BACKDATE_DAYS, read at call time).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,10 +21,17 @@ from chainlead.analytics import (
     assign,
     greedy_assign,
     greedy_gain,
+    matching,
     synthetic_scores,
     verify_certificate,
 )
-from chainlead.analytics.matching import _label_correcting, _potentials, _shortest_path_flow
+from chainlead.analytics.matching import (
+    _label_correcting,
+    _potentials,
+    _problem,
+    _shortest_path_flow,
+    locate_pairs,
+)
 
 RELATIVE = 1e-6
 
@@ -156,6 +165,61 @@ def test_interchangeable_firms_agree_with_highs(
     result = assign(*instance)
     # Each firm gets at most its demand, never the same commissioner twice.
     assert len({tuple(pair) for pair in result.pairs.tolist()}) == len(result.pairs)
+
+
+@contextlib.contextmanager
+def _restricted() -> Iterator[None]:
+    """Every network restricted to one arc per class at first (the path large ones take)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matching, "RESTRICTED_ARCS_ABOVE", 0)
+        patch.setattr(matching, "RESTRICTED_ARCS_PER_CLASS", 1)
+        yield
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@given(st.one_of(instances(), blocky_instances()))
+def test_restricted_networks_agree_with_highs(
+    instance: tuple[sp.coo_matrix, list[int], list[int]],
+) -> None:
+    with _restricted():
+        _assert_optimal(*instance)
+
+
+def test_restricted_network_reaches_the_whole_networks_optimum() -> None:
+    # Scarce commissioners: most firms' best arcs are taken, so arcs must be priced in.
+    scores, capacity, demand = synthetic_scores(300, 3000, 8, seed=11)
+    capacity = np.maximum(capacity - 6, 0)
+    whole = assign(scores, capacity, demand)
+    with _restricted():
+        restricted = assign(scores, capacity, demand)
+    assert restricted.objective == pytest.approx(whole.objective, rel=1e-12)
+    check = verify_certificate(scores, capacity, demand, restricted, tol=RELATIVE)
+    assert check.ok, check.problems
+    assert restricted.gap <= RELATIVE * restricted.objective
+
+
+def test_a_canonical_csc_input_is_read_in_place_and_others_are_left_alone() -> None:
+    scores = sp.csc_matrix(np.array([[2.0, 0.0, 1.0], [1.0, 3.0, 0.0]]))
+    problem = _problem(scores, [1, 1], None)
+    assert np.shares_memory(problem.values, scores.data)
+    assert np.shares_memory(problem.rows, scores.indices)
+    assert problem.cols.tolist() == [0, 0, 1, 2]
+    # Unsorted rows and a duplicate in column 0: summed on a copy, the caller's arrays intact.
+    data, indices, indptr = np.array([1.0, 2.0, 0.5, 3.0]), np.array([1, 0, 1, 1]), [0, 3, 4]
+    messy = sp.csc_matrix((data.copy(), indices.copy(), indptr), shape=(2, 2))
+    result = assign(messy, [1, 1])
+    assert messy.data.tolist() == data.tolist() and messy.indices.tolist() == indices.tolist()
+    assert result.pairs.tolist() == [[0, 0], [1, 1]]
+    assert result.objective == 5.0
+
+
+def test_locate_pairs_finds_stored_entries_and_marks_the_rest() -> None:
+    scores = sp.csc_matrix(np.array([[2.0, 0.0, 1.0], [1.0, 3.0, 0.0], [0.0, 4.0, 5.0]]))
+    found = locate_pairs(scores.indptr, scores.indices, [0, 1, 2, 2, 0, 1], [0, 0, 1, 2, 1, 2])
+    assert found.tolist() == [0, 1, 3, 5, -1, -1]
+    assert scores.data[found[:4]].tolist() == [2.0, 1.0, 4.0, 5.0]
+    empty = sp.csc_matrix((2, 2))
+    assert locate_pairs(empty.indptr, empty.indices, [0], [1]).tolist() == [-1]
 
 
 def test_interchangeable_firms_split_a_commissioner_between_them() -> None:

@@ -102,3 +102,16 @@ def test_optimum_beats_greedy_where_greedy_blocks(admin, industries, districts):
     assert proposal.objective >= proposal.greedy_objective - 1e-9
     assert a.pk in proposal.commissioner_ids
     assert np.isfinite(proposal.result.bound)
+
+
+def test_chunks_of_one_firm_give_the_same_proposal(monkeypatch, hardware_expert, firms):
+    """The candidates of each chunk land in the arrays allocated once, at the right firms'
+    offsets: a chunk per firm proposes exactly what one chunk for all of them does."""
+    from chainlead.commissioners import proposals
+
+    whole = build_proposal(as_of=TODAY)
+    monkeypatch.setattr(proposals, "FIRM_CHUNK", 1)
+    chunked = build_proposal(as_of=TODAY)
+    assert whole.candidate_pairs == chunked.candidate_pairs > 0
+    assert list(chunked.pairs()) == list(whole.pairs())
+    assert chunked.objective == whole.objective
