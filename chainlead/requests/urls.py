@@ -5,7 +5,7 @@ from chainlead.requests import calendar_views, hotline_views, views
 app_name = "requests"
 urlpatterns = [
     path("", views.request_list, name="request_list"),
-    path("new/", views.request_create, name="request_create"),
+    path("new/", views.RequestCreate.as_view(), name="request_create"),
     path("figures/", views.figures, name="figures"),
     path("recurring/", views.recurring, name="recurring"),
     path("hotline-import/", views.hotline_import, name="hotline_import"),
@@ -16,16 +16,16 @@ urlpatterns = [
     ),
     path("calendar/", calendar_views.calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
-    path("<int:pk>/", views.request_detail, name="request_detail"),
+    path("<int:pk>/", views.RequestDetail.as_view(), name="request_detail"),
     path(
         "<int:pk>/transition/<slug:transition>/",
-        views.request_transition,
+        views.RequestTransition.as_view(),
         name="request_transition",
     ),
-    path("<int:pk>/take/", views.request_take, name="request_take"),
-    path("<int:pk>/route/", views.request_route, name="request_route"),
-    path("<int:pk>/link/", views.request_link, name="request_link"),
-    path("<int:pk>/attach/", views.request_attach, name="request_attach"),
+    path("<int:pk>/take/", views.RequestTake.as_view(), name="request_take"),
+    path("<int:pk>/route/", views.RequestRoute.as_view(), name="request_route"),
+    path("<int:pk>/link/", views.RequestLink.as_view(), name="request_link"),
+    path("<int:pk>/attach/", views.RequestAttach.as_view(), name="request_attach"),
     path(
         "<int:pk>/attachments/<int:attachment_id>/",
         views.attachment_download,

@@ -2,6 +2,9 @@
 actions, raising a request, figures per chain and department, recurring problems, the 12345
 and hotline import.
 
+The request's own pages are the generic views of `core.generic`; the list (cached), the
+figures, the recurring problems, the download and the import are written out.
+
 Who may do what (each view declares it; selectors scope, services decide):
 - every logged-in user may open the list and the figures; they cover only the requests their
   roles reach (see selectors.request_list). A request outside that scope is a 404.
@@ -18,7 +21,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -30,14 +34,15 @@ from chainlead.accounts.access import Access, access_for
 from chainlead.accounts.choices import Role
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.caching import cached_fragment, versions
-from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.export import export_response, wants_export
+from chainlead.core.generic import DetailView, FormView, TransitionView, get_or_404
 from chainlead.core.views import (
     authenticated,
     history_for,
     object_list,
     permission_required,
 )
+from chainlead.registry.models import Enterprise
 from chainlead.requests import hotline, selectors, services
 from chainlead.requests.choices import Channel, Transition
 from chainlead.requests.constants import RECURRING_MIN_FIRMS, RECURRING_PERIOD_DAYS, REQUESTS_DATA
@@ -80,17 +85,6 @@ def is_admin(access: Access) -> bool:
     return access.is_admin
 
 
-def _visible(request: HttpRequest, pk: int) -> EnterpriseRequest:
-    try:
-        return selectors.request_get(user=request.user, pk=pk)
-    except EnterpriseRequest.DoesNotExist:
-        raise Http404(_("No such request, or it is outside what you may see.")) from None
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 @permission_required(authenticated)
 @require_http_methods(["GET"])
 def request_list(request: HttpRequest) -> HttpResponse:
@@ -125,173 +119,168 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(raises_requests)
-@require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest) -> HttpResponse:
-    access_ids = access_for(request.user).enterprise_ids
-    official = not access_ids or access_for(request.user).is_admin
-    in_scope = firms_to_raise_for(request.user)
-    firms = in_scope.filter(pk__in=access_ids) if access_ids and not official else None
-    form = RequestForm(
-        request.POST or None,
-        request.FILES or None,
-        firms=firms,
-        firms_in_scope=in_scope,
-        official=official,
-        user=request.user,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+class RequestCreate(FormView[EnterpriseRequest]):
+    permission = staticmethod(raises_requests)
+    form_class = RequestForm
+    template_name = "requests/request_form.html"
+    success_message = gettext_lazy("Your request was raised.")
+
+    def _firms(self) -> tuple[QuerySet[Enterprise] | None, QuerySet[Enterprise], bool]:
+        """The firms a firm's user raises for (None for officials), the firms in the reader's
+        scope, and whether the reader raises as an official."""
+        access = access_for(self.request.user)
+        official = not access.enterprise_ids or access.is_admin
+        in_scope = firms_to_raise_for(self.request.user)
+        firms = None if official else in_scope.filter(pk__in=access.enterprise_ids)
+        return firms, in_scope, official
+
+    def form_kwargs(self, obj: EnterpriseRequest | None) -> dict[str, Any]:
+        firms, in_scope, official = self._firms()
+        return {
+            "firms": firms,
+            "firms_in_scope": in_scope,
+            "official": official,
+            "user": self.request.user,
+        }
+
+    def perform(self, obj: EnterpriseRequest | None, data: dict[str, Any]) -> EnterpriseRequest:
+        user = self.request.user
+        firms = self._firms()[0]
         channel = data.get("channel") or (
             Channel.COMMISSIONER
-            if access_for(request.user).has(Role.COMMISSIONER)
+            if access_for(user).has(Role.COMMISSIONER)
             else Channel.FIRM_PAGE
             if firms is not None
             else Channel.TASK_FORCE_VISIT
         )
-        try:
-            created = services.request_raise(
-                actor=request.user,
-                enterprise=data["enterprise"],
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                chain=data.get("chain"),
-                channel=channel,
-                tags=list(data.get("tags") or []),
-            )
-            if data.get("attachment"):
-                services.request_attach(
-                    actor=request.user, enterprise_request=created, file=data["attachment"]
-                )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, _("Your request was raised."))
-            return redirect("requests:request_detail", pk=created.pk)
-    return render(request, "requests/request_form.html", {"form": form})
+        created = services.request_raise(
+            actor=user,
+            enterprise=data["enterprise"],
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            chain=data.get("chain"),
+            channel=channel,
+            tags=list(data.get("tags") or []),
+        )
+        if data.get("attachment"):
+            services.request_attach(actor=user, enterprise_request=created, file=data["attachment"])
+        return created
 
 
-@permission_required(authenticated)
-@require_http_methods(["GET"])
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _visible(request, pk)
-    user = request.user
-    access = access_for(user)
-    transitions = selectors.allowed_transitions(user, obj)
-    context: dict[str, Any] = {
-        "object": obj,
-        "req": obj,
-        "timeline": selectors.request_timeline(enterprise_request=obj),
-        "attachments": obj.attachments.all(),
-        "children": obj.children.select_related("enterprise"),
-        "transitions": [(t, Transition(t).label) for t in transitions],
-        "transition_form": TransitionForm(),
-        "can_take": selectors.can_take(user, obj),
-        "can_route": selectors.can_route(user, obj),
-        "route_form": RouteForm(initial={"department": obj.department_id}),
-        "can_link": selectors.can_link(user, obj),
-        "link_form": LinkForm(initial={"parent": obj.parent.reference if obj.parent else ""}),
-        "can_attach": selectors.can_attach(user, obj),
-        "attachment_form": AttachmentForm(),
-        "overdue": obj.is_overdue(timezone.localdate()),
-        "history": history_for(obj) if reads_audit_log(access) else None,
-    }
-    return render(request, "requests/request_detail.html", context)
+def _visible(request: HttpRequest, pk: int) -> EnterpriseRequest:
+    return get_or_404(selectors.request_get, user=request.user, pk=pk)
 
 
-@permission_required(authenticated)
-@require_http_methods(["POST"])
-def request_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
-    obj = _visible(request, pk)
-    if transition not in Transition.values:
-        raise Http404
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Check the form."))
-        return redirect(obj)
-    try:
+class RequestDetail(DetailView[EnterpriseRequest]):
+    permission = staticmethod(authenticated)
+    template_name = "requests/request_detail.html"
+    context_object_name = "req"
+
+    def get_object(self) -> EnterpriseRequest:
+        return _visible(self.request, self.kwargs["pk"])
+
+    def context(self, obj: EnterpriseRequest) -> dict[str, Any]:
+        user = self.request.user
+        transitions = selectors.allowed_transitions(user, obj)
+        return {
+            "timeline": selectors.request_timeline(enterprise_request=obj),
+            "attachments": obj.attachments.all(),
+            "children": obj.children.select_related("enterprise"),
+            "transitions": [(t, Transition(t).label) for t in transitions],
+            "transition_form": TransitionForm(),
+            "can_take": selectors.can_take(user, obj),
+            "can_route": selectors.can_route(user, obj),
+            "route_form": RouteForm(initial={"department": obj.department_id}),
+            "can_link": selectors.can_link(user, obj),
+            "link_form": LinkForm(initial={"parent": obj.parent.reference if obj.parent else ""}),
+            "can_attach": selectors.can_attach(user, obj),
+            "attachment_form": AttachmentForm(),
+            "overdue": obj.is_overdue(timezone.localdate()),
+            "history": history_for(obj) if reads_audit_log(access_for(user)) else None,
+        }
+
+
+class _RequestAction(TransitionView[EnterpriseRequest]):
+    """A POST on a request the reader may see (404 otherwise); back to the request. Who may
+    do what is the selectors' `can_*` (403) and the services'."""
+
+    permission = staticmethod(authenticated)
+
+    def get_object(self) -> EnterpriseRequest:
+        return _visible(self.request, self.kwargs["pk"])
+
+
+class RequestTransition(_RequestAction):
+    form_class = TransitionForm
+    invalid_message = gettext_lazy("Check the form.")
+
+    def get_object(self) -> EnterpriseRequest:
+        obj = super().get_object()
+        if self.kwargs["transition"] not in Transition.values:
+            raise Http404
+        return obj
+
+    def post(self, request: HttpRequest, pk: Any, transition: str = "") -> HttpResponseRedirect:
+        return super().post(request, pk)  # the transition is read from self.kwargs
+
+    def perform(self, obj: EnterpriseRequest, data: dict[str, Any]) -> str:
+        transition = self.kwargs["transition"]
         services.request_transition(
-            actor=request.user, enterprise_request=obj, transition=transition, **form.cleaned_data
+            actor=self.request.user, enterprise_request=obj, transition=transition, **data
         )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": Transition(transition).label})
-    return redirect(obj)
+        return _("Done: %(action)s.") % {"action": Transition(transition).label}
 
 
-@permission_required(authenticated)
-@require_http_methods(["POST"])
-def request_take(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _visible(request, pk)
-    services.request_take(actor=request.user, enterprise_request=obj)
-    messages.success(request, _("You took this request."))
-    return redirect(obj)
+class RequestTake(_RequestAction):
+    def perform(self, obj: EnterpriseRequest, data: dict[str, Any]) -> str:
+        services.request_take(actor=self.request.user, enterprise_request=obj)
+        return _("You took this request.")
 
 
-@permission_required(authenticated)
-@require_http_methods(["POST"])
-def request_route(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _visible(request, pk)
-    if not selectors.can_route(request.user, obj):
-        raise PermissionDenied
-    form = RouteForm(request.POST)
-    if form.is_valid():
+class RequestRoute(_RequestAction):
+    form_class = RouteForm
+    invalid_message = gettext_lazy("Choose a department.")
+
+    def allows(self, obj: EnterpriseRequest) -> bool:
+        return selectors.can_route(self.request.user, obj)
+
+    def perform(self, obj: EnterpriseRequest, data: dict[str, Any]) -> str:
         services.request_route(
-            actor=request.user, enterprise_request=obj, department=form.cleaned_data["department"]
+            actor=self.request.user, enterprise_request=obj, department=data["department"]
         )
-        messages.success(request, _("The request was routed."))
-    else:
-        messages.error(request, _("Choose a department."))
-    return redirect(obj)
+        return _("The request was routed.")
 
 
-@permission_required(authenticated)
-@require_http_methods(["POST"])
-def request_link(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _visible(request, pk)
-    if not selectors.can_link(request.user, obj):
-        raise PermissionDenied
-    form = LinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("parent", [])))
-        return redirect(obj)
-    parent = None
-    if form.cleaned_data["parent"] is not None:
-        try:
-            parent = selectors.request_get(user=request.user, pk=form.cleaned_data["parent"])
-        except EnterpriseRequest.DoesNotExist:
-            messages.error(request, _("No such request, or it is outside what you may see."))
-            return redirect(obj)
-    try:
-        services.request_link(actor=request.user, enterprise_request=obj, parent=parent)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The link was saved."))
-    return redirect(obj)
+class RequestLink(_RequestAction):
+    form_class = LinkForm
+
+    def allows(self, obj: EnterpriseRequest) -> bool:
+        return selectors.can_link(self.request.user, obj)
+
+    def perform(self, obj: EnterpriseRequest, data: dict[str, Any]) -> str:
+        parent = None
+        if data["parent"] is not None:
+            try:
+                parent = selectors.request_get(user=self.request.user, pk=data["parent"])
+            except EnterpriseRequest.DoesNotExist:
+                raise ValidationError(
+                    _("No such request, or it is outside what you may see.")
+                ) from None
+        services.request_link(actor=self.request.user, enterprise_request=obj, parent=parent)
+        return _("The link was saved.")
 
 
-@permission_required(authenticated)
-@require_http_methods(["POST"])
-def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _visible(request, pk)
-    if not selectors.can_attach(request.user, obj):
-        raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file."))
-        return redirect(obj)
-    try:
-        services.request_attach(
-            actor=request.user, enterprise_request=obj, file=form.cleaned_data["file"]
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The file was attached."))
-    return redirect(obj)
+class RequestAttach(_RequestAction):
+    form_class = AttachmentForm
+    invalid_message = gettext_lazy("Choose a file.")
+
+    def allows(self, obj: EnterpriseRequest) -> bool:
+        return selectors.can_attach(self.request.user, obj)
+
+    def perform(self, obj: EnterpriseRequest, data: dict[str, Any]) -> str:
+        services.request_attach(actor=self.request.user, enterprise_request=obj, file=data["file"])
+        return _("The file was attached.")
 
 
 @permission_required(authenticated)
