@@ -27,3 +27,10 @@ def acting_user(actor: Actor) -> User:
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied("Log in first.")
     return actor
+
+
+def recorded_user(actor: Actor) -> User | None:
+    """The user a record names as its author (created_by, approved_by…); None for the platform.
+    The permission checks have refused an anonymous actor before any record is made, so an
+    AnonymousUser never reaches a record."""
+    return actor if isinstance(actor, User) else None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
+from chainlead.accounts.types import Reader
 from chainlead.commissioners.choices import LogStatus
 from chainlead.commissioners.constants import (
     EVALUATION_DISPUTE_POINTS,
@@ -75,7 +76,7 @@ def score_terms(row: EvaluationRow) -> dict[str, Decimal]:
     }
 
 
-def _visible_commissioners(user: Any) -> QuerySet[Commissioner]:
+def _visible_commissioners(user: Reader) -> QuerySet[Commissioner]:
     access = access_for(user)
     qs = Commissioner.objects.select_related("district")
     if reads_commissioners_city_wide(access):
@@ -85,7 +86,9 @@ def _visible_commissioners(user: Any) -> QuerySet[Commissioner]:
     return qs.none()
 
 
-def evaluation_rows(*, user: Any, year: int, district_id: int | None = None) -> list[EvaluationRow]:
+def evaluation_rows(
+    *, user: Reader, year: int, district_id: int | None = None
+) -> list[EvaluationRow]:
     """Every visible commissioner's evaluation for `year`, ranked within each district."""
     from chainlead.requests.choices import CLOSED_STATUSES
     from chainlead.requests.models import EnterpriseRequest

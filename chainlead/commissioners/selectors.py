@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
+from chainlead.accounts.types import Reader
 from chainlead.commissioners.choices import Decision
 from chainlead.commissioners.models import (
     Assignment,
@@ -24,7 +24,7 @@ from chainlead.commissioners.permissions import (
 )
 
 
-def commissioner_list(*, user: Any) -> QuerySet[Commissioner]:
+def commissioner_list(*, user: Reader) -> QuerySet[Commissioner]:
     """City-wide readers see all; district officials those of their districts; a commissioner
     themselves; an enterprise user those stationed with their firm (now or before)."""
     access = access_for(user)
@@ -41,11 +41,11 @@ def commissioner_list(*, user: Any) -> QuerySet[Commissioner]:
     return qs.filter(scope).distinct()
 
 
-def commissioner_get(*, user: Any, pk: int) -> Commissioner:
+def commissioner_get(*, user: Reader, pk: int) -> Commissioner:
     return commissioner_list(user=user).get(pk=pk)
 
 
-def assignment_list(*, user: Any) -> QuerySet[Assignment]:
+def assignment_list(*, user: Reader) -> QuerySet[Assignment]:
     """Stations the reader may see: all for city-wide readers; a district official's district;
     a commissioner's own; an enterprise user's firm's."""
     access = access_for(user)
@@ -64,31 +64,31 @@ def assignment_list(*, user: Any) -> QuerySet[Assignment]:
     return qs.filter(scope)
 
 
-def assignment_get(*, user: Any, pk: int) -> Assignment:
+def assignment_get(*, user: Reader, pk: int) -> Assignment:
     return assignment_list(user=user).get(pk=pk)
 
 
-def active_assignments(*, user: Any, today: dt.date) -> QuerySet[Assignment]:
+def active_assignments(*, user: Reader, today: dt.date) -> QuerySet[Assignment]:
     return assignment_list(user=user).filter(active_on(today))
 
 
-def log_list(*, user: Any) -> QuerySet[ServiceLog]:
+def log_list(*, user: Reader) -> QuerySet[ServiceLog]:
     return ServiceLog.objects.select_related(
         "assignment", "assignment__commissioner", "assignment__enterprise"
     ).filter(assignment__in=assignment_list(user=user).values("pk"))
 
 
-def log_get(*, user: Any, pk: int) -> ServiceLog:
+def log_get(*, user: Reader, pk: int) -> ServiceLog:
     return log_list(user=user).get(pk=pk)
 
 
-def run_list(*, user: Any) -> QuerySet[MatchingRun]:
+def run_list(*, user: Reader) -> QuerySet[MatchingRun]:
     if not reads_matchings(access_for(user)):
         return MatchingRun.objects.none()
     return MatchingRun.objects.select_related("district", "created_by")
 
 
-def run_get(*, user: Any, pk: int) -> MatchingRun:
+def run_get(*, user: Reader, pk: int) -> MatchingRun:
     return run_list(user=user).get(pk=pk)
 
 
@@ -101,7 +101,7 @@ def pair_list(*, run: MatchingRun, decision: str = "") -> QuerySet[ProposedPair]
     return qs
 
 
-def pair_get(*, user: Any, pk: int) -> ProposedPair:
+def pair_get(*, user: Reader, pk: int) -> ProposedPair:
     runs = run_list(user=user)
     return ProposedPair.objects.select_related("run", "commissioner", "enterprise").get(
         pk=pk, run__in=runs

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
+from chainlead.accounts.models import User
+from chainlead.accounts.types import Actor, recorded_user
 from chainlead.audit.services import record_event
 from chainlead.commissioners.choices import (
     CommissionerStatus,
@@ -49,7 +51,7 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: Actor) -> None:
     # None is the platform itself (the demo loader, management commands), as in chains.
     if actor is not None and not manages_commissioners(access_for(actor)):
         raise PermissionDenied(_("Only a city administrator manages commissioners."))
@@ -66,7 +68,7 @@ def log_backdate_days() -> int:
 @transaction.atomic
 def commissioner_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     name: str,
     industries: Iterable[Any] = (),
@@ -86,7 +88,7 @@ def commissioner_create(
 @transaction.atomic
 def commissioner_update(
     *,
-    actor: Any,
+    actor: Actor,
     commissioner: Commissioner,
     industries: Iterable[Any] | None = None,
     segments: Iterable[Any] | None = None,
@@ -117,7 +119,7 @@ def _clean_keywords(keywords: Sequence[str]) -> list[str]:
 
 
 @transaction.atomic
-def commissioner_link_user(*, actor: Any, commissioner: Commissioner, user: Any) -> Commissioner:
+def commissioner_link_user(*, actor: Actor, commissioner: Commissioner, user: User) -> Commissioner:
     """Let `user` (who must hold the commissioner role) act for `commissioner`."""
     from chainlead.accounts.choices import Role
 
@@ -137,13 +139,13 @@ def commissioner_link_user(*, actor: Any, commissioner: Commissioner, user: Any)
 @transaction.atomic
 def assignment_create(
     *,
-    actor: Any,
+    actor: Actor,
     commissioner: Commissioner,
     enterprise: Enterprise,
     starts_on: dt.date,
     ends_on: dt.date | None = None,
     reason: str = "",
-    proposed_by: Any = None,
+    proposed_by: User | None = None,
     score_terms: dict[str, Any] | None = None,
     matching_run: MatchingRun | None = None,
 ) -> Assignment:
@@ -168,8 +170,8 @@ def assignment_create(
         starts_on=starts_on,
         ends_on=ends_on,
         reason=reason.strip(),
-        proposed_by=proposed_by or actor,
-        approved_by=actor,
+        proposed_by=proposed_by or recorded_user(actor),
+        approved_by=recorded_user(actor),
         score_terms=score_terms or {},
         matching_run=matching_run,
     )
@@ -179,7 +181,7 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_end(*, actor: Any, assignment: Assignment, on: dt.date, reason: str) -> Assignment:
+def assignment_end(*, actor: Actor, assignment: Assignment, on: dt.date, reason: str) -> Assignment:
     """End a station early, with a reason."""
     _require_manager(actor)
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -200,7 +202,7 @@ def assignment_end(*, actor: Any, assignment: Assignment, on: dt.date, reason: s
 # --- service logs --------------------------------------------------------------------------
 
 
-def _is_assignment_commissioner(actor: Any, assignment: Assignment) -> bool:
+def _is_assignment_commissioner(actor: Actor, assignment: Assignment) -> bool:
     # Read now, not from a cached instance: the account acting for a commissioner may change.
     user_id = getattr(actor, "pk", None)
     return (
@@ -212,7 +214,7 @@ def _is_assignment_commissioner(actor: Any, assignment: Assignment) -> bool:
 @transaction.atomic
 def log_create(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: Assignment,
     mode: str,
     served_on: dt.date,
@@ -250,7 +252,7 @@ def log_create(
         solved=solved.strip(),
         backdated=backdated,
         status=LogStatus.AWAITING_APPROVAL if backdated else LogStatus.SUBMITTED,
-        created_by=actor,
+        created_by=recorded_user(actor),
         created_at=now or timezone.now(),
     )
     log.full_clean()
@@ -260,14 +262,14 @@ def log_create(
 
 
 @transaction.atomic
-def log_approve(*, actor: Any, log: ServiceLog, approve: bool, note: str = "") -> ServiceLog:
+def log_approve(*, actor: Actor, log: ServiceLog, approve: bool, note: str = "") -> ServiceLog:
     """An official accepts or rejects a back-dated log."""
     _require_manager(actor)
     locked = ServiceLog.objects.select_for_update().get(pk=log.pk)
     if locked.status != LogStatus.AWAITING_APPROVAL:
         raise ValidationError(_("This log does not wait for approval."))
     locked.status = LogStatus.SUBMITTED if approve else LogStatus.REJECTED
-    locked.approved_by = actor
+    locked.approved_by = recorded_user(actor)
     locked.full_clean()
     locked.save()
     record_event(instance=locked, event="approved" if approve else "rejected", message=note)
@@ -277,7 +279,7 @@ def log_approve(*, actor: Any, log: ServiceLog, approve: bool, note: str = "") -
 @transaction.atomic
 def log_answer(
     *,
-    actor: Any,
+    actor: Actor,
     log: ServiceLog,
     confirm: bool,
     rating: int | None = None,
@@ -297,7 +299,7 @@ def log_answer(
     locked.status = LogStatus.CONFIRMED if confirm else LogStatus.DISPUTED
     locked.firm_rating = rating if confirm else None
     locked.firm_comment = comment.strip()
-    locked.answered_by = actor
+    locked.answered_by = recorded_user(actor)
     locked.answered_at = now or timezone.now()
     locked.full_clean()
     locked.save()
@@ -305,7 +307,7 @@ def log_answer(
 
 
 @transaction.atomic
-def log_attach(*, actor: Any, log: ServiceLog, file: Any) -> ServiceLogAttachment:
+def log_attach(*, actor: Actor, log: ServiceLog, file: Any) -> ServiceLogAttachment:
     if not _is_assignment_commissioner(actor, log.assignment):
         raise PermissionDenied(_("Only the stationed commissioner attaches files."))
     attachment = ServiceLogAttachment(
@@ -313,7 +315,7 @@ def log_attach(*, actor: Any, log: ServiceLog, file: Any) -> ServiceLogAttachmen
         file=file,
         name=(getattr(file, "name", "") or "file")[:200],
         size=getattr(file, "size", 0) or 0,
-        uploaded_by=actor,
+        uploaded_by=recorded_user(actor),
     )
     attachment.full_clean()
     attachment.save()
@@ -326,7 +328,7 @@ def log_attach(*, actor: Any, log: ServiceLog, file: Any) -> ServiceLogAttachmen
 @transaction.atomic
 def matching_run_create(
     *,
-    actor: Any,
+    actor: Actor,
     as_of: dt.date | None = None,
     district: District | None = None,
     start: bool = True,
@@ -336,7 +338,7 @@ def matching_run_create(
 
     _require_manager(actor)
     run = MatchingRun(
-        created_by=actor,
+        created_by=recorded_user(actor),
         as_of=_today(as_of),
         district=district,
         weights=match_weights(),
@@ -443,9 +445,9 @@ def _store_pairs(run: MatchingRun, proposal: Proposal) -> int:
     return total
 
 
-def _decided(pair: ProposedPair, actor: Any, decision: str, note: str) -> None:
+def _decided(pair: ProposedPair, actor: Actor, decision: str, note: str) -> None:
     pair.decision = decision
-    pair.decided_by = actor
+    pair.decided_by = recorded_user(actor)
     pair.decided_at = timezone.now()
     pair.note = note.strip()
 
@@ -467,7 +469,7 @@ def _explanation(pair: ProposedPair) -> str:
 @transaction.atomic
 def pair_decide(
     *,
-    actor: Any,
+    actor: Actor,
     pair: ProposedPair,
     accept: bool,
     note: str = "",
@@ -502,7 +504,7 @@ def pair_decide(
 @transaction.atomic
 def pair_change(
     *,
-    actor: Any,
+    actor: Actor,
     pair: ProposedPair,
     commissioner: Commissioner,
     note: str,
@@ -523,7 +525,7 @@ def pair_change(
         starts_on=start,
         ends_on=start + dt.timedelta(days=DEFAULT_TERM_DAYS),
         reason=note.strip(),
-        proposed_by=actor,
+        proposed_by=recorded_user(actor),
         matching_run=locked.run,
     )
     _decided(locked, actor, Decision.CHANGED, note)
@@ -533,7 +535,7 @@ def pair_change(
 
 
 @transaction.atomic
-def run_accept_pending(*, actor: Any, run: MatchingRun, note: str = "") -> int:
+def run_accept_pending(*, actor: Actor, run: MatchingRun, note: str = "") -> int:
     """Accept every pair of `run` still pending; returns how many became stations."""
     _require_manager(actor)
     if run.status != RunStatus.READY:

@@ -26,7 +26,7 @@ from chainlead.accounts.choices import Role
 from chainlead.accounts.mirrors import owner_writes
 from chainlead.accounts.models import RoleGrant, User
 from chainlead.accounts.services import role_grant, role_revoke
-from chainlead.accounts.types import Actor
+from chainlead.accounts.types import Actor, recorded_user
 from chainlead.audit import context as audit_context
 from chainlead.audit.services import record_event
 from chainlead.chains.models import Chain
@@ -120,12 +120,6 @@ def _require_admin(actor: Actor) -> None:
 
 
 M = TypeVar("M", bound=Model)
-
-
-def _recorded(actor: Actor) -> User | None:
-    """The user a record names as its author; None for the platform. The permission checks
-    have already refused an anonymous actor, so an AnonymousUser never reaches a record."""
-    return actor if isinstance(actor, User) else None
 
 
 def _save(obj: M) -> M:
@@ -228,7 +222,7 @@ def leader_appoint(
         current.user = user
         current.title = title
         current.appointed_on = appointed_on or timezone.localdate()
-        current.appointed_by = _recorded(actor)
+        current.appointed_by = recorded_user(actor)
         leader = _save(current)
         if old_user.pk != user.pk:
             _sync_grant(
@@ -240,7 +234,7 @@ def leader_appoint(
             user=user,
             title=title,
             appointed_on=appointed_on or timezone.localdate(),
-            appointed_by=_recorded(actor),
+            appointed_by=recorded_user(actor),
         )
         try:
             with transaction.atomic():
@@ -309,7 +303,7 @@ def plan_create(
             % {"chain": chain, "year": year}
         )
     plan = WorkPlan(
-        chain=chain, year=year, title=title, summary=summary, created_by=_recorded(actor)
+        chain=chain, year=year, title=title, summary=summary, created_by=recorded_user(actor)
     )
     try:
         with transaction.atomic():
@@ -339,7 +333,7 @@ def plan_approve(*, actor: Actor, plan: WorkPlan, now: dt.datetime | None = None
     if not locked.targets.exists():
         raise GovernanceError(_("A plan without targets cannot be approved."))
     locked.status = PlanStatus.APPROVED
-    locked.approved_by = _recorded(actor)
+    locked.approved_by = recorded_user(actor)
     locked.approved_at = now or timezone.now()
     _save(locked)
     record_event(instance=locked, event="plan_approved", message=str(actor))
@@ -391,7 +385,11 @@ def actual_enter(
             % {"indicator": target.get_indicator_display()}
         )
     entry = ActualEntry(
-        target=target, value=Decimal(value), as_of=as_of, source=source, entered_by=_recorded(actor)
+        target=target,
+        value=Decimal(value),
+        as_of=as_of,
+        source=source,
+        entered_by=recorded_user(actor),
     )
     return _save(entry)
 
@@ -465,7 +463,7 @@ def package_item_add(
     existing = PackageItem.objects.filter(chain=chain, policy=policy).first()
     if existing is not None:
         return existing
-    return _save(PackageItem(chain=chain, policy=policy, note=note, added_by=_recorded(actor)))
+    return _save(PackageItem(chain=chain, policy=policy, note=note, added_by=recorded_user(actor)))
 
 
 @transaction.atomic
@@ -593,7 +591,7 @@ def packages_attach_by_topic(*, actor: Actor, chains: Iterable[Chain] | None = N
                         policy=policy,
                         note=_("attached by topic: %(topic)s")
                         % {"topic": policy.get_topic_display()},
-                        added_by=_recorded(actor),
+                        added_by=recorded_user(actor),
                     )
                 )
                 added += 1
@@ -624,7 +622,7 @@ def meeting_create(
             held_at=held_at,
             location=location,
             minutes=minutes,
-            created_by=_recorded(actor),
+            created_by=recorded_user(actor),
         )
     )
     meeting.attendees.set(list(attendees))

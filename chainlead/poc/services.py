@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
 from chainlead.accounts.models import User
-from chainlead.accounts.types import Actor
+from chainlead.accounts.types import Actor, recorded_user
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.funds.models import Account
@@ -71,12 +71,6 @@ from chainlead.registry.models import District, Enterprise
 TWO_PLACES = Decimal("0.01")
 # The support fund's budget line of a stage: "poc.stage:2" (docs/funds.md).
 FUND_LINE_PREFIX = "poc.stage:"
-
-
-def _user(actor: Actor) -> User | None:
-    """The user a record names; None for the platform (or an anonymous actor, whom the
-    permission checks refuse before any record is made)."""
-    return actor if isinstance(actor, User) else None
 
 
 def _require_manager(actor: Actor, project: Project) -> None:
@@ -132,7 +126,7 @@ def project_submit(
     if not submits_projects(access):
         raise PermissionDenied(_("Only researchers and city admins submit projects."))
     if not access.is_admin:
-        pi = _user(actor)
+        pi = recorded_user(actor)
     check_stage_trl(stage, trl)
     project = Project(
         title=title,
@@ -148,7 +142,7 @@ def project_submit(
     project.full_clean()
     project.save()
     StageChange.objects.create(
-        project=project, from_stage=None, to_stage=stage, on=started_on, by=_user(actor)
+        project=project, from_stage=None, to_stage=stage, on=started_on, by=recorded_user(actor)
     )
     record_event(instance=project, event="submitted", message=f"stage {stage}, TRL {trl}")
     return project
@@ -229,7 +223,7 @@ def gate_open(
         to_stage=locked.stage + STAGE_STEP,
         opened_on=today,
         due_on=due_on,
-        opened_by=_user(actor),
+        opened_by=recorded_user(actor),
     )
     review.full_clean()
     review.save()
@@ -254,7 +248,7 @@ def reviewer_assign(*, actor: Actor, gate_review: GateReview, reviewer: User) ->
 
 
 def _require_reviewer(actor: Actor, assignment: ReviewAssignment) -> None:
-    user = _user(actor)
+    user = recorded_user(actor)
     if user is None or assignment.reviewer_id != user.pk:
         raise PermissionDenied(_("Only the assigned reviewer acts on this review."))
 
@@ -393,7 +387,7 @@ def gate_decide(
     review.reasons = reasons.strip()
     review.scores = snapshot
     review.weighted_score = Decimal(snapshot["mean"])
-    review.decided_by = _user(actor)
+    review.decided_by = recorded_user(actor)
     review.decided_on = today
     review.full_clean()
     review.save()
@@ -430,7 +424,7 @@ def _advance(
         from_stage=from_stage,
         to_stage=to_stage,
         on=today,
-        by=_user(actor),
+        by=recorded_user(actor),
         gate_review=review,
     )
 
@@ -457,7 +451,7 @@ def partner_contact_record(
         approached_on=approached_on,
         result=ContactResult(result),
         note=note,
-        recorded_by=_user(actor),
+        recorded_by=recorded_user(actor),
     )
     contact.full_clean()
     contact.save()
@@ -517,7 +511,7 @@ def support_grant(
         granted_on=granted_on,
         amount_granted=amount,
         description=description,
-        recorded_by=_user(actor),
+        recorded_by=recorded_user(actor),
     )
     support.full_clean()
     support.save()
@@ -695,7 +689,7 @@ def _outcome(
         counterparty=counterparty or (enterprise.name if enterprise else ""),
         reason=reason.strip(),
         enterprise=enterprise,
-        recorded_by=_user(actor),
+        recorded_by=recorded_user(actor),
     )
     outcome.full_clean()
     outcome.save()

@@ -32,8 +32,7 @@ from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
-from chainlead.accounts.models import User
-from chainlead.accounts.types import Actor
+from chainlead.accounts.types import Actor, recorded_user
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.notifications.services import notify
@@ -80,12 +79,6 @@ if TYPE_CHECKING:
     from chainlead.registry.models import Enterprise
 
 
-def _recorded(actor: Actor) -> User | None:
-    """The user a record names; None for the platform (the permission checks have refused an
-    anonymous actor before any record is made)."""
-    return actor if isinstance(actor, User) else None
-
-
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
@@ -129,7 +122,7 @@ def timeline_add(
         kind=kind,
         from_status=from_status,
         to_status=to_status,
-        actor=_recorded(actor),
+        actor=recorded_user(actor),
         at=at,
         note=note,
     )
@@ -185,7 +178,7 @@ def request_raise(
         description=description,
         channel=channel,
         hotline_ticket=hotline_ticket or None,
-        raised_by=_recorded(actor),
+        raised_by=recorded_user(actor),
         raised_at=at,
         working_days_limit=limit,
         department=department_for(
@@ -434,7 +427,7 @@ def request_take(
     at = _now(now)
     current.escalation_level = Escalation.CHAIN_LEADER
     current.leader_escalated_at = at
-    current.taken_by = _recorded(actor)
+    current.taken_by = recorded_user(actor)
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
@@ -521,7 +514,7 @@ def request_attach(
         file=file,
         name=(file.name or "file")[:200],
         size=file.size or 0,
-        uploaded_by=_recorded(actor),
+        uploaded_by=recorded_user(actor),
     )
     attachment.full_clean()
     attachment.save()
