@@ -128,7 +128,7 @@ def test_upload_runs_the_job_and_the_result_has_the_cli_columns(
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("firms.pdf", b"%PDF-1.4", "upload a .csv or .xlsx file"),
+        ("firms.pdf", b"%PDF-1.4", "请上传 .csv 或 .xlsx 文件"),
         ("empty.csv", b"\n", "the file is empty"),
         ("zero.csv", b"", "所提交的是空文件"),  # Django's own check, before ours
         ("header.csv", "股票代码,主营业务\n".encode(), "the file has a header but no firms"),
