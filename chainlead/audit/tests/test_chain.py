@@ -270,3 +270,69 @@ def test_an_entry_committed_later_with_a_lower_id_is_linked_after(entries, subje
     assert (later.seq, lower.seq) == (entries[-1].seq + 1, entries[-1].seq + 2)
     assert lower.prev_hash == later.hash
     assert chain.verify().ok
+
+
+def _insert_linked_firms(subject: User, page_size: int) -> int:
+    """`insert_linked` of one create entry per existing audit row (any rows will do), with a
+    JSON float that the database gives back as an integer."""
+    postgres = connection.vendor == "postgresql"
+    text = "varchar" if postgres else "TEXT"
+    after = "CAST(%s AS jsonb)" if postgres else "%s"
+    return chain.insert_linked(
+        "SELECT %s, %s, 'sql writer', 'cli', '', 'req-1', 'create', '', %s, "  # noqa: S608
+        f"CAST(id AS {text}), 'firm ' || CAST(id AS {text}), NULL, {after}, '' "
+        f"FROM {TABLE} ORDER BY id",
+        [
+            connection.ops.adapt_datetimefield_value(dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)),
+            subject.pk,
+            ContentType.objects.get_for_model(User).pk,
+            '{"revenue": 2.0, "share": 0.25, "name": "杭州"}',
+        ],
+        page_size=page_size,
+    )
+
+
+@pytest.mark.django_db
+def test_set_based_entries_are_inserted_linked_page_by_page(entries, subject):
+    record_event(instance=subject, event="test.waiting")  # sealed, pending: linked first
+    waiting = AuditEntry.objects.get(event="test.waiting")
+    before = AuditEntry.objects.count()
+    assert _insert_linked_firms(subject, page_size=2) == before  # pages of 2, one odd
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 0
+    waiting = AuditEntry.objects.get(pk=waiting.pk)
+    assert waiting.seq == entries[-1].seq + 1
+    inserted = list(AuditEntry.objects.filter(source="cli").order_by("seq"))
+    assert len(inserted) == before
+    assert [e.seq for e in inserted] == list(range(waiting.seq + 1, waiting.seq + 1 + before))
+    assert inserted[0].prev_hash == waiting.hash
+    assert inserted[0].after == {"revenue": 2, "share": 0.25, "name": "杭州"}
+    assert [e.pk for e in inserted] == sorted(e.pk for e in inserted)  # ids follow the chain
+    head = AuditChainHead.objects.get()
+    assert (head.seq, head.last_hash) == (inserted[-1].seq, inserted[-1].hash)
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.checked, verdict.pending) == (True, head.seq, 0), verdict
+
+    victim = inserted[len(inserted) // 2]
+    _sql("UPDATE {table} SET object_repr = %s WHERE id = %s", ["forged", victim.pk])
+    verdict = chain.verify()
+    assert verdict.bad_entry_id == victim.pk
+    assert "altered" in verdict.reason
+
+
+@pytest.mark.django_db
+def test_set_based_entries_do_not_adopt_a_row_inserted_around_the_chain(entries, subject):
+    content_type = ContentType.objects.get_for_model(User)
+    _sql(
+        "INSERT INTO {table} (timestamp, actor_label, source, remote_addr, request_id, action, "
+        "event, content_type_id, object_id, object_repr, message, prev_hash, hash) "
+        "VALUES (%s, 'sql', 'cli', '', '', 'event', 'around', %s, 'x', 'x', '', '', '')",
+        [
+            connection.ops.adapt_datetimefield_value(dt.datetime(2026, 3, 1, tzinfo=dt.UTC)),
+            content_type.pk,
+        ],
+    )
+    around = AuditEntry.objects.get(event="around")
+    rows = AuditEntry.objects.count()
+    assert _insert_linked_firms(subject, page_size=1000) == rows
+    assert AuditEntry.objects.get(pk=around.pk).seq is None
+    assert chain.verify().bad_entry_id == around.pk

@@ -17,8 +17,9 @@ from django.db import connection
 from django.utils.translation import gettext_noop
 
 from chainlead.audit import context as audit_context
-from chainlead.audit.models import AuditAction, AuditEntry
-from chainlead.audit.services import link_pending, record_bulk_changes
+from chainlead.audit.chain import insert_linked
+from chainlead.audit.models import AuditAction
+from chainlead.audit.services import record_bulk_changes
 from chainlead.core.reasons import Reason
 from chainlead.core.text import to_simplified
 from chainlead.registry.choices import DataProvenance
@@ -351,7 +352,7 @@ def _json_object_sql(pairs: list[tuple[str, str, str]], postgres: bool) -> str:
 
 
 def _write_creates(staging: _Staging, filename: str, now: dt.datetime) -> None:
-    """INSERT ... SELECT the new firms, then their create audit entries in one statement.
+    """INSERT ... SELECT the new firms, then their create audit entries, linked as inserted.
 
     The audit entries are written set-based instead of through `record_bulk_changes` because
     building a million AuditEntry objects in Python took longer than the whole import budget
@@ -420,24 +421,23 @@ def _write_creates(staging: _Staging, filename: str, now: dt.datetime) -> None:
             )
             (pk,) = cursor.fetchone()
             cursor.execute(f"UPDATE {t} SET created_id = %s WHERE line_no = %s", [pk, line])
-        cursor.execute(
-            f"INSERT INTO {AuditEntry._meta.db_table} (timestamp, actor_id, actor_label, source, "
-            "remote_addr, request_id, action, event, content_type_id, object_id, object_repr, "
-            f"before, after, message) SELECT %s, %s, %s, %s, %s, %s, %s, '', %s, "
-            f"CAST(e.id AS {text_type}), e.name, NULL, {after}, '' FROM {t} s "
-            f"JOIN {table} e ON e.id = s.created_id ORDER BY s.line_no",
-            [
-                adapt(now),
-                actor.pk if actor is not None else None,
-                actor_label,
-                ctx.source,
-                ctx.remote_addr,
-                ctx.request_id,
-                AuditAction.CREATE.value,
-                content_type.pk,
-            ],
-        )
-    link_pending()  # the rows inserted by SQL join the audit log's hash chain
+    # One create entry per firm, in the file's order, inserted already linked into the audit
+    # log's hash chain (columns: `audit.chain.INSERT_COLUMNS`).
+    insert_linked(
+        "SELECT %s, %s, %s, %s, %s, %s, %s, '', %s, "
+        f"CAST(e.id AS {text_type}), e.name, NULL, {after}, '' FROM {t} s "
+        f"JOIN {table} e ON e.id = s.created_id ORDER BY s.line_no",
+        [
+            adapt(now),
+            actor.pk if actor is not None else None,
+            actor_label,
+            ctx.source,
+            ctx.remote_addr,
+            ctx.request_id,
+            AuditAction.CREATE.value,
+            content_type.pk,
+        ],
+    )
 
 
 def _search_keys(names: list[str]) -> list[str]:
