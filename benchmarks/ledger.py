@@ -73,8 +73,9 @@ def _drop_scratch() -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
 
 
-def _in_threads(clients: int, work: Any) -> float:
-    """Wall-clock seconds for `work(i)` run in `clients` threads released together."""
+def _in_threads(clients: int, work: Any) -> tuple[float, float | None]:
+    """Wall-clock seconds for `work(i)` run in `clients` threads released together (CPU not
+    measured: None)."""
     from django.db import connection
 
     barrier = threading.Barrier(clients + 1)
@@ -100,22 +101,27 @@ def _in_threads(clients: int, work: Any) -> float:
     elapsed = time.perf_counter() - start
     if errors:
         raise errors[0]
-    return elapsed
+    return elapsed, None
 
 
-def _in_processes(clients: int, work: Any) -> float:
-    """Wall-clock seconds for `work(i)` run in `clients` forked processes released together."""
+def _in_processes(clients: int, work: Any) -> tuple[float, float | None]:
+    """Wall-clock seconds for `work(i)` run in `clients` forked processes released together,
+    and the CPU seconds the work cost: each client's own plus its PostgreSQL backend's (the
+    server's background writers not counted)."""
     from django.db import connection, connections
 
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(clients + 1)
+    cpu = context.Array("d", clients)
 
     def run(i: int) -> None:
         code = 0
         try:
             connection.ensure_connection()
             barrier.wait()
+            started = time.process_time() + _backend_cpu()
             work(i)
+            cpu[i] = time.process_time() + _backend_cpu() - started
         except BaseException:
             import traceback
 
@@ -137,7 +143,7 @@ def _in_processes(clients: int, work: Any) -> float:
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} client processes failed (exit codes {failed})")
-    return elapsed
+    return elapsed, sum(cpu)
 
 
 def _world(clients: int, payments: int, rounds: int) -> tuple[Any, list[list[list[Any]]]]:
@@ -236,11 +242,11 @@ def bench_disbursements(
 
         load = _load()
         if r % 2 == 0:
-            insert_seconds = concurrently(clients, insert)
-            pay_seconds = concurrently(clients, pay)
+            insert_seconds, insert_cpu = concurrently(clients, insert)
+            pay_seconds, pay_cpu = concurrently(clients, pay)
         else:
-            pay_seconds = concurrently(clients, pay)
-            insert_seconds = concurrently(clients, insert)
+            pay_seconds, pay_cpu = concurrently(clients, pay)
+            insert_seconds, insert_cpu = concurrently(clients, insert)
         results.append(
             {
                 "round": r + 1,
@@ -248,6 +254,11 @@ def bench_disbursements(
                 "disbursements_per_s": total / pay_seconds,
                 "inserts_per_s": total / insert_seconds,
                 "ratio": insert_seconds / pay_seconds,
+                # CPU (clients + their backends) per INSERT over per payment: the ratio the
+                # two cores would give if nothing else ran on them.
+                "pay_cpu_ms": 1000 * pay_cpu / total if pay_cpu else None,
+                "insert_cpu_ms": 1000 * insert_cpu / total if insert_cpu else None,
+                "cpu_ratio": insert_cpu / pay_cpu if pay_cpu and insert_cpu else None,
             }
         )
     from chainlead.audit.chain import verify
@@ -312,6 +323,7 @@ def profile_payment(count: int) -> dict[str, Any]:
     statements: dict[tuple[int, str], list[float]] = {}
     cpu: list[float] = []
     wall: list[float] = []
+    server_started = _backend_cpu()
     try:
         for tranche in own[5:]:
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -326,13 +338,17 @@ def profile_payment(count: int) -> dict[str, Any]:
                 statements.setdefault((n, text), []).append(float(query["time"]))
     finally:
         chain._link_committed = original
+    server_cpu = (_backend_cpu() - server_started) / count
     insert_wall = []
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_profile (id bigserial PRIMARY KEY, amount numeric)")
+        server_started, cpu_started = _backend_cpu(), time.process_time()
         for _n in range(count):
             started = time.perf_counter()
             cursor.execute("INSERT INTO bench_profile (amount) VALUES (%s)", [100])
             insert_wall.append(time.perf_counter() - started)
+        insert_cpu = (time.process_time() - cpu_started) / count
+        insert_server_cpu = (_backend_cpu() - server_started) / count
     return {
         "payments": count,
         "load_1min": _load(),
@@ -344,7 +360,25 @@ def profile_payment(count: int) -> dict[str, Any]:
         "client_cpu_ms": 1000 * statistics.median(cpu),
         "linker_cpu_ms": 1000 * statistics.median(link_cpu) if link_cpu else 0.0,
         "insert_wall_ms": 1000 * statistics.median(insert_wall),
+        # Mean CPU of the client process and of its PostgreSQL backend (the same machine;
+        # background writers not counted) per payment (its linking included) and per INSERT.
+        "client_cpu_mean_ms": 1000 * statistics.mean(cpu),
+        "server_cpu_ms": 1000 * server_cpu,
+        "insert_client_cpu_ms": 1000 * insert_cpu,
+        "insert_server_cpu_ms": 1000 * insert_server_cpu,
     }
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (the server runs on this machine):
+    the scheduler's time on a CPU in nanoseconds (/proc/PID/schedstat), not /proc/PID/stat's
+    10 ms clock ticks, which miss a backend's short bursts."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
 
 
 def bench_check(entries: int) -> dict[str, Any]:
@@ -411,7 +445,12 @@ def report(result: dict[str, Any]) -> str:
     c = result["check"]
     rounds = [
         f"| {row['round']} | {row['load_1min']:.1f} | {row['disbursements_per_s']:,.0f} | "
-        f"{row['inserts_per_s']:,.0f} | {row['ratio']:.3f} |"
+        f"{row['inserts_per_s']:,.0f} | {row['ratio']:.3f} | "
+        + (
+            f"{row['pay_cpu_ms']:.2f} / {row['insert_cpu_ms']:.2f} | {row['cpu_ratio']:.3f} |"
+            if row["cpu_ratio"]
+            else "— | — |"
+        )
         for row in d["rounds"]
     ]
     return "\n".join(
@@ -423,8 +462,9 @@ def report(result: dict[str, Any]) -> str:
             f"persistent connection), {d['payments']} payments and as many single-row INSERTs "
             "per round, alternating which goes first.",
             "",
-            "| round | load (1 min) | disbursements/s | plain INSERTs/s | ratio |",
-            "| --- | --- | --- | --- | --- |",
+            "| round | load (1 min) | disbursements/s | plain INSERTs/s | ratio | "
+            "CPU ms per payment / per INSERT | CPU ratio |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
             *rounds,
             "",
             "| measure | value | target |",
@@ -455,6 +495,10 @@ def report_profile(result: dict[str, Any]) -> str:
         f"wall {result['wall_ms']:.1f} ms per payment, client CPU {result['client_cpu_ms']:.2f} ms "
         f"(of which linking after the commit {result['linker_cpu_ms']:.2f} ms); "
         f"one plain INSERT {result['insert_wall_ms']:.2f} ms.",
+        f"CPU per payment (mean): client {result['client_cpu_mean_ms']:.2f} ms + server "
+        f"{result['server_cpu_ms']:.2f} ms; per plain INSERT: client "
+        f"{result['insert_client_cpu_ms']:.2f} ms + server "
+        f"{result['insert_server_cpu_ms']:.2f} ms.",
         "",
         "| # | statement | mean ms | times |",
         "| --- | --- | --- | --- |",
