@@ -1,25 +1,26 @@
-"""Proof-of-concept pages: thin, each with its permission; rules live in services."""
+"""Proof-of-concept pages: thin, each with its permission; rules live in services.
+
+Lists, pages and the POSTs that move a project are the generic views of `core.generic`; the
+dashboard, the survival page and the two plain lists are written out."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from chainlead.accounts.access import access_for
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.export import Column
-from chainlead.core.views import history_for, object_list, permission_required
+from chainlead.core.generic import DetailView, FormView, ListView, TransitionView
+from chainlead.core.views import history_for, permission_required
 from chainlead.poc import figures, selectors, services
 from chainlead.poc.choices import Direction, GateStatus, ReviewStatus, Stage
 from chainlead.poc.constants import RUBRIC_LABELS, RUBRIC_WEIGHTS, STAGE_TRL, STALLED_DAYS
@@ -37,7 +38,7 @@ from chainlead.poc.forms import (
     ScoreForm,
     SupportForm,
 )
-from chainlead.poc.models import Centre, GateReview, Milestone, Project, ReviewAssignment
+from chainlead.poc.models import Centre, GateReview, Project, ReviewAssignment
 from chainlead.poc.permissions import (
     edits_project_file,
     manages_project,
@@ -67,31 +68,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
-    try:
-        return selectors.project_get(user=request.user, pk=pk)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
+class _ProjectAction(TransitionView[Project]):
+    """A POST on a project the reader may see (404 otherwise); back to its page. The services
+    decide who may do what (403)."""
 
-
-def _act(
-    request: HttpRequest,
-    form: Any,
-    action: Callable[[dict[str, Any]], str],
-    back: str,
-) -> HttpResponse:
-    """Validate the form, run the service, report its answer on the page we came from."""
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
-        return redirect(back)
-    try:
-        message = action(form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, message)
-    return redirect(back)
+    permission = staticmethod(reads_projects)
+    selector = staticmethod(selectors.project_list)
 
 
 # --- centres --------------------------------------------------------------------------------
@@ -104,197 +86,160 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(reads_centres)
-def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        centre = selectors.centre_list(user=request.user).get(pk=pk)
-    except Centre.DoesNotExist as exc:
-        raise Http404 from exc
-    projects = selectors.project_list(user=request.user).filter(centre=centre)
-    return render(
-        request,
-        "poc/centre_detail.html",
-        {
-            "centre": centre,
-            "per_stage": selectors.projects_per_stage(projects),
-            "projects": projects[:50],
-        },
-    )
+class CentreDetail(DetailView[Centre]):
+    permission = staticmethod(reads_centres)
+    selector = staticmethod(selectors.centre_list)
+    template_name = "poc/centre_detail.html"
+    context_object_name = "centre"
+
+    def context(self, obj: Centre) -> dict[str, Any]:
+        projects = selectors.project_list(user=self.request.user).filter(centre=obj)
+        return {"per_stage": selectors.projects_per_stage(projects), "projects": projects[:50]}
 
 
 # --- projects -------------------------------------------------------------------------------
 
 
-@permission_required(reads_projects)
-def project_list(request: HttpRequest) -> HttpResponse:
-    return object_list(
-        request,
-        queryset=selectors.project_list(user=request.user),
-        filterset_class=ProjectFilterSet,
-        table_class=ProjectTable,
-        template_name="poc/project_list.html",
-        export_columns=EXPORT_COLUMNS,
-        export_filename="poc-projects",
-        context={
-            "show_figures": reads_figures(access_for(request.user)),
-            "can_submit": submits_projects(access_for(request.user)),
-        },
-    )
+class ProjectList(ListView):
+    permission = staticmethod(reads_projects)
+    selector = staticmethod(selectors.project_list)
+    filterset_class = ProjectFilterSet
+    table_class = ProjectTable
+    template_name = "poc/project_list.html"
+    export_columns = EXPORT_COLUMNS
+    export_filename = "poc-projects"
+
+    def extra_context(self) -> dict[str, Any]:
+        access = access_for(self.request.user)
+        return {"show_figures": reads_figures(access), "can_submit": submits_projects(access)}
 
 
-@permission_required(submits_projects)
-def project_create(request: HttpRequest) -> HttpResponse:
-    initial = {
-        "institution": getattr(request.user, "department", ""),
-        "stage": 1,
-        "trl": 1,
-        "started_on": _today(),
-    }
-    form = ProjectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            project = services.project_submit(actor=request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Project submitted."))
-            return redirect(project)
-    return render(request, "poc/project_form.html", {"form": form, "stage_trl": STAGE_TRL.items()})
+class ProjectCreate(FormView[Project]):
+    permission = staticmethod(submits_projects)
+    form_class = ProjectForm
+    template_name = "poc/project_form.html"
+    success_message = gettext_lazy("Project submitted.")
+
+    def initial(self, obj: Project | None) -> dict[str, Any]:
+        return {
+            "institution": getattr(self.request.user, "department", ""),
+            "stage": 1,
+            "trl": 1,
+            "started_on": _today(),
+        }
+
+    def context(self, obj: Project | None) -> dict[str, Any]:
+        return {"stage_trl": STAGE_TRL.items()}
+
+    def perform(self, obj: Project | None, data: dict[str, Any]) -> Project:
+        return services.project_submit(actor=self.request.user, **data)
 
 
-@permission_required(reads_projects)
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
-    access = access_for(request.user)
-    manager = manages_project(access, project)
-    gates = project.gate_reviews.prefetch_related("assignments__reviewer")
-    supports = list(project.supports.all())
-    funding = selectors.stage_funding(user=request.user, supports=supports)
-    return render(
-        request,
-        "poc/project_detail.html",
-        {
-            "project": project,
-            "trl_band": STAGE_TRL[project.stage],
-            "can_edit_file": edits_project_file(access, project),
-            "can_manage": manager,
+class ProjectDetail(DetailView[Project]):
+    permission = staticmethod(reads_projects)
+    selector = staticmethod(selectors.project_list)
+    template_name = "poc/project_detail.html"
+    context_object_name = "project"
+
+    def context(self, obj: Project) -> dict[str, Any]:
+        access = access_for(self.request.user)
+        gates = obj.gate_reviews.prefetch_related("assignments__reviewer")
+        supports = list(obj.supports.all())
+        funding = selectors.stage_funding(user=self.request.user, supports=supports)
+        return {
+            "trl_band": STAGE_TRL[obj.stage],
+            "can_edit_file": edits_project_file(access, obj),
+            "can_manage": manages_project(access, obj),
             "can_spin_off": records_spin_off(access),
             "open_gate": next((g for g in gates if g.status == GateStatus.OPEN), None),
             "gates": gates,
-            "milestones": project.milestones.all(),
-            "ip_assets": project.ip_assets.all(),
+            "milestones": obj.milestones.all(),
+            "ip_assets": obj.ip_assets.all(),
             "supports": [(s, funding.get(s.pk)) for s in supports],
-            "outcomes": project.outcomes.select_related("enterprise"),
-            "contacts": project.partner_contacts.select_related("enterprise"),
-            "stage_changes": project.stage_changes.all(),
-            "allowed_outcomes": services.allowed_outcomes(project.status),
+            "outcomes": obj.outcomes.select_related("enterprise"),
+            "contacts": obj.partner_contacts.select_related("enterprise"),
+            "stage_changes": obj.stage_changes.all(),
+            "allowed_outcomes": services.allowed_outcomes(obj.status),
             "milestone_form": MilestoneForm(),
             "ip_form": IPForm(),
             "gate_form": GateOpenForm(initial={"due_on": _today() + dt.timedelta(days=14)}),
-            "support_form": SupportForm(initial={"stage": project.stage, "granted_on": _today()}),
+            "support_form": SupportForm(initial={"stage": obj.stage, "granted_on": _today()}),
             "outcome_form": OutcomeForm(initial={"on": _today()}),
             "today": _today(),
-            "history": history_for(project) if reads_audit_log(access) else None,
-        },
-    )
+            "history": history_for(obj) if reads_audit_log(access) else None,
+        }
 
 
-@require_POST
-@permission_required(reads_projects)
-def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+class MilestoneAdd(_ProjectAction):
+    form_class = MilestoneForm
 
-    def add(data: dict[str, Any]) -> str:
-        services.milestone_add(actor=request.user, project=project, **data)
+    def perform(self, obj: Project, data: dict[str, Any]) -> str:
+        services.milestone_add(actor=self.request.user, project=obj, **data)
         return _("Milestone added.")
 
-    return _act(request, MilestoneForm(request.POST), add, project.get_absolute_url())
 
+class MilestoneMeet(_ProjectAction):
+    form_class = MilestoneMeetForm
 
-@require_POST
-@permission_required(reads_projects)
-def milestone_meet(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
-
-    def meet(data: dict[str, Any]) -> str:
-        try:
-            milestone = project.milestones.get(pk=data["milestone"])
-        except Milestone.DoesNotExist as exc:
-            raise Http404 from exc
-        services.milestone_meet(actor=request.user, milestone=milestone, on=data["on"])
+    def perform(self, obj: Project, data: dict[str, Any]) -> str:
+        milestone = get_object_or_404(obj.milestones, pk=data["milestone"])
+        services.milestone_meet(actor=self.request.user, milestone=milestone, on=data["on"])
         return _("Milestone met.")
 
-    return _act(request, MilestoneMeetForm(request.POST), meet, project.get_absolute_url())
 
+class IPAdd(_ProjectAction):
+    form_class = IPForm
 
-@require_POST
-@permission_required(reads_projects)
-def ip_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
-
-    def add(data: dict[str, Any]) -> str:
-        services.ip_add(actor=request.user, project=project, **data)
+    def perform(self, obj: Project, data: dict[str, Any]) -> str:
+        services.ip_add(actor=self.request.user, project=obj, **data)
         return _("Intellectual property added.")
-
-    return _act(request, IPForm(request.POST), add, project.get_absolute_url())
 
 
 # --- gate reviews ---------------------------------------------------------------------------
 
 
-@require_POST
-@permission_required(manages_some_projects)
-def gate_open(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+class GateOpen(_ProjectAction):
+    permission = staticmethod(manages_some_projects)
+    form_class = GateOpenForm
 
-    def open_(data: dict[str, Any]) -> str:
+    def perform(self, obj: Project, data: dict[str, Any]) -> str:
         services.gate_open(
-            actor=request.user,
-            project=project,
+            actor=self.request.user,
+            project=obj,
             reviewers=list(data["reviewers"]),
             today=_today(),
             due_on=data["due_on"],
         )
         return _("Gate review opened.")
 
-    return _act(request, GateOpenForm(request.POST), open_, project.get_absolute_url())
 
+class GateDetail(DetailView[GateReview]):
+    permission = staticmethod(reads_figures)
+    selector = staticmethod(selectors.gate_review_list)
+    template_name = "poc/gate_detail.html"
+    context_object_name = "gate"
 
-def _gate(request: HttpRequest, pk: int) -> GateReview:
-    try:
-        return selectors.gate_review_list(user=request.user).get(pk=pk)
-    except GateReview.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-@permission_required(reads_figures)
-def gate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    gate = _gate(request, pk)
-    access = access_for(request.user)
-    return render(
-        request,
-        "poc/gate_detail.html",
-        {
-            "gate": gate,
-            "panel": services.panel_scores(gate) if gate.status == GateStatus.OPEN else gate.scores,
-            "assignments": gate.assignments.select_related("reviewer"),
+    def context(self, obj: GateReview) -> dict[str, Any]:
+        access = access_for(self.request.user)
+        is_open = obj.status == GateStatus.OPEN
+        return {
+            "panel": services.panel_scores(obj) if is_open else obj.scores,
+            "assignments": obj.assignments.select_related("reviewer"),
             "weights": [(RUBRIC_LABELS[k], w) for k, w in RUBRIC_WEIGHTS.items()],
-            "can_decide": manages_project(access, gate.project) and gate.status == GateStatus.OPEN,
+            "can_decide": manages_project(access, obj.project) and is_open,
             "decide_form": DecideForm(),
-        },
-    )
+        }
 
 
-@require_POST
-@permission_required(manages_some_projects)
-def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    gate = _gate(request, pk)
+class GateDecide(TransitionView[GateReview]):
+    permission = staticmethod(manages_some_projects)
+    selector = staticmethod(selectors.gate_review_list)
+    form_class = DecideForm
 
-    def decide(data: dict[str, Any]) -> str:
+    def perform(self, obj: GateReview, data: dict[str, Any]) -> str:
         decided = services.gate_decide(
-            actor=request.user,
-            gate_review=gate,
+            actor=self.request.user,
+            gate_review=obj,
             decision=data["decision"],
             reasons=data["reasons"],
             today=_today(),
@@ -302,17 +247,8 @@ def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("Decided: %(d)s.") % {"d": decided.get_decision_display()}
 
-    return _act(request, DecideForm(request.POST), decide, gate.get_absolute_url())
-
 
 # --- a reviewer's door ------------------------------------------------------------------------
-
-
-def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
-    try:
-        return selectors.assignment_list(user=request.user).get(pk=pk)
-    except ReviewAssignment.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @permission_required(reviews)
@@ -324,39 +260,42 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(reviews)
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _assignment(request, pk)
-    project = assignment.gate_review.project
-    return render(
-        request,
-        "poc/review_detail.html",
-        {
-            "assignment": assignment,
-            "gate": assignment.gate_review,
-            # The file opens only after the declaration of no conflict.
-            "project": project if assignment.file_open else None,
-            "ip_assets": project.ip_assets.all() if assignment.file_open else [],
-            "milestones": project.milestones.all() if assignment.file_open else [],
+class ReviewDetail(DetailView[ReviewAssignment]):
+    permission = staticmethod(reviews)
+    selector = staticmethod(selectors.assignment_list)
+    template_name = "poc/review_detail.html"
+    context_object_name = "assignment"
+
+    def context(self, obj: ReviewAssignment) -> dict[str, Any]:
+        project = obj.gate_review.project
+        # The file opens only after the declaration of no conflict.
+        file_open = obj.file_open
+        return {
+            "gate": obj.gate_review,
+            "project": project if file_open else None,
+            "ip_assets": project.ip_assets.all() if file_open else [],
+            "milestones": project.milestones.all() if file_open else [],
             "declare_form": DeclareForm(
-                initial={"institution": getattr(request.user, "department", "")}
+                initial={"institution": getattr(self.request.user, "department", "")}
             ),
             "score_form": ScoreForm(),
             "weights": [(RUBRIC_LABELS[k], w) for k, w in RUBRIC_WEIGHTS.items()],
             "statuses": ReviewStatus,
-        },
-    )
+        }
 
 
-@require_POST
-@permission_required(reviews)
-def review_declare(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _assignment(request, pk)
+class _ReviewAction(TransitionView[ReviewAssignment]):
+    permission = staticmethod(reviews)
+    selector = staticmethod(selectors.assignment_list)
 
-    def declare(data: dict[str, Any]) -> str:
+
+class ReviewDeclare(_ReviewAction):
+    form_class = DeclareForm
+
+    def perform(self, obj: ReviewAssignment, data: dict[str, Any]) -> str:
         done = services.review_declare(
-            actor=request.user,
-            assignment=assignment,
+            actor=self.request.user,
+            assignment=obj,
             institution=data["institution"],
             no_conflict=data["no_conflict"],
         )
@@ -367,63 +306,53 @@ def review_declare(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return _("Declaration recorded: the file is open.")
 
-    return _act(request, DeclareForm(request.POST), declare, assignment.get_absolute_url())
 
+class ReviewScore(_ReviewAction):
+    form_class = ScoreForm
 
-@require_POST
-@permission_required(reviews)
-def review_score(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _assignment(request, pk)
-
-    def score(data: dict[str, Any]) -> str:
-        services.review_score(actor=request.user, assignment=assignment, **data)
+    def perform(self, obj: ReviewAssignment, data: dict[str, Any]) -> str:
+        services.review_score(actor=self.request.user, assignment=obj, **data)
         return _("Scores submitted.")
-
-    return _act(request, ScoreForm(request.POST), score, assignment.get_absolute_url())
 
 
 # --- partners, support, outcomes --------------------------------------------------------------
 
 
-@permission_required(reads_figures)
-def partners(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
-    return render(
-        request,
-        "poc/partners.html",
-        {
-            "project": project,
-            "suggestions": selectors.partner_suggestions(project=project),
-            "contacts": project.partner_contacts.select_related("enterprise"),
-            "can_manage": manages_project(access_for(request.user), project),
+class Partners(DetailView[Project]):
+    permission = staticmethod(reads_figures)
+    selector = staticmethod(selectors.project_list)
+    template_name = "poc/partners.html"
+    context_object_name = "project"
+
+    def context(self, obj: Project) -> dict[str, Any]:
+        return {
+            "suggestions": selectors.partner_suggestions(project=obj),
+            "contacts": obj.partner_contacts.select_related("enterprise"),
+            "can_manage": manages_project(access_for(self.request.user), obj),
             "contact_form": PartnerContactForm(initial={"approached_on": _today()}),
             "directions": Direction,
-        },
-    )
+        }
 
 
-@require_POST
-@permission_required(manages_some_projects)
-def partner_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+class PartnerContact(_ProjectAction):
+    permission = staticmethod(manages_some_projects)
+    form_class = PartnerContactForm
 
-    def record(data: dict[str, Any]) -> str:
-        services.partner_contact_record(actor=request.user, project=project, **data)
+    def perform(self, obj: Project, data: dict[str, Any]) -> str:
+        services.partner_contact_record(actor=self.request.user, project=obj, **data)
         return _("Contact recorded.")
 
-    return _act(
-        request, PartnerContactForm(request.POST), record, f"{project.get_absolute_url()}partners/"
-    )
+    def back_url(self, obj: Project) -> str:
+        return f"{obj.get_absolute_url()}partners/"
 
 
-@require_POST
-@permission_required(manages_some_projects)
-def support_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+class SupportAdd(_ProjectAction):
+    permission = staticmethod(manages_some_projects)
+    form_class = SupportForm
 
-    def grant(data: dict[str, Any]) -> str:
+    def perform(self, obj: Project, data: dict[str, Any]) -> str:
         try:
-            support = services.support_grant(actor=request.user, project=project, **data)
+            support = services.support_grant(actor=self.request.user, project=obj, **data)
         except PermissionDenied as exc:  # funding needs a fund manager: say so on the page
             raise ValidationError(str(exc)) from exc
         if support.fund_reference:
@@ -432,18 +361,15 @@ def support_add(request: HttpRequest, pk: int) -> HttpResponse:
             }
         return _("Support recorded.")
 
-    return _act(request, SupportForm(request.POST), grant, project.get_absolute_url())
 
+class OutcomeAdd(_ProjectAction):
+    permission = staticmethod(manages_some_projects)
+    form_class = OutcomeForm
 
-@require_POST
-@permission_required(manages_some_projects)
-def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
-
-    def record(data: dict[str, Any]) -> str:
+    def perform(self, obj: Project, data: dict[str, Any]) -> str:
         outcome = services.outcome_record(
-            actor=request.user,
-            project=project,
+            actor=self.request.user,
+            project=obj,
             kind=data["kind"],
             on=data["on"],
             reason=data["reason"],
@@ -452,8 +378,6 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
             credit_code=data["credit_code"] or None,
         )
         return _("Outcome recorded: %(o)s.") % {"o": outcome.get_kind_display()}
-
-    return _act(request, OutcomeForm(request.POST), record, project.get_absolute_url())
 
 
 # --- dashboard and survival -------------------------------------------------------------------
