@@ -1,4 +1,8 @@
-"""Pages of the support fund: thin, over selectors and services."""
+"""Pages of the support fund: thin, over selectors and services.
+
+Pages of one object and the POSTs that move one are the generic views of `core.generic`; the
+position, the lists with their filters or forms, the statement import, the exports and the
+charts are written out."""
 
 from __future__ import annotations
 
@@ -10,16 +14,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chainlead.accounts.access import access_for
+from chainlead.core.generic import DetailView, TransitionView
 from chainlead.core.views import permission_required
 from chainlead.funds import reconciliation, selectors, services
 from chainlead.funds.choices import TrancheStatus
 from chainlead.funds.forms import RunPrepareForm, StatementForm
-from chainlead.funds.models import Fund
+from chainlead.funds.models import Account, Fund, PaymentRun, StatementLine, Tranche
 from chainlead.funds.permissions import (
     manages_fund,
     reads_all_funds,
@@ -54,40 +60,44 @@ def position(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(reads_fund)
-def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    fund = get_object_or_404(selectors.fund_list(user=request.user), pk=pk)
-    position_ = selectors.fund_position(fund)
-    commitments = selectors.commitment_list(user=request.user).filter(fund=fund)
-    chart = {
-        "labels": [lp.line.name for lp in position_.lines],
-        "paid": [str(lp.paid) for lp in position_.lines],
-        "owed": [str(lp.committed - lp.paid) for lp in position_.lines],
-        "available": [str(lp.available) for lp in position_.lines],
-        "names": [_("Paid"), _("Committed, unpaid"), _("Available")],
-    }
-    return render(
-        request,
-        "funds/fund_detail.html",
-        {
-            "fund": fund,
+class FundDetail(DetailView[Fund]):
+    permission = staticmethod(reads_fund)
+    selector = staticmethod(selectors.fund_list)
+    template_name = "funds/fund_detail.html"
+    context_object_name = "fund"
+
+    def context(self, obj: Fund) -> dict[str, Any]:
+        user = self.request.user
+        position_ = selectors.fund_position(obj)
+        commitments = selectors.commitment_list(user=user).filter(fund=obj)
+        chart = {
+            "labels": [lp.line.name for lp in position_.lines],
+            "paid": [str(lp.paid) for lp in position_.lines],
+            "owed": [str(lp.committed - lp.paid) for lp in position_.lines],
+            "available": [str(lp.available) for lp in position_.lines],
+            "names": [_("Paid"), _("Committed, unpaid"), _("Available")],
+        }
+        return {
             "position": position_,
             "recipients": selectors.recipient_positions(commitments),
             "chart": chart,
-            "runs": selectors.payment_run_list(user=request.user).filter(fund=fund)[:20],
-        },
-    )
+            "runs": selectors.payment_run_list(user=user).filter(fund=obj)[:20],
+        }
 
 
-@permission_required(reads_fund)
-def account_entries(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    entries = (
-        selectors.entry_list(user=request.user)
-        .filter(Q(debit_account=account) | Q(credit_account=account))
-        .order_by("-pk")[:500]
-    )
-    return render(request, "funds/account_entries.html", {"account": account, "entries": entries})
+class AccountEntries(DetailView[Account]):
+    permission = staticmethod(reads_fund)
+    selector = staticmethod(selectors.account_list)
+    template_name = "funds/account_entries.html"
+    context_object_name = "account"
+
+    def context(self, obj: Account) -> dict[str, Any]:
+        entries = (
+            selectors.entry_list(user=self.request.user)
+            .filter(Q(debit_account=obj) | Q(credit_account=obj))
+            .order_by("-pk")[:500]
+        )
+        return {"entries": entries}
 
 
 @permission_required(reads_fund)
@@ -108,32 +118,30 @@ def tranche_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-@permission_required(manages_fund)
-def tranche_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    tranche = get_object_or_404(selectors.tranche_list(user=request.user), pk=pk)
-    try:
-        services.tranche_approve(actor=request.user, tranche=tranche)
-        messages.success(request, _("Tranche approved."))
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("funds:tranche_list")
+class _TrancheAction(TransitionView[Tranche]):
+    permission = staticmethod(manages_fund)
+    selector = staticmethod(selectors.tranche_list)
+
+    def back_url(self, obj: Tranche) -> str:
+        return reverse("funds:tranche_list")
 
 
-@require_POST
-@permission_required(manages_fund)
-def tranche_disburse(request: HttpRequest, pk: int) -> HttpResponse:
-    tranche = get_object_or_404(selectors.tranche_list(user=request.user), pk=pk)
-    key = request.POST.get("idempotency_key") or None
-    try:
-        d = services.tranche_disburse(actor=request.user, tranche=tranche, idempotency_key=key)
-        if d.status == "held":
-            messages.warning(request, _("Payment held: %(reason)s") % {"reason": d.hold_reason})
-        else:
-            messages.success(request, _("Tranche paid."))
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("funds:tranche_list")
+class TrancheApprove(_TrancheAction):
+    def perform(self, obj: Tranche, data: dict[str, Any]) -> str:
+        services.tranche_approve(actor=self.request.user, tranche=obj)
+        return _("Tranche approved.")
+
+
+class TrancheDisburse(_TrancheAction):
+    def perform(self, obj: Tranche, data: dict[str, Any]) -> str:
+        key = self.request.POST.get("idempotency_key") or None
+        paid = services.tranche_disburse(actor=self.request.user, tranche=obj, idempotency_key=key)
+        if paid.status == "held":
+            messages.warning(
+                self.request, _("Payment held: %(reason)s") % {"reason": paid.hold_reason}
+            )
+            return ""
+        return _("Tranche paid.")
 
 
 @permission_required(reads_fund)
@@ -169,36 +177,35 @@ def run_prepare(request: HttpRequest) -> HttpResponse:
     return redirect("funds:run_detail", pk=run.pk)
 
 
-@permission_required(reads_fund)
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(selectors.payment_run_list(user=request.user), pk=pk)
-    access = access_for(request.user)
-    return render(
-        request,
-        "funds/run_detail.html",
-        {
-            "run": run,
-            "disbursements": run.disbursements.select_related(
+class RunDetail(DetailView[PaymentRun]):
+    permission = staticmethod(reads_fund)
+    selector = staticmethod(selectors.payment_run_list)
+    template_name = "funds/run_detail.html"
+    context_object_name = "run"
+
+    def context(self, obj: PaymentRun) -> dict[str, Any]:
+        access = access_for(self.request.user)
+        return {
+            "disbursements": obj.disbursements.select_related(
                 "tranche__commitment__recipient"
             ).order_by("tranche_id"),
             "may_approve": manages_fund(access)
-            and run.status == "prepared"
-            and run.prepared_by_id != request.user.pk,
-            "position": selectors.fund_position(run.fund),
-        },
-    )
+            and obj.status == "prepared"
+            and obj.prepared_by_id != self.request.user.pk,
+            "position": selectors.fund_position(obj.fund),
+        }
 
 
-@require_POST
-@permission_required(manages_fund)
-def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(selectors.payment_run_list(user=request.user), pk=pk)
-    try:
-        services.payment_run_approve(actor=request.user, run=run)
-        messages.success(request, _("Payment run approved and executed."))
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("funds:run_detail", pk=run.pk)
+class RunApprove(TransitionView[PaymentRun]):
+    permission = staticmethod(manages_fund)
+    selector = staticmethod(selectors.payment_run_list)
+
+    def perform(self, obj: PaymentRun, data: dict[str, Any]) -> str:
+        services.payment_run_approve(actor=self.request.user, run=obj)
+        return _("Payment run approved and executed.")
+
+    def back_url(self, obj: PaymentRun) -> str:
+        return reverse("funds:run_detail", args=[obj.pk])
 
 
 @permission_required(reads_fund)
@@ -254,17 +261,18 @@ def statement_import(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:statement_list", pk=fund.pk)
 
 
-@require_POST
-@permission_required(manages_fund)
-def statement_line_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(reconciliation.line_list(user=request.user), pk=pk)
-    try:
+class StatementLineResolve(TransitionView[StatementLine]):
+    permission = staticmethod(manages_fund)
+    selector = staticmethod(reconciliation.line_list)
+
+    def perform(self, obj: StatementLine, data: dict[str, Any]) -> str:
         reconciliation.statement_line_resolve(
-            actor=request.user, line=line, resolution=request.POST.get("resolution", "")
+            actor=self.request.user, line=obj, resolution=self.request.POST.get("resolution", "")
         )
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("funds:statement_list", pk=line.statement.fund_id)
+        return ""  # the page shows the line resolved
+
+    def back_url(self, obj: StatementLine) -> str:
+        return reverse("funds:statement_list", args=[obj.statement.fund_id])
 
 
 @permission_required(reads_fund)
