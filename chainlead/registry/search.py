@@ -21,9 +21,11 @@ and code prefix on both.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import (
     BooleanField,
@@ -53,6 +55,7 @@ WORD_SIMILARITY = 0.4  # pg_trgm.word_similarity_threshold for the typo-tolerant
 CANDIDATES = 2000  # at most this many matches are ranked (a query matching more is too vague)
 FUZZY_CANDIDATES = 300  # of the merely similar (typos), at most this many
 MAX_TYPO_CHARS = 12  # a query's first characters, each of which may be the wrong one
+TABLE_NAME = "registry_enterprisesearch"
 FTS_TABLE = "registry_enterprisesearch_fts"
 FTS_SELECT = (
     "SELECT rowid FROM registry_enterprisesearch_fts WHERE registry_enterprisesearch_fts MATCH %s "
@@ -65,6 +68,15 @@ SCOPE_CHARS = 30
 BATCH = 5000
 REBUILD_INDEX_ABOVE = 100_000  # documents written at once above which the index is rebuilt
 TRGM_INDEX = "registry_enterprisesearch_trgm"
+# Words in more than COMMON_SHARE of the documents (科技, 有限, a district's name…) make a poor
+# index condition: pg_trgm's GIN reads their long posting lists for every query holding them
+# (a brand with its trade, "卓合科技": 3–11 ms; the brand's words alone, then the whole phrase
+# checked on the few rows found: 0.8 ms, 1,000,000 firms). Which words are common is learnt
+# once per process from a sample; a stale answer only makes the index condition less
+# selective, never the results different.
+COMMON_SHARE = 0.005
+COMMON_SAMPLE = 5_000  # documents sampled
+COMMON_ABOVE = 100_000  # documents below which every condition is cheap: no sample
 
 SOURCE_FIELDS = (
     "name",
@@ -274,6 +286,88 @@ def _fts_match(query: SearchQuery, *, any_word: bool) -> str:
     return " OR ".join(quoted(p) for p in sorted(parts))
 
 
+class Unindexed(Func):
+    """`(document || '')`: the same text, which no index serves, so that a condition on it is
+    checked on the rows the other conditions found instead of read from the index."""
+
+    template = "(%(expressions)s || '')"
+    output_field = models.TextField()
+
+
+_common_words: frozenset[str] | None = None
+
+
+def common_words() -> frozenset[str]:
+    """The documents' words common enough to leave out of an index condition (PostgreSQL)."""
+    global _common_words
+    if _common_words is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [TABLE_NAME])
+            row = cursor.fetchone()
+            documents = float(row[0]) if row else 0.0
+            words: Counter[str] = Counter()
+            sampled = 0
+            if documents >= COMMON_ABOVE:
+                percent = min(100.0, 100.0 * COMMON_SAMPLE / documents)
+                cursor.execute(
+                    f"SELECT document FROM {TABLE_NAME} "  # noqa: S608 (constants)
+                    f"TABLESAMPLE SYSTEM ({percent:.4f}) REPEATABLE (1)"
+                )
+                for (document,) in cursor.fetchall():
+                    words.update(set(document.split()))
+                    sampled += 1
+        _common_words = frozenset(w for w, n in words.items() if n > sampled * COMMON_SHARE)
+    return _common_words
+
+
+def _selective(query: SearchQuery) -> str | None:
+    """Of the query's words in document form, the two adjacent ones least common (" 卓合 合科 "
+    of "卓合科技"), for the index condition; None when the whole phrase is as good."""
+    words = query.words
+    common = common_words()
+    if len(words) < 3 or not common or not any(w in common for w in words):
+        return None
+    best = min(
+        range(len(words) - 1),
+        key=lambda i: (sum(w in common for w in words[i : i + 2]), i),
+    )
+    window = " " + " ".join(words[best : best + 2])
+    # A word inside the query is whole in the document; the last may be a prefix.
+    return window if best + 2 == len(words) else window + " "
+
+
+def _holding_phrase(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySet[Enterprise]:
+    """The firms of `qs` whose documents hold the query's words in order: through the index on
+    the least common of them, the whole phrase checked on what that finds."""
+    selective = _selective(query)
+    if selective is None:
+        return qs.filter(search_entry__document__contains=query.phrase)
+    return qs.filter(search_entry__document__contains=selective).filter(
+        Like(Unindexed(F("search_entry__document")), Value(f"%{query.phrase}%"))
+    )
+
+
+def _exact_else_similar(exact: QuerySet[Any], similar: QuerySet[Any]) -> RawSQL | None:
+    """The exact matches, or only when there are none the similar ones, in one statement (no
+    round trip to ask first whether there are exact ones): PostgreSQL runs the uncorrelated
+    `NOT EXISTS` once, before the similar ones' scan, which it skips when exact ones exist.
+    None when the reader's scope holds no firm (nothing to compile)."""
+    try:
+        exact_sql, exact_params = exact.query.sql_with_params()
+        similar_sql, similar_params = similar.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    # Both parts are compiled querysets, their values passed as parameters.
+    sql = (
+        f"WITH exact AS MATERIALIZED ({exact_sql}) SELECT * FROM exact UNION ALL "  # noqa: S608
+        f"SELECT * FROM ({similar_sql}) fuzzy WHERE NOT EXISTS (SELECT 1 FROM exact)"
+    )
+    return RawSQL(  # noqa: S611
+        sql,
+        (*exact_params, *similar_params),
+    )
+
+
 def matching(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySet[Enterprise]:
     """The firms of `qs` that match `query`, best first (annotated `search_score`)."""
     if not query:
@@ -305,12 +399,14 @@ def matching(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySet[Enterpris
         # The documents holding the query's words in order (a GIN-indexed LIKE, precise and
         # fast); only when there are none, those word-similar to it (typos: broader, slower,
         # so fewer are ranked).
-        exact = qs.filter(search_entry__document__contains=query.phrase)
-        if exact.exists():
-            candidates = exact.order_by().values("pk")[:CANDIDATES]
-        else:
-            similar = qs.filter(_similar(query, document))
-            candidates = similar.order_by().values("pk")[:FUZZY_CANDIDATES]
+        exact = _holding_phrase(qs, query)
+        similar = qs.filter(_similar(query, document))
+        candidates = _exact_else_similar(
+            exact.order_by().values("pk")[:CANDIDATES],
+            similar.order_by().values("pk")[:FUZZY_CANDIDATES],
+        )
+        if candidates is None:
+            return qs.none()
         return (
             qs.filter(pk__in=candidates)
             .annotate(
@@ -336,18 +432,22 @@ def _matching_in_python(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySe
         for word in query.words:
             words |= Q(search_entry__document__contains=f" {word} ")
         ids = list(qs.filter(words).order_by().values_list("pk", flat=True)[: CANDIDATES * 2])
-    documents = dict(
-        EnterpriseSearch.objects.filter(enterprise_id__in=ids).values_list(
-            "enterprise_id", "document"
-        )
+    rows = EnterpriseSearch.objects.filter(enterprise_id__in=ids).values_list(
+        "enterprise_id", "document", "enterprise__name", "enterprise__short_name"
     )
     exact = set(
         qs.filter(Q(credit_code=query.code) | Q(stock_code=query.code)).values_list("pk", flat=True)
     )
+    raw = query.raw.strip()
     scores = {}
-    for pk, document in documents.items():
+    for pk, document, name, short_name in rows:
         score = similarity(query, document) + (3.0 if pk in exact else 0.0)
         if query.phrase in document:
+            score += 0.5
+        # The boosts PostgreSQL gives (`_boosts`): a name that is, or starts with, the query.
+        if raw in (name, short_name):
+            score += 2.0
+        elif name.startswith(raw) or (short_name or "").startswith(raw):
             score += 0.5
         if score >= 0.5:
             scores[pk] = score
@@ -366,31 +466,134 @@ def _matching_in_python(qs: QuerySet[Enterprise], query: SearchQuery) -> QuerySe
     )
 
 
+def ranked_at_most(query: SearchQuery) -> int | None:
+    """How many matches of `query` `matching` ranks at most; None when it finds them all (a
+    code or a single character, by prefix) or nothing is searched."""
+    return CANDIDATES if query and not query.short and not query.looks_like_code else None
+
+
+def matching_firm_ids(query: SearchQuery, limit: int) -> list[int]:
+    """The `limit` firms of the whole registry best matching `query`: other kinds' providers
+    find their records by their firm's name through these (the reader's scope is theirs)."""
+    return list(matching(Enterprise.objects.all(), query).values_list("pk", flat=True)[:limit])
+
+
 def enterprise_hits(user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
     """The search provider of the registry: the firms `user` may see (its list's selector)."""
     from chainlead.registry.selectors import enterprise_list
 
-    found = matching(enterprise_list(user=user), query)[:limit]
+    visible = enterprise_list(user=user)
+    if (
+        connection.vendor == "postgresql"
+        and not visible.query.where  # a city-wide reader: every firm
+        and query
+        and not query.short
+        and not query.looks_like_code
+    ):
+        return [_hit(*row) for row in _best_of_the_registry(query, limit)]
     hits = []
-    for firm in found:
-        subtitle = " · ".join(
-            filter(
-                None,
-                [firm.credit_code or firm.stock_code or "", firm.name_en, str(firm.district or "")],
-            )
-        )
+    for firm in matching(visible, query)[:limit]:
         hits.append(
-            SearchHit(
-                kind="enterprise",
-                pk=firm.pk,
-                title=firm.name,
-                url=reverse("registry:enterprise_detail", args=[firm.pk]),
-                subtitle=subtitle,
-                score=float(getattr(firm, "search_score", 0.0)),
-                synthetic=firm.provenance == DataProvenance.SYNTHETIC,
+            _hit(
+                firm.pk,
+                firm.name,
+                firm.credit_code,
+                firm.stock_code,
+                firm.name_en,
+                firm.provenance,
+                str(firm.district or ""),
+                float(getattr(firm, "search_score", 0.0)),
             )
         )
     return hits
+
+
+def _hit(
+    pk: int,
+    name: str,
+    credit_code: str | None,
+    stock_code: str | None,
+    name_en: str,
+    provenance: str,
+    district: str | None,
+    score: float,
+) -> SearchHit:
+    return SearchHit(
+        kind="enterprise",
+        pk=pk,
+        title=name,
+        url=reverse("registry:enterprise_detail", args=[pk]),
+        subtitle=" · ".join(filter(None, [credit_code or stock_code or "", name_en, district])),
+        score=float(score),
+        synthetic=provenance == DataProvenance.SYNTHETIC,
+    )
+
+
+# The search page's query for a city-wide reader, the hot path: `matching` in one statement of
+# plain SQL, the columns of a hit only (the ORM's compiling of the same costs several ms of
+# CPU a request; the list and the scoped readers keep the ORM's `matching`).
+BEST_SQL = """
+WITH exact AS MATERIALIZED (
+    SELECT enterprise_id FROM registry_enterprisesearch WHERE {exact} LIMIT %s
+), found AS (
+    SELECT enterprise_id FROM exact
+    UNION ALL
+    SELECT enterprise_id FROM (
+        SELECT enterprise_id FROM registry_enterprisesearch WHERE {similar} LIMIT %s
+    ) fuzzy WHERE NOT EXISTS (SELECT 1 FROM exact)
+)
+SELECT e.id, e.name, e.credit_code, e.stock_code, e.name_en, e.provenance, d.name,
+    word_similarity(%s, s.document) + CASE
+        WHEN e.credit_code = %s OR e.stock_code = %s THEN 3.0
+        WHEN e.name = %s OR e.short_name = %s THEN 2.0
+        WHEN e.name LIKE %s OR e.short_name LIKE %s THEN 0.5
+        ELSE 0.0 END AS score
+FROM found
+JOIN registry_enterprisesearch s ON s.enterprise_id = found.enterprise_id
+JOIN registry_enterprise e ON e.id = found.enterprise_id
+LEFT JOIN registry_district d ON d.id = e.district_id
+ORDER BY score DESC, e.name, e.id
+LIMIT %s
+"""
+
+
+def _best_of_the_registry(query: SearchQuery, limit: int) -> list[tuple[Any, ...]]:
+    """The `limit` best firms of the whole registry for `query` (PostgreSQL), as `_hit`'s
+    arguments: the same candidates, boosts and order as `matching`."""
+    selective = _selective(query)
+    if selective is None:
+        exact, exact_params = "document LIKE %s", [f"%{query.phrase}%"]
+    else:
+        exact = "document LIKE %s AND (document || '') LIKE %s"
+        exact_params = [f"%{selective}%", f"%{query.phrase}%"]
+    patterns = _one_wrong_character(query)
+    if patterns:
+        similar, similar_params = (
+            "(" + " OR ".join(["document LIKE %s"] * len(patterns)) + ")",
+            [*patterns],
+        )
+    else:
+        similar, similar_params = "%s <%% document", [query.document]
+    raw = query.raw.strip()
+    prefix = raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = BEST_SQL.format(exact=exact, similar=similar)
+    params: list[str | int] = [
+        *exact_params,
+        CANDIDATES,
+        *similar_params,
+        FUZZY_CANDIDATES,
+        query.document,
+        query.code,
+        query.code,
+        raw,
+        raw,
+        prefix,
+        prefix,
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def on_enterprise_saved(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:

@@ -29,6 +29,7 @@ from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
 from chainlead.core.export import Column, choice_label
 from chainlead.core.plugins import related_records
+from chainlead.core.search import SearchQuery
 from chainlead.core.views import authenticated, history_for, object_list, permission_required
 from chainlead.registry import pickers, selectors, services
 from chainlead.registry.choices import DataProvenance, Origin, SizeClass
@@ -36,6 +37,7 @@ from chainlead.registry.filtersets import EnterpriseFilterSet
 from chainlead.registry.forms import EnterpriseCreateForm, EnterpriseForm, IndicatorForm
 from chainlead.registry.models import Enterprise
 from chainlead.registry.permissions import manages_registry, reads_all_firms
+from chainlead.registry.search import ranked_at_most
 from chainlead.registry.tables import EnterpriseTable
 
 ENTERPRISE_EXPORT_COLUMNS: list[Column] = [
@@ -75,21 +77,34 @@ def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class RankedEnterpriseTable(EnterpriseTable):
+    """The list searched (`?q=`) and not sorted by a column: best matches first, as the search
+    ranks them, instead of the table's default order by name."""
+
+    class Meta(EnterpriseTable.Meta):
+        # None, unlike the base's ("name",): django-tables2 then keeps the data's order.
+        order_by = None  # type: ignore[assignment]
+
+
 @permission_required(authenticated)
 @require_http_methods(["GET"])
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
+    query = SearchQuery.parse(request.GET.get("q"))
+    ranked = bool(query) and not request.GET.get("sort")
     return object_list(
         request,
         queryset=selectors.enterprise_list(user=request.user),
         filterset_class=EnterpriseFilterSet,
-        table_class=EnterpriseTable,
+        table_class=RankedEnterpriseTable if ranked else EnterpriseTable,
         template_name="registry/enterprise_list.html",
         export_columns=ENTERPRISE_EXPORT_COLUMNS,
         export_filename="enterprises",
         fragment_template="registry/partials/_enterprise_results.html",
         export_defer=("business_scope", "main_business", "search_text", "address"),
         context={
+            # The list says so when a search reaches the most matches it ranks.
+            "search_limit": ranked_at_most(query),
             "can_create": manages_registry(access),
             "sees_no_firms": not reads_all_firms(access)
             and not (access.enterprise_ids or access.chain_ids or access.district_ids),

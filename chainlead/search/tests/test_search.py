@@ -266,8 +266,34 @@ def test_the_enterprise_list_q_ranks_the_best_match_first(firms):
     response = client.get(reverse("registry:enterprise_list"), {"q": "hikvison"})
     rows = [row.record for row in response.context["table"].paginated_rows]
     assert rows[0] == firms["hik"]
+    # Ranked, not in the table's default order by name: 安徽… sorts before 浙江大华…, whose
+    # short name starts with the query.
+    namesake = Enterprise.objects.create(name="安徽大华之星科技有限公司")
+    search_catch_up()
+    response = client.get(reverse("registry:enterprise_list"), {"q": "大华"})
+    rows = [row.record for row in response.context["table"].paginated_rows]
+    assert rows[:2] == [firms["dahua"], namesake]
+    by_name = client.get(reverse("registry:enterprise_list"), {"q": "大华", "sort": "name"})
+    rows = [row.record for row in by_name.context["table"].paginated_rows]
+    assert rows[:2] == [namesake, firms["dahua"]]  # a column chosen: its order
     api = client.get("/api/v1/registry/enterprises", {"q": "002236"}).json()
     assert api["items"][0]["id"] == firms["dahua"].pk
+
+
+@pytest.mark.django_db
+def test_the_list_says_when_a_search_reaches_the_most_matches_it_ranks(firms, monkeypatch):
+    from chainlead.registry import search as registry_search
+
+    monkeypatch.setattr(registry_search, "CANDIDATES", 2)
+    client = Client()
+    client.force_login(User.objects.get(username="searcher"))
+    capped = client.get(reverse("registry:enterprise_list"), {"q": "视频监控"})
+    assert len(capped.context["table"].paginated_rows) == 2
+    assert 'data-testid="search-capped"' in capped.content.decode()
+    one = client.get(reverse("registry:enterprise_list"), {"q": "海康威视"})
+    assert 'data-testid="search-capped"' not in one.content.decode()
+    code = client.get(reverse("registry:enterprise_list"), {"q": "002415"})  # a code: all
+    assert 'data-testid="search-capped"' not in code.content.decode()
 
 
 @pytest.mark.django_db
