@@ -9,7 +9,15 @@ from __future__ import annotations
 
 
 class AnalyticsError(ValueError):
-    """Base class: the input cannot be analysed as given."""
+    """Base class: the input cannot be analysed as given.
+
+    `code` and `params` name the problem for callers that say it in another language (the
+    platform translates the firm-file problems); the message is the English text."""
+
+    def __init__(self, message: str = "", *, code: str = "", **params: str | int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class EmptyInputError(AnalyticsError):

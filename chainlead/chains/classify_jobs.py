@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, Reader, acting_user
@@ -44,6 +45,7 @@ from chainlead.chains.classification import classify_enterprises
 from chainlead.chains.models import Chain, ClassifyJob
 from chainlead.chains.permissions import reads_every_classify_job, runs_classification
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.core.reasons import Reason, stored_parts
 from chainlead.registry.models import Enterprise
 
 logger = logging.getLogger(__name__)
@@ -139,7 +141,8 @@ def classify_texts_job_create(
     except AnalyticsError as error:
         job.file.delete(save=False)
         raise ValidationError(
-            _("%(file)s cannot be classified: %(reason)s") % {"file": name, "reason": error},
+            _("%(file)s cannot be classified: %(reason)s")
+            % {"file": name, "reason": _translated(problem_reason(error))},
             code="bad_file",
         ) from error
     job.sha256 = _file_sha256(path)
@@ -204,6 +207,30 @@ def classify_replace_job_create(
     return job
 
 
+# The firm-file problems `chainlead.analytics` names by code (its messages are English), as
+# the reader's language says them.
+FIRM_FILE_PROBLEMS = {
+    "no_id_column": gettext_noop("missing column: stock_code (or id)"),
+    "no_text_column": gettext_noop("missing columns: none of %(columns)s"),
+    "encoding": gettext_noop("%(file)s: not UTF-8 (with or without BOM) nor GB18030 text"),
+    "empty": gettext_noop("%(file)s: the file is empty"),
+    "file_type": gettext_noop("%(file)s: unsupported file type %(suffix)s; use .csv or .xlsx"),
+    "no_firms": gettext_noop("%(file)s: the file has a header but no firms"),
+}
+
+
+def problem_reason(error: BaseException) -> str:
+    """Why a job failed: a `Reason` for the problems analytics names, else the error's text."""
+    code = getattr(error, "code", "")
+    if code in FIRM_FILE_PROBLEMS:
+        return Reason(FIRM_FILE_PROBLEMS[code], **getattr(error, "params", {}))
+    return str(error)
+
+
+def _translated(reason: str) -> str:
+    return reason.translated() if isinstance(reason, Reason) else reason
+
+
 def _progress(job: ClassifyJob, **values: object) -> None:
     ClassifyJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **values)
 
@@ -219,10 +246,14 @@ def classify_job_run(job: ClassifyJob) -> ClassifyJob:
             _run_replace(job)
     except Exception as error:
         expected = isinstance(error, AnalyticsError | OSError)
-        message = str(error) if expected else f"{type(error).__name__}: {error}"
+        message = problem_reason(error) if expected else f"{type(error).__name__}: {error}"
         with transaction.atomic():
             _progress(
-                job, status=ClassifyJobStatus.FAILED, message=message, finished_at=timezone.now()
+                job,
+                status=ClassifyJobStatus.FAILED,
+                message=message,
+                message_parts=stored_parts([message]),
+                finished_at=timezone.now(),
             )
             record_event(instance=job, event="classify_job_failed", message=message[:2000])
         if not expected:
@@ -363,12 +394,18 @@ def classify_jobs_fail_stale(*, now: dt.datetime | None = None) -> list[int]:
             Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
         )
     )
-    message = f"Stopped: no progress for {minutes} minutes; the process running it ended."
+    message = Reason(
+        gettext_noop("Stopped: no progress for %(minutes)d minutes; the process running it ended."),
+        minutes=minutes,
+    )
     failed: list[int] = []
     for job in stale:
         with transaction.atomic():
             if unfinished.filter(pk=job.pk).update(
-                status=ClassifyJobStatus.FAILED, message=message, finished_at=now
+                status=ClassifyJobStatus.FAILED,
+                message=message,
+                message_parts=stored_parts([message]),
+                finished_at=now,
             ):
                 record_event(instance=job, event="classify_job_stale", message=message)
                 failed.append(job.pk)

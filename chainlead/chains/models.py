@@ -198,7 +198,10 @@ class ClassifyJob(models.Model):
     created_count = models.PositiveIntegerField(_("memberships created"), default=0)
     updated_count = models.PositiveIntegerField(_("memberships updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("memberships unchanged"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True)  # English, for the log
+    # The message with its message id and values, shown in the reader's language
+    # (chainlead.core.reasons).
+    message_parts = models.JSONField(_("message in parts"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -39,9 +39,12 @@ def _columns(header: list[str]) -> dict[str, str]:
         if name and name not in mapping.values():
             mapping[str(raw)] = name
     if "id" not in mapping.values():
-        raise MissingColumnError("missing column: stock_code (or id)")
+        raise MissingColumnError("missing column: stock_code (or id)", code="no_id_column")
     if not set(TEXT_FIELDS) & set(mapping.values()):
-        raise MissingColumnError(f"missing columns: none of {', '.join(TEXT_FIELDS)}")
+        columns = ", ".join(TEXT_FIELDS)
+        raise MissingColumnError(
+            f"missing columns: none of {columns}", code="no_text_column", columns=columns
+        )
     return mapping
 
 
@@ -54,7 +57,11 @@ def _encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise FirmFileError(f"{path.name}: not UTF-8 (with or without BOM) nor GB18030 text")
+    raise FirmFileError(
+        f"{path.name}: not UTF-8 (with or without BOM) nor GB18030 text",
+        code="encoding",
+        file=path.name,
+    )
 
 
 def _normalised(chunk: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
@@ -77,9 +84,16 @@ def firm_chunks(path: Path, *, chunk_rows: int = 20_000) -> Iterator[pd.DataFram
                 path, dtype=str, encoding=encoding, keep_default_na=False, chunksize=chunk_rows
             )
         except pd.errors.EmptyDataError as error:
-            raise EmptyInputError(f"{path.name}: the file is empty") from error
+            raise EmptyInputError(
+                f"{path.name}: the file is empty", code="empty", file=path.name
+            ) from error
     else:
-        raise FirmFileError(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
+        raise FirmFileError(
+            f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx",
+            code="file_type",
+            file=path.name,
+            suffix=repr(suffix),
+        )
     mapping: dict[str, str] | None = None
     seen = 0
     for frame in frames:
@@ -91,5 +105,7 @@ def firm_chunks(path: Path, *, chunk_rows: int = 20_000) -> Iterator[pd.DataFram
             yield _normalised(chunk, mapping)
     if seen == 0:
         if mapping is None:
-            raise EmptyInputError(f"{path.name}: the file is empty")
-        raise EmptyInputError(f"{path.name}: the file has a header but no firms")
+            raise EmptyInputError(f"{path.name}: the file is empty", code="empty", file=path.name)
+        raise EmptyInputError(
+            f"{path.name}: the file has a header but no firms", code="no_firms", file=path.name
+        )

@@ -129,12 +129,12 @@ def test_upload_runs_the_job_and_the_result_has_the_cli_columns(
     ("name", "content", "reason"),
     [
         ("firms.pdf", b"%PDF-1.4", "请上传 .csv 或 .xlsx 文件"),
-        ("empty.csv", b"\n", "the file is empty"),
+        ("empty.csv", b"\n", "empty.csv：文件为空"),
         ("zero.csv", b"", "所提交的是空文件"),  # Django's own check, before ours
-        ("header.csv", "股票代码,主营业务\n".encode(), "the file has a header but no firms"),
-        ("noid.csv", "公司名称,主营业务\n某公司,芯片\n".encode(), "missing column: stock_code"),
-        ("notext.csv", b"stock_code,city\nA1,x\n", "missing columns: none of full_name"),
-        ("latin.csv", b"stock_code,main_business\nA1,\xff\xfe\xfa\n", "nor GB18030"),
+        ("header.csv", "股票代码,主营业务\n".encode(), "header.csv：文件只有表头，没有企业"),
+        ("noid.csv", "公司名称,主营业务\n某公司,芯片\n".encode(), "缺少列：stock_code（或 id）"),
+        ("notext.csv", b"stock_code,city\nA1,x\n", "一列也没有"),
+        ("latin.csv", b"stock_code,main_business\nA1,\xff\xfe\xfa\n", "也不是 GB18030 文本"),
     ],
 )
 def test_bad_files_are_refused_naming_the_problem(
@@ -245,7 +245,7 @@ def test_the_api_starts_polls_and_returns_the_result(
     rows = pd.read_csv(io.BytesIO(b"".join(result.streaming_content)), dtype=str)
     assert list(rows.columns) == OUTPUT_COLUMNS and len(rows) == 3
     bad = admin.post("/api/v1/chains/classify/texts", {"file": upload("x.csv", "a,b\n1,2\n")})
-    assert bad.status_code == 422 and "missing column: stock_code" in bad.content.decode()
+    assert bad.status_code == 422 and "缺少列：stock_code" in bad.json()["detail"][0]["msg"]
     replace = admin.post(
         "/api/v1/chains/classify/replace", json.dumps({}), content_type="application/json"
     )
