@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -389,8 +389,20 @@ def _link_committed() -> None:
     the holder's release and its look; the holder links it, or leaves because a later holder
     took the lock, whose read (after taking the head) sees the entry. The head row is still
     taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock."""
+    from chainlead.audit import linker_pg  # it imports this module
+
     unlinkable: set[int] = set()
+    fast = linker_pg.usable()
     for _pass in range(MAX_LINK_PASSES):
+        if fast:  # PostgreSQL: the same pass in three round trips (audit/linker_pg.py)
+            outcome_pg = linker_pg.link_pass(unlinkable)
+            if outcome_pg is None:
+                return  # another writer is linking, and will look again after it
+            if isinstance(outcome_pg, tuple):
+                if not outcome_pg[1]:
+                    return
+                continue
+            fast = False  # a backlog or no head row: the general passes from here on
         if not _try_linker_lock():
             return  # another writer is linking, and will look again after it
         try:
@@ -739,7 +751,14 @@ class Verdict:
 class ChainWalk:
     """Checks entries one by one, in chain order; the first bad one stops the walk."""
 
-    def __init__(self, *, seq: int, prev_hash: str) -> None:
+    def __init__(
+        self,
+        *,
+        seq: int,
+        prev_hash: str,
+        digest: Callable[[Mapping[str, Any], str], str] = entry_digest,
+    ) -> None:
+        self.digest = digest  # `_digest` for fields from a `_RowReader` (JSON normalised)
         self.expected_seq = seq + 1
         self.prev_hash = prev_hash
         self.checked = 0
@@ -753,7 +772,7 @@ class ChainWalk:
             self.bad = (entry_id, f"is #{seq} where #{self.expected_seq} was due: entries {what}")
         elif prev_hash != self.prev_hash:
             self.bad = (entry_id, "does not link to the entry before it (reordered or replaced)")
-        elif entry_digest(fields, prev_hash) != digest:
+        elif self.digest(fields, prev_hash) != digest:
             self.bad = (entry_id, "was altered: its hash does not match its content")
         if self.bad is not None:
             return False
@@ -776,16 +795,38 @@ class ChainWalk:
         )
 
 
-def _check_pending(walk: ChainWalk, labels: Mapping[int, str], chunk_size: int) -> int:
+def _rows_in_pages(
+    where: str, order: str, after: int | None, chunk_size: int, bound: list[Any]
+) -> Iterator[tuple[Any, ...]]:
+    """`ROW_COLUMNS` rows matching `where`, in `order` (a unique column), read with raw SQL a
+    page at a time past the last one's key: flat memory, no server-side cursor, none of the
+    ORM's converters (`_RowReader` reads the rows)."""
+    columns = ", ".join(connection.ops.quote_name(c) for c in ROW_COLUMNS)
+    at = ROW_COLUMNS.index(order)
+    while True:
+        sql = f"SELECT {columns} FROM {_entry_table()} WHERE {where}"  # noqa: S608 (constants)
+        params = list(bound)
+        if after is not None:
+            sql += f" AND {order} > %s"
+            params.append(after)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY {order} LIMIT %s", [*params, chunk_size])
+            rows = cursor.fetchall()
+        yield from rows
+        if len(rows) < chunk_size:
+            return
+        after = rows[-1][at]
+
+
+def _check_pending(walk: ChainWalk, reader: _RowReader, chunk_size: int) -> int:
     """Count the pending entries whose seal matches; name the first that was inserted around
     the chain (no seal) or altered while pending (a wrong one)."""
     pending = 0
-    rows = AuditEntry.objects.filter(seq__isnull=True).order_by("id").values_list(*ROW_COLUMNS)
-    for row in rows.iterator(chunk_size=chunk_size):
+    for row in _rows_in_pages("seq IS NULL", "id", None, chunk_size, []):
         if row[2] == "":
             walk.bad = (row[0], "is not linked into the chain (inserted around it)")
             return pending
-        if row[2] != seal_digest(row_fields(row, labels)):
+        if row[2] != _digest(reader.fields(row), GENESIS_HASH):  # the seal: `seq` None
             walk.bad = (row[0], "was altered while waiting to be linked: its seal does not match")
             return pending
         pending += 1
@@ -803,16 +844,17 @@ def verify(*, chunk_size: int = 5000) -> Verdict:
     walk = ChainWalk(
         seq=anchor.through_seq if anchor else 0,
         prev_hash=anchor.tail_hash if anchor else GENESIS_HASH,
+        digest=_digest,
     )
-    labels = content_type_labels()
-    pending = _check_pending(walk, labels, chunk_size)
+    reader = _RowReader()
+    pending = _check_pending(walk, reader, chunk_size)
     if walk.bad is not None:
         return walk.verdict()
-    rows = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
+    where, bound = "seq IS NOT NULL", []
     if head is not None:
-        rows = rows.filter(seq__lte=head.seq)
-    for row in rows.values_list(*ROW_COLUMNS).iterator(chunk_size=chunk_size):
-        if not walk.check(row[0], row_fields(row, labels), row[1], row[2]):
+        where, bound = "seq <= %s", [head.seq]
+    for row in _rows_in_pages(where, "seq", None, chunk_size, bound):
+        if not walk.check(row[0], reader.fields(row), row[1], row[2]):
             return walk.verdict()
     if head is not None and (head.seq, head.last_hash) != (walk.expected_seq - 1, walk.prev_hash):
         walk.bad = (
