@@ -121,11 +121,17 @@ def record_event(
 
 
 def record_event_sealed(
-    *, instance: models.Model, event: str, message: str = "", data: dict[str, Any] | None = None
+    *,
+    instance: models.Model,
+    event: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    cursor: Any = None,
 ) -> None:
     """`record_event` for hot paths (a payment): the same entry, inserted sealed by one raw
-    INSERT (`audit.chain.insert_sealed`) and linked after the commit, without the ORM's
-    compilation. Returns nothing: the entry's id is not read back."""
+    INSERT (`audit.chain.insert_sealed`, on the caller's `cursor` when given) and linked after
+    the commit, without the ORM's compilation. Returns nothing: the entry's id is not read
+    back."""
     insert_sealed(
         AuditEntry(
             action=AuditAction.EVENT,
@@ -136,7 +142,8 @@ def record_event_sealed(
             after=_jsonable(data) if data is not None else None,
             message=message,
             **_actor_fields(),
-        )
+        ),
+        cursor=cursor,
     )
 
 

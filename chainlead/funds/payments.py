@@ -371,6 +371,7 @@ def pay_approved_tranche(
                 instance=disbursement,
                 event="paid",
                 data={"amount": amount, "tranche": memo, "entry": entry_id},
+                cursor=cursor,  # prepared on PostgreSQL, as the payment's statements
             )
             fault_point()
     except (_DeclinedError, IntegrityError):
