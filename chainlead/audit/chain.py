@@ -391,20 +391,8 @@ def _link_committed() -> None:
     the holder's release and its look; the holder links it, or leaves because a later holder
     took the lock, whose read (after taking the head) sees the entry. The head row is still
     taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock."""
-    from chainlead.audit import linker_pg  # it imports this module
-
     unlinkable: set[int] = set()
-    fast = linker_pg.usable()
     for _pass in range(MAX_LINK_PASSES):
-        if fast:  # PostgreSQL: the same pass in three round trips (audit/linker_pg.py)
-            outcome_pg = linker_pg.link_pass(unlinkable)
-            if outcome_pg is None:
-                return  # another writer is linking, and will look again after it
-            if isinstance(outcome_pg, tuple):
-                if not outcome_pg[1]:
-                    return
-                continue
-            fast = False  # a backlog or no head row: the general passes from here on
         if not _try_linker_lock():
             return  # another writer is linking, and will look again after it
         try:
