@@ -170,6 +170,25 @@ def test_words_of_the_business(firms):
 
 
 @pytest.mark.django_db
+def test_common_words_change_the_index_condition_not_the_results(firms, monkeypatch):
+    # On 1,000,000 firms PostgreSQL looks the phrase up by its least common words (learnt from a
+    # sample; a small registry has none), then checks the whole phrase on what it finds.
+    from chainlead.registry import search as registry_search
+
+    texts = ["杭州海康威视", "海康威视数字", "视频监控", "浙江大华技术", "海康微视数字"]
+    plain = {text: found(text) for text in texts}
+    _, sections = search(User.objects.get(username="searcher"), "杭州海康威视")
+    page = [hit.pk for hit in sections[0].hits]
+    monkeypatch.setattr(registry_search, "_common_words", frozenset({"杭州", "数字", "技术"}))
+    assert registry_search._selective(SearchQuery.parse("杭州海康威视")) == " 州海 海康 "
+    assert registry_search._selective(SearchQuery.parse("海康威视数字")) == " 海康 康威 "
+    assert {text: found(text) for text in texts} == plain
+    assert plain["杭州海康威视"] == [firms["hik"].pk]
+    _, sections = search(User.objects.get(username="searcher"), "杭州海康威视")
+    assert [hit.pk for hit in sections[0].hits] == page == [firms["hik"].pk]
+
+
+@pytest.mark.django_db
 def test_one_character_falls_back_to_a_name_prefix(firms):
     assert set(found("浙")) == {firms["brainco"].pk, firms["dahua"].pk}
     assert found("") == list(Enterprise.objects.values_list("pk", flat=True))
