@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -24,6 +25,7 @@ from chainlead.commissioners.models import (
     ServiceLog,
 )
 from chainlead.commissioners.permissions import (
+    manages_commissioners,
     reads_commissioners,
     reads_evaluations,
     reads_matchings,
@@ -107,8 +109,8 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> Assignment:
 
 @router.post("/assignments", response={201: AssignmentOut})
 def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Assignment]:
-    if not access_for(request.user).is_admin:
-        raise PermissionDenied("Only a city administrator stations commissioners.")
+    if not manages_commissioners(access_for(request.user)):
+        raise PermissionDenied(_("Only a city administrator manages commissioners."))
     created = services.assignment_create(
         actor=request.user,
         commissioner=Commissioner.objects.get(pk=payload.commissioner_id),

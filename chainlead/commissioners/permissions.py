@@ -66,6 +66,12 @@ def contact_shown(access: Access, commissioner: Commissioner) -> str:
     return contact_for(access, commissioner.contact)
 
 
+def reads_commissioner_history(access: Access) -> bool:
+    """A commissioner's change history: city admins and auditors (the auditor's with contacts
+    masked, `core.masking`)."""
+    return access.is_admin or access.is_auditor
+
+
 def reads_matchings(access: Access) -> bool:
     return access.is_admin or access.is_auditor or bool(access.chain_ids)
 

@@ -39,6 +39,7 @@ from chainlead.commissioners.models import Commissioner
 from chainlead.commissioners.permissions import (
     contact_shown,
     manages_commissioners,
+    reads_commissioner_history,
     reads_commissioners,
     reads_evaluations,
     reads_matchings,
@@ -142,7 +143,7 @@ def commissioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _history(access: Access, commissioner: Commissioner) -> list[Any] | None:
     """The change history for admins and auditors; the auditor's with contacts masked (they
     audit the changes, not the numbers: docs/security-audit.md)."""
-    if not (access.is_admin or access.is_auditor):
+    if not reads_commissioner_history(access):
         return None
     entries = history_for(commissioner)
     if not sees_personal_data(access):

@@ -63,7 +63,13 @@ from chainlead.governance.models import (
     TaskForceMember,
     WorkPlan,
 )
-from chainlead.governance.permissions import refusal_message, refused_people
+from chainlead.governance.permissions import (
+    administers_governance,
+    approves_plan,
+    reads_chain_governance,
+    refusal_message,
+    refused_people,
+)
 from chainlead.notifications.services import notify
 
 
@@ -75,19 +81,15 @@ class GovernanceError(ValidationError):
 
 
 def can_read_chain(actor: Actor, chain_id: int) -> bool:
-    """City admins and auditors read every chain; leaders and task forces their own."""
-    access = access_for(actor)
-    return access.is_admin or access.is_auditor or chain_id in access.chain_ids
+    return reads_chain_governance(access_for(actor), chain_id)
 
 
 def can_edit_chain(actor: Actor, chain_id: int) -> bool:
-    """City admins and the chain's task force edit its plan, meetings and package."""
     return edits_chain(access_for(actor), chain_id)
 
 
 def can_approve_plan(actor: Actor, chain_id: int) -> bool:
-    access = access_for(actor)
-    return access.is_admin or chain_id in access.leader_chain_ids
+    return approves_plan(access_for(actor), chain_id)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -114,7 +116,7 @@ def is_system_context(actor: Actor) -> bool:
 
 def _require_admin(actor: Actor) -> None:
     _require(
-        is_system_context(actor) or access_for(actor).is_admin,
+        is_system_context(actor) or administers_governance(access_for(actor)),
         _("Only city admins may do this."),
     )
 

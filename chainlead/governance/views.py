@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.access import access_for
 from chainlead.chains.models import Chain
 from chainlead.chains.permissions import edits_some_chain, works_on_chains
 from chainlead.chains.selectors import data_version
@@ -44,12 +44,9 @@ from chainlead.governance.models import (
     TaskForceMember,
     WorkPlan,
 )
+from chainlead.governance.permissions import administers_governance
 from chainlead.governance.requests_data import requests_summary
 from chainlead.governance.tables import POLICY_EXPORT_COLUMNS, PolicyItemTable
-
-
-def _admin(access: Access) -> bool:
-    return access.is_admin
 
 
 def _chain(request: HttpRequest, slug: str) -> Chain:
@@ -211,7 +208,7 @@ def briefing_download(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class LeaderAppoint(_ChainFormView):
-    permission = staticmethod(_admin)
+    permission = staticmethod(administers_governance)
     form_class = forms.LeaderForm
     title = gettext_lazy("Appoint the chain leader")
     success_message = gettext_lazy("The chain leader was appointed.")
@@ -244,7 +241,7 @@ def task_force(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("The task force was updated."))
                 return redirect("governance:task_force", slug=chain.slug)
-        elif not access_for(request.user).is_admin:
+        elif not administers_governance(access_for(request.user)):
             raise PermissionDenied
     return render(
         request,
@@ -253,13 +250,13 @@ def task_force(request: HttpRequest, slug: str) -> HttpResponse:
             "chain": chain,
             "members": selectors.task_force(chain=chain),
             "form": form,
-            "is_admin": access_for(request.user).is_admin,
+            "is_admin": administers_governance(access_for(request.user)),
         },
     )
 
 
 class TaskForceRemove(TransitionView[TaskForceMember]):
-    permission = staticmethod(_admin)
+    permission = staticmethod(administers_governance)
 
     def get_object(self) -> TaskForceMember:
         # Only city admins come here; the service decides.
@@ -486,7 +483,7 @@ class PolicyList(ListView):
     export_filename = "policies"
 
     def extra_context(self) -> dict[str, Any]:
-        return {"is_admin": access_for(self.request.user).is_admin}
+        return {"is_admin": administers_governance(access_for(self.request.user))}
 
 
 class PolicyDetail(DetailView[PolicyItem]):
@@ -508,7 +505,7 @@ class PolicyDetail(DetailView[PolicyItem]):
 
 
 class PolicyCreate(FormView[PolicyItem]):
-    permission = staticmethod(_admin)
+    permission = staticmethod(administers_governance)
     form_class = forms.PolicyForm
     template_name = "governance/form.html"
     title = gettext_lazy("New policy item")

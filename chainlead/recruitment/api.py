@@ -16,7 +16,11 @@ from chainlead.core.pagination import PageNumber
 from chainlead.recruitment import analysis, selectors, services
 from chainlead.recruitment.filtersets import TargetFilterSet
 from chainlead.recruitment.models import AnalysisRun, Target
-from chainlead.recruitment.permissions import ranks_segment, starts_complexity_run
+from chainlead.recruitment.permissions import (
+    ranks_segment,
+    reads_segment_ranking,
+    starts_complexity_run,
+)
 from chainlead.recruitment.schemas import (
     AnalysisRunOut,
     ComplexityIn,
@@ -181,7 +185,7 @@ def opportunities(
 def _chain_segment(request: HttpRequest, chain: str, segment: str) -> tuple[Chain, Segment]:
     access = access_for(request.user)
     found = Chain.objects.filter(slug=chain).first()
-    if found is None or not (access.is_admin or access.is_auditor or found.pk in access.chain_ids):
+    if found is None or not reads_segment_ranking(access, found.pk):
         raise Http404("Unknown chain.")
     return found, get_object_or_404(Segment, chain=found, slug=segment)
 

@@ -28,7 +28,12 @@ def ranks_segment(access: Access, chain_id: int) -> bool:
 
 def reads_segment_ranking(access: Access, chain_id: int) -> bool:
     """A segment's ranked candidates: admins and auditors, and the chain's leader and task force."""
-    return access.is_admin or access.is_auditor or chain_id in access.chain_ids
+    return reads_recruitment_of_all_chains(access) or chain_id in access.chain_ids
+
+
+def reads_recruitment_of_all_chains(access: Access) -> bool:
+    """Admins and auditors see every chain's recruitment; others only their chains'."""
+    return access.is_admin or access.is_auditor
 
 
 def adds_targets(access: Access, chain_id: int) -> bool:

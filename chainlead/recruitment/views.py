@@ -37,8 +37,10 @@ from chainlead.recruitment.forms import (
 )
 from chainlead.recruitment.models import AnalysisRun, ExternalFirm, Target
 from chainlead.recruitment.permissions import (
+    adds_targets,
     ranks_segment,
     reads_analytics,
+    reads_recruitment_of_all_chains,
     reads_segment_ranking,
     starts_complexity_run,
 )
@@ -59,9 +61,8 @@ EXPORT_COLUMNS: list[Column] = [
 
 def _editable_chains(user: Reader) -> Any:
     access = access_for(user)
-    if access.is_admin:
-        return Chain.objects.all()
-    return Chain.objects.filter(pk__in=access.task_force_chain_ids)
+    chain_ids = Chain.objects.values_list("pk", flat=True)
+    return Chain.objects.filter(pk__in=[pk for pk in chain_ids if adds_targets(access, pk)])
 
 
 @permission_required(works_on_chains)
@@ -81,7 +82,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     chains = Chain.objects.all()
     access = access_for(request.user)
-    if not (access.is_admin or access.is_auditor):
+    if not reads_recruitment_of_all_chains(access):
         chains = chains.filter(pk__in=access.chain_ids)
     chain_id = request.GET.get("chain")
     chain = chains.filter(pk=chain_id).first() if chain_id and chain_id.isdigit() else None

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor
 from chainlead.core.choices import choice_key, choice_labels
 from chainlead.core.exceptions import PermissionDenied
@@ -25,7 +26,7 @@ from chainlead.registry.importers import ImportFileError, open_rows
 from chainlead.requests.choices import Category, Channel, EventKind
 from chainlead.requests.constants import HOTLINE_MAX_ROWS
 from chainlead.requests.models import EnterpriseRequest, Tag
-from chainlead.requests.selectors import can_import_hotline
+from chainlead.requests.permissions import imports_hotline
 from chainlead.requests.services import request_raise, timeline_add
 
 # Header aliases: the hotline system exports Chinese headers; English ones are accepted too.
@@ -190,7 +191,7 @@ def hotline_import(
     """
     from chainlead.registry.models import Enterprise
 
-    if not can_import_hotline(actor):
+    if not imports_hotline(access_for(actor)):
         raise PermissionDenied(_("Only city admins import hotline records."))
     result = HotlineImportResult()
     if isinstance(data, bytes) and data.startswith(XLSX_MAGIC):

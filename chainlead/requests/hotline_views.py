@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from chainlead.core.views import permission_required
 from chainlead.requests.hotline import hotline_template
-from chainlead.requests.views import is_admin
+from chainlead.requests.permissions import imports_hotline
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@permission_required(is_admin)
+@permission_required(imports_hotline)
 def hotline_import_template(request: HttpRequest) -> HttpResponse:
     """The hotline import template (.xlsx) in the reader's language, with example rows;
     for those who may import, like the import page."""

@@ -1,5 +1,5 @@
-"""Who may raise and rate requests: the one home of these rules (views, API, selectors and
-services read them). DOMAIN.md §1; issue 9 item 1.
+"""Who may raise and rate requests, and import the 12345 hotline: the one home of these rules
+(views, API, selectors and services read them). DOMAIN.md §1; issue 9 item 1.
 
 Raising is for the firms the actor sees in the registry (`registry.selectors.enterprise_list`:
 a firm's users their firm, a task force its chain's firms, a commissioner the firms stationed
@@ -20,6 +20,17 @@ from chainlead.accounts.types import Reader
 
 # Roles that raise requests for others (firm users raise for their own firm).
 RAISING_ROLES = frozenset({Role.CITY_ADMIN, Role.COMMISSIONER, Role.TASK_FORCE})
+
+
+def imports_hotline(access: Access) -> bool:
+    """The 12345 hotline's records are imported (and its template downloaded) by city admins."""
+    return access.is_admin
+
+
+def raises_as_official(access: Access) -> bool:
+    """Officials raise for any firm in their scope, naming it; a firm's user picks among their
+    own firms (a city admin who also holds a firm's grant raises as an official)."""
+    return not access.enterprise_ids or access.is_admin
 
 
 def raises_requests(access: Access) -> bool:

@@ -220,10 +220,6 @@ def can_raise(user: Actor) -> bool:
     return raises_requests(access_for(user))
 
 
-def can_import_hotline(user: Actor) -> bool:
-    return access_for(user).is_admin
-
-
 # --- figures ---------------------------------------------------------------------------------
 
 

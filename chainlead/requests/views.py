@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from chainlead.accounts.access import Access, access_for
+from chainlead.accounts.access import access_for
 from chainlead.accounts.choices import Role
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.caching import cached_fragment, versions
@@ -57,7 +57,12 @@ from chainlead.requests.forms import (
     TransitionForm,
 )
 from chainlead.requests.models import EnterpriseRequest, RequestAttachment
-from chainlead.requests.permissions import firms_to_raise_for, raises_requests
+from chainlead.requests.permissions import (
+    firms_to_raise_for,
+    imports_hotline,
+    raises_as_official,
+    raises_requests,
+)
 from chainlead.requests.tables import RequestTable
 
 REQUEST_EXPORT_COLUMNS = [
@@ -79,10 +84,6 @@ REQUEST_EXPORT_COLUMNS = [
     (gettext_lazy("rating"), "rating"),
     (gettext_lazy("12345 ticket number"), "hotline_ticket"),
 ]
-
-
-def is_admin(access: Access) -> bool:
-    return access.is_admin
 
 
 @permission_required(authenticated)
@@ -129,7 +130,7 @@ class RequestCreate(FormView[EnterpriseRequest]):
         """The firms a firm's user raises for (None for officials), the firms in the reader's
         scope, and whether the reader raises as an official."""
         access = access_for(self.request.user)
-        official = not access.enterprise_ids or access.is_admin
+        official = raises_as_official(access)
         in_scope = firms_to_raise_for(self.request.user)
         firms = None if official else in_scope.filter(pk__in=access.enterprise_ids)
         return firms, in_scope, official
@@ -361,7 +362,7 @@ def recurring(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(is_admin)
+@permission_required(imports_hotline)
 @require_http_methods(["GET", "POST"])
 def hotline_import(request: HttpRequest) -> HttpResponse:
     form = HotlineImportForm(request.POST or None, request.FILES or None)
