@@ -42,6 +42,12 @@ class Access:
         return Role.AUDITOR in self.roles
 
     @property
+    def reads_everything(self) -> bool:
+        """City admins and auditors read every chain's, firm's and organ's records (DOMAIN.md
+        §1); the apps' permission modules build their reading rules on this."""
+        return self.is_admin or self.is_auditor
+
+    @property
     def is_security_admin(self) -> bool:
         """Roles, grants, security policy and unlocking accounts (三员分立)."""
         return Role.SECURITY_ADMIN in self.roles

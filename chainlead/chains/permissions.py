@@ -60,7 +60,7 @@ def reads_every_classify_job(access: Access) -> bool:
 
 def works_on_chains(access: Access) -> bool:
     """City admins, auditors, and the leaders and task forces of chains."""
-    return access.is_admin or access.is_auditor or bool(access.chain_ids)
+    return access.reads_everything or bool(access.chain_ids)
 
 
 def sees_chain_firms(access: Access, chain_id: int) -> bool:

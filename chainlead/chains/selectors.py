@@ -421,7 +421,7 @@ def membership_review_queue(*, user: Actor) -> QuerySet[Membership]:
     qs = Membership.objects.filter(review_status=ReviewStatus.PENDING).select_related(
         "enterprise", "segment", "segment__chain"
     )
-    if access.is_admin or access.is_auditor:
+    if access.reads_everything:
         return qs
     if access.task_force_chain_ids:
         return qs.filter(segment__chain_id__in=access.task_force_chain_ids)

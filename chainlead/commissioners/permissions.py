@@ -69,15 +69,15 @@ def contact_shown(access: Access, commissioner: Commissioner) -> str:
 def reads_commissioner_history(access: Access) -> bool:
     """A commissioner's change history: city admins and auditors (the auditor's with contacts
     masked, `core.masking`)."""
-    return access.is_admin or access.is_auditor
+    return access.reads_everything
 
 
 def reads_matchings(access: Access) -> bool:
-    return access.is_admin or access.is_auditor or bool(access.chain_ids)
+    return access.reads_everything or bool(access.chain_ids)
 
 
 def reads_evaluations(access: Access) -> bool:
-    return access.is_admin or access.is_auditor or access.has(Role.DISTRICT_OFFICIAL)
+    return access.reads_everything or access.has(Role.DISTRICT_OFFICIAL)
 
 
 def writes_logs(access: Access) -> bool:

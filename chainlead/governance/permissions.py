@@ -34,7 +34,7 @@ def administers_governance(access: Access) -> bool:
 def reads_chain_governance(access: Access, chain_id: int) -> bool:
     """City admins and auditors read every chain's governance; leaders and task forces their
     own chains'."""
-    return access.is_admin or access.is_auditor or chain_id in access.chain_ids
+    return access.reads_everything or chain_id in access.chain_ids
 
 
 def approves_plan(access: Access, chain_id: int) -> bool:

@@ -58,7 +58,7 @@ from chainlead.registry.models import Enterprise
 def readable_chain_ids(user: Reader) -> frozenset[int] | None:
     """The chains whose governance `user` may read; None means all of them."""
     access = access_for(user)
-    if access.is_admin or access.is_auditor:
+    if access.reads_everything:
         return None
     return access.chain_ids
 

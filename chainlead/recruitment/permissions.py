@@ -33,7 +33,7 @@ def reads_segment_ranking(access: Access, chain_id: int) -> bool:
 
 def reads_recruitment_of_all_chains(access: Access) -> bool:
     """Admins and auditors see every chain's recruitment; others only their chains'."""
-    return access.is_admin or access.is_auditor
+    return access.reads_everything
 
 
 def adds_targets(access: Access, chain_id: int) -> bool:

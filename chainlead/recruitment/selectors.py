@@ -20,7 +20,7 @@ def target_list(*, user: Reader) -> QuerySet[Target]:
     """Admins and auditors see every chain's targets; leaders and task forces their chain's."""
     access = access_for(user)
     qs = Target.objects.select_related("chain", "segment", "owner", "industry", "landed_enterprise")
-    if access.is_admin or access.is_auditor:
+    if access.reads_everything:
         return qs
     if access.chain_ids:
         return qs.filter(chain_id__in=access.chain_ids)
