@@ -5,4 +5,4 @@ from chainlead.accounts.access import Access
 
 
 def reads_audit_log(access: Access) -> bool:
-    return access.is_admin or access.is_auditor or access.is_audit_admin
+    return access.reads_everything or access.is_audit_admin

@@ -40,6 +40,6 @@ def industry_list() -> QuerySet[Industry]:
 
 def import_job_list(*, user: Reader) -> QuerySet[ImportJob]:
     access = access_for(user)
-    if access.is_admin or access.is_auditor:
+    if access.reads_everything:
         return ImportJob.objects.select_related("created_by")
     return ImportJob.objects.none()

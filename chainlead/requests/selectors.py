@@ -73,7 +73,7 @@ def department_ids_for(user: Actor) -> frozenset[int]:
 
 def reads_all_requests(user: Reader) -> bool:
     access = access_for(user)
-    return access.is_admin or access.is_auditor
+    return access.reads_everything
 
 
 def request_scope_key(user: Reader) -> str:
@@ -89,7 +89,7 @@ def request_list(*, user: Reader) -> QuerySet[EnterpriseRequest]:
     qs = EnterpriseRequest.objects.select_related("enterprise", "chain", "department")
     if not access.authenticated:
         return qs.none()
-    if access.is_admin or access.is_auditor:
+    if access.reads_everything:
         return qs
     # What the user raised, while its firm is still theirs to raise for (a commissioner's
     # station may have ended): outside that scope a request is not found (issue 9 item 13).
