@@ -22,8 +22,8 @@ import logging
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -36,9 +36,6 @@ from django.utils.translation import gettext_noop
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, Reader, acting_user
-from chainlead.analytics.classify import DivisionClassifier
-from chainlead.analytics.classify.firm_file import firm_chunks
-from chainlead.analytics.errors import AnalyticsError
 from chainlead.audit.services import record_event
 from chainlead.chains.choices import ClassifyJobKind, ClassifyJobStatus
 from chainlead.chains.classification import classify_enterprises
@@ -47,6 +44,11 @@ from chainlead.chains.permissions import reads_every_classify_job, runs_classifi
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.reasons import Reason, stored_parts
 from chainlead.registry.models import Enterprise
+
+if TYPE_CHECKING:  # pandas and the classifier load when a job runs, not with every page
+    import pandas as pd
+
+    from chainlead.analytics.classify import DivisionClassifier
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,9 @@ def classify_texts_job_create(
     job = ClassifyJob(kind=ClassifyJobKind.TEXTS, created_by=acting_user(actor), filename=name)
     job.file.save(name, upload, save=False)
     path = Path(job.file.path)
+    from chainlead.analytics.classify.firm_file import firm_chunks
+    from chainlead.analytics.errors import AnalyticsError
+
     try:
         # Read the header (and the first chunk) now, so a bad file is refused at once.
         next(firm_chunks(path, chunk_rows=CHUNK_ROWS))
@@ -238,6 +243,8 @@ def _progress(job: ClassifyJob, **values: object) -> None:
 def classify_job_run(job: ClassifyJob) -> ClassifyJob:
     """Run `job`, writing its progress and outcome on its row (no outer transaction: the page
     polls the row meanwhile). Bad input ends the job failed with the problem named."""
+    from chainlead.analytics.errors import AnalyticsError
+
     _progress(job, status=ClassifyJobStatus.RUNNING)
     try:
         if job.kind == ClassifyJobKind.TEXTS:
@@ -263,6 +270,8 @@ def classify_job_run(job: ClassifyJob) -> ClassifyJob:
 
 
 def _model() -> DivisionClassifier:
+    from chainlead.analytics.classify import DivisionClassifier
+
     path = classifier_path()
     if path is None:
         raise FileNotFoundError("no text classifier model: run `chainlead train-classifier`")
@@ -270,6 +279,8 @@ def _model() -> DivisionClassifier:
 
 
 def _run_texts(job: ClassifyJob) -> None:
+    from chainlead.analytics.classify.firm_file import firm_chunks
+
     path = Path(job.file.path)
     model = _model()
     # A first pass counts the firms: the bar needs the total (about a second per 100,000 rows).
