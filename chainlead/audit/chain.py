@@ -308,22 +308,10 @@ def append(entries: list[AuditEntry], *, batch_size: int = BATCH_SIZE) -> list[A
     return entries
 
 
-# `insert_sealed`'s columns: an entry's fields as stored, `seq` left NULL (pending).
+# `insert_sealed`'s columns: the chained fields as stored (the content type by its id), `seq`
+# left NULL (pending), then the seal; derived so that the two lists cannot drift apart.
 _SEALED_COLUMNS = (
-    "timestamp",
-    "actor_id",
-    "actor_label",
-    "source",
-    "remote_addr",
-    "request_id",
-    "action",
-    "event",
-    "content_type_id",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "message",
+    *("content_type_id" if f == "content_type" else f for f in CHAINED_FIELDS if f != "seq"),
     "prev_hash",
     "hash",
 )
