@@ -40,6 +40,11 @@ class CalendarOverrideAdmin(admin.ModelAdmin[models.CalendarOverride]):
     date_hierarchy = "date"
 
 
+@admin.register(models.CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin[models.CalendarYear]):
+    list_display = ["year", "notice"]
+
+
 @admin.register(models.Tag)
 class TagAdmin(admin.ModelAdmin[models.Tag]):
     search_fields = ["name"]

@@ -16,7 +16,7 @@ from chainlead.core.pagination import PageNumber
 from chainlead.requests import selectors, services
 from chainlead.requests.choices import Channel, Transition
 from chainlead.requests.filtersets import RequestFilterSet
-from chainlead.requests.models import CalendarOverride, EnterpriseRequest, Tag
+from chainlead.requests.models import CalendarOverride, CalendarYear, EnterpriseRequest, Tag
 from chainlead.requests.permissions import (
     configures_calendar,
     firms_to_raise_for,
@@ -27,6 +27,8 @@ from chainlead.requests.schemas import (
     CalendarOverrideIn,
     CalendarOverrideOut,
     CalendarQuery,
+    CalendarYearIn,
+    CalendarYearOut,
     FiguresOut,
     FiguresQuery,
     RatingIn,
@@ -174,6 +176,33 @@ def calendar_set(request: HttpRequest, payload: CalendarOverrideIn) -> Status[Ca
         actor=request.user, date=payload.date, is_workday=payload.is_workday, note=payload.note
     )
     return Status(201, saved)
+
+
+@router.get("/calendar/years", response=list[CalendarYearOut])
+def calendar_year_list(request: HttpRequest) -> QuerySet[CalendarYear]:
+    """The years marked complete: their holidays are all entered, their deadlines exact."""
+    _require_calendar_editor(request)
+    return selectors.calendar_years(user=request.user)
+
+
+@router.post("/calendar/years", response={201: CalendarYearOut})
+def calendar_year_complete(request: HttpRequest, payload: CalendarYearIn) -> Status[CalendarYear]:
+    """Mark a year complete: 422 naming `year` for a year the package knows, a year with no
+    entry or one already marked, or `notice` when it is empty."""
+    _require_calendar_editor(request)
+    completed = services.calendar_year_complete(
+        actor=request.user, year=payload.year, notice=payload.notice
+    )
+    return Status(201, completed)
+
+
+@router.delete("/calendar/years/{year_id}", response={204: None})
+def calendar_year_reopen(request: HttpRequest, year_id: int) -> Status[None]:
+    """Take back a year's completeness: its deadlines are estimated again."""
+    _require_calendar_editor(request)
+    completed = selectors.calendar_years(user=request.user).get(pk=year_id)
+    services.calendar_year_reopen(actor=request.user, completed=completed)
+    return Status(204, None)
 
 
 @router.delete("/calendar/{override_id}", response={204: None})

@@ -23,6 +23,7 @@ class RequestsConfig(PlatformAppConfig):
         "RoutingRule": (),
         "TimeLimit": (),
         "CalendarOverride": (),
+        "CalendarYear": (),
         "Tag": (),
         "RequestAttachment": (),
     }

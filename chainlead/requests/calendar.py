@@ -4,8 +4,10 @@ The State Council publishes each December the next year's holidays and the weeke
 become workdays (e.g. 国办发明电〔2024〕12号 for 2025, 国办发明电〔2025〕7号 for 2026). The
 `chinesecalendar` package carries those notices for the years it knows; `CalendarOverride` rows
 entered by an admin take precedence over it (corrections, or a year the package does not know
-yet). A date in a year neither knows is judged by the weekend alone, and whatever is computed
-from it is flagged as estimated.
+yet). A year the package does not know counts as known once an admin marks it complete
+(`CalendarYear`, with the notice it was entered from): one override alone corrects one day and
+says nothing of the rest of its year. A date in a year neither knows is judged by the weekend
+(and any overrides) alone, and whatever is computed from it is flagged as estimated.
 
 Counting convention (as in 行政许可法 art. 82 and most 首问负责/限时办结 rules): the day a
 request is raised does not count; the deadline is the N-th working day after it.
@@ -25,24 +27,21 @@ class WorkCalendar:
     """Working-day arithmetic with the overrides loaded once (pass one around in loops)."""
 
     overrides: dict[dt.date, bool] = field(default_factory=dict)
-    override_years: frozenset[int] = frozenset()
+    completed_years: frozenset[int] = frozenset()
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        from chainlead.requests.models import CalendarOverride
+        from chainlead.requests.models import CalendarOverride, CalendarYear
 
-        rows = dict(CalendarOverride.objects.values_list("date", "is_workday"))
-        return cls(overrides=rows, override_years=frozenset(d.year for d in rows))
+        return cls(
+            overrides=dict(CalendarOverride.objects.values_list("date", "is_workday")),
+            completed_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
+        )
 
     def knows_year(self, year: int) -> bool:
-        """Whether the holidays of `year` are loaded (package data or admin overrides)."""
-        if year in self.override_years:
-            return True
-        try:
-            chinese_calendar.is_workday(dt.date(year, 6, 1))
-        except NotImplementedError:
-            return False
-        return True
+        """Whether the holidays of `year` are loaded: the package carries its notice, or an admin
+        marked the year complete."""
+        return year in self.completed_years or package_knows_year(year)
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -97,6 +96,15 @@ class Deadline:
             return ""
         years = ", ".join(str(y) for y in self.unknown_years)
         return f"deadline estimated: holiday calendar for {years} not loaded"
+
+
+def package_knows_year(year: int) -> bool:
+    """Whether the calendar package carries the State Council's notice for `year`."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 def add_working_days(start: dt.date, days: int) -> Deadline:

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chainlead.core.generic import get_in_scope, show_service_error
 from chainlead.core.views import permission_required
 from chainlead.requests import selectors, services
-from chainlead.requests.calendar import WorkCalendar
+from chainlead.requests.calendar import package_knows_year
 from chainlead.requests.constants import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR
-from chainlead.requests.forms import CalendarOverrideForm
-from chainlead.requests.models import CalendarOverride
+from chainlead.requests.forms import CalendarOverrideForm, CalendarYearForm
+from chainlead.requests.models import CalendarOverride, CalendarYear
 from chainlead.requests.permissions import configures_calendar
 
 
@@ -61,19 +61,69 @@ def calendar(request: HttpRequest) -> HttpResponse:
     years = sorted(
         set(selectors.calendar_override_years(user=request.user)) | {this_year, this_year + 1, year}
     )
+    return _render_year(request, year, years, form=form)
+
+
+def _render_year(
+    request: HttpRequest,
+    year: int,
+    years: list[int],
+    *,
+    form: CalendarOverrideForm | None = None,
+    year_form: CalendarYearForm | None = None,
+) -> HttpResponse:
+    overrides = selectors.calendar_overrides(user=request.user, year=year)
     return render(
         request,
         "requests/calendar.html",
         {
             "year": year,
             "years": years,
-            "overrides": selectors.calendar_overrides(user=request.user, year=year),
+            "overrides": overrides,
             # Whether the calendar package carries this year's notice (else every holiday and
-            # make-up workday of the year must be entered here, or deadlines are estimated).
-            "package_knows_year": WorkCalendar().knows_year(year),
-            "form": form,
+            # make-up workday of the year must be entered here and the year marked complete,
+            # or its deadlines are estimated).
+            "package_knows_year": package_knows_year(year),
+            "completed": selectors.calendar_years(user=request.user).filter(year=year).first(),
+            "form": form or CalendarOverrideForm(),
+            "year_form": year_form or CalendarYearForm(),
         },
     )
+
+
+@permission_required(configures_calendar)
+@require_POST
+def calendar_year_complete(request: HttpRequest, year: int) -> HttpResponse:
+    form = CalendarYearForm(request.POST)
+    if form.is_valid():
+        try:
+            services.calendar_year_complete(
+                actor=request.user, year=year, notice=form.cleaned_data["notice"]
+            )
+        except ValidationError as error:
+            show_service_error(request, error, form)
+        else:
+            messages.success(
+                request,
+                _("%(year)d is marked complete: its deadlines are exact from now on.")
+                % {"year": year},
+            )
+            return redirect(_year_url(year))
+    years = sorted(set(selectors.calendar_override_years(user=request.user)) | {year})
+    return _render_year(request, year, years, year_form=form)
+
+
+@permission_required(configures_calendar)
+@require_POST
+def calendar_year_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    completed: CalendarYear = get_in_scope(selectors.calendar_years, request, pk)
+    services.calendar_year_reopen(actor=request.user, completed=completed)
+    messages.success(
+        request,
+        _("%(year)d is no longer marked complete: its deadlines are estimated again.")
+        % {"year": completed.year},
+    )
+    return redirect(_year_url(completed.year))
 
 
 @permission_required(configures_calendar)

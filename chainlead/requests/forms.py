@@ -157,6 +157,16 @@ class PeriodForm(forms.Form):
     )
 
 
+class CalendarYearForm(forms.Form):
+    """Mark a year complete: the notice its holidays were entered from."""
+
+    notice = forms.CharField(
+        label=_("Notice"),
+        max_length=100,
+        help_text=_("The number of the State Council's notice of the year's holidays."),
+    )
+
+
 class CalendarOverrideForm(forms.Form):
     """One day of the working-day calendar (the service checks the year and duplicates)."""
 

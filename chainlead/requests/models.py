@@ -153,6 +153,23 @@ class CalendarOverride(models.Model):
         return f"{self.date}: {'workday' if self.is_workday else 'day off'}"
 
 
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up workdays are all entered as overrides, from the State
+    Council's notice: deadlines in it are then exact. One override alone does not make a year
+    known (a correction of one day says nothing of the rest of the year)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(_("notice"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("completed calendar year")
+        verbose_name_plural = _("completed calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class Tag(models.Model):
     """One tag taxonomy for requests from every channel."""
 

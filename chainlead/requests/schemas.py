@@ -141,5 +141,20 @@ class CalendarOverrideOut(Schema):
     note: str
 
 
+class CalendarYearIn(Schema):
+    """Mark `year` complete: every holiday and make-up workday of it is entered (from `notice`);
+    its deadlines are then exact. The calendar package must not know the year, and it must have
+    at least one entry."""
+
+    year: int = Field(..., ge=1990, le=2100)
+    notice: Text = Field(..., min_length=1, max_length=100)
+
+
+class CalendarYearOut(Schema):
+    id: int
+    year: int
+    notice: str
+
+
 class CalendarQuery(Schema):
     year: int | None = Field(None, ge=1990, le=2100)

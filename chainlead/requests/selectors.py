@@ -39,6 +39,7 @@ from chainlead.requests.choices import (
 from chainlead.requests.constants import FIRM, FIRM_USER, HANDLER, TRANSITIONS
 from chainlead.requests.models import (
     CalendarOverride,
+    CalendarYear,
     Department,
     DepartmentMember,
     EnterpriseRequest,
@@ -468,3 +469,10 @@ def calendar_overrides(*, user: Reader, year: int | None = None) -> QuerySet[Cal
 def calendar_override_years(*, user: Reader) -> list[int]:
     """The years that have at least one override, in order."""
     return sorted({day.year for day in calendar_overrides(user=user).dates("date", "year")})
+
+
+def calendar_years(*, user: Reader) -> QuerySet[CalendarYear]:
+    """The years marked complete (their holidays all entered), for those who edit the calendar."""
+    if not configures_calendar(access_for(user)):
+        return CalendarYear.objects.none()
+    return CalendarYear.objects.order_by("year")

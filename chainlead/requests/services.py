@@ -37,7 +37,7 @@ from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.notifications.services import notify
 from chainlead.requests import notices
-from chainlead.requests.calendar import Deadline, WorkCalendar
+from chainlead.requests.calendar import Deadline, WorkCalendar, package_knows_year
 from chainlead.requests.choices import (
     OPEN_STATUSES,
     Category,
@@ -55,6 +55,7 @@ from chainlead.requests.constants import (
 )
 from chainlead.requests.models import (
     CalendarOverride,
+    CalendarYear,
     Department,
     DepartmentMember,
     EnterpriseRequest,
@@ -578,3 +579,50 @@ def calendar_override_delete(*, actor: Actor, override: CalendarOverride) -> Non
     """Remove an override: the calendar package decides that day again. Audited."""
     _check_calendar_editor(actor)
     override.delete()
+
+
+def calendar_year_complete(*, actor: Actor, year: int, notice: str) -> CalendarYear:
+    """Mark `year` complete: all its public holidays and make-up workdays are entered as
+    overrides, from the State Council's `notice` (e.g. 国办发明电〔2026〕7号). Deadlines computed
+    from then on count it as known and are no longer marked estimated.
+
+    Refused, changing nothing: an actor who does not edit the calendar (403); a year outside
+    the calendar's range; a year the calendar package already knows; a year with no entry yet;
+    a year already marked; no notice. Audited."""
+    _check_calendar_editor(actor)
+    notice = notice.strip()
+    problem = ""
+    if not CALENDAR_FIRST_YEAR <= year <= CALENDAR_LAST_YEAR:
+        problem = _("The year must be between %(first)d and %(last)d.") % {
+            "first": CALENDAR_FIRST_YEAR,
+            "last": CALENDAR_LAST_YEAR,
+        }
+    elif package_knows_year(year):
+        problem = _("The calendar package already knows %(year)d's holidays.") % {"year": year}
+    elif not CalendarOverride.objects.filter(date__year=year).exists():
+        problem = _("Enter %(year)d's holidays and make-up workdays first.") % {"year": year}
+    elif CalendarYear.objects.filter(year=year).exists():
+        problem = _("%(year)d is already marked complete.") % {"year": year}
+    if problem:
+        raise ValidationError({"year": problem}, code="invalid")
+    if not notice:
+        raise ValidationError(
+            {"notice": _("Name the notice the holidays were entered from.")}, code="required"
+        )
+    completed = CalendarYear(year=year, notice=notice)
+    completed.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            completed.save()
+    except IntegrityError as exc:  # marked by someone else at the same moment
+        raise ValidationError(
+            {"year": _("%(year)d is already marked complete.") % {"year": year}}, code="unique"
+        ) from exc
+    return completed
+
+
+def calendar_year_reopen(*, actor: Actor, completed: CalendarYear) -> None:
+    """Take back a year's completeness: its deadlines are estimated again until it is marked
+    complete once more. Audited."""
+    _check_calendar_editor(actor)
+    completed.delete()

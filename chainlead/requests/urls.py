@@ -16,6 +16,16 @@ urlpatterns = [
     ),
     path("calendar/", calendar_views.calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
+    path(
+        "calendar/<int:year>/complete/",
+        calendar_views.calendar_year_complete,
+        name="calendar_year_complete",
+    ),
+    path(
+        "calendar/years/<int:pk>/reopen/",
+        calendar_views.calendar_year_reopen,
+        name="calendar_year_reopen",
+    ),
     path("<int:pk>/", views.RequestDetail.as_view(), name="request_detail"),
     path(
         "<int:pk>/transition/<slug:transition>/",

@@ -40,10 +40,11 @@ def setup(world: World) -> None:
     # is not among the walk's roles; tests/test_calendar_admin.py covers them).
     import datetime as dt
 
-    from chainlead.requests.models import CalendarOverride
+    from chainlead.requests.models import CalendarOverride, CalendarYear
 
     override = CalendarOverride.objects.create(date=dt.date(2031, 1, 1), is_workday=False)
     world.add("calendar_override", own=override)
+    world.add("calendar_year", own=CalendarYear.objects.create(year=2032, notice="walk"))
 
 
 def req(s):  # type: ignore[no-untyped-def]
@@ -108,6 +109,20 @@ MATRIX = [
         "requests:calendar_delete",
         method="POST",
         kwargs=lambda s: {"pk": s.calendar_override.pk},
+        data={},
+        expect=only(["city_admin"], yes=302),
+    ),
+    Case(
+        "requests:calendar_year_complete",
+        method="POST",
+        kwargs={"year": 2031},
+        data={"notice": "walk"},
+        expect=only(["city_admin"], yes=302),
+    ),
+    Case(
+        "requests:calendar_year_reopen",
+        method="POST",
+        kwargs=lambda s: {"pk": s.calendar_year.pk},
         data={},
         expect=only(["city_admin"], yes=302),
     ),
@@ -193,6 +208,17 @@ MATRIX = [
     Case(
         "DELETE /api/v1/requests/calendar/{override_id}",
         kwargs=lambda s: {"override_id": s.calendar_override.pk},
+        expect=only(["city_admin"], yes=204),
+    ),
+    Case("GET /api/v1/requests/calendar/years", expect=only(["city_admin"])),
+    Case(
+        "POST /api/v1/requests/calendar/years",
+        data={"year": 2031, "notice": "walk"},
+        expect=only(["city_admin"], yes=201),
+    ),
+    Case(
+        "DELETE /api/v1/requests/calendar/years/{year_id}",
+        kwargs=lambda s: {"year_id": s.calendar_year.pk},
         expect=only(["city_admin"], yes=204),
     ),
     Case("GET /api/v1/requests/requests/{request_id}", kwargs=api_req, expect=READ),

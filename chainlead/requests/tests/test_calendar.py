@@ -23,7 +23,7 @@ import pytest
 from django.core.management import call_command
 
 from chainlead.requests.calendar import WorkCalendar
-from chainlead.requests.models import CalendarOverride
+from chainlead.requests.models import CalendarOverride, CalendarYear
 
 D = dt.date
 
@@ -78,14 +78,21 @@ def test_unknown_year_is_computed_on_weekends_and_flagged(db):
     assert deadline.flag == "deadline estimated: holiday calendar for 2027 not loaded"
 
 
-def test_overrides_win_and_load_a_year(db):
+def test_overrides_win_and_a_year_marked_complete_is_known(db):
     CalendarOverride.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
     CalendarOverride.objects.create(date=D(2026, 10, 8), is_workday=False, note="test")
     cal = WorkCalendar.load()
     deadline = cal.add_working_days(D(2026, 12, 30), 5)
     assert deadline.date == D(2027, 1, 7)  # Jan 1 now off
-    assert not deadline.estimated  # the admin loaded 2027
+    # One day entered says nothing of the rest of 2027: still estimated.
+    assert deadline.estimated
+    assert deadline.unknown_years == (2027,)
     assert cal.add_working_days(D(2026, 9, 30), 1).date == D(2026, 10, 9)
+
+    CalendarYear.objects.create(year=2027, notice="国办发明电〔2026〕1号")
+    deadline = WorkCalendar.load().add_working_days(D(2026, 12, 30), 5)
+    assert deadline.date == D(2027, 1, 7)
+    assert not deadline.estimated  # the admin marked 2027 complete
 
 
 def test_deadline_command_prints_date_and_flag(db):
