@@ -39,8 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-SCRATCH = "chainlead_bench_ledger"
-CHAINLEAD = str(ROOT / ".venv" / "bin" / "chainlead")
+# The scratch database's name (BENCH_LEDGER_DB: engineers sharing one server use their own).
+SCRATCH = os.environ.get("BENCH_LEDGER_DB", "chainlead_bench_ledger")
+# The CLI from this checkout (a worktree may have no .venv of its own).
+CHAINLEAD = [sys.executable, "-m", "chainlead"]
 
 
 def _rss_mib() -> float:
@@ -61,7 +63,7 @@ def _scratch_database() -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {SCRATCH}")
     env = {**os.environ, "DATABASE_URL": f"{PG}/{SCRATCH}", "DJANGO_DEBUG": "1"}
-    subprocess.run([CHAINLEAD, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*CHAINLEAD, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
 
 
 def _drop_scratch() -> None:
@@ -270,7 +272,12 @@ def bench_disbursements(
     # And the operators' command itself, from outside, on the same data.
     env = {**os.environ, "DATABASE_URL": f"{PG}/{SCRATCH}", "DJANGO_DEBUG": "1"}
     fund_check = subprocess.run(
-        [CHAINLEAD, "fund", "check"], env=env, capture_output=True, text=True, check=False
+        [*CHAINLEAD, "fund", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     best = max(results, key=lambda row: row["ratio"])
     return {
