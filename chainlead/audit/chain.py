@@ -29,9 +29,9 @@ writer's commit serialised every audited write of the platform):
    tried in the one statement that links; that linker looks again when done, so linking is
    amortised over the writers of a busy moment): it locks the one `AuditChainHead` row in a
    short transaction of its own and links every committed sealed entry, in id order: each gets
-   the next `seq`, its `prev_hash` and its chained `hash`. Two linkers never link to the same previous entry (the head lock); a
-   linker finds the entries of transactions that committed before it took the lock, its own
-   included.
+   the next `seq`, its `prev_hash` and its chained `hash`. Two linkers never link to the same
+   previous entry (the head lock); a linker finds the entries of transactions that committed
+   before it took the lock, its own included.
 
 Ordering. Ids are drawn when a row is inserted, not when its transaction commits, so an entry
 with a lower id can commit (and be linked) after one with a higher id: the chain's order is the
