@@ -366,11 +366,10 @@ _SEALED_COLUMNS = (
 )
 
 
-def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
-    """`append_many` for one unsaved entry in one raw INSERT: sealed the same way, linked after
-    the caller's commit the same way, without the ORM's compilation (issue 10: the payment's
-    hot path; half a millisecond per entry). `entry.pk` stays unset. `cursor`: the caller's
-    (the payment's prepares its statements), inside the caller's transaction."""
+def sealed_values(entry: AuditEntry) -> list[Any]:
+    """Seal one unsaved entry as `append_many` does and give its `_SEALED_COLUMNS` values ready
+    to bind, for a writer that inserts it itself (`insert_sealed`; the payment's SQL function)
+    and then calls `link_after_commit()`."""
     if entry.pk is not None:
         raise ValueError("Only new audit entries can be appended.")
     if entry.timestamp is None:
@@ -383,6 +382,15 @@ def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
     values[0] = connection.ops.adapt_datetimefield_value(entry.timestamp)
     for i in (11, 12):  # before, after
         values[i] = json_field.get_db_prep_save(values[i], connection)
+    return values
+
+
+def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
+    """`append_many` for one unsaved entry in one raw INSERT: sealed the same way, linked after
+    the caller's commit the same way, without the ORM's compilation (issue 10: the payment's
+    hot path; half a millisecond per entry). `entry.pk` stays unset. `cursor`: the caller's
+    (the payment's prepares its statements), inside the caller's transaction."""
+    values = sealed_values(entry)
     columns = ", ".join(connection.ops.quote_name(c) for c in _SEALED_COLUMNS)
     placeholders = ", ".join(["%s"] * len(values))
     sql = f"INSERT INTO {_entry_table()} ({columns}) VALUES ({placeholders})"  # noqa: S608
@@ -443,6 +451,12 @@ def _link_committed() -> None:
             unlinkable |= outcome[1]
         if not _waiting(unlinkable):
             return
+
+
+def link_after_commit() -> None:
+    """Link the entries a writer inserted with `sealed_values` after its transaction commits
+    (at once outside a transaction)."""
+    _link_after_commit()
 
 
 def _link_after_commit() -> None:

@@ -20,9 +20,7 @@ DECLARE
     head_hash text;
     ids bigint[];
     seals text[];
-    seqs bigint[] := '{}';
-    prevs text[] := '{}';
-    hashes text[] := '{}';
+    prev text;
     n integer;
 BEGIN
     IF NOT pg_try_advisory_xact_lock(lock_key) THEN
@@ -44,17 +42,16 @@ BEGIN
     IF n = 0 THEN
         RETURN 0;
     END IF;
+    -- One UPDATE by primary key per entry: a join with the arrays would get a generic plan
+    -- that does not know their size (a scan of the whole table).
     FOR i IN 1..n LOOP
         head_seq := head_seq + 1;
-        prevs[i] := head_hash;
+        prev := head_hash;
         head_hash := encode(sha256(convert_to(
-            head_hash || ':' || head_seq::text || ':' || seals[i], 'UTF8')), 'hex');
-        seqs[i] := head_seq;
-        hashes[i] := head_hash;
+            prev || ':' || head_seq::text || ':' || seals[i], 'UTF8')), 'hex');
+        UPDATE audit_auditentry SET seq = head_seq, prev_hash = prev, hash = head_hash
+        WHERE id = ids[i];
     END LOOP;
-    UPDATE audit_auditentry AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
-    FROM unnest(ids, seqs, prevs, hashes) AS v (id, seq, prev_hash, hash)
-    WHERE e.id = v.id;
     UPDATE audit_auditchainhead SET seq = head_seq, last_hash = head_hash WHERE id = 1;
     RETURN n;
 END

@@ -390,3 +390,26 @@ def test_set_based_entries_do_not_adopt_a_row_inserted_around_the_chain(entries,
     assert _insert_linked_firms(subject, page_size=1000) == rows
     assert AuditEntry.objects.get(pk=around.pk).seq is None
     assert chain.verify().bad_entry_id == around.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL linker is PostgreSQL's")
+def test_the_after_commit_linker_links_in_sql_what_verify_recomputes(entries, subject):
+    for n in range(3):
+        record_event(instance=subject, event="test.sql", message=f"sql {n}")
+    victim = AuditEntry.objects.filter(event="test.sql").order_by("id")[1]
+    # Altered while pending: the SQL linker reads only (id, seal), so it links the entry...
+    _sql("UPDATE {table} SET message = %s WHERE id = %s", ["forged", victim.pk])
+    chain._link_committed()  # what runs after a commit
+    linked = list(AuditEntry.objects.filter(event="test.sql").order_by("seq"))
+    assert [e.seq for e in linked] == [entries[-1].seq + n for n in (1, 2, 3)]
+    assert linked[0].prev_hash == entries[-1].hash
+    assert [e.prev_hash for e in linked[1:]] == [e.hash for e in linked[:-1]]
+    head = AuditChainHead.objects.get()
+    assert (head.seq, head.last_hash) == (linked[-1].seq, linked[-1].hash)
+    # ...and verify names it, its link covering a seal its content no longer gives.
+    verdict = chain.verify()
+    assert (verdict.bad_entry_id, "altered" in verdict.reason) == (victim.pk, True)
+    _sql("UPDATE {table} SET message = %s WHERE id = %s", [victim.message, victim.pk])
+    verdict = chain.verify()  # the links PostgreSQL computed are the ones Python recomputes
+    assert (verdict.ok, verdict.checked, verdict.pending) == (True, len(entries) + 3, 0)
