@@ -39,8 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-SCRATCH = "chainlead_bench_ledger"
-CHAINLEAD = str(ROOT / ".venv" / "bin" / "chainlead")
+# The scratch database's name (BENCH_LEDGER_DB: engineers sharing one server use their own).
+SCRATCH = os.environ.get("BENCH_LEDGER_DB", "chainlead_bench_ledger")
+# The CLI from this checkout (a worktree may have no .venv of its own).
+CHAINLEAD = [sys.executable, "-m", "chainlead"]
 
 
 def _rss_mib() -> float:
@@ -61,7 +63,7 @@ def _scratch_database() -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {SCRATCH}")
     env = {**os.environ, "DATABASE_URL": f"{PG}/{SCRATCH}", "DJANGO_DEBUG": "1"}
-    subprocess.run([CHAINLEAD, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*CHAINLEAD, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
 
 
 def _drop_scratch() -> None:
@@ -73,9 +75,9 @@ def _drop_scratch() -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
 
 
-def _in_threads(clients: int, work: Any) -> tuple[float, float | None]:
+def _in_threads(clients: int, work: Any) -> tuple[float, float | None, float | None]:
     """Wall-clock seconds for `work(i)` run in `clients` threads released together (CPU not
-    measured: None)."""
+    measured: None, None)."""
     from django.db import connection
 
     barrier = threading.Barrier(clients + 1)
@@ -101,27 +103,29 @@ def _in_threads(clients: int, work: Any) -> tuple[float, float | None]:
     elapsed = time.perf_counter() - start
     if errors:
         raise errors[0]
-    return elapsed, None
+    return elapsed, None, None
 
 
-def _in_processes(clients: int, work: Any) -> tuple[float, float | None]:
+def _in_processes(clients: int, work: Any) -> tuple[float, float | None, float | None]:
     """Wall-clock seconds for `work(i)` run in `clients` forked processes released together,
-    and the CPU seconds the work cost: each client's own plus its PostgreSQL backend's (the
-    server's background writers not counted)."""
+    the CPU seconds the work cost (each client's own plus its PostgreSQL backend's; the
+    server's background writers not counted), and the backends' part of it."""
     from django.db import connection, connections
 
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(clients + 1)
     cpu = context.Array("d", clients)
+    server = context.Array("d", clients)
 
     def run(i: int) -> None:
         code = 0
         try:
             connection.ensure_connection()
             barrier.wait()
-            started = time.process_time() + _backend_cpu()
+            started, server_started = time.process_time(), _backend_cpu()
             work(i)
-            cpu[i] = time.process_time() + _backend_cpu() - started
+            server[i] = _backend_cpu() - server_started
+            cpu[i] = time.process_time() - started + server[i]
         except BaseException:
             import traceback
 
@@ -143,7 +147,7 @@ def _in_processes(clients: int, work: Any) -> tuple[float, float | None]:
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} client processes failed (exit codes {failed})")
-    return elapsed, sum(cpu)
+    return elapsed, sum(cpu), sum(server)
 
 
 def _world(clients: int, payments: int, rounds: int) -> tuple[Any, list[list[list[Any]]]]:
@@ -242,11 +246,11 @@ def bench_disbursements(
 
         load = _load()
         if r % 2 == 0:
-            insert_seconds, insert_cpu = concurrently(clients, insert)
-            pay_seconds, pay_cpu = concurrently(clients, pay)
+            insert_seconds, insert_cpu, insert_server = concurrently(clients, insert)
+            pay_seconds, pay_cpu, pay_server = concurrently(clients, pay)
         else:
-            pay_seconds, pay_cpu = concurrently(clients, pay)
-            insert_seconds, insert_cpu = concurrently(clients, insert)
+            pay_seconds, pay_cpu, pay_server = concurrently(clients, pay)
+            insert_seconds, insert_cpu, insert_server = concurrently(clients, insert)
         results.append(
             {
                 "round": r + 1,
@@ -259,6 +263,9 @@ def bench_disbursements(
                 "pay_cpu_ms": 1000 * pay_cpu / total if pay_cpu else None,
                 "insert_cpu_ms": 1000 * insert_cpu / total if insert_cpu else None,
                 "cpu_ratio": insert_cpu / pay_cpu if pay_cpu and insert_cpu else None,
+                # Of which the PostgreSQL backends' (the rest is the clients' Python).
+                "pay_server_cpu_ms": 1000 * pay_server / total if pay_server else None,
+                "insert_server_cpu_ms": 1000 * insert_server / total if insert_server else None,
             }
         )
     from chainlead.audit.chain import verify
@@ -270,7 +277,12 @@ def bench_disbursements(
     # And the operators' command itself, from outside, on the same data.
     env = {**os.environ, "DATABASE_URL": f"{PG}/{SCRATCH}", "DJANGO_DEBUG": "1"}
     fund_check = subprocess.run(
-        [CHAINLEAD, "fund", "check"], env=env, capture_output=True, text=True, check=False
+        [*CHAINLEAD, "fund", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     best = max(results, key=lambda row: row["ratio"])
     return {
@@ -447,7 +459,9 @@ def report(result: dict[str, Any]) -> str:
         f"| {row['round']} | {row['load_1min']:.1f} | {row['disbursements_per_s']:,.0f} | "
         f"{row['inserts_per_s']:,.0f} | {row['ratio']:.3f} | "
         + (
-            f"{row['pay_cpu_ms']:.2f} / {row['insert_cpu_ms']:.2f} | {row['cpu_ratio']:.3f} |"
+            f"{row['pay_cpu_ms']:.2f} ({row['pay_server_cpu_ms']:.2f}) / "
+            f"{row['insert_cpu_ms']:.2f} ({row['insert_server_cpu_ms']:.2f}) | "
+            f"{row['cpu_ratio']:.3f} |"
             if row["cpu_ratio"]
             else "— | — |"
         )
@@ -463,7 +477,7 @@ def report(result: dict[str, Any]) -> str:
             "per round, alternating which goes first.",
             "",
             "| round | load (1 min) | disbursements/s | plain INSERTs/s | ratio | "
-            "CPU ms per payment / per INSERT | CPU ratio |",
+            "CPU ms per payment / per INSERT (of which the server's) | CPU ratio |",
             "| --- | --- | --- | --- | --- | --- | --- |",
             *rounds,
             "",

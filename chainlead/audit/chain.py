@@ -2,9 +2,21 @@
 unexpected deletion, modification or overwriting).
 
 A linked entry carries `seq` (its place in the chain), `prev_hash` (the hash of entry `seq - 1`,
-or of the last archived entry, or "" for the first one) and `hash` = sha256 over the canonical JSON
-of its fields and `prev_hash` (`entry_digest`). `verify()` walks the chain and names the first entry
-that was altered, removed or reordered.
+or of the last archived entry, or "" for the first one) and `hash` (`entry_digest`), a two-level
+digest: the *seal* = sha256 over the canonical JSON of its content (`seal_digest`), then the
+*link* = sha256 of "prev_hash:seq:seal" (`link_digest`). `verify()` walks the chain, recomputing
+each seal from the content and each link from the seal, and names the first entry that was
+altered, removed or reordered. Linking needs only each entry's (id, seal), so on PostgreSQL it
+is one SQL function (`audit_link_committed`, migration audit.0005) with no row read into Python.
+
+Entries linked before the two-level digest (issue 10, 2026-12) carry the first formula, sha256
+over the canonical JSON of the content with `seq` and `prev_hash` (`entry_digest_v1`; migration
+audit.0003 writes it too). They are not re-linked: `verify` accepts either formula for an entry
+(trying the one that matched last first), so a chain switches formula once without a migration
+rewriting every hash, archives keep verifying, and a process of the previous release still
+linking during a deploy breaks nothing. Either formula commits to the content, `seq` and the
+previous hash, and the two cannot be confused (JSON against "hash:seq:hash"), so accepting both
+weakens nothing: an altered entry matches neither.
 
 Two steps, so that no business transaction holds the chain (issue 10: a lock held until each
 writer's commit serialised every audited write of the platform):
@@ -13,13 +25,13 @@ writer's commit serialised every audited write of the platform):
    entries *sealed* inside the writer's transaction: no `seq`, `prev_hash` "", and `hash` = the
    digest of their fields with `seq` None (`seal_digest`). No shared row is touched.
 2. Right after that transaction commits (`transaction.on_commit`), the writer links unless
-   another writer is linking at that moment (on PostgreSQL an advisory lock, tried in one
-   statement; that linker looks again when done, so linking is amortised over the writers of a
-   busy moment): it locks the one `AuditChainHead` row in a short transaction of its own and
-   links every committed sealed entry, in id order: each gets the next `seq`, its `prev_hash`
-   and its chained `hash`. Two linkers never link to the same previous entry (the head lock); a
-   linker finds the entries of transactions that committed before it took the lock, its own
-   included.
+   another writer is linking at that moment (on PostgreSQL a transaction-level advisory lock,
+   tried in the one statement that links; that linker looks again when done, so linking is
+   amortised over the writers of a busy moment): it locks the one `AuditChainHead` row in a
+   short transaction of its own and links every committed sealed entry, in id order: each gets
+   the next `seq`, its `prev_hash` and its chained `hash`. Two linkers never link to the same
+   previous entry (the head lock); a linker finds the entries of transactions that committed
+   before it took the lock, its own included.
 
 Ordering. Ids are drawn when a row is inserted, not when its transaction commits, so an entry
 with a lower id can commit (and be linked) after one with a higher id: the chain's order is the
@@ -29,7 +41,10 @@ twice (the linker reads the pending rows after taking the lock, so it sees its p
 links). A crash between the commit and the link leaves sealed entries pending: the next writer's
 linker, `chainlead audit verify` and `archive` link them. `verify()` counts them as pending when
 their seal matches; a pending row with no seal (inserted around the chain) or a wrong one
-(altered) is named as before.
+(altered) is named as before. `link_sealed` (verify, archive) checks each seal before linking
+and leaves an altered entry pending; the after-commit linker on PostgreSQL does not read the
+content, so it links such an entry, and `verify` names it as altered (its link covers a seal
+that its content no longer gives).
 
 Code that inserts audit rows with SQL calls `link_pending()` in the same transaction: it links
 the pending rows, adopting unsealed ones too, in id order. A set-based writer of many rows (the
@@ -116,15 +131,34 @@ def canonical_json(payload: Mapping[str, Any]) -> bytes:
     return _CANONICAL.encode(payload).encode()
 
 
-def entry_digest(fields: Mapping[str, Any], prev_hash: str) -> str:
-    """sha256 over the canonical JSON of `fields` (CHAINED_FIELDS, timestamp as text, content
-    type as "app_label.model") with `prev_hash`."""
+def _normalised(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """CHAINED_FIELDS of `fields`, the JSON ones as the database gives them back (only they can
+    hold floats that the database may give back changed)."""
     payload = {name: fields[name] for name in CHAINED_FIELDS}
-    # Only the JSON columns can hold floats that the database may give back changed.
     payload["before"] = _normalise(payload["before"])
     payload["after"] = _normalise(payload["after"])
-    payload["prev_hash"] = prev_hash
-    return hashlib.sha256(canonical_json(payload)).hexdigest()
+    return payload
+
+
+def link_digest(prev_hash: str, seq: int, seal: str) -> str:
+    """An entry's link: sha256 of "prev_hash:seq:seal" (ASCII). PostgreSQL computes the same
+    with `encode(sha256(convert_to(prev_hash || ':' || seq || ':' || seal, 'UTF8')), 'hex')`
+    (the after-commit linker, `audit_link_committed`)."""
+    return hashlib.sha256(f"{prev_hash}:{seq}:{seal}".encode()).hexdigest()
+
+
+def entry_digest(fields: Mapping[str, Any], prev_hash: str) -> str:
+    """An entry's `hash`: `link_digest(prev_hash, seq, seal)`, the seal being sha256 over the
+    canonical JSON of its content (`seal_digest`: CHAINED_FIELDS with `seq` None, timestamp as
+    text, content type as "app_label.model")."""
+    return _digest(_normalised(fields), prev_hash)
+
+
+def entry_digest_v1(fields: Mapping[str, Any], prev_hash: str) -> str:
+    """The first formula, which entries linked before the two-level digest carry (and
+    migration audit.0003 writes): sha256 over the canonical JSON of `fields` with `prev_hash`.
+    `verify` accepts it as well (see the module's docstring)."""
+    return _digest_v1(_normalised(fields), prev_hash)
 
 
 def _json_number(text: str) -> int | float:
@@ -144,8 +178,21 @@ def _load_json(value: Any) -> Any:
         return value  # what the ORM gives for text that is not JSON
 
 
+def _seal(fields: Mapping[str, Any]) -> str:
+    """`seal_digest` of normalised fields (`_RowReader`'s): the content's digest, whatever
+    `seq` they carry."""
+    return hashlib.sha256(
+        _CANONICAL.encode({**fields, "seq": None, "prev_hash": GENESIS_HASH}).encode()
+    ).hexdigest()
+
+
 def _digest(fields: Mapping[str, Any], prev_hash: str) -> str:
-    """`entry_digest` of `_RowReader` fields (JSON already normalised): the linker's hot loop."""
+    """`entry_digest` of `_RowReader` fields (JSON already normalised, `seq` set)."""
+    return link_digest(prev_hash, fields["seq"], _seal(fields))
+
+
+def _digest_v1(fields: Mapping[str, Any], prev_hash: str) -> str:
+    """`entry_digest_v1` of `_RowReader` fields."""
     return hashlib.sha256(
         _CANONICAL.encode({**fields, "prev_hash": prev_hash}).encode()
     ).hexdigest()
@@ -274,10 +321,12 @@ def _batches(items: Iterable[AuditEntry], size: int) -> Iterator[list[AuditEntry
 
 
 def seal_digest(fields: Mapping[str, Any]) -> str:
-    """The digest a pending entry carries in `hash` until it is linked: its fields with `seq`
-    None and no previous hash. It lets `verify` tell a pending entry written by `append_many`
-    from a row inserted around the chain, and an altered pending entry from an intact one."""
-    return entry_digest({**fields, "seq": None}, GENESIS_HASH)
+    """The seal: sha256 over the canonical JSON of the entry's content (its fields with `seq`
+    None and `prev_hash` ""). A pending entry carries it in `hash` until it is linked, and its
+    link covers it (`link_digest`); `verify` recomputes it from the content. It lets `verify`
+    tell a pending entry written by `append_many` from a row inserted around the chain, and an
+    altered entry from an intact one."""
+    return _seal(_normalised(fields))
 
 
 def append_many(entries: Iterable[AuditEntry], *, batch_size: int = BATCH_SIZE) -> int:
@@ -317,11 +366,10 @@ _SEALED_COLUMNS = (
 )
 
 
-def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
-    """`append_many` for one unsaved entry in one raw INSERT: sealed the same way, linked after
-    the caller's commit the same way, without the ORM's compilation (issue 10: the payment's
-    hot path; half a millisecond per entry). `entry.pk` stays unset. `cursor`: the caller's
-    (the payment's prepares its statements), inside the caller's transaction."""
+def sealed_values(entry: AuditEntry) -> list[Any]:
+    """Seal one unsaved entry as `append_many` does and give its `_SEALED_COLUMNS` values ready
+    to bind, for a writer that inserts it itself (`insert_sealed`; the payment's SQL function)
+    and then calls `link_after_commit()`."""
     if entry.pk is not None:
         raise ValueError("Only new audit entries can be appended.")
     if entry.timestamp is None:
@@ -334,6 +382,15 @@ def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
     values[0] = connection.ops.adapt_datetimefield_value(entry.timestamp)
     for i in (11, 12):  # before, after
         values[i] = json_field.get_db_prep_save(values[i], connection)
+    return values
+
+
+def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
+    """`append_many` for one unsaved entry in one raw INSERT: sealed the same way, linked after
+    the caller's commit the same way, without the ORM's compilation (issue 10: the payment's
+    hot path; half a millisecond per entry). `entry.pk` stays unset. `cursor`: the caller's
+    (the payment's prepares its statements), inside the caller's transaction."""
+    values = sealed_values(entry)
     columns = ", ".join(connection.ops.quote_name(c) for c in _SEALED_COLUMNS)
     placeholders = ", ".join(["%s"] * len(values))
     sql = f"INSERT INTO {_entry_table()} ({columns}) VALUES ({placeholders})"  # noqa: S608
@@ -347,28 +404,25 @@ def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
 
 # Passes one linker makes after its commit before leaving the rest to the next linker.
 MAX_LINK_PASSES = 50
-# PostgreSQL: the session-level advisory lock held by the one writer linking after its commit
-# (an arbitrary constant, "chai" in ASCII; no other code takes it).
+# PostgreSQL: the transaction-level advisory lock held by the one writer linking after its
+# commit (an arbitrary constant, "chai" in ASCII; no other code takes it).
 LINKER_LOCK_KEY = 0x63686169
 
 
-def _try_linker_lock() -> bool:
-    """Become the linker after a commit, or learn in one statement that another writer is: on
-    PostgreSQL a session-level advisory lock, tried without waiting and without a transaction
-    (issue 10: trying the head row took four statements per audited transaction, most of them
-    only to find it taken). Other databases serialise their writers: always True."""
-    if connection.vendor != "postgresql":
-        return True
+def _link_in_sql() -> int | None:
+    """PostgreSQL: one pass of the after-commit linker in one statement (migration audit.0005's
+    `audit_link_committed`): the count linked, or None when another writer holds the linker's
+    lock (it looks again after it lets go). Falls back to `_link` when the head is held by
+    `link_sealed`/`link_pending` or missing."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LINKER_LOCK_KEY])
-        row = cursor.fetchone()
-    return bool(row and row[0])
-
-
-def _release_linker_lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [LINKER_LOCK_KEY])
+        cursor.execute("SELECT audit_link_committed(%s, %s)", [LINKER_LOCK_KEY, BATCH_SIZE])
+        linked = int(cursor.fetchone()[0])
+    if linked == -1:
+        return None
+    if linked == -2:
+        outcome = _link(adopt_unsealed=False, batch_size=BATCH_SIZE, skip_locked=True)
+        return None if outcome is None else outcome[0]
+    return linked
 
 
 def _link_committed() -> None:
@@ -378,20 +432,31 @@ def _link_committed() -> None:
     finds one. An entry whose writer left was committed before it tried the lock, so before
     the holder's release and its look; the holder links it, or leaves because a later holder
     took the lock, whose read (after taking the head) sees the entry. The head row is still
-    taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock."""
+    taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock.
+
+    On PostgreSQL a pass is one statement (`_link_in_sql`; the lock is transaction-level, so
+    released by the pass's commit, before the look). Other databases serialise their writers:
+    a pass is `_link`, which checks each seal against the entry's content."""
     unlinkable: set[int] = set()
     for _pass in range(MAX_LINK_PASSES):
-        if not _try_linker_lock():
-            return  # another writer is linking, and will look again after it
-        try:
+        if connection.vendor == "postgresql":
+            # Seals are not checked here (a tiny hash per entry, in SQL): an entry altered while
+            # pending is linked, and `verify` names it, its seal no longer matching its content.
+            if _link_in_sql() is None:
+                return  # another writer is linking, and will look again after it
+        else:
             outcome = _link(adopt_unsealed=False, batch_size=BATCH_SIZE, skip_locked=True)
-        finally:
-            _release_linker_lock()
-        if outcome is None:
-            return  # another linker holds the head, and will look again after it
-        unlinkable |= outcome[1]
+            if outcome is None:
+                return  # another linker holds the head, and will look again after it
+            unlinkable |= outcome[1]
         if not _waiting(unlinkable):
             return
+
+
+def link_after_commit() -> None:
+    """Link the entries a writer inserted with `sealed_values` after its transaction commits
+    (at once outside a transaction)."""
+    _link_after_commit()
 
 
 def _link_after_commit() -> None:
@@ -524,8 +589,9 @@ def _pending_rows(batch_size: int, after_id: int) -> list[tuple[Any, ...]]:
 
 
 def _waiting(unlinkable: set[int]) -> bool:
-    """Whether a committed entry waits to be linked (besides `unlinkable`): raw SQL, as above."""
-    sql = f"SELECT id FROM {_entry_table()} WHERE seq IS NULL"  # noqa: S608 (constants only)
+    """Whether a committed sealed entry waits to be linked (besides `unlinkable`): raw SQL, as
+    above. Rows with no seal (inserted around the chain) wait for `link_pending`."""
+    sql = f"SELECT id FROM {_entry_table()} WHERE seq IS NULL AND hash <> ''"  # noqa: S608
     if unlinkable:
         sql += f" AND id NOT IN ({', '.join(['%s'] * len(unlinkable))})"
     with connection.cursor() as cursor:
@@ -560,17 +626,14 @@ def _link(
             links = []
             for row in rows:
                 after_id = row[0]
-                fields = reader.fields(row)  # a pending row: `seq` None, as a seal has it
                 sealed = row[2] != ""
-                if (sealed and row[2] != _digest(fields, GENESIS_HASH)) or (
-                    not sealed and not adopt_unsealed
-                ):
+                seal = _seal(reader.fields(row)) if sealed or adopt_unsealed else ""
+                if (sealed and row[2] != seal) or not seal:
                     # Altered while pending, or inserted around the chain: verify names it.
                     unlinkable.add(row[0])
                     continue
                 seq += 1
-                fields["seq"] = seq
-                digest = _digest(fields, prev_hash)
+                digest = link_digest(prev_hash, seq, seal)
                 links.append((row[0], seq, prev_hash, digest))
                 prev_hash = digest
             if links:
@@ -735,8 +798,11 @@ class ChainWalk:
         seq: int,
         prev_hash: str,
         digest: Callable[[Mapping[str, Any], str], str] = entry_digest,
+        legacy: Callable[[Mapping[str, Any], str], str] = entry_digest_v1,
     ) -> None:
-        self.digest = digest  # `_digest` for fields from a `_RowReader` (JSON normalised)
+        # `_digest` and `_digest_v1` for fields from a `_RowReader` (JSON normalised). The
+        # formula that matched last is tried first: a chain changes formula once.
+        self.formulas = (digest, legacy)
         self.expected_seq = seq + 1
         self.prev_hash = prev_hash
         self.checked = 0
@@ -750,7 +816,7 @@ class ChainWalk:
             self.bad = (entry_id, f"is #{seq} where #{self.expected_seq} was due: entries {what}")
         elif prev_hash != self.prev_hash:
             self.bad = (entry_id, "does not link to the entry before it (reordered or replaced)")
-        elif self.digest(fields, prev_hash) != digest:
+        elif not self._matches(fields, prev_hash, digest):
             self.bad = (entry_id, "was altered: its hash does not match its content")
         if self.bad is not None:
             return False
@@ -759,6 +825,15 @@ class ChainWalk:
         self.checked += 1
         self.last_id = entry_id
         return True
+
+    def _matches(self, fields: Mapping[str, Any], prev_hash: str, digest: str) -> bool:
+        first, second = self.formulas
+        if first(fields, prev_hash) == digest:
+            return True
+        if second(fields, prev_hash) == digest:
+            self.formulas = (second, first)
+            return True
+        return False
 
     def verdict(self, *, pending: int = 0) -> Verdict:
         bad_id, reason = self.bad if self.bad is not None else (None, "")
@@ -804,7 +879,7 @@ def _check_pending(walk: ChainWalk, reader: _RowReader, chunk_size: int) -> int:
         if row[2] == "":
             walk.bad = (row[0], "is not linked into the chain (inserted around it)")
             return pending
-        if row[2] != _digest(reader.fields(row), GENESIS_HASH):  # the seal: `seq` None
+        if row[2] != _seal(reader.fields(row)):
             walk.bad = (row[0], "was altered while waiting to be linked: its seal does not match")
             return pending
         pending += 1
@@ -823,6 +898,7 @@ def verify(*, chunk_size: int = 5000) -> Verdict:
         seq=anchor.through_seq if anchor else 0,
         prev_hash=anchor.tail_hash if anchor else GENESIS_HASH,
         digest=_digest,
+        legacy=_digest_v1,
     )
     reader = _RowReader()
     pending = _check_pending(walk, reader, chunk_size)

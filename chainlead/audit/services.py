@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from chainlead.audit import context
-from chainlead.audit.chain import append_many, insert_sealed
+from chainlead.audit.chain import append_many, insert_sealed, sealed_values
 from chainlead.audit.chain import link_pending as link_pending  # for SQL writers
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.core.db import insert_select, select_columns
@@ -144,6 +144,26 @@ def record_event_sealed(
             **_actor_fields(),
         ),
         cursor=cursor,
+    )
+
+
+def event_values_sealed(
+    *, instance: models.Model, event: str, message: str = "", data: dict[str, Any] | None = None
+) -> list[Any]:
+    """The entry `record_event_sealed` inserts, sealed, as values for a writer that inserts it
+    in its own SQL (`audit.chain.sealed_values`; the payment's function). The writer calls
+    `audit.chain.link_after_commit()` afterwards."""
+    return sealed_values(
+        AuditEntry(
+            action=AuditAction.EVENT,
+            event=event,
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:300],
+            after=_jsonable(data) if data is not None else None,
+            message=message,
+            **_actor_fields(),
+        )
     )
 
 

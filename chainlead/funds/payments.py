@@ -22,13 +22,18 @@ The same guarantees, from the same mechanisms:
   re-evaluates on the locked row (and the account's CHECK constraint backs it);
 - closed periods and holds: read in the statement that locks the tranche, as the general path
   reads them;
-- audit: one business event "paid" through the audit app (`record_event_sealed`: the entry
-  `record_event` writes, in one raw INSERT), the last write before the commit; the audit
-  chain links it after the commit.
+- audit: one business event "paid" through the audit app (the entry `record_event` writes,
+  sealed by `audit.services.event_values_sealed`/`record_event_sealed`), the last write before
+  the commit; the audit chain links it after the commit.
 
-On PostgreSQL a payment is two statements inside its transaction (claim with the locked read;
-all writes in one data-modifying CTE) plus the audit event's INSERT; on SQLite the writes are
-separate statements (it has no data-modifying CTEs), serialised by the write lock.
+On PostgreSQL a payment is one statement, outside any transaction of the caller its own
+transaction (no BEGIN, no COMMIT round trip): `funds_pay_tranche` (migration funds.0004), a
+PL/pgSQL function running the same steps in the same order, each with a fresh snapshot, and
+raising CL001 to undo the claim when a check after it fails. The audit entry is sealed in
+Python first, so the payment's and entry's ids are drawn from their sequences ahead (a block per
+connection while payments follow each other, `_draw_ids`). Inside a caller's transaction the
+call takes a savepoint. On SQLite the claim, the locked read and the six writes are separate
+statements, serialised by the write lock.
 """
 
 from __future__ import annotations
@@ -38,15 +43,18 @@ import hashlib
 import os
 import sys
 import time
+import weakref
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.utils import timezone
 
 from chainlead.accounts.types import Actor, acting_user
-from chainlead.audit.services import record_event_sealed
+from chainlead.audit.chain import link_after_commit
+from chainlead.audit.services import event_values_sealed, record_event_sealed
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
     DisbursementStatus,
@@ -54,7 +62,7 @@ from chainlead.funds.choices import (
     TrancheStatus,
 )
 from chainlead.funds.constants import CENT, SLEEP_BEFORE_COMMIT_ENV
-from chainlead.funds.models import Disbursement, month_of
+from chainlead.funds.models import Disbursement, Tranche, month_of
 
 COMMAND = "tranche_disburse"
 
@@ -105,52 +113,6 @@ VALUES (%s, %s, %s, 0, %s, %s)
 ON CONFLICT (key) DO NOTHING
 RETURNING id"""
 
-# PostgreSQL: the claim and the read in one statement. The WHERE tests the claim as a one-time
-# filter, evaluated before the scan locks the row: the key first, then the tranche, as in the
-# general path, so the two never wait on each other in a cycle.
-_PG_CLAIM_AND_PAYABLE_SQL = f"""
-WITH claim AS ({_CLAIM_SQL})
-SELECT (SELECT id FROM claim), {_PAYABLE_COLUMNS}{_PAYABLE_WHERE}
-  AND EXISTS (SELECT 1 FROM claim)"""  # noqa: S608 (constants only)
-
-# PostgreSQL: all writes of a payment in one statement. Each step reads the one before it, so
-# nothing is written unless both accounts were updated (the commitment's within its floor).
-_PG_WRITE_SQL = f"""
-WITH acc AS (
-    UPDATE funds_account
-    SET debits_posted = debits_posted + CASE WHEN id = %(debit)s THEN %(amount)s ELSE 0 END,
-        credits_posted = credits_posted + CASE WHEN id = %(credit)s THEN %(amount)s ELSE 0 END
-    WHERE id IN (%(debit)s, %(credit)s)
-      AND (id <> %(debit)s OR credits_posted - debits_posted >= %(amount)s)
-    RETURNING id
-), d AS (
-    INSERT INTO funds_disbursement (tranche_id, run_id, amount, status, hold_reason,
-                                    prepared_by_id, approved_by_id, executed_by_id,
-                                    created_at, paid_at)
-    SELECT %(tranche)s, NULL, %(amount)s, '{DisbursementStatus.PAID.value}', '',
-           %(prepared_by)s, %(approved_by)s, %(actor)s, %(created_at)s, %(paid_at)s
-    WHERE (SELECT count(*) FROM acc) = 2
-    RETURNING id
-), e AS (
-    INSERT INTO funds_entry (fund_id, kind, debit_account_id, credit_account_id, amount, period,
-                             memo, commitment_id, disbursement_id, reverses_id, created_by_id,
-                             created_at)
-    SELECT %(fund)s, '{EntryKind.DISBURSEMENT.value}', %(debit)s, %(credit)s, %(amount)s,
-           %(period)s::date, %(memo)s, %(commitment)s, d.id, NULL, %(actor)s, %(created_at)s
-    FROM d
-    RETURNING id
-), paid AS (
-    UPDATE funds_tranche SET status = '{TrancheStatus.PAID.value}'
-    WHERE id = %(tranche)s AND EXISTS (SELECT 1 FROM d)
-    RETURNING id
-), claimed AS (
-    UPDATE funds_commandrecord SET result_id = d.id FROM d
-    WHERE funds_commandrecord.id = %(claim)s
-    RETURNING funds_commandrecord.id
-)
-SELECT d.id, e.id FROM d, e
-"""  # noqa: S608 (constants only)
-
 
 def _claim_args(key: str, tranche_id: int, actor_id: int, created_at: Any) -> list[Any]:
     return [key, COMMAND, command_fingerprint(COMMAND, tranche_id), actor_id, created_at]
@@ -164,16 +126,11 @@ def _claim_and_lock(
     the row). Declined when the key is taken (a retry, or a key reused) or the tranche is not
     the common case.
 
-    PostgreSQL does both in one statement (`_PG_CLAIM_AND_PAYABLE_SQL`); SQLite runs the
-    claim first, then the read."""
-    postgresql = connection.vendor == "postgresql"
+    The claim first, then the read (PostgreSQL does both in `funds_pay_tranche`)."""
     sql = _PAYABLE_SQL
     params: list[Any] = [tranche_id, period]
     claim_id = 0
-    if claim is not None and postgresql:
-        sql = _PG_CLAIM_AND_PAYABLE_SQL
-        params = [*claim, *params]
-    elif claim is not None:
+    if claim is not None:
         cursor.execute(_CLAIM_SQL, claim)
         claimed = cursor.fetchone()
         if claimed is None:
@@ -185,18 +142,7 @@ def _claim_and_lock(
     row = cursor.fetchone()
     if row is None:
         raise _DeclinedError
-    if claim is not None and postgresql:
-        return int(row[0]), tuple(row[1:])
     return claim_id, tuple(row)
-
-
-def _write_postgresql(cursor: Any, values: dict[str, Any]) -> tuple[int, int]:
-    """All writes of a payment in one data-modifying statement: (disbursement id, entry id)."""
-    cursor.execute(_PG_WRITE_SQL, values)
-    row = cursor.fetchone()
-    if row is None:
-        raise _DeclinedError  # over the commitment's floor: the general path says so
-    return int(row[0]), int(row[1])
 
 
 def _write_sqlite(cursor: Any, values: dict[str, Any]) -> tuple[int, int]:
@@ -300,13 +246,18 @@ class _LoggedCursor(CursorDebugWrapper):
 def pay_approved_tranche(
     *,
     actor: Actor,
-    tranche_id: int,
+    tranche: Tranche,
     idempotency_key: str | None,
     today: dt.date,
     now: dt.datetime,
 ) -> Disbursement | None:
     """Pay the tranche when it is the common case (see the module's docstring); None, having
     written nothing, when it is not. The caller has checked that `actor` manages the fund."""
+    if connection.vendor == "postgresql":
+        return _pay_postgresql(
+            actor=actor, tranche=tranche, idempotency_key=idempotency_key, today=today, now=now
+        )
+    tranche_id = tranche.pk
     user = acting_user(actor)
     ops = connection.ops
     created_at = timezone.now()
@@ -347,10 +298,7 @@ def pay_approved_tranche(
                 "commitment": commitment,
                 "claim": claim,
             }
-            if connection.vendor == "postgresql":
-                disbursement_id, entry_id = _write_postgresql(cursor, values)
-            else:
-                disbursement_id, entry_id = _write_sqlite(cursor, values)
+            disbursement_id, entry_id = _write_sqlite(cursor, values)
             disbursement = Disbursement(
                 pk=disbursement_id,
                 tranche_id=tranche_id,
@@ -379,4 +327,124 @@ def pay_approved_tranche(
         # waited for the tranche (the unique index refused a second live one). Either way
         # nothing was written; the general path decides.
         return None
+    return disbursement
+
+
+# PostgreSQL: the payment in one statement (migration funds.0004), the ids drawn ahead.
+_PAY_SQL = f"SELECT prepared_by, approved_by FROM funds_pay_tranche({', '.join(['%s'] * 28)})"  # noqa: S608
+_DECLINED = "CL001"  # the SQLSTATE `funds_pay_tranche` raises when it is not the common case
+# Ids drawn ahead per connection: a block grows (to `_MAX_BLOCK`) while payments follow each
+# other within `_FRESH_SECONDS`, and ids older than that are dropped (a gap, as a rolled-back
+# insert leaves), so a payment's id stays close to its time and the ids of one process's
+# payments increase.
+_MAX_BLOCK = 16
+_FRESH_SECONDS = 1.0
+
+
+class _DrawnIds:
+    def __init__(self) -> None:
+        self.pairs: list[tuple[int, int]] = []
+        self.block = 1
+        self.drawn_at = 0.0
+
+
+_drawn: weakref.WeakKeyDictionary[Any, _DrawnIds] = weakref.WeakKeyDictionary()
+
+
+def _draw_ids(cursor: Any) -> tuple[int, int]:
+    """The next (disbursement id, entry id) for this connection, from its sequences."""
+    drawn = _drawn.setdefault(connection.connection, _DrawnIds())
+    moment = time.monotonic()
+    if drawn.pairs and moment - drawn.drawn_at > _FRESH_SECONDS:
+        drawn.pairs.clear()
+        drawn.block = 1
+    if not drawn.pairs:
+        if moment - drawn.drawn_at <= _FRESH_SECONDS:
+            drawn.block = min(2 * drawn.block, _MAX_BLOCK)
+        else:
+            drawn.block = 1
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('funds_disbursement', 'id')), "
+            "nextval(pg_get_serial_sequence('funds_entry', 'id')) "
+            "FROM generate_series(1, %s)",
+            [drawn.block],
+        )
+        drawn.pairs = [(int(d), int(e)) for d, e in reversed(cursor.fetchall())]
+        drawn.drawn_at = moment
+    return drawn.pairs.pop()
+
+
+def _pay_postgresql(
+    *,
+    actor: Actor,
+    tranche: Tranche,
+    idempotency_key: str | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> Disbursement | None:
+    """`pay_approved_tranche` on PostgreSQL: one call of `funds_pay_tranche`, outside a
+    transaction its own (no BEGIN, no COMMIT); inside the caller's, in a savepoint. The audit
+    entry is sealed here first, so the payment's ids are drawn ahead."""
+    user = acting_user(actor)
+    ops = connection.ops
+    created_at = timezone.now()
+    period = month_of(today)
+    amount = Decimal(tranche.amount).quantize(CENT)
+    memo = f"T{tranche.pk:06d}"
+    # A transaction of our own only for the fault test, which needs a moment before the commit.
+    atomic = connection.in_atomic_block or bool(os.environ.get(SLEEP_BEFORE_COMMIT_ENV))
+    try:
+        with transaction.atomic() if atomic else nullcontext(), _cursor() as cursor:
+            disbursement_id, entry_id = _draw_ids(cursor)
+            disbursement = Disbursement(
+                pk=disbursement_id,
+                tranche_id=tranche.pk,
+                run=None,
+                amount=amount,
+                status=DisbursementStatus.PAID,
+                hold_reason="",
+                executed_by_id=user.pk,
+                created_at=created_at,
+                paid_at=now,
+            )
+            audit = event_values_sealed(
+                instance=disbursement,
+                event="paid",
+                data={"amount": amount, "tranche": memo, "entry": entry_id},
+            )
+            claim = (
+                [idempotency_key, COMMAND, command_fingerprint(COMMAND, tranche.pk)]
+                if idempotency_key
+                else [None, None, None]
+            )
+            cursor.execute(
+                _PAY_SQL,
+                [
+                    tranche.pk,
+                    amount,
+                    ops.adapt_datefield_value(period),
+                    *claim,
+                    user.pk,
+                    ops.adapt_datetimefield_value(created_at),
+                    ops.adapt_datetimefield_value(now),
+                    disbursement_id,
+                    entry_id,
+                    memo,
+                    *audit,
+                ],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise _DeclinedError  # the key is taken
+            fault_point()
+    except (_DeclinedError, IntegrityError):
+        return None
+    except DatabaseError as error:
+        if getattr(error.__cause__, "sqlstate", None) == _DECLINED:
+            return None
+        raise
+    disbursement.prepared_by_id, disbursement.approved_by_id = row
+    disbursement._state.adding = False
+    disbursement._state.db = connection.alias
+    link_after_commit()
     return disbursement

@@ -772,7 +772,7 @@ def tranche_disburse(
     # The common case in a few statements (funds/payments.py); any other goes on below.
     paid = pay_approved_tranche(
         actor=actor,
-        tranche_id=tranche.pk,
+        tranche=tranche,
         idempotency_key=idempotency_key,
         today=_today(today),
         now=_now(now),

@@ -186,17 +186,71 @@ def test_a_lost_head_is_rebuilt_from_the_tail(entries, subject):
 
 
 @pytest.mark.django_db
-def test_the_migration_links_existing_entries_as_the_chain_does(entries):
+def test_the_migration_links_existing_entries_with_the_first_formula(entries):
     from importlib import import_module
 
     migration = import_module("chainlead.audit.migrations.0003_link_existing_entries")
-    hashes = list(AuditEntry.objects.order_by("id").values_list("hash", flat=True))
+    seqs = list(AuditEntry.objects.order_by("id").values_list("seq", flat=True))
     _sql("UPDATE {table} SET seq = NULL, prev_hash = '', hash = ''")
     AuditChainHead.objects.all().delete()
     state = MigrationLoader(connection).project_state(("audit", "0003_link_existing_entries"))
     migration.link_entries(state.apps, None)
-    assert list(AuditEntry.objects.order_by("id").values_list("hash", flat=True)) == hashes
+    labels = chain.content_type_labels()
+    rows = list(AuditEntry.objects.order_by("id").values_list(*chain.ROW_COLUMNS))
+    assert [row[3] for row in rows] == seqs
+    for row in rows:  # the entries of a chain older than the two-level digest
+        assert chain.entry_digest_v1(chain.row_fields(row, labels), row[1]) == row[2]
+        assert chain.entry_digest(chain.row_fields(row, labels), row[1]) != row[2]
     assert chain.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_chain_linked_with_the_first_formula_goes_on_with_the_second(entries, subject):
+    # Re-link the fixture's entries as a release before the two-level digest did (audit.0003's
+    # formula), then append: the new entries carry the second formula, and verify accepts both.
+    labels = chain.content_type_labels()
+    prev_hash = chain.GENESIS_HASH
+    for row in AuditEntry.objects.order_by("seq").values_list(*chain.ROW_COLUMNS):
+        digest = chain.entry_digest_v1(chain.row_fields(row, labels), prev_hash)
+        _sql(
+            "UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s",
+            [prev_hash, digest, row[0]],
+        )
+        prev_hash = digest
+    AuditChainHead.objects.update(last_hash=prev_hash)
+    assert chain.verify().ok
+    record_event(instance=subject, event="test.after", message="after the change")
+    chain.link_sealed()
+    after = AuditEntry.objects.get(event="test.after")
+    assert after.prev_hash == prev_hash
+    fields = chain.row_fields(
+        AuditEntry.objects.values_list(*chain.ROW_COLUMNS).get(pk=after.pk), labels
+    )
+    assert after.hash == chain.link_digest(prev_hash, after.seq, chain.seal_digest(fields))
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.checked) == (True, len(entries) + 1), verdict
+    # Tampering is still named on either side of the change.
+    for victim in (entries[1], after):
+        _sql("UPDATE {table} SET message = %s WHERE id = %s", ["forged", victim.pk])
+        verdict = chain.verify()
+        assert (verdict.bad_entry_id, "altered" in verdict.reason) == (victim.pk, True)
+        _sql("UPDATE {table} SET message = %s WHERE id = %s", [victim.message, victim.pk])
+    assert chain.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_link_covers_the_seal_and_the_seal_the_content(entries):
+    labels = chain.content_type_labels()
+    rows = AuditEntry.objects.order_by("seq").values_list(*chain.ROW_COLUMNS)
+    for row in rows:
+        fields = chain.row_fields(row, labels)
+        seal = chain.seal_digest(fields)
+        assert seal == chain.seal_digest({**fields, "seq": None})  # seq is the link's
+        assert row[2] == chain.link_digest(row[1], row[3], seal)
+    # A link moved to another place of the chain no longer matches.
+    row = rows[1]
+    seal = chain.seal_digest(chain.row_fields(row, labels))
+    assert chain.link_digest(row[1], row[3] + 1, seal) != row[2]
 
 
 @pytest.mark.django_db
@@ -336,3 +390,26 @@ def test_set_based_entries_do_not_adopt_a_row_inserted_around_the_chain(entries,
     assert _insert_linked_firms(subject, page_size=1000) == rows
     assert AuditEntry.objects.get(pk=around.pk).seq is None
     assert chain.verify().bad_entry_id == around.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL linker is PostgreSQL's")
+def test_the_after_commit_linker_links_in_sql_what_verify_recomputes(entries, subject):
+    for n in range(3):
+        record_event(instance=subject, event="test.sql", message=f"sql {n}")
+    victim = AuditEntry.objects.filter(event="test.sql").order_by("id")[1]
+    # Altered while pending: the SQL linker reads only (id, seal), so it links the entry...
+    _sql("UPDATE {table} SET message = %s WHERE id = %s", ["forged", victim.pk])
+    chain._link_committed()  # what runs after a commit
+    linked = list(AuditEntry.objects.filter(event="test.sql").order_by("seq"))
+    assert [e.seq for e in linked] == [entries[-1].seq + n for n in (1, 2, 3)]
+    assert linked[0].prev_hash == entries[-1].hash
+    assert [e.prev_hash for e in linked[1:]] == [e.hash for e in linked[:-1]]
+    head = AuditChainHead.objects.get()
+    assert (head.seq, head.last_hash) == (linked[-1].seq, linked[-1].hash)
+    # ...and verify names it, its link covering a seal its content no longer gives.
+    verdict = chain.verify()
+    assert (verdict.bad_entry_id, "altered" in verdict.reason) == (victim.pk, True)
+    _sql("UPDATE {table} SET message = %s WHERE id = %s", [victim.message, victim.pk])
+    verdict = chain.verify()  # the links PostgreSQL computed are the ones Python recomputes
+    assert (verdict.ok, verdict.checked, verdict.pending) == (True, len(entries) + 3, 0)
