@@ -43,7 +43,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -133,13 +135,17 @@ def _json_number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
+# One decoder: `json.loads` with `parse_float` builds a new one per call; the same result.
+_JSON_DECODER = json.JSONDecoder(parse_float=_json_number)
+
+
 def _load_json(value: Any) -> Any:
     """A JSON column read with raw SQL (Django reads jsonb as text too), decoded as the ORM's
     JSONField decodes it and normalised in the same pass: `_normalise(json.loads(value))`."""
     if not isinstance(value, str):
         return value
     try:
-        return json.loads(value, parse_float=_json_number)
+        return _JSON_DECODER.decode(value)
     except json.JSONDecodeError:
         return value  # what the ORM gives for text that is not JSON
 
@@ -629,23 +635,23 @@ def _check_row_types(row: Sequence[Any]) -> None:
             raise TypeError(f"insert_linked: {name} must be {kind}, not {type(value).__name__}.")
 
 
-def _store_links(rows: list[tuple[Any, ...]]) -> None:
+def _store_links(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
     """Write linked entries (`INSERT_COLUMNS`, then seq, prev_hash, hash) to the audit table as
-    they are: COPY on PostgreSQL, one executemany on SQLite. The values go in as the
-    database gave them, so the stored row reads back as it was hashed."""
+    they are, with the driver's own `cursor` (called from `insert_linked`'s database thread):
+    COPY on PostgreSQL, one executemany on SQLite. The values go in as the database gave
+    them, so the stored row reads back as it was hashed."""
     columns = (*INSERT_COLUMNS, "seq", "prev_hash", "hash")
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_entry_table()} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {_entry_table()} ({names}) VALUES ({marks})",  # noqa: S608
-                rows,
-            )
+    if connection.vendor == "postgresql":
+        with cursor.copy(f"COPY {_entry_table()} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {_entry_table()} ({names}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
 
 
 def insert_linked(select: str, params: Sequence[Any], *, page_size: int = LINK_PAGE) -> int:
@@ -657,10 +663,12 @@ def insert_linked(select: str, params: Sequence[Any], *, page_size: int = LINK_P
     read a page at a time (a server-side cursor on PostgreSQL), hashed as `verify` will hash
     them from the stored rows (JSON decoded from the text the database gave, the timestamp as
     stored) and written once, already linked (COPY on PostgreSQL): no pending insert then
-    update, no temporary table. Entries waiting to be linked are linked first (sealed ones
-    only: nothing inserted around the chain is adopted). As with `link_pending`, the head stays
-    locked until the caller's transaction ends, so nothing is linked to an entry that is not
-    committed with it or before it."""
+    update, no temporary table. While a page is hashed here, one thread reads the next page
+    and writes the previous one, so that the database's work and Python's overlap (the
+    connection is used by that thread alone until it is done). Entries waiting to be linked
+    are linked first (sealed ones only: nothing inserted around the chain is adopted). As with
+    `link_pending`, the head stays locked until the caller's transaction ends, so nothing is
+    linked to an entry that is not committed with it or before it."""
     if AuditEntry._meta.db_table in select:
         # Rows written while the select is read would be read again (SQLite reads as it goes).
         raise ValueError("insert_linked's select must not read the audit table.")
@@ -669,24 +677,37 @@ def insert_linked(select: str, params: Sequence[Any], *, page_size: int = LINK_P
     with transaction.atomic(savepoint=False):
         link_sealed()  # takes the head (held to the caller's commit) and links what waits
         seq, prev_hash = locked_head()
-        checked = False
-        with connection.chunked_cursor() as source:
+        with connection.chunked_cursor() as source, connection.cursor() as target:
+            if connection.vendor == "postgresql":
+                from psycopg.types.string import TextLoader
+
+                # The timestamp as PostgreSQL prints it, parsed once (`_RowReader` caches it)
+                # and written back as read, instead of one datetime built per row.
+                source.cursor.adapters.register_loader("timestamptz", TextLoader)
             source.execute(select, params)
-            while rows := source.fetchmany(page_size):
-                if not checked:
-                    _check_row_types(rows[0])
-                    checked = True
-                linked = []
-                for row in rows:
-                    # `reader.fields` reads the shape of `ROW_COLUMNS`: no id, not linked yet.
-                    fields = reader.fields((None, "", "", None, *row))
-                    seq += 1
-                    fields["seq"] = seq
-                    digest = _digest(fields, prev_hash)
-                    linked.append((*row, seq, prev_hash, digest))
-                    prev_hash = digest
-                _store_links(linked)
-                count += len(linked)
+            fetch = partial(source.cursor.fetchmany, page_size)
+            store = partial(_store_links, target.cursor)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-link") as db:
+                next_page, written = db.submit(fetch), None
+                while rows := next_page.result():
+                    next_page = db.submit(fetch)  # read while this page is hashed
+                    if count == 0:
+                        _check_row_types(rows[0])
+                    linked = []
+                    for row in rows:
+                        # `reader.fields` reads the shape of `ROW_COLUMNS`: no id, no link yet.
+                        fields = reader.fields((None, "", "", None, *row))
+                        seq += 1
+                        fields["seq"] = seq
+                        digest = _digest(fields, prev_hash)
+                        linked.append((*row, seq, prev_hash, digest))
+                        prev_hash = digest
+                    if written is not None:
+                        written.result()  # the previous page's error, if any, stops here
+                    written = db.submit(store, linked)  # written while the next is hashed
+                    count += len(linked)
+                if written is not None:
+                    written.result()
         if count:
             _move_head(seq, prev_hash)
     return count
