@@ -635,23 +635,30 @@ def _check_row_types(row: Sequence[Any]) -> None:
             raise TypeError(f"insert_linked: {name} must be {kind}, not {type(value).__name__}.")
 
 
-def _store_links(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
-    """Write linked entries (`INSERT_COLUMNS`, then seq, prev_hash, hash) to the audit table as
-    they are, with the driver's own `cursor` (called from `insert_linked`'s database thread):
-    COPY on PostgreSQL, one executemany on SQLite. The values go in as the database gave
-    them, so the stored row reads back as it was hashed."""
+def _store_links(cursor: Any) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A writer of linked entries (`INSERT_COLUMNS`, then seq, prev_hash, hash) into the audit
+    table with the driver's own `cursor`, for `insert_linked`'s database thread (the statement
+    is built here, in the caller's thread, which owns the Django connection): COPY on
+    PostgreSQL, one executemany on SQLite. The values go in as the database gave them, so the
+    stored row reads back as it was hashed."""
     columns = (*INSERT_COLUMNS, "seq", "prev_hash", "hash")
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     if connection.vendor == "postgresql":
-        with cursor.copy(f"COPY {_entry_table()} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(
-            f"INSERT INTO {_entry_table()} ({names}) VALUES ({marks})",  # noqa: S608
-            rows,
-        )
+        copy_sql = f"COPY {_entry_table()} ({names}) FROM STDIN"
+
+        def copy(rows: list[tuple[Any, ...]]) -> None:
+            with cursor.copy(copy_sql) as stream:
+                for row in rows:
+                    stream.write_row(row)
+
+        return copy
+    marks = ", ".join(["%s"] * len(columns))
+    insert = f"INSERT INTO {_entry_table()} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def execute(rows: list[tuple[Any, ...]]) -> None:
+        cursor.executemany(insert, rows)
+
+    return execute
 
 
 def insert_linked(select: str, params: Sequence[Any], *, page_size: int = LINK_PAGE) -> int:
@@ -686,8 +693,12 @@ def insert_linked(select: str, params: Sequence[Any], *, page_size: int = LINK_P
                 source.cursor.adapters.register_loader("timestamptz", TextLoader)
             source.execute(select, params)
             fetch = partial(source.cursor.fetchmany, page_size)
-            store = partial(_store_links, target.cursor)
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-link") as db:
+            store = _store_links(target.cursor)
+            # The driver's errors as Django's (IntegrityError…), as any query of the caller's.
+            with (
+                connection.wrap_database_errors,
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-link") as db,
+            ):
                 next_page, written = db.submit(fetch), None
                 while rows := next_page.result():
                     next_page = db.submit(fetch)  # read while this page is hashed

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from chainlead.accounts.models import User
@@ -383,3 +383,21 @@ def test_set_based_entries_do_not_adopt_a_row_inserted_around_the_chain(entries,
     assert _insert_linked_firms(subject, page_size=1000) == rows
     assert AuditEntry.objects.get(pk=around.pk).seq is None
     assert chain.verify().bad_entry_id == around.pk
+
+
+@pytest.mark.django_db
+def test_a_set_based_entry_the_database_refuses_fails_as_a_django_error(entries, subject):
+    """Written by `insert_linked`'s database thread, the error still reaches the caller as
+    Django's own, and nothing of the batch is kept."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce the length of a varchar")
+    count = AuditEntry.objects.count()
+    timestamp = connection.ops.adapt_datetimefield_value(dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    with pytest.raises(DataError), transaction.atomic():
+        chain.insert_linked(
+            "SELECT %s, NULL, 'sql', 'cli', '', '', 'create', '', %s, CAST(id AS varchar), "  # noqa: S608
+            f"repeat('x', 301), NULL, NULL, '' FROM {ContentType._meta.db_table} ORDER BY id",
+            [timestamp, ContentType.objects.get_for_model(User).pk],
+            page_size=3,
+        )
+    assert AuditEntry.objects.count() == count
