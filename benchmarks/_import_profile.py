@@ -49,7 +49,7 @@ def spent(start: tuple[float, float, float]) -> dict[str, float]:
 
 
 audit: dict[str, float] = {}
-inner = staging.insert_linked
+inner = staging.insert_linked  # type: ignore[attr-defined]
 
 
 def timed_insert_linked(*args: Any, **kwargs: Any) -> int:
@@ -67,7 +67,7 @@ def timed_insert_linked(*args: Any, **kwargs: Any) -> int:
     return count
 
 
-staging.insert_linked = timed_insert_linked  # type: ignore[assignment]
+staging.insert_linked = timed_insert_linked  # type: ignore[attr-defined]
 start = clocks()
 call_command("import_enterprises", sys.argv[1], "--no-progress")
 print(json.dumps({"import": spent(start), "audit": audit, "vendor": connection.vendor}))
