@@ -8,7 +8,8 @@ Targets (issue "the spine"):
 Each measurement runs in a fresh database (SQLite under benchmarks/out/, PostgreSQL database
 chainlead_bench, created and dropped here). The import is timed as the whole
 `chainlead import-enterprises` process (start-up, validation, staging, writing, audit); the
-baseline only as its load statement. BENCH_SCALE shrinks the sizes.
+baseline only as its load statement. BENCH_SCALE shrinks the sizes; BENCH_PG_DB names the
+PostgreSQL database (default chainlead_bench), so that parallel runs do not collide.
 
     python benchmarks/bench_import.py [sqlite|postgresql ...]
 """
@@ -16,11 +17,13 @@ baseline only as its load statement. BENCH_SCALE shrinks the sizes.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import _common
 from benchmarks._common import (
     CHAINLEAD,
     drop_database,
@@ -31,6 +34,9 @@ from benchmarks._common import (
     scaled,
     timed_subprocess,
 )
+
+# Read by `fresh_database` at each call.
+_common.PG_BENCH_DB = os.environ.get("BENCH_PG_DB", _common.PG_BENCH_DB)
 
 TIME_RATIO_TARGET = 3.0
 MEMORY_RATIO_TARGET = 1.25

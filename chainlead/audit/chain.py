@@ -58,7 +58,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -167,13 +169,17 @@ def _json_number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
+# One decoder: `json.loads` with `parse_float` builds a new one per call; the same result.
+_JSON_DECODER = json.JSONDecoder(parse_float=_json_number)
+
+
 def _load_json(value: Any) -> Any:
     """A JSON column read with raw SQL (Django reads jsonb as text too), decoded as the ORM's
     JSONField decodes it and normalised in the same pass: `_normalise(json.loads(value))`."""
     if not isinstance(value, str):
         return value
     try:
-        return json.loads(value, parse_float=_json_number)
+        return _JSON_DECODER.decode(value)
     except json.JSONDecodeError:
         return value  # what the ORM gives for text that is not JSON
 
@@ -668,108 +674,116 @@ def link_pending(*, batch_size: int = BATCH_SIZE) -> int:
 
 # The columns a set-based writer gives `insert_linked`: every stored field but the chain's.
 INSERT_COLUMNS = tuple(c for c in ROW_COLUMNS if c not in ("id", "prev_hash", "hash", "seq"))
-# Rows read, hashed and written back at a time by `insert_linked` (memory stays flat).
+# Rows read, hashed and written at a time by `insert_linked` (memory stays flat).
 LINK_PAGE = 10_000
-_ROWS_TABLE = "audit_linking_rows"
-_LINKS_TABLE = "audit_linking_links"
+# What each column of an `insert_linked` row must be as the database gives it, so that the
+# entry stores exactly what was hashed: text as text, JSON as its text (Django reads jsonb as
+# text), ids as integers; the timestamp as the database gives it (a datetime, SQLite's text).
+_INT_COLUMNS = frozenset({"actor_id", "content_type_id"})
+_JSON_COLUMNS = frozenset({"before", "after"})
 
 
-def _create_linking_tables() -> None:
-    """Two temporary tables: the new entries (the audit table's own column types, so that they
-    read back exactly as they will be stored and hashed) numbered in chain order, and links."""
-    by_column = {f.column: f for f in AuditEntry._meta.concrete_fields}
-    columns = ", ".join(f"{c} {by_column[c].db_type(connection)}" for c in INSERT_COLUMNS)
-    postgres = connection.vendor == "postgresql"
-    number = "n bigserial PRIMARY KEY" if postgres else "n INTEGER PRIMARY KEY"
-    drop = " ON COMMIT DROP" if postgres else ""
-    with connection.cursor() as cursor:
-        for table in (_ROWS_TABLE, _LINKS_TABLE):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {_ROWS_TABLE} ({number}, {columns}){drop}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_LINKS_TABLE} (n bigint PRIMARY KEY, seq bigint, "
-            f"prev_hash varchar(64), hash varchar(64)){drop}"
-        )
+def _check_row_types(row: Sequence[Any]) -> None:
+    """Refuse a row whose value would be stored as something else than what is hashed (an
+    integer object id stored as text, a decoded JSON object); one row tells for the whole
+    result: a SQL result's columns have one type."""
+    if len(row) != len(INSERT_COLUMNS):
+        raise ValueError(f"insert_linked rows have {len(INSERT_COLUMNS)} columns, not {len(row)}.")
+    for name, value in zip(INSERT_COLUMNS, row, strict=True):
+        if value is None or name == "timestamp":
+            continue
+        expected: type = int if name in _INT_COLUMNS else str
+        if not isinstance(value, expected) or isinstance(value, bool):
+            kind = "JSON text" if name in _JSON_COLUMNS else expected.__name__
+            raise TypeError(f"insert_linked: {name} must be {kind}, not {type(value).__name__}.")
 
 
-def _drop_linking_tables() -> None:
-    with connection.cursor() as cursor:
-        for table in (_ROWS_TABLE, _LINKS_TABLE):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+def _store_links(cursor: Any) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A writer of linked entries (`INSERT_COLUMNS`, then seq, prev_hash, hash) into the audit
+    table with the driver's own `cursor`, for `insert_linked`'s database thread (the statement
+    is built here, in the caller's thread, which owns the Django connection): COPY on
+    PostgreSQL, one executemany on SQLite. The values go in as the database gave them, so the
+    stored row reads back as it was hashed."""
+    columns = (*INSERT_COLUMNS, "seq", "prev_hash", "hash")
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        copy_sql = f"COPY {_entry_table()} ({names}) FROM STDIN"
 
+        def copy(rows: list[tuple[Any, ...]]) -> None:
+            with cursor.copy(copy_sql) as stream:
+                for row in rows:
+                    stream.write_row(row)
 
-def _store_links(links: list[tuple[int, int, str, str]]) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            copy_sql = f"COPY {_LINKS_TABLE} (n, seq, prev_hash, hash) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for link in links:
-                    copy.write_row(link)
-        else:
-            insert = f"INSERT INTO {_LINKS_TABLE} VALUES (%s, %s, %s, %s)"  # noqa: S608
-            cursor.executemany(insert, links)
+        return copy
+    marks = ", ".join(["%s"] * len(columns))
+    insert = f"INSERT INTO {_entry_table()} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def execute(rows: list[tuple[Any, ...]]) -> None:
+        cursor.executemany(insert, rows)
+
+    return execute
 
 
 def insert_linked(select: str, params: Sequence[Any], *, page_size: int = LINK_PAGE) -> int:
     """Insert the rows of `select` (SQL giving the `INSERT_COLUMNS` of new entries, in the
-    order they are to be chained) into the audit log already linked, in the caller's
-    transaction; returns the count.
+    order they are to be chained; it must not read the audit table itself) into the audit log
+    already linked, in the caller's transaction; returns the count.
 
-    For set-based writers (the enterprise import's create entries, one per firm): inserting the
-    entries pending and linking them with `link_pending` wrote each one twice, with every one
-    of the audit table's eleven indexes, and a 1,000,000-row import had not finished linking
-    after 18 minutes. Here the rows go first to a temporary table, are read back a page at a
-    time and linked (the digests as `verify` will compute them from the stored rows), and one
-    INSERT … SELECT writes each entry once, linked. Entries waiting to be linked are linked
-    first (sealed ones only: nothing inserted around the chain is adopted). As with
+    For set-based writers (the enterprise import's create entries, one per firm). The rows are
+    read a page at a time (a server-side cursor on PostgreSQL), hashed as `verify` will hash
+    them from the stored rows (JSON decoded from the text the database gave, the timestamp as
+    stored) and written once, already linked (COPY on PostgreSQL): no pending insert then
+    update, no temporary table. While a page is hashed here, one thread reads the next page
+    and writes the previous one, so that the database's work and Python's overlap (the
+    connection is used by that thread alone until it is done). Entries waiting to be linked
+    are linked first (sealed ones only: nothing inserted around the chain is adopted). As with
     `link_pending`, the head stays locked until the caller's transaction ends, so nothing is
     linked to an entry that is not committed with it or before it."""
+    if AuditEntry._meta.db_table in select:
+        # Rows written while the select is read would be read again (SQLite reads as it goes).
+        raise ValueError("insert_linked's select must not read the audit table.")
     count = 0
     reader = _RowReader()
     with transaction.atomic(savepoint=False):
         link_sealed()  # takes the head (held to the caller's commit) and links what waits
         seq, prev_hash = locked_head()
-        _create_linking_tables()
-        names = ", ".join(INSERT_COLUMNS)
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {_ROWS_TABLE} ({names}) {select}", params)
-        # Read back in the shape of `ROW_COLUMNS`: the number for the id, not linked yet.
-        page = (
-            f"SELECT n, '', '', NULL, {names} FROM {_ROWS_TABLE} "  # noqa: S608 (constants)
-            "WHERE n > %s ORDER BY n LIMIT %s"
-        )
-        after = 0
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute(page, [after, page_size])
-                rows = cursor.fetchall()
-            if not rows:
-                break
-            links = []
-            for row in rows:
-                fields = reader.fields(row)
-                seq += 1
-                fields["seq"] = seq
-                digest = _digest(fields, prev_hash)
-                links.append((row[0], seq, prev_hash, digest))
-                prev_hash = digest
-            _store_links(links)
-            count += len(links)
-            after = rows[-1][0]
+        with connection.chunked_cursor() as source, connection.cursor() as target:
+            if connection.vendor == "postgresql":
+                from psycopg.types.string import TextLoader
+
+                # The timestamp as PostgreSQL prints it, parsed once (`_RowReader` caches it)
+                # and written back as read, instead of one datetime built per row.
+                source.cursor.adapters.register_loader("timestamptz", TextLoader)
+            source.execute(select, params)
+            fetch = partial(source.cursor.fetchmany, page_size)
+            store = _store_links(target.cursor)
+            # The driver's errors as Django's (IntegrityError…), as any query of the caller's.
+            with (
+                connection.wrap_database_errors,
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-link") as db,
+            ):
+                next_page, written = db.submit(fetch), None
+                while rows := next_page.result():
+                    next_page = db.submit(fetch)  # read while this page is hashed
+                    if count == 0:
+                        _check_row_types(rows[0])
+                    linked = []
+                    for row in rows:
+                        # `reader.fields` reads the shape of `ROW_COLUMNS`: no id, no link yet.
+                        fields = reader.fields((None, "", "", None, *row))
+                        seq += 1
+                        fields["seq"] = seq
+                        digest = _digest(fields, prev_hash)
+                        linked.append((*row, seq, prev_hash, digest))
+                        prev_hash = digest
+                    if written is not None:
+                        written.result()  # the previous page's error, if any, stops here
+                    written = db.submit(store, linked)  # written while the next is hashed
+                    count += len(linked)
+                if written is not None:
+                    written.result()
         if count:
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    # Temporary tables get no statistics of their own: the join's plan needs them.
-                    cursor.execute(f"ANALYZE {_ROWS_TABLE}")
-                    cursor.execute(f"ANALYZE {_LINKS_TABLE}")
-                chained = ", ".join(f"r.{c}" for c in INSERT_COLUMNS)
-                cursor.execute(
-                    f"INSERT INTO {_entry_table()} ({names}, seq, prev_hash, hash) "  # noqa: S608
-                    f"SELECT {chained}, l.seq, l.prev_hash, l.hash FROM {_ROWS_TABLE} r "
-                    f"JOIN {_LINKS_TABLE} l ON l.n = r.n ORDER BY l.n"
-                )
             _move_head(seq, prev_hash)
-        _drop_linking_tables()
     return count
 
 

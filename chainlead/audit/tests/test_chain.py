@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from chainlead.accounts.models import User
@@ -327,15 +327,15 @@ def test_an_entry_committed_later_with_a_lower_id_is_linked_after(entries, subje
 
 
 def _insert_linked_firms(subject: User, page_size: int) -> int:
-    """`insert_linked` of one create entry per existing audit row (any rows will do), with a
-    JSON float that the database gives back as an integer."""
+    """`insert_linked` of one create entry per content type (any rows will do), with a JSON
+    float that the database gives back as an integer."""
     postgres = connection.vendor == "postgresql"
     text = "varchar" if postgres else "TEXT"
     after = "CAST(%s AS jsonb)" if postgres else "%s"
     return chain.insert_linked(
         "SELECT %s, %s, 'sql writer', 'cli', '', 'req-1', 'create', '', %s, "  # noqa: S608
         f"CAST(id AS {text}), 'firm ' || CAST(id AS {text}), NULL, {after}, '' "
-        f"FROM {TABLE} ORDER BY id",
+        f"FROM {ContentType._meta.db_table} ORDER BY id",
         [
             connection.ops.adapt_datetimefield_value(dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)),
             subject.pk,
@@ -350,7 +350,9 @@ def _insert_linked_firms(subject: User, page_size: int) -> int:
 def test_set_based_entries_are_inserted_linked_page_by_page(entries, subject):
     record_event(instance=subject, event="test.waiting")  # sealed, pending: linked first
     waiting = AuditEntry.objects.get(event="test.waiting")
-    before = AuditEntry.objects.count()
+    if ContentType.objects.count() % 2 == 0:  # an odd count: the last page is short
+        ContentType.objects.create(app_label="tests", model="odd")
+    before = ContentType.objects.count()
     assert _insert_linked_firms(subject, page_size=2) == before  # pages of 2, one odd
     assert AuditEntry.objects.filter(seq__isnull=True).count() == 0
     waiting = AuditEntry.objects.get(pk=waiting.pk)
@@ -374,6 +376,51 @@ def test_set_based_entries_are_inserted_linked_page_by_page(entries, subject):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("after", '{"revenue": 3, "share": 0.25, "name": "杭州"}'),
+        ("timestamp", dt.datetime(2026, 3, 1, 8, 0, 0, 1, tzinfo=dt.UTC)),
+    ],
+)
+def test_a_set_based_entry_altered_afterwards_is_named(entries, subject, column, value):
+    """What `verify` decodes from the stored row is what was hashed: the JSON and the
+    timestamp as stored, changed by one unit, no longer match."""
+    _insert_linked_firms(subject, page_size=1000)
+    assert chain.verify().ok
+    victim = AuditEntry.objects.filter(source="cli").order_by("seq")[1]
+    if column == "timestamp":
+        value = connection.ops.adapt_datetimefield_value(value)
+    elif connection.vendor == "postgresql":
+        _sql("UPDATE {table} SET after = CAST(%s AS jsonb) WHERE id = %s", [value, victim.pk])
+        value = None
+    if value is not None:
+        _sql(f"UPDATE {{table}} SET {column} = %s WHERE id = %s", [value, victim.pk])  # noqa: S608
+    verdict = chain.verify()
+    assert (verdict.bad_entry_id, "altered" in verdict.reason) == (victim.pk, True), verdict
+
+
+@pytest.mark.django_db
+def test_set_based_entries_must_come_as_they_are_stored(entries, subject):
+    """An object id given as a number would be hashed as one but stored and verified as text:
+    refused before anything is written, as is a select of the audit table itself."""
+    count = AuditEntry.objects.count()
+    timestamp = connection.ops.adapt_datetimefield_value(dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    select = (
+        "SELECT %s, NULL, 'sql', 'cli', '', '', 'create', '', %s, id, 'x', NULL, NULL, '' "
+        "FROM {table} ORDER BY id"
+    )
+    content_type = ContentType.objects.get_for_model(User).pk
+    with pytest.raises(TypeError, match="object_id must be str"), transaction.atomic():
+        chain.insert_linked(
+            select.format(table=ContentType._meta.db_table), [timestamp, content_type]
+        )
+    with pytest.raises(ValueError, match="must not read the audit table"):
+        chain.insert_linked(select.format(table=TABLE), [timestamp, content_type])
+    assert AuditEntry.objects.count() == count
+
+
+@pytest.mark.django_db
 def test_set_based_entries_do_not_adopt_a_row_inserted_around_the_chain(entries, subject):
     content_type = ContentType.objects.get_for_model(User)
     _sql(
@@ -386,7 +433,7 @@ def test_set_based_entries_do_not_adopt_a_row_inserted_around_the_chain(entries,
         ],
     )
     around = AuditEntry.objects.get(event="around")
-    rows = AuditEntry.objects.count()
+    rows = ContentType.objects.count()
     assert _insert_linked_firms(subject, page_size=1000) == rows
     assert AuditEntry.objects.get(pk=around.pk).seq is None
     assert chain.verify().bad_entry_id == around.pk
@@ -413,3 +460,21 @@ def test_the_after_commit_linker_links_in_sql_what_verify_recomputes(entries, su
     _sql("UPDATE {table} SET message = %s WHERE id = %s", [victim.message, victim.pk])
     verdict = chain.verify()  # the links PostgreSQL computed are the ones Python recomputes
     assert (verdict.ok, verdict.checked, verdict.pending) == (True, len(entries) + 3, 0)
+
+
+@pytest.mark.django_db
+def test_a_set_based_entry_the_database_refuses_fails_as_a_django_error(entries, subject):
+    """Written by `insert_linked`'s database thread, the error still reaches the caller as
+    Django's own, and nothing of the batch is kept."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce the length of a varchar")
+    count = AuditEntry.objects.count()
+    timestamp = connection.ops.adapt_datetimefield_value(dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    with pytest.raises(DataError), transaction.atomic():
+        chain.insert_linked(
+            "SELECT %s, NULL, 'sql', 'cli', '', '', 'create', '', %s, CAST(id AS varchar), "  # noqa: S608
+            f"repeat('x', 301), NULL, NULL, '' FROM {ContentType._meta.db_table} ORDER BY id",
+            [timestamp, ContentType.objects.get_for_model(User).pk],
+            page_size=3,
+        )
+    assert AuditEntry.objects.count() == count

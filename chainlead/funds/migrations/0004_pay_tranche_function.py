@@ -113,7 +113,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("funds", "0003_account_floor_in_fen"),
-        ("audit", "0005_link_committed_function"),
+        ("audit", "0006_link_committed_function"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -13,11 +13,13 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from chainlead.accounts.models import User
 from chainlead.accounts.services import role_grant
+from chainlead.audit import chain
 from chainlead.audit.context import acting_as
 from chainlead.audit.models import AuditEntry
 from chainlead.core.models import DataVersion
@@ -278,6 +280,27 @@ def test_reimport_changes_nothing(admin: User, tmp_path: Path) -> None:
     assert AuditEntry.objects.count() == audit_count
     assert dict(Enterprise.objects.values_list("credit_code", "updated_at")) == stamps
     assert DataVersion.current("registry") == version
+
+
+def test_the_created_firms_audit_entries_verify_as_an_intact_chain(
+    admin: User, tmp_path: Path
+) -> None:
+    """Written already linked (`audit.chain.insert_linked`), the create entries are what
+    `verify` recomputes from the stored rows (JSON numbers, decimals, dates, the timestamp as
+    stored); a forged one is named."""
+    import_as(admin, write_csv(tmp_path / "firms.csv", GOOD))
+    creates = AuditEntry.objects.filter(action="create", content_type__model="enterprise")
+    assert creates.filter(seq__isnull=True).count() == 0
+    verdict = chain.verify()
+    assert verdict.ok, verdict
+    assert verdict.checked >= creates.count() == 3
+    victim = creates.order_by("seq")[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEntry._meta.db_table} SET object_repr = %s WHERE id = %s",  # noqa: S608
+            ["forged", victim.pk],
+        )
+    assert chain.verify().bad_entry_id == victim.pk
 
 
 def test_a_large_import_refreshes_the_planner_statistics(

@@ -71,6 +71,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0004_index_pending_entries")]
+    dependencies = [("audit", "0005_fewer_indexes")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
