@@ -32,25 +32,35 @@ def _keyword(name: str) -> str:
 
 @dataclass(frozen=True)
 class ClassLexicon:
-    """Per division, (keyword, class code) pairs, longest keyword first."""
+    """Per division, (keyword, class code) pairs, longest keyword first; and each class's text.
+
+    ``documents`` holds every class's (code, name, explanation) as the standard writes them:
+    the full model learns from them as extra labelled texts (``model.standard_rows``).
+    """
 
     keywords: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    documents: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def from_industries(cls, path: Path) -> ClassLexicon:
         """From ``industries.csv`` (columns ``code, name_zh, level``) of GB/T 4754-2017."""
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        classes = table.loc[table["level"] == "class"]
+        if "note_zh" not in classes.columns:
+            classes = classes.assign(note_zh="")
         keywords: dict[str, list[tuple[str, str]]] = {}
-        for code, name in table.loc[table["level"] == "class", ["code", "name_zh"]].itertuples(
-            index=False
-        ):
+        for code, name in classes[["code", "name_zh"]].itertuples(index=False):
             keyword = _keyword(name)
             if len(keyword) < _MIN_KEYWORD_LENGTH or keyword.startswith(_NOT_DISTINCTIVE):
                 continue
             keywords.setdefault(code[:2], []).append((keyword, code))
         for pairs in keywords.values():
             pairs.sort(key=lambda pair: (-len(pair[0]), pair[1]))
-        return cls(keywords)
+        documents = tuple(
+            (str(code), str(name), str(note))
+            for code, name, note in classes[["code", "name_zh", "note_zh"]].itertuples(index=False)
+        )
+        return cls(keywords, documents)
 
     def find(self, division: str, text: str) -> str | None:
         """The class of ``division`` whose keyword ``text`` contains (longest first), or None."""

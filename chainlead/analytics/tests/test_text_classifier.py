@@ -19,6 +19,7 @@ from chainlead.analytics.classify import (
 )
 from chainlead.analytics.classify.features import HashedCharTfidf
 from chainlead.analytics.classify.firm_file import firm_chunks
+from chainlead.analytics.classify.model import standard_rows
 from chainlead.analytics.errors import EmptyInputError, MissingColumnError
 
 PHRASES = {
@@ -118,7 +119,29 @@ def test_training_is_deterministic_and_the_fingerprint_follows_the_data(
     changed = sample_rows()
     changed.loc[0, "main_business"] += "。"
     assert training_fingerprint(changed) != model.training_sha256
-    assert training_fingerprint(sample_rows().iloc[::-1]) == model.training_sha256
+    assert training_fingerprint(sample_rows().iloc[::-1], lexicon) == model.training_sha256
+    assert training_fingerprint(sample_rows()) != model.training_sha256  # the class texts count
+
+
+def test_the_standards_class_texts_are_training_rows_of_the_firms_divisions_only(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "industries.csv"
+    path.write_text(
+        "code,name_zh,level,parent,note_zh\n3973,集成电路制造,class,397,指单片集成电路的制造\n"
+        "2710,化学药品原料药制造,class,271,\n0111,稻谷种植,class,011,\n",
+        encoding="utf-8",
+    )
+    lexicon = ClassLexicon.from_industries(path)
+    rows = standard_rows(sample_rows(), lexicon)
+    assert list(rows["division"]) == ["39", "27"]  # no firm of division 01: no class text
+    assert rows.iloc[0]["main_business"] == "集成电路制造"
+    assert rows.iloc[0]["introduction"] == "指单片集成电路的制造"
+    model = train_classifier(sample_rows(), lexicon=lexicon, seed=1)
+    assert model.training_rows == len(sample_rows())
+    path.write_text(path.read_text(encoding="utf-8").replace("单片", "多片"), encoding="utf-8")
+    changed = ClassLexicon.from_industries(path)
+    assert training_fingerprint(sample_rows(), changed) != model.training_sha256
 
 
 def test_a_saved_model_predicts_the_same(model: DivisionClassifier, tmp_path: Path) -> None:
