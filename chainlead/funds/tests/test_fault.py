@@ -59,8 +59,10 @@ def scratch_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     if url.startswith("postgres"):
         import psycopg
 
-        base, _, _name = url.rpartition("/")
-        scratch = "chainlead_funds_fault"
+        base, _, name = url.rpartition("/")
+        # Named after the suite's database and the xdist worker, so no two runs share it.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        scratch = f"{name.split('?')[0]}_funds_fault_{worker}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {scratch}")
             conn.execute(f"CREATE DATABASE {scratch}")
