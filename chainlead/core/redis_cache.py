@@ -20,12 +20,13 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        django_client: Any = self  # its private helpers are not in django-stubs
+        index = django_client._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            pool = self._get_connection_pool(write)
+            pool = django_client._get_connection_pool(write)
             # A race between threads makes a second client for the same pool: harmless.
-            client = self._clients[index] = self._client(connection_pool=pool)
+            client = self._clients[index] = django_client._client(connection_pool=pool)
         return client
 
 
