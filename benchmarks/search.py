@@ -163,14 +163,10 @@ def main() -> int:
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "config.wsgi:application",
+                "--config",  # production's: gthread, 2 workers a core x 4 threads, gc.freeze
+                str(ROOT / "config" / "gunicorn_conf.py"),
                 "--bind",
                 f"127.0.0.1:{PORT}",
-                "--workers",
-                "4",
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "4",
                 "--log-level",
                 "warning",
                 "--chdir",

@@ -296,8 +296,9 @@ if REDIS_URL:
     # Sessions read from the shared cache, written through to the database. Only with a
     # shared cache: a per-process cache would keep serving a session another process ended.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Django's Redis cache, reusing its Redis client (chainlead/core/redis_cache.py).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "chainlead.core.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, Reader, acting_user
@@ -38,6 +37,8 @@ _REFERENCE = re.compile(r"^D\d{6,}$")
 
 def run_workbook(run: PaymentRun) -> bytes:
     """The run as the treasury's payment batch: one row per payment, amounts in CNY."""
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101 (a new workbook has its sheet)
@@ -70,6 +71,8 @@ class StatementInvalidError(Exception):
 
 def _rows(content: bytes, filename: str) -> list[dict[str, Any]]:
     if filename.lower().endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         values = list(sheet.iter_rows(values_only=True))

@@ -15,7 +15,7 @@ from chainlead.accounts.access import access_for
 from chainlead.accounts.models import User
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.pagination import PageNumber
-from chainlead.poc import figures, selectors, services
+from chainlead.poc import selectors, services
 from chainlead.poc.filtersets import ProjectFilterSet
 from chainlead.poc.models import Centre, GateReview, Outcome, Project, ReviewAssignment
 from chainlead.poc.permissions import (
@@ -198,6 +198,8 @@ def outcome_record(request: HttpRequest, project_id: int, payload: OutcomeIn) ->
 def survival(request: HttpRequest, centre: str = "", field: str = "") -> dict[str, Any]:
     """The survival figures of the projects the reader sees (as the survival page)."""
     _require(request, reads_figures)
+    from chainlead.poc import figures  # pandas and scipy: loaded by the calls that use them
+
     projects = figures.filter_projects(
         selectors.project_list(user=request.user), centre=centre, field=field
     )

@@ -21,7 +21,7 @@ from chainlead.core.exceptions import PermissionDenied
 from chainlead.core.export import Column
 from chainlead.core.generic import DetailView, FormView, ListView, TransitionView
 from chainlead.core.views import history_for, permission_required
-from chainlead.poc import figures, selectors, services
+from chainlead.poc import selectors, services
 from chainlead.poc.choices import Direction, GateStatus, ReviewStatus, Stage
 from chainlead.poc.constants import RUBRIC_LABELS, RUBRIC_WEIGHTS, STAGE_TRL, STALLED_DAYS
 from chainlead.poc.filtersets import ProjectFilterSet
@@ -397,6 +397,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     centres = selectors.centre_list(user=request.user).filter(projects__in=projects).distinct()
     centre_id = request.GET.get("centre", "")
     if centre_id:
+        from chainlead.poc import figures  # pandas and scipy: loaded by the pages that use them
+
         projects = figures.filter_projects(projects, centre=centre_id)
     stalled_days = _int(request.GET.get("stalled_days"), STALLED_DAYS, 1, 3650)
     years = _int(request.GET.get("years"), 10, 1, 30)
@@ -429,6 +431,8 @@ def survival(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list(user=request.user)
     centre = request.GET.get("centre", "")
     field = request.GET.get("field", "")
+    from chainlead.poc import figures  # pandas and scipy: loaded by the pages that use them
+
     report = figures.survival_report(
         figures.filter_projects(projects, centre=centre, field=field), as_of=_today()
     )

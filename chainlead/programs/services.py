@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-import numpy as np
-import scipy.sparse as sp
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -25,13 +23,12 @@ from django.utils.translation import gettext as _
 
 from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, acting_user
-from chainlead.analytics.matching import assign
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
 from chainlead.funds import services as funds
 from chainlead.funds.choices import TrancheStatus
 from chainlead.funds.models import Account
-from chainlead.programs import firmdata, ranking, rules, vectorised
+from chainlead.programs import firmdata, ranking, rules
 from chainlead.programs.choices import (
     ApplicationStatus,
     AssignmentStatus,
@@ -296,6 +293,11 @@ def evaluate_firms(
     The columns decide who is eligible (`vectorised`); JSON Logic explains each firm
     (`explain="all"`) or only the eligible ones (`"eligible"`). Rules with no column form are
     evaluated per firm."""
+    # numpy and pandas: loaded by the calls that use them, not by every web process.
+    import numpy as np
+
+    from chainlead.programs import vectorised
+
     version = version or current_rules(program)
     rule_list = version.rules if version else []
     column_form = vectorised.vectorisable(rule_list)
@@ -572,6 +574,12 @@ def panel_assign(*, actor: Actor, panel: Panel) -> list[Assignment]:
     )
     if not reviewers or not applications:
         return []
+    # numpy, scipy and OR-Tools: loaded by the call that uses them, not by every web process.
+    import numpy as np
+    import scipy.sparse as sp
+
+    from chainlead.analytics.matching import assign
+
     wanted = panel.round.program.reviewers_per_application
     existing = set(
         Assignment.objects.filter(application__in=applications).values_list(

@@ -19,9 +19,8 @@ import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from django.conf import settings
 from django.db import transaction
 
@@ -37,6 +36,9 @@ from chainlead.recruitment.fit import segment_fits
 from chainlead.recruitment.models import AnalysisRun, ExternalFirm
 from chainlead.registry.choices import DataProvenance
 from chainlead.registry.models import Enterprise, EnterpriseIndicator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Level = Literal["province", "city", "district"]
 IndustryLevel = Literal["division", "class"]
@@ -108,6 +110,8 @@ def region_industry_table(
             "industry_id", "province", "city", ext_weight
         ).iterator(chunk_size=5000):
             add(city if level == "city" else province, code, value)
+    import pandas as pd  # loaded by the analysis, not by every web process (config.api imports us)
+
     frame = pd.DataFrame.from_records(records, columns=["region", "industry", "value"])
     frame = frame.groupby(["region", "industry"], as_index=False)["value"].sum()
     frame.insert(0, "year", year if year is not None else CURRENT)

@@ -22,3 +22,19 @@ def test_every_public_name_is_exported() -> None:
         assert hasattr(chainlead.analytics, name), name
     for name in ("complexity", "proximity", "herfindahl", "region_product_table"):
         assert callable(getattr(chainlead.analytics, name))
+
+
+def test_names_load_on_first_use_and_functions_keep_their_module_names() -> None:
+    # `rca`, `density` and `proximity` are each a module and its function: the package's name is
+    # the function, even after the module itself was imported first.
+    code = (
+        "import sys, chainlead.analytics as a; "
+        "assert 'chainlead.analytics.matching' not in sys.modules; "
+        "import chainlead.analytics.density, chainlead.analytics.rca; "
+        "from chainlead.analytics.proximity import continuous_proximity; "
+        "assert callable(a.density) and callable(a.rca) and callable(a.proximity); "
+        "from chainlead.analytics import survival; "
+        "assert survival.__name__ == 'chainlead.analytics.survival'; "
+        "assert a.assign.__module__ == 'chainlead.analytics.matching'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

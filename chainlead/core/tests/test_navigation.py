@@ -46,3 +46,21 @@ def test_anonymous_readers_get_no_menu(client: Any) -> None:
 def test_an_unknown_group_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown menu group"):
         NavItem("x", "home", group="nowhere")
+
+
+def test_each_page_shows_the_menu_of_its_reader_and_language(world: Any, client: Any) -> None:
+    # The menu's HTML is drawn once per language and set of visible links (context_processors).
+    from django.urls import reverse
+
+    def menu(user: Any, language: str) -> str:
+        client.force_login(user)
+        client.cookies["django_language"] = language
+        page = client.get(reverse("home"), follow=True).content.decode()
+        return page.split('<nav class="mainnav">', 1)[1].split("</nav>", 1)[0]
+
+    admin_en, firm_en = menu(world.admin, "en"), menu(world.users["enterprise"], "en")
+    admin_zh = menu(world.admin, "zh-hans")
+    assert admin_en == menu(world.admin, "en")  # drawn again from the kept HTML: the same
+    assert "Import" in admin_en and "Import" not in firm_en
+    assert 'class="nav-group"' in admin_en and admin_en != admin_zh
+    assert "Enterprises" not in admin_zh
