@@ -14,6 +14,8 @@ wanting the row) is still asked per row, as the library does.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +23,7 @@ from django.db import models
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
+from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import Table
 from django_tables2.columns.base import BoundColumn
@@ -42,6 +45,18 @@ def _has_callable(attrs: Any) -> bool:
     return False
 
 
+def _default_display_field(cls: type[models.Model], name: str) -> models.Field[Any, Any] | None:
+    """The field whose label `cls.get_<name>_display` gives when it is Django's own (a
+    partialmethod of Model._get_FIELD_display: the label depends on the value alone)."""
+    method = inspect.getattr_static(cls, f"get_{name}_display", None)
+    if isinstance(method, functools.partialmethod) and (
+        method.func is getattr(models.Model, "_get_FIELD_display", None)
+    ):
+        field: models.Field[Any, Any] = method.keywords["field"]
+        return field
+    return None
+
+
 class _Column:
     """What a column needs per cell, worked out once per table (what BoundRow.get_cell and the
     library's template work out for every cell)."""
@@ -60,6 +75,8 @@ class _Column:
         path, _, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
         self.path = Accessor(path) if path else None
         self.fields: dict[type, Any] = {}  # the accessor's model field, per record class
+        self.choice_fields: dict[type, Any] = {}  # the field Django's get_FOO_display reads
+        self.labels: dict[tuple[Any, Any], Any] = {}  # (field, value) → its choice's label
         self.render: Callable[..., Any] = bound.render
         args, catch_all = signature(self.render)
         self.pass_all = bool(catch_all)
@@ -81,6 +98,25 @@ class _Column:
             field = self.fields[cls] = self.accessor.get_field(record)
             return field
 
+    def display_of(self, obj: models.Model) -> Any:
+        """`obj.get_FOO_display()` (None when there is none). Django's own builds a dict of the
+        field's choices at each call: here each value's label is looked up once per table."""
+        cls = type(obj)
+        try:
+            choice_field = self.choice_fields[cls]
+        except KeyError:
+            choice_field = self.choice_fields[cls] = _default_display_field(cls, self.remainder)
+        if choice_field is None:  # the model's own get_FOO_display, or none
+            display = getattr(obj, f"get_{self.remainder}_display", None)
+            return display() if display else None
+        value = getattr(obj, choice_field.attname)
+        key = (choice_field, make_hashable(value))
+        try:
+            return self.labels[key]
+        except KeyError:
+            label = self.labels[key] = getattr(obj, f"get_{self.remainder}_display")()
+            return label
+
     def resolve(self, record: Any) -> Any:
         """`self.accessor.resolve(record)`, with a model's plain attribute read directly (the
         library first tries `record[name]`, which raises for a model instance)."""
@@ -98,10 +134,11 @@ class _Column:
         if isinstance(penultimate, models.Model):
             # Choices are shown by their label (get_FOO_display), as the library does.
             field = self.field_of(record)
-            display = getattr(penultimate, f"get_{remainder}_display", None)
-            if getattr(field, "choices", ()) and display:
-                value = display()
-                remainder = None
+            if getattr(field, "choices", ()):
+                display = self.display_of(penultimate)
+                if display is not None:
+                    value = display
+                    remainder = None
         if remainder:
             try:
                 value = self.resolve(record)
@@ -109,7 +146,9 @@ class _Column:
                 # A column not backed by a field (the library's issue #257).
                 if self.is_link_column and self.text_of_link is not None:
                     return self.call(row, record, table, None)
-        if value in self.empty_values or (self.is_many_to_many and not value.exists()):
+        if value in self.empty_values or (
+            self.is_many_to_many and not value.exists()  # type: ignore[union-attr]
+        ):
             return self.default
         return self.call(row, record, table, value)
 
