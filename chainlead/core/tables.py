@@ -99,8 +99,8 @@ class _Column:
             return field
 
     def display_of(self, obj: models.Model) -> Any:
-        """`obj.get_FOO_display()` (None when there is none). Django's own builds a dict of the
-        field's choices at each call: here each value's label is looked up once per table."""
+        """`obj.get_FOO_display()` (_MISSING when there is none). Django's own builds a dict of
+        the field's choices at each call: here each value's label is looked up once per table."""
         cls = type(obj)
         try:
             choice_field = self.choice_fields[cls]
@@ -108,7 +108,7 @@ class _Column:
             choice_field = self.choice_fields[cls] = _default_display_field(cls, self.remainder)
         if choice_field is None:  # the model's own get_FOO_display, or none
             display = getattr(obj, f"get_{self.remainder}_display", None)
-            return display() if display else None
+            return display() if display else _MISSING
         value = getattr(obj, choice_field.attname)
         key = (choice_field, make_hashable(value))
         try:
@@ -136,7 +136,7 @@ class _Column:
             field = self.field_of(record)
             if getattr(field, "choices", ()):
                 display = self.display_of(penultimate)
-                if display is not None:
+                if display is not _MISSING:
                     value = display
                     remainder = None
         if remainder:
