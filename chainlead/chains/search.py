@@ -15,7 +15,7 @@ FIELDS = ("name", "name_en", "description")
 
 
 def chain_hits(user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
-    ranked = rank_records(chain_list(user=user), FIELDS, query, limit)
+    ranked = rank_records(chain_list(user=user, counted=False), FIELDS, query, limit)
     english = (get_language() or "").startswith("en")
     return [
         SearchHit(

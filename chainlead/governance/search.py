@@ -14,7 +14,7 @@ FIELDS = ("title", "issuing_body", "doc_number", "supports")
 
 
 def policy_hits(user: Any, query: SearchQuery, limit: int) -> list[SearchHit]:
-    ranked = rank_records(policy_list(user=user), FIELDS, query, limit)
+    ranked = rank_records(policy_list(user=user, counted=False), FIELDS, query, limit)
     return [
         SearchHit(
             kind="policy",

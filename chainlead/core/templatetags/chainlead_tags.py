@@ -187,3 +187,11 @@ def plugin_slot(context: template.Context, name: str) -> str:
     request = flat.get("request")
     html = "".join(get_template(s.template).render(flat, request) for s in slot_items(name))
     return mark_safe(html)  # noqa: S308  (the fragments are our own templates, autoescaped)
+
+
+@register.simple_tag(takes_context=True)
+def table_body(context: template.Context, table: Any) -> str:
+    """The rows of a django-tables2 table, rendered in one pass (`chainlead.core.tables`)."""
+    from chainlead.core.tables import table_body as render_body
+
+    return render_body(table, context)

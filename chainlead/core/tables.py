@@ -1,0 +1,197 @@
+"""The rows of a django-tables2 table rendered in one pass (`core/table.html`'s body).
+
+django-tables2's own template asks, for every cell, which arguments the column's render
+function takes (`inspect.signature`), whether its field has choices, and rebuilds the column's
+`<td>` attributes (merging dicts, sorting class names); the template engine then looks each of
+these up. For a page of 50 rows of 10 columns that was most of a list's CPU (the enterprise
+list: ~20 of its ~35 ms). Here the per-column answers are worked out once per table and the
+cells written straight into the HTML, with the same values, links, escaping and localisation as
+the library's template (`tests/test_tables.py` compares both on every list's table).
+
+What depends on the row (callable `<td>` attributes, a column's `localize`, a render function
+wanting the row) is still asked per row, as the library does.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.templatetags.l10n import localize, unlocalize
+from django.utils.hashable import make_hashable
+from django.utils.safestring import SafeString, mark_safe
+from django_tables2 import Table
+from django_tables2.columns.base import BoundColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.rows import BoundRow
+from django_tables2.utils import Accessor, signature
+
+# What django-tables2 offers a render function (BoundRow._optional_cell_arguments).
+_CELL_ARGUMENTS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
+_MISSING = object()
+
+
+def _has_callable(attrs: Any) -> bool:
+    if callable(attrs):
+        return True
+    if isinstance(attrs, dict):
+        return any(_has_callable(v) for v in attrs.values())
+    return False
+
+
+def _default_display_field(cls: type[models.Model], name: str) -> models.Field[Any, Any] | None:
+    """The field whose label `cls.get_<name>_display` gives when it is Django's own (a
+    partialmethod of Model._get_FIELD_display: the label depends on the value alone)."""
+    method = inspect.getattr_static(cls, f"get_{name}_display", None)
+    if isinstance(method, functools.partialmethod) and (
+        method.func is getattr(models.Model, "_get_FIELD_display", None)
+    ):
+        field: models.Field[Any, Any] = method.keywords["field"]
+        return field
+    return None
+
+
+class _Column:
+    """What a column needs per cell, worked out once per table (what BoundRow.get_cell and the
+    library's template work out for every cell)."""
+
+    def __init__(self, table: Table, bound: BoundColumn) -> None:
+        self.bound = bound
+        self.column = bound.column
+        self.name = bound.name
+        self.default = bound.default
+        self.empty_values = self.column.empty_values
+        self.link = bound.link
+        self.is_link_column = isinstance(self.column, BaseLinkColumn)
+        self.is_many_to_many = isinstance(self.column, ManyToManyColumn)
+        self.text_of_link = getattr(self.column, "text", None)
+        self.accessor = Accessor(bound.accessor)
+        path, _, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
+        self.path = Accessor(path) if path else None
+        self.fields: dict[type, Any] = {}  # the accessor's model field, per record class
+        self.choice_fields: dict[type, Any] = {}  # the field Django's get_FOO_display reads
+        self.labels: dict[tuple[Any, Any], Any] = {}  # (field, value) → its choice's label
+        self.render: Callable[..., Any] = bound.render
+        args, catch_all = signature(self.render)
+        self.pass_all = bool(catch_all)
+        self.args = tuple(args)
+        # As call_with_appropriate: a function wanting anything else is not called (None).
+        self.uncallable = not self.pass_all and any(a not in _CELL_ARGUMENTS for a in args)
+        table_attrs = dict(table.attrs)
+        table_attrs.update(dict(self.column.attrs))
+        td = table_attrs.get("td", table_attrs.get("cell", {}))
+        self.td_varies = _has_callable(td)
+        self.td_html = "" if self.td_varies else bound.attrs["td"].as_html()
+        self.localize = self.column.localize
+
+    def field_of(self, record: models.Model) -> Any:
+        cls = type(record)
+        try:
+            return self.fields[cls]
+        except KeyError:
+            field = self.fields[cls] = self.accessor.get_field(record)
+            return field
+
+    def display_of(self, obj: models.Model) -> Any:
+        """`obj.get_FOO_display()` (_MISSING when there is none). Django's own builds a dict of
+        the field's choices at each call: here each value's label is looked up once per table."""
+        cls = type(obj)
+        try:
+            choice_field = self.choice_fields[cls]
+        except KeyError:
+            choice_field = self.choice_fields[cls] = _default_display_field(cls, self.remainder)
+        if choice_field is None:  # the model's own get_FOO_display, or none
+            display = getattr(obj, f"get_{self.remainder}_display", None)
+            return display() if display else _MISSING
+        value = getattr(obj, choice_field.attname)
+        key = (choice_field, make_hashable(value))
+        try:
+            return self.labels[key]
+        except KeyError:
+            label = self.labels[key] = getattr(obj, f"get_{self.remainder}_display")()
+            return label
+
+    def resolve(self, record: Any) -> Any:
+        """`self.accessor.resolve(record)`, with a model's plain attribute read directly (the
+        library first tries `record[name]`, which raises for a model instance)."""
+        if self.path is None and isinstance(record, models.Model):
+            value = getattr(record, self.remainder, _MISSING)
+            if value is not _MISSING and not callable(value):
+                return value
+        return self.accessor.resolve(record)
+
+    def cell(self, row: BoundRow, record: Any, table: Table) -> Any:
+        """BoundRow.get_cell(name): the value, through the render function and the link."""
+        value = None
+        remainder: str | None = self.remainder
+        penultimate = record if self.path is None else self.path.resolve(record, quiet=True)
+        if isinstance(penultimate, models.Model):
+            # Choices are shown by their label (get_FOO_display), as the library does.
+            field = self.field_of(record)
+            if getattr(field, "choices", ()):
+                display = self.display_of(penultimate)
+                if display is not _MISSING:
+                    value = display
+                    remainder = None
+        if remainder:
+            try:
+                value = self.resolve(record)
+            except Exception:
+                # A column not backed by a field (the library's issue #257).
+                if self.is_link_column and self.text_of_link is not None:
+                    return self.call(row, record, table, None)
+        if value in self.empty_values or (
+            self.is_many_to_many and not value.exists()  # type: ignore[union-attr]
+        ):
+            return self.default
+        return self.call(row, record, table, value)
+
+    def call(self, row: BoundRow, record: Any, table: Table, value: Any) -> Any:
+        everything = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound,
+            "bound_row": row,
+            "table": table,
+        }
+        if self.uncallable:
+            content = None
+        elif self.pass_all:
+            content = self.render(**everything)
+        else:
+            content = self.render(**{a: everything[a] for a in self.args})
+        return self.link(content, **everything) if self.link else content
+
+
+def table_body(table: Table, context: Context) -> SafeString:
+    """The `<tr>`s of the table's current page: what django-tables2's template writes inside
+    `<tbody>` (its `table.tbody.row` and `empty_text` blocks), but for the whitespace."""
+    columns = [_Column(table, bound) for bound in table.columns]
+    out: list[str] = []
+    for row in table.paginated_rows:
+        record = row.record
+        out.append(f"<tr {row.attrs.as_html()}>")
+        for col in columns:
+            value = col.cell(row, record, table)
+            if col.td_varies:
+                # Callable attributes receive the cell's value and record (BoundRow.items).
+                col.bound.current_value = value
+                col.bound.current_record = record
+                td = col.bound.attrs["td"].as_html()
+            else:
+                td = col.td_html
+            if col.localize is not None:
+                value = localize(value) if col.localize else unlocalize(value)
+            out.append(f"<td {td}>{render_value_in_context(value, context)}</td>")
+        out.append("</tr>")
+    if not out and table.empty_text:
+        text = render_value_in_context(table.empty_text, context)
+        out.append(f'<tr><td colspan="{len(table.columns)}">{text}</td></tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 (every part escaped above, as the template does)
