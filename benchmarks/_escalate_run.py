@@ -23,9 +23,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from chainlead.audit.context import acting_as  # noqa: E402
+from chainlead.notifications.models import Notification  # noqa: E402
 from chainlead.requests.choices import CLOCK_STATUSES  # noqa: E402
 from chainlead.requests.escalation import requests_escalate  # noqa: E402
-from chainlead.requests.models import EnterpriseRequest, Notification, RequestEvent  # noqa: E402
+from chainlead.requests.models import EnterpriseRequest, RequestEvent  # noqa: E402
 
 
 def timed(fn):  # type: ignore[no-untyped-def]
