@@ -132,19 +132,7 @@ def record_event_sealed(
     INSERT (`audit.chain.insert_sealed`, on the caller's `cursor` when given) and linked after
     the commit, without the ORM's compilation. Returns nothing: the entry's id is not read
     back."""
-    insert_sealed(
-        AuditEntry(
-            action=AuditAction.EVENT,
-            event=event,
-            content_type=ContentType.objects.get_for_model(instance),
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:300],
-            after=_jsonable(data) if data is not None else None,
-            message=message,
-            **_actor_fields(),
-        ),
-        cursor=cursor,
-    )
+    insert_sealed(_event_entry(instance, event, message, data), cursor=cursor)
 
 
 def event_values_sealed(
@@ -153,17 +141,22 @@ def event_values_sealed(
     """The entry `record_event_sealed` inserts, sealed, as values for a writer that inserts it
     in its own SQL (`audit.chain.sealed_values`; the payment's function). The writer calls
     `audit.chain.link_after_commit()` afterwards."""
-    return sealed_values(
-        AuditEntry(
-            action=AuditAction.EVENT,
-            event=event,
-            content_type=ContentType.objects.get_for_model(instance),
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:300],
-            after=_jsonable(data) if data is not None else None,
-            message=message,
-            **_actor_fields(),
-        )
+    return sealed_values(_event_entry(instance, event, message, data))
+
+
+def _event_entry(
+    instance: models.Model, event: str, message: str, data: dict[str, Any] | None
+) -> AuditEntry:
+    """The unsaved business-event entry the two sealed writers above insert."""
+    return AuditEntry(
+        action=AuditAction.EVENT,
+        event=event,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        after=_jsonable(data) if data is not None else None,
+        message=message,
+        **_actor_fields(),
     )
 
 
