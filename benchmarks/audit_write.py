@@ -66,7 +66,7 @@ def main() -> None:
     linked_save = AuditEntry.save
 
     def plain_save(self: AuditEntry, *args: object, **kwargs: object) -> None:
-        AuditEntry.objects.all()._insert_linked([self])  # the INSERT alone, as before the chain
+        AuditEntry.objects.all()._insert_sealed([self])  # the INSERT alone, as before the chain
 
     def run(kind: str, n: int) -> float:
         registered = services._REGISTERED.copy()
