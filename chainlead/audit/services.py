@@ -108,16 +108,9 @@ def record_event(
     *, instance: models.Model, event: str, message: str = "", data: dict[str, Any] | None = None
 ) -> AuditEntry:
     """A business event (escalated, imported, SLA breached) on `instance`."""
-    return AuditEntry.objects.create(
-        action=AuditAction.EVENT,
-        event=event,
-        content_type=ContentType.objects.get_for_model(instance),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
-        after=_jsonable(data) if data is not None else None,
-        message=message,
-        **_actor_fields(),
-    )
+    entry = _event_entry(instance, event, message, data)
+    entry.save()
+    return entry
 
 
 def record_event_sealed(
@@ -147,7 +140,7 @@ def event_values_sealed(
 def _event_entry(
     instance: models.Model, event: str, message: str, data: dict[str, Any] | None
 ) -> AuditEntry:
-    """The unsaved business-event entry the two sealed writers above insert."""
+    """The unsaved business-event entry that `record_event` and the sealed writers insert."""
     return AuditEntry(
         action=AuditAction.EVENT,
         event=event,
