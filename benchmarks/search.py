@@ -60,11 +60,28 @@ P99_TARGET_MS = 250.0
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_search.lua"
 
 
+def _cpu_seconds(name: str) -> float:
+    """CPU seconds (user + system) used so far by every process whose command is `name`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended
+            continue
+        command, rest = text[text.index("(") + 1 :].split(")", 1)
+        if command == name:
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def wrk(paths: list[str], cookies: list[str]) -> dict[str, Any]:
     cookie_file = OUT / "wrk_search_cookies.txt"
     cookie_file.write_text("\n".join(cookies) + "\n")
     path_file = OUT / "wrk_search_paths.txt"
     path_file.write_text("\n".join(paths) + "\n")
+    web_before, db_before = _cpu_seconds("gunicorn"), _cpu_seconds("postgres")
     out = subprocess.run(
         [
             "wrk",
@@ -84,6 +101,9 @@ def wrk(paths: list[str], cookies: list[str]) -> dict[str, Any]:
     ).stdout
     data: dict[str, Any] = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
     data["rps"] = data["requests"] / data["seconds"]
+    # Where a request's CPU goes: the web processes' and PostgreSQL's, per request.
+    data["web_cpu_ms"] = (_cpu_seconds("gunicorn") - web_before) / data["requests"] * 1000
+    data["db_cpu_ms"] = (_cpu_seconds("postgres") - db_before) / data["requests"] * 1000
     non_2xx = [line for line in out.splitlines() if "Non-2xx" in line]
     data["non_2xx"] = int(non_2xx[0].rsplit(":", 1)[1]) if non_2xx else 0
     return data
@@ -109,13 +129,30 @@ def per_kind(queries: dict[str, list[str]], cookie: str, page: str) -> dict[str,
     return results
 
 
+def _database_exists(name: str) -> bool:
+    found = subprocess.run(
+        [
+            "psql",
+            f"{PG_ADMIN_URL}/postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return found.stdout.strip() == "1"
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is missing: install it with `apt-get install -y wrk`.")
         return 2
     firms = scaled(1_000_000)
     path = generated_csv(firms)
-    reuse = os.environ.get("BENCH_REUSE_DB") == "1"  # the last run's, kept by BENCH_KEEP_DB=1
+    # The last run's database, kept by BENCH_KEEP_DB=1; built again when it is gone (a new
+    # machine starts without it).
+    reuse = os.environ.get("BENCH_REUSE_DB") == "1" and _database_exists(DB_NAME)
     db = Database("postgresql", f"{PG_ADMIN_URL}/{DB_NAME}", OUT / "var-pg-search")
     db.var_dir.mkdir(parents=True, exist_ok=True)
     if not reuse:
@@ -195,7 +232,8 @@ def main() -> int:
             print(
                 f"{name}: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.0f} ms, p99 "
                 f"{run['p99_ms']:.0f} ms, max {run['max_ms']:.0f} ms; errors {run['errors']}, "
-                f"non-2xx {run['non_2xx']}",
+                f"non-2xx {run['non_2xx']}; CPU a request: web {run['web_cpu_ms']:.1f} ms, "
+                f"PostgreSQL {run['db_cpu_ms']:.1f} ms",
                 flush=True,
             )
         for kind, figures in kinds.items():

@@ -14,21 +14,25 @@ wanting the row) is still asked per row, as the library does.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
+from django.utils.functional import Promise, cached_property
 from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import Table
 from django_tables2.columns.base import BoundColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, signature
 
@@ -57,6 +61,23 @@ def _default_display_field(cls: type[models.Model], name: str) -> models.Field[A
     return None
 
 
+_SIGNATURES: dict[Any, tuple[tuple[str, ...], bool]] = {}
+
+
+def _signature(function: Callable[..., Any]) -> tuple[tuple[str, ...], bool]:
+    """django-tables2's `signature` (inspect.signature: costly), once per function: a bound
+    method is new on every table, the function under it is not."""
+    key = getattr(function, "__func__", function)
+    try:
+        return _SIGNATURES[key]
+    except (KeyError, TypeError):  # TypeError: an unhashable callable
+        args, catch_all = signature(function)
+        answer = (tuple(args), bool(catch_all))
+        with contextlib.suppress(TypeError):
+            _SIGNATURES[key] = answer
+        return answer
+
+
 class _Column:
     """What a column needs per cell, worked out once per table (what BoundRow.get_cell and the
     library's template work out for every cell)."""
@@ -78,7 +99,7 @@ class _Column:
         self.choice_fields: dict[type, Any] = {}  # the field Django's get_FOO_display reads
         self.labels: dict[tuple[Any, Any], Any] = {}  # (field, value) → its choice's label
         self.render: Callable[..., Any] = bound.render
-        args, catch_all = signature(self.render)
+        args, catch_all = _signature(self.render)
         self.pass_all = bool(catch_all)
         self.args = tuple(args)
         # As call_with_appropriate: a function wanting anything else is not called (None).
@@ -114,7 +135,11 @@ class _Column:
         try:
             return self.labels[key]
         except KeyError:
-            label = self.labels[key] = getattr(obj, f"get_{self.remainder}_display")()
+            label = getattr(obj, f"get_{self.remainder}_display")()
+            if isinstance(label, Promise):
+                # Translated once: the table is drawn in one language, each cell would again.
+                label = str(label)
+            self.labels[key] = label
             return label
 
     def resolve(self, record: Any) -> Any:
@@ -195,3 +220,39 @@ def table_body(table: Table, context: Context) -> SafeString:
         text = render_value_in_context(table.empty_text, context)
         out.append(f'<tr><td colspan="{len(table.columns)}">{text}</td></tr>')
     return mark_safe("\n".join(out))  # noqa: S308 (every part escaped above, as the template does)
+
+
+class RankedRows(TableQuerysetData):
+    """A table's rows from a ranked queryset of a bounded length (a search's best matches, at
+    most a few thousand), read once as primary keys in rank order: the paginator's count and
+    the page's rows come from that list. A plain queryset would run the ranking twice (COUNT,
+    then the page's slice, each scoring every match); here the page's rows are read by primary
+    key. Only for querysets whose length is bounded: the keys are held in memory."""
+
+    def __init__(self, data: QuerySet[Any]) -> None:
+        super().__init__(data)
+
+    @cached_property
+    def keys(self) -> list[Any]:
+        return list(self.data.values_list("pk", flat=True))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Any:
+        return iter(self[:])
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, int):
+            return self[key : key + 1][0] if key >= 0 else self[len(self) + key]
+        wanted = self.keys[key]
+        by_key = {row.pk: row for row in self._by_key().filter(pk__in=wanted)}
+        return [by_key[pk] for pk in wanted if pk in by_key]
+
+    def _by_key(self) -> QuerySet[Any]:
+        """The model's rows as the ranked queryset loads them (its joins and deferred fields),
+        without its filters and ranking."""
+        plain: QuerySet[Any] = self.data.model._default_manager.all()
+        plain.query.select_related = self.data.query.select_related
+        plain.query.deferred_loading = self.data.query.deferred_loading
+        return plain

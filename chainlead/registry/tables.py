@@ -5,6 +5,7 @@ from typing import Any
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.registry.choices import Origin
@@ -53,12 +54,12 @@ class EnterpriseTable(tables.Table):
 
     def render_credit_code(self, value: Any) -> SafeString:
         if not value:
-            return format_html('<span class="unknown">{}</span>', _("credit code not public"))
+            return format_html('<span class="unknown">{}</span>', gettext("credit code not public"))
         return format_html("<code>{}</code>", value)
 
     def render_district(self, value: Any) -> SafeString:
         if value is None:
-            return format_html('<span class="unknown">{}</span>', _("district unknown"))
+            return format_html('<span class="unknown">{}</span>', gettext("district unknown"))
         return format_html("{}", value)
 
     def render_industry(self, value: Industry, record: Enterprise) -> SafeString:

@@ -30,7 +30,14 @@ from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
 from chainlead.core.export import Column, choice_label
 from chainlead.core.plugins import related_records
 from chainlead.core.search import SearchQuery
-from chainlead.core.views import authenticated, history_for, object_list, permission_required
+from chainlead.core.tables import RankedRows
+from chainlead.core.views import (
+    PER_PAGE,
+    authenticated,
+    history_for,
+    object_list,
+    permission_required,
+)
 from chainlead.registry import pickers, selectors, services
 from chainlead.registry.choices import DataProvenance, Origin, SizeClass
 from chainlead.registry.filtersets import EnterpriseFilterSet
@@ -77,6 +84,11 @@ def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+# A search's best matches a page: the first few are what is looked for (the search page shows
+# ten of each kind).
+SEARCH_PER_PAGE = 20
+
+
 class RankedEnterpriseTable(EnterpriseTable):
     """The list searched (`?q=`) and not sorted by a column: best matches first, as the search
     ranks them, instead of the table's default order by name."""
@@ -86,21 +98,35 @@ class RankedEnterpriseTable(EnterpriseTable):
         order_by = None  # type: ignore[assignment]
 
 
+class SearchRankedEnterpriseTable(RankedEnterpriseTable):
+    """The list searched by words, whose matches are at most `ranked_at_most` firms: ranked
+    once, read as the ranked firms' ids (core.tables.RankedRows)."""
+
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(RankedRows(data), *args, **kwargs)
+
+
 @permission_required(authenticated)
 @require_http_methods(["GET"])
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     query = SearchQuery.parse(request.GET.get("q"))
     ranked = bool(query) and not request.GET.get("sort")
+    bounded = ranked_at_most(query) is not None
     return object_list(
         request,
         queryset=selectors.enterprise_list(user=request.user),
         filterset_class=EnterpriseFilterSet,
-        table_class=RankedEnterpriseTable if ranked else EnterpriseTable,
+        table_class=(
+            (SearchRankedEnterpriseTable if bounded else RankedEnterpriseTable)
+            if ranked
+            else EnterpriseTable
+        ),
         template_name="registry/enterprise_list.html",
         export_columns=ENTERPRISE_EXPORT_COLUMNS,
         export_filename="enterprises",
         fragment_template="registry/partials/_enterprise_results.html",
+        per_page=SEARCH_PER_PAGE if ranked and bounded else PER_PAGE,
         export_defer=("business_scope", "main_business", "search_text", "address"),
         context={
             # The list says so when a search reaches the most matches it ranks.

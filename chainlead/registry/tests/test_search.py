@@ -60,3 +60,45 @@ def test_the_list_page_finds_traditional_spellings(firms):
     rows = [row.record for row in response.context["table"].paginated_rows]
     assert rows == [firms["hik"]]
     assert firms["hik"].name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_searched_list_ranks_once_and_pages_through_the_ranking(districts):
+    """A searched list reads its ranked firms' ids once: the count and each page come from them
+    (no COUNT of the ranking), 20 best matches a page, in the ranking's order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chainlead.core.search import SearchQuery
+    from chainlead.registry.search import matching
+    from chainlead.registry.views import SEARCH_PER_PAGE
+
+    admin = User.objects.create_superuser("ranker", password=None)
+    for i in range(45):
+        # Names that match the query to different degrees, so the ranking has an order.
+        name = f"星河{'科技' * (i % 3)}第{i}号有限公司" if i % 2 else f"杭州星河第{i}号有限公司"
+        enterprise_create(actor=admin, name=name, district=districts["滨江区"])
+    enterprise_create(actor=admin, name="不相干的公司", district=districts["滨江区"])
+    ranking = list(
+        matching(Enterprise.objects.all(), SearchQuery.parse("星河")).values_list("pk", flat=True)
+    )
+    assert len(ranking) == 45
+    client = Client()
+    client.force_login(admin)
+    url = reverse("registry:enterprise_list")
+    seen = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"q": "星河", "page": page})
+        assert response.status_code == 200
+        table = response.context["table"]
+        assert table.paginator.count == 45
+        seen += [row.record.pk for row in table.paginated_rows]
+        counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+        assert not [sql for sql in counts if "registry_enterprise" in sql], counts
+    assert SEARCH_PER_PAGE == 20
+    assert seen == ranking  # 20 + 20 + 5, in the ranking's order
+    # Sorted by a column, the list is a plain list again: 50 a page, counted.
+    response = client.get(url, {"q": "星河", "sort": "name"})
+    names = [row.record.name for row in response.context["table"].paginated_rows]
+    assert names == sorted(names) and len(names) == 45
