@@ -44,18 +44,19 @@ LIST_PAGES = [
 ]
 
 
-def _body(html: str) -> str:
-    """The `<tbody>` of a page, whitespace between tags dropped (the one difference allowed) and
-    CSRF tokens blanked (masked anew at each rendering)."""
-    found = re.search(r"<tbody[^>]*>(.*?)</tbody>", html, re.S)
-    assert found, "no table body on the page"
+def _body(html: str, tag: str = "tbody") -> str:
+    """The `<tbody>` (or `<thead>`) of a page, whitespace between and inside tags dropped (the
+    one difference allowed) and CSRF tokens blanked (masked anew at each rendering)."""
+    found = re.search(rf"<{tag}[^>]*>(.*?)</{tag}>", html, re.S)
+    assert found, f"no {tag} on the page"
     body = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*', r"\1", found.group(1))
-    return re.sub(r">\s+<", "><", body).strip()
+    body = re.sub(r">\s+", ">", re.sub(r"\s+<", "<", body))
+    return body.strip()
 
 
-def _library_body(table: tables.Table, request: Any) -> str:
+def _library_body(table: tables.Table, request: Any, tag: str = "tbody") -> str:
     table.template_name = "django_tables2/table.html"  # the library's per-cell template
-    return _body(table.as_html(request))
+    return _body(table.as_html(request), tag)
 
 
 @pytest.fixture
@@ -92,7 +93,10 @@ def test_every_list_writes_the_rows_the_library_writes(
     ours = _body(response.content.decode())
     with translation.override(response.wsgi_request.LANGUAGE_CODE):
         theirs = _library_body(table, response.wsgi_request)
+        their_head = _library_body(table, response.wsgi_request, "thead")
     assert ours == theirs
+    assert _body(response.content.decode(), "thead") == their_head
+    assert "<th" in their_head
     if url_name == "registry:enterprise_list" and "q" not in params:
         # Not vacuous: the firms are on the page, each cell as the library renders it.
         assert ours.count("<tr ") == Enterprise.objects.count()
@@ -134,8 +138,10 @@ def test_features_no_list_uses_yet_render_as_the_library_does(world: Any, langua
     with translation.override(language):
         table = _Everything(Enterprise.objects.order_by("pk"))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
-        ours = _body(table.as_html(request))
+        html = table.as_html(request)
+        ours = _body(html)
         theirs = _library_body(table, request)
+        assert _body(html, "thead") == _library_body(table, request, "thead")
     assert ours == theirs
     assert 'data-pk="' in ours and "<i>" in ours and "(none)" in ours
 
