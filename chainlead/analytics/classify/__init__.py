@@ -4,7 +4,8 @@
 * :mod:`~chainlead.analytics.classify.features`: hashed character n-grams, jieba words;
 * :mod:`~chainlead.analytics.classify.model`: training, calibration, prediction, model files;
 * :mod:`~chainlead.analytics.classify.classes`: four-digit classes named in the text;
-* :mod:`~chainlead.analytics.classify.quality`: accuracy measures and the worst divisions;
+* :mod:`~chainlead.analytics.classify.quality`: accuracy measures, cross-validation, the worst
+  divisions;
 * :mod:`~chainlead.analytics.classify.firm_file`: reading firms' texts from CSV / Excel.
 """
 
@@ -21,14 +22,22 @@ from chainlead.analytics.classify.model import (
     train_classifier,
     training_fingerprint,
 )
-from chainlead.analytics.classify.quality import Quality, prediction_quality, worst_divisions
+from chainlead.analytics.classify.quality import (
+    CrossValidation,
+    Quality,
+    cross_validate,
+    prediction_quality,
+    worst_divisions,
+)
 
 __all__ = [
     "TEXT_FIELDS",
     "ClassLexicon",
+    "CrossValidation",
     "DivisionClassifier",
     "ProvinceSplit",
     "Quality",
+    "cross_validate",
     "division_from_csrc",
     "labelled_companies",
     "prediction_quality",

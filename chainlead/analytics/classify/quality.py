@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
+from sklearn.model_selection import KFold  # type: ignore[import-untyped]
 
 from chainlead.analytics.errors import EmptyInputError
 
@@ -59,3 +62,43 @@ def worst_divisions(truth: pd.Series, predictions: pd.DataFrame, *, count: int =
         )
     table = pd.DataFrame(rows)
     return table.sort_values(["misclassified", "division"], ascending=[False, True]).head(count)
+
+
+class _Predictor(Protocol):
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Quality over all firms' out-of-fold predictions (``pooled``) and fold by fold."""
+
+    pooled: Quality
+    folds: tuple[Quality, ...]
+
+
+def cross_validate(
+    rows: pd.DataFrame,
+    train: Callable[[pd.DataFrame], _Predictor],
+    *,
+    folds: int = 3,
+    seed: int = 1,
+) -> CrossValidation:
+    """``train`` on all folds but one, predict that one, for each fold (rows in id order).
+
+    The folds are those of docs/classification.md's rounds (``KFold(3, shuffle, seed 1)``
+    over the training firms sorted by id); each firm is predicted by a model that never saw
+    it, and the pooled figures compare all the out-of-fold predictions at once.
+    """
+    if len(rows) < folds:
+        raise EmptyInputError(f"cross-validation needs at least {folds} firms")
+    rows = rows.sort_values("id").reset_index(drop=True)
+    predictions: list[pd.DataFrame] = []
+    per_fold: list[Quality] = []
+    for fold_train, held in KFold(folds, shuffle=True, random_state=seed).split(rows):
+        model = train(rows.iloc[fold_train].reset_index(drop=True))
+        tested = rows.iloc[held]
+        predicted = model.predict(tested.reset_index(drop=True)).set_axis(tested.index)
+        per_fold.append(prediction_quality(tested["division"], predicted))
+        predictions.append(predicted)
+    pooled = pd.concat(predictions).sort_index()
+    return CrossValidation(prediction_quality(rows["division"], pooled), tuple(per_fold))

@@ -11,6 +11,7 @@ import pytest
 from chainlead.analytics.classify import (
     ClassLexicon,
     DivisionClassifier,
+    cross_validate,
     division_from_csrc,
     prediction_quality,
     split_by_province,
@@ -158,6 +159,26 @@ def test_quality_on_held_out_sample_firms(model: DivisionClassifier) -> None:
     quality = prediction_quality(rows["division"], model.predict(rows))
     assert quality.firms == 12
     assert quality.top1 >= 0.9 and quality.top3 == 1.0
+
+
+def test_cross_validation_scores_each_firm_once_by_a_model_that_never_saw_it(
+    lexicon: ClassLexicon,
+) -> None:
+    rows = sample_rows().drop(columns="province")
+    trained_on: list[set[str]] = []
+
+    def train(part: pd.DataFrame) -> DivisionClassifier:
+        trained_on.append(set(part["id"]))
+        return train_classifier(part, lexicon=lexicon, seed=1)
+
+    result = cross_validate(rows, train)
+    scored = [set(rows["id"]) - seen for seen in trained_on]
+    assert [len(s) for s in scored] == [q.firms for q in result.folds] == [12, 12, 12]
+    assert set().union(*scored) == set(rows["id"]) and result.pooled.firms == 36
+    assert result.pooled.top1 >= 0.8 and result.pooled.top3 == 1.0
+    # The folds follow the ids, not the order the rows come in.
+    shuffled = cross_validate(rows.sample(frac=1, random_state=4), train)
+    assert shuffled == result and trained_on[3:] == trained_on[:3]
 
 
 def test_split_keeps_zhejiang_apart_and_the_parts_disjoint() -> None:

@@ -134,6 +134,27 @@ def test_evaluate_holds_out_firms_outside_zhejiang_and_learns_from_zhejiang(
     assert "Zhejiang:" not in out.getvalue()
 
 
+def test_cross_validation_uses_the_evaluations_training_firms_only(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The 3 folds split the firms --evaluate trains on; the held-out firms are not among them."""
+    from chainlead.analytics.classify import labelled_companies, split_by_province
+
+    split = split_by_province(labelled_companies(data_dir / "companies"), seed=1)
+    out = StringIO()
+    call_command(
+        "train_classifier",
+        data=data_dir,
+        model=tmp_path / "m.joblib",
+        cross_validate=True,
+        stdout=out,
+    )
+    learned = len(split.train) + len(split.zhejiang)
+    assert learned < len(split.train) + len(split.zhejiang) + len(split.held_out)
+    assert f"3-fold cross-validation on {learned} training firms: top-1 " in out.getvalue()
+    assert out.getvalue().count("top-1 per fold") == 1 and "held out" not in out.getvalue()
+
+
 def test_two_workers_give_the_same_rows_and_report_progress(
     model_path: Path, tmp_path: Path
 ) -> None:
