@@ -256,8 +256,11 @@ class RankedRows(TableQuerysetData):
     then the page's slice, each scoring every match); here the page's rows are read by primary
     key. Only for querysets whose length is bounded: the keys are held in memory."""
 
-    def __init__(self, data: QuerySet[Any]) -> None:
+    def __init__(self, data: QuerySet[Any], keys: list[Any] | None = None) -> None:
+        """`keys`: the ranking, when found already (`data` then only loads the rows)."""
         super().__init__(data)
+        if keys is not None:
+            self.keys = keys
 
     @cached_property
     def keys(self) -> list[Any]:

@@ -82,18 +82,26 @@ def object_list(
     per_page: int = PER_PAGE,
     export_defer: Sequence[str] = (),
     fragment_template: str | None = None,
+    table_data: Any = None,
 ) -> HttpResponse:
     """A filtered, sorted, paginated list with CSV/Excel export of the whole filtered list.
 
     The export keeps the table's sort order; `export_defer` names columns the export does not
     need (long texts), so large exports read less. An htmx request (the filter form) gets
-    `fragment_template` only: the results, without the page around them.
+    `fragment_template` only: the results, without the page around them. `table_data`: the
+    page's rows when the view found them already (a search's ranking); the filterset then only
+    draws its form (an export still reads the filterset's queryset).
     """
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    fmt = wants_export(request)
+    if table_data is not None and not fmt:
+        return _table_page(
+            request, filterset, table_class(table_data), per_page, template_name,
+            fragment_template, context,
+        )  # fmt: skip
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     if filterset.is_bound and not filterset.is_valid():
         qs = queryset.none()
-    fmt = wants_export(request)
     if fmt:
         table_for_order = table_class(qs)
         RequestConfig(request, paginate=False).configure(table_for_order)
@@ -105,7 +113,20 @@ def object_list(
         return export_response(  # type: ignore[return-value]
             ordered.iterator(chunk_size=2000), export_columns, export_filename, fmt
         )
-    table = table_class(qs)
+    return _table_page(
+        request, filterset, table_class(qs), per_page, template_name, fragment_template, context
+    )
+
+
+def _table_page(
+    request: HttpRequest,
+    filterset: FilterSet,
+    table: Table,
+    per_page: int,
+    template_name: str,
+    fragment_template: str | None,
+    context: dict[str, Any] | None,
+) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     ctx = {"filter": filterset, "table": table, **(context or {})}
     if fragment_template and is_fragment(request):

@@ -531,7 +531,8 @@ def _hit(
 
 # The search page's query for a city-wide reader, the hot path: `matching` in one statement of
 # plain SQL, the columns of a hit only (the ORM's compiling of the same costs several ms of
-# CPU a request; the list and the scoped readers keep the ORM's `matching`).
+# CPU a request; scoped readers keep the ORM's `matching`). The list's ranked ids for a
+# city-wide reader are the same statement, selecting the ids.
 BEST_SQL = """
 WITH exact AS MATERIALIZED (
     SELECT enterprise_id FROM registry_enterprisesearch WHERE {exact} LIMIT %s
@@ -542,7 +543,7 @@ WITH exact AS MATERIALIZED (
         SELECT enterprise_id FROM registry_enterprisesearch WHERE {similar} LIMIT %s
     ) fuzzy WHERE NOT EXISTS (SELECT 1 FROM exact)
 )
-SELECT e.id, e.name, e.credit_code, e.stock_code, e.name_en, e.provenance, d.name,
+SELECT {columns},
     word_similarity(%s, s.document) + CASE
         WHEN e.credit_code = %s OR e.stock_code = %s THEN 3.0
         WHEN e.name = %s OR e.short_name = %s THEN 2.0
@@ -551,15 +552,19 @@ SELECT e.id, e.name, e.credit_code, e.stock_code, e.name_en, e.provenance, d.nam
 FROM found
 JOIN registry_enterprisesearch s ON s.enterprise_id = found.enterprise_id
 JOIN registry_enterprise e ON e.id = found.enterprise_id
-LEFT JOIN registry_district d ON d.id = e.district_id
+{joins}
 ORDER BY score DESC, e.name, e.id
 LIMIT %s
 """
+HIT_COLUMNS = "e.id, e.name, e.credit_code, e.stock_code, e.name_en, e.provenance, d.name"
+HIT_JOINS = "LEFT JOIN registry_district d ON d.id = e.district_id"
 
 
-def _best_of_the_registry(query: SearchQuery, limit: int) -> list[tuple[Any, ...]]:
+def _best_of_the_registry(
+    query: SearchQuery, limit: int, *, columns: str = HIT_COLUMNS, joins: str = HIT_JOINS
+) -> list[tuple[Any, ...]]:
     """The `limit` best firms of the whole registry for `query` (PostgreSQL), as `_hit`'s
-    arguments: the same candidates, boosts and order as `matching`."""
+    arguments (or the `columns` asked): the same candidates, boosts and order as `matching`."""
     selective = _selective(query)
     if selective is None:
         exact, exact_params = "document LIKE %s", [f"%{query.phrase}%"]
@@ -576,7 +581,7 @@ def _best_of_the_registry(query: SearchQuery, limit: int) -> list[tuple[Any, ...
         similar, similar_params = "%s <%% document", [query.document]
     raw = query.raw.strip()
     prefix = raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    sql = BEST_SQL.format(exact=exact, similar=similar)
+    sql = BEST_SQL.format(exact=exact, similar=similar, columns=columns, joins=joins)
     params: list[str | int] = [
         *exact_params,
         CANDIDATES,
@@ -594,6 +599,15 @@ def _best_of_the_registry(query: SearchQuery, limit: int) -> list[tuple[Any, ...
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
+
+
+def registry_ranking(query: SearchQuery) -> list[int] | None:
+    """The ids of the whole registry's firms matching `query`, best first, as `matching` ranks
+    them (at most `ranked_at_most`), in one plain statement: for a city-wide reader's list on
+    PostgreSQL. None where `matching` must do it (SQLite, codes, short queries)."""
+    if connection.vendor != "postgresql" or ranked_at_most(query) is None:
+        return None
+    return [row[0] for row in _best_of_the_registry(query, CANDIDATES, columns="e.id", joins="")]
 
 
 def on_enterprise_saved(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:

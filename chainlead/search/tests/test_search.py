@@ -349,3 +349,68 @@ def test_an_import_indexes_the_firms_it_writes(districts, tmp_path):
         firm = Enterprise.objects.get(name=name)
         assert found(name.removesuffix("有限公司")) == [firm.pk]
         assert found(opencc.OpenCC("s2t").convert(name))[0] == firm.pk  # in Traditional
+
+
+RANKED_QUERIES = [
+    "海康威視",
+    "hikvison",
+    "大华",
+    "视频监控",
+    "深度求索",
+    "强脑科技",
+    "臺灣積體",
+    "无此企业",
+]
+
+
+@pytest.mark.django_db
+def test_the_registrys_ranking_in_one_statement_is_matchings(firms):
+    """A city-wide reader's list ranks the registry in one plain statement on PostgreSQL: the
+    same firms in the same order as `matching`; elsewhere (SQLite) `matching` does it."""
+    from django.db import connection
+
+    from chainlead.registry.search import registry_ranking
+
+    Enterprise.objects.create(name="安徽大华之星科技有限公司")
+    search_catch_up()
+    for text in RANKED_QUERIES:
+        ranking = registry_ranking(SearchQuery.parse(text))
+        if connection.vendor == "postgresql":
+            assert ranking == found(text), text
+        else:
+            assert ranking is None
+    assert registry_ranking(SearchQuery.parse("002415")) is None  # a code: `matching`'s
+    assert registry_ranking(SearchQuery.parse("华")) is None  # one character: a prefix
+
+
+@pytest.mark.django_db
+def test_a_city_wide_list_search_ranks_once_and_scoped_or_filtered_ones_keep_the_filterset(
+    firms, world
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def ranking_statements(user: User, params: dict[str, str]) -> list[str]:
+        """The statements that rank (PostgreSQL's word similarity, SQLite's FTS candidates)."""
+        client = Client()
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("registry:enterprise_list"), params)
+        assert response.status_code == 200
+        assert not [
+            q for q in queries if "COUNT(" in q["sql"] and "registry_enterprise" in q["sql"]
+        ]
+        marker = "word_similarity" if connection.vendor == "postgresql" else "_fts"
+        return [q["sql"].lstrip() for q in queries if marker in q["sql"]]
+
+    admin = User.objects.get(username="searcher")
+    statements = ranking_statements(admin, {"q": "视频监控"})
+    assert len(statements) == 1  # ranked once: no COUNT, no second ranking for the page
+    plain = statements[0].startswith("WITH exact AS MATERIALIZED")
+    assert plain == (connection.vendor == "postgresql")  # the one plain statement there
+    # Filtered beyond the words, or a reader with a scope: the filterset's ranking.
+    district = str(firms["hik"].district_id)
+    filtered = ranking_statements(admin, {"q": "视频监控", "district": district})
+    assert len(filtered) == 1 and not filtered[0].startswith("WITH exact")
+    scoped = ranking_statements(world.users["district_official"], {"q": "视频监控"})
+    assert len(scoped) == 1 and not scoped[0].startswith("WITH exact")
