@@ -12,7 +12,9 @@ English words (the synthetic firms have no English names, so those find nothing 
 then VACUUM (ANALYZE). gunicorn (4 gthread workers × 4 threads, as the other page benchmarks) is
 load-tested with wrk: 16 connections, one session each, each walking the mix from its own place,
 first on a trivial view, then on the search page (`/search/?q=`, every kind) and on the
-enterprise list's `?q=`; then each kind of query alone, one connection, for its own latency.
+enterprise list's `?q=`, each with the CPU a request cost the web processes and PostgreSQL
+(read from /proc: other work on the machine does not count, but other PostgreSQL clients do);
+then each kind of query alone, one connection, for its own latency.
 Needs wrk. BENCH_SCALE shrinks the registry.
 
     python benchmarks/search.py

@@ -138,7 +138,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         export_columns=ENTERPRISE_EXPORT_COLUMNS,
         export_filename="enterprises",
         fragment_template="registry/partials/_enterprise_results.html",
-        per_page=SEARCH_PER_PAGE if ranked and bounded else PER_PAGE,
+        per_page=SEARCH_PER_PAGE if ranked else PER_PAGE,
         table_data=None if ranking is None else RankedRows(visible, keys=ranking),
         export_defer=("business_scope", "main_business", "search_text", "address"),
         context={
