@@ -7,7 +7,8 @@ digest: the *seal* = sha256 over the canonical JSON of its content (`seal_digest
 *link* = sha256 of "prev_hash:seq:seal" (`link_digest`). `verify()` walks the chain, recomputing
 each seal from the content and each link from the seal, and names the first entry that was
 altered, removed or reordered. Linking needs only each entry's (id, seal), so on PostgreSQL it
-is one SQL function (`audit_link_committed`, migration audit.0005) with no row read into Python.
+is one SQL function (`audit_link_committed`, migrations audit.0006 and 0007) with no row read
+into Python.
 
 Entries linked before the two-level digest (issue 10, 2026-12) carry the first formula, sha256
 over the canonical JSON of the content with `seq` and `prev_hash` (`entry_digest_v1`; migration
@@ -31,7 +32,11 @@ writer's commit serialised every audited write of the platform):
    short transaction of its own and links every committed sealed entry, in id order: each gets
    the next `seq`, its `prev_hash` and its chained `hash`. Two linkers never link to the same
    previous entry (the head lock); a linker finds the entries of transactions that committed
-   before it took the lock, its own included.
+   before it took the lock, its own included. When its look after a pass finds entries
+   committed meanwhile (writers linking concurrently), its next passes first pause a few
+   milliseconds holding the advisory lock (`LINK_GATHER_SECONDS`, migration audit.0007), so
+   the writers committing during the pause leave their entries to it and one pass links many:
+   one head update and one commit for a batch instead of one per writer (issue 10).
 
 Ordering. Ids are drawn when a row is inserted, not when its transaction commits, so an entry
 with a lower id can commit (and be linked) after one with a higher id: the chain's order is the
@@ -415,13 +420,23 @@ MAX_LINK_PASSES = 50
 LINKER_LOCK_KEY = 0x63686169
 
 
-def _link_in_sql() -> int | None:
-    """PostgreSQL: one pass of the after-commit linker in one statement (migration audit.0005's
-    `audit_link_committed`): the count linked, or None when another writer holds the linker's
-    lock (it looks again after it lets go). Falls back to `_link` when the head is held by
-    `link_sealed`/`link_pending` or missing."""
+# PostgreSQL: how long a linker that found writers linking concurrently pauses, holding the
+# linker's lock, before its next pass reads the pending entries (migration audit.0007): the
+# writers committing meanwhile leave their entries to it, so one pass links many instead of each
+# writer linking its own (issue 10). A writer alone never pauses.
+LINK_GATHER_SECONDS = 0.005
+
+
+def _link_in_sql(*, gather: float = 0.0) -> int | None:
+    """PostgreSQL: one pass of the after-commit linker in one statement (migration audit.0007's
+    `audit_link_committed`, pausing `gather` seconds after it takes the linker's lock): the
+    count linked, or None when another writer holds the linker's lock (it looks again after it
+    lets go). Falls back to `_link` when the head is held by `link_sealed`/`link_pending` or
+    missing."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT audit_link_committed(%s, %s)", [LINKER_LOCK_KEY, BATCH_SIZE])
+        cursor.execute(
+            "SELECT audit_link_committed(%s, %s, %s)", [LINKER_LOCK_KEY, BATCH_SIZE, gather]
+        )
         linked = int(cursor.fetchone()[0])
     if linked == -1:
         return None
@@ -441,15 +456,21 @@ def _link_committed() -> None:
     taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock.
 
     On PostgreSQL a pass is one statement (`_link_in_sql`; the lock is transaction-level, so
-    released by the pass's commit, before the look). Other databases serialise their writers:
-    a pass is `_link`, which checks each seal against the entry's content."""
+    released by the pass's commit, before the look). When the look finds entries committed
+    during the pass, writers are linking concurrently: the next passes pause for
+    `LINK_GATHER_SECONDS` holding the lock, so that the writers committing meanwhile leave their
+    entries to one pass (one head update, one commit) instead of each linking its own. Other
+    databases serialise their writers: a pass is `_link`, which checks each seal against the
+    entry's content."""
     unlinkable: set[int] = set()
+    gather = 0.0
     for _pass in range(MAX_LINK_PASSES):
         if connection.vendor == "postgresql":
             # Seals are not checked here (a tiny hash per entry, in SQL): an entry altered while
             # pending is linked, and `verify` names it, its seal no longer matching its content.
-            if _link_in_sql() is None:
+            if _link_in_sql(gather=gather) is None:
                 return  # another writer is linking, and will look again after it
+            gather = LINK_GATHER_SECONDS
         else:
             outcome = _link(adopt_unsealed=False, batch_size=BATCH_SIZE, skip_locked=True)
             if outcome is None:
