@@ -38,6 +38,12 @@ writer's commit serialised every audited write of the platform):
    the writers committing during the pause leave their entries to it and one pass links many:
    one head update and one commit for a batch instead of one per writer (issue 10).
 
+On SQLite, whose writers are serialised anyway (IMMEDIATE transactions), the two steps are one:
+`append_many` and `insert_sealed` insert the entries already linked, inside the writer's
+transaction, with the head moved in it too (`links_in_writer_transaction`): one commit per
+audited write instead of two, and no entry is ever pending after its commit. A rollback takes
+the links and the head's move back with the entries.
+
 Ordering. Ids are drawn when a row is inserted, not when its transaction commits, so an entry
 with a lower id can commit (and be linked) after one with a higher id: the chain's order is the
 order of linking, and `seq`, not the id, is what the hash covers. Nothing is ever linked before
@@ -64,6 +70,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -340,11 +347,47 @@ def seal_digest(fields: Mapping[str, Any]) -> str:
     return _seal(_normalised(fields))
 
 
+def links_in_writer_transaction() -> bool:
+    """Whether entries are linked inside their writer's transaction, inserted already linked,
+    instead of sealed and linked after the commit: on SQLite, whose writers are serialised
+    anyway (IMMEDIATE transactions take the write lock at BEGIN), so holding the head until
+    the commit costs no concurrency, and a second transaction (a second commit) per audited
+    write is saved. On PostgreSQL the head is taken only after the commit (see above)."""
+    return connection.vendor == "sqlite"
+
+
+class _InlineLinker:
+    """Links entries as they are inserted, inside the writer's transaction (SQLite): the head
+    read when the first entry comes (the writer holds the database's write lock), each entry
+    given the next `seq`, the previous hash and its link over its seal, the head moved once at
+    the end. Entries left pending by an earlier release (sealed, committed) are linked by
+    `chainlead audit verify`, `archive` and `link_pending`."""
+
+    def __init__(self) -> None:
+        self.head: tuple[int, str] | None = None
+
+    def link(self, entry: AuditEntry, seal: str) -> None:
+        if self.head is None:
+            self.head = locked_head()
+        seq, prev_hash = self.head
+        seq += 1
+        entry.seq = seq
+        entry.prev_hash = prev_hash
+        entry.hash = link_digest(prev_hash, seq, seal)
+        self.head = (seq, entry.hash)
+
+    def finish(self) -> None:
+        if self.head is not None:
+            _move_head(*self.head)
+
+
 def append_many(entries: Iterable[AuditEntry], *, batch_size: int = BATCH_SIZE) -> int:
     """Insert `entries` (unsaved) sealed, in order, and link them right after the caller's
     transaction commits (at once outside a transaction). Returns the count. Takes no lock: the
-    chain head is held only by the short linking step."""
+    chain head is held only by the short linking step. On SQLite they are inserted linked
+    instead, in the caller's transaction (`links_in_writer_transaction`)."""
     count = 0
+    inline = _InlineLinker() if links_in_writer_transaction() else None
     # No savepoint: an insert that fails aborts the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
         for batch in _batches(entries, batch_size):
@@ -356,9 +399,13 @@ def append_many(entries: Iterable[AuditEntry], *, batch_size: int = BATCH_SIZE) 
                 entry.seq = None
                 entry.prev_hash = GENESIS_HASH
                 entry.hash = seal_digest(chained_fields(entry))
+                if inline is not None:
+                    inline.link(entry, entry.hash)
             AuditEntry.objects.all()._insert_sealed(batch)
             count += len(batch)
-    if count:
+        if inline is not None:
+            inline.finish()
+    if count and inline is None:
         _link_after_commit()
     return count
 
@@ -398,19 +445,27 @@ def sealed_values(entry: AuditEntry) -> list[Any]:
 
 def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
     """`append_many` for one unsaved entry in one raw INSERT: sealed the same way, linked after
-    the caller's commit the same way, without the ORM's compilation (issue 10: the payment's
-    hot path; half a millisecond per entry). `entry.pk` stays unset. `cursor`: the caller's
-    (the payment's prepares its statements), inside the caller's transaction."""
+    the caller's commit the same way (on SQLite inserted linked, in the caller's transaction),
+    without the ORM's compilation (issue 10: the payment's hot path; half a millisecond per
+    entry). `entry.pk` stays unset. `cursor`: the caller's (the payment's prepares its
+    statements), inside the caller's transaction."""
     values = sealed_values(entry)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _SEALED_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(values))
-    sql = f"INSERT INTO {_entry_table()} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    if cursor is not None:
-        cursor.execute(sql, values)
-    else:
-        with transaction.atomic(savepoint=False), connection.cursor() as own:
-            own.execute(sql, values)
-    _link_after_commit()
+    names = _SEALED_COLUMNS
+    inline = _InlineLinker() if links_in_writer_transaction() else None
+    own_cursor = connection.cursor() if cursor is None else nullcontext(cursor)
+    with transaction.atomic(savepoint=False), own_cursor as own:
+        if inline is not None:
+            inline.link(entry, entry.hash)
+            names = (*_SEALED_COLUMNS, "seq")
+            values = [*values[:-2], entry.prev_hash, entry.hash, entry.seq]
+        columns = ", ".join(connection.ops.quote_name(c) for c in names)
+        placeholders = ", ".join(["%s"] * len(values))
+        sql = f"INSERT INTO {_entry_table()} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        own.execute(sql, values)
+        if inline is not None:
+            inline.finish()
+    if inline is None:
+        _link_after_commit()
 
 
 # Passes one linker makes after its commit before leaving the rest to the next linker.

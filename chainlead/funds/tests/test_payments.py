@@ -62,8 +62,9 @@ def test_the_common_case_writes_what_the_general_path_writes(finance, finance2, 
             actor=finance, tranche=tranche, idempotency_key="fast-1", today=TODAY, now=NOW
         )
     # PostgreSQL: one call of funds_pay_tranche (claim, lock, writes, the audit event), after
-    # the ids it needs, drawn a block at a time per connection. SQLite: the claim apart, six
-    # writes, the audit event. The chain is linked after commit.
+    # the ids it needs, drawn a block at a time per connection; the chain is linked after the
+    # commit. SQLite: the claim apart, six writes, the audit event inserted linked in the same
+    # transaction (the chain head read and moved: SQLite's writers are serialised anyway).
     statements = _payment_statements(queries)
     if connection.vendor == "postgresql":
         drawn = [s for s in statements if "nextval" in s]
@@ -71,7 +72,8 @@ def test_the_common_case_writes_what_the_general_path_writes(finance, finance2, 
         assert len(statements) == 1 + len(drawn), statements
         assert "funds_pay_tranche" in statements[-1]
     else:
-        assert len(statements) == 9, statements
+        assert len(statements) == 11, statements
+        assert AuditEntry.objects.get(event="paid", object_id=str(paid.pk)).seq is not None
     stored = Disbursement.objects.get(pk=paid.pk)
     assert (stored.status, stored.amount, stored.paid_at) == (
         DisbursementStatus.PAID,
