@@ -482,6 +482,10 @@ LINKER_LOCK_KEY = 0x63686169
 LINK_GATHER_SECONDS = 0.005
 
 
+# One pass of the after-commit linker on PostgreSQL (migration audit.0007), and its arguments.
+_LINKER_STATEMENT = "SELECT audit_link_committed(%s, %s, %s)"
+
+
 def _link_in_sql(*, gather: float = 0.0) -> int | None:
     """PostgreSQL: one pass of the after-commit linker in one statement (migration audit.0007's
     `audit_link_committed`, pausing `gather` seconds after it takes the linker's lock): the
@@ -489,10 +493,12 @@ def _link_in_sql(*, gather: float = 0.0) -> int | None:
     lets go). Falls back to `_link` when the head is held by `link_sealed`/`link_pending` or
     missing."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT audit_link_committed(%s, %s, %s)", [LINKER_LOCK_KEY, BATCH_SIZE, gather]
-        )
-        linked = int(cursor.fetchone()[0])
+        cursor.execute(_LINKER_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, gather])
+        return _after_sql_pass(int(cursor.fetchone()[0]))
+
+
+def _after_sql_pass(linked: int) -> int | None:
+    """What `audit_link_committed` answered, as `_link_in_sql` returns it."""
     if linked == -1:
         return None
     if linked == -2:
@@ -501,7 +507,28 @@ def _link_in_sql(*, gather: float = 0.0) -> int | None:
     return linked
 
 
-def _link_committed() -> None:
+def first_link_pass() -> tuple[str, list[Any]]:
+    """PostgreSQL: the statement (and its parameters) of the after-commit linker's first pass,
+    for a writer that sends it right behind its own commit, in the same round trip (the
+    payment's pipeline, funds/payments.py). The writer must then call
+    `link_after_first_pass(answer)` with the value it returned, which does what
+    `link_after_commit()` would have done after that pass: the look for entries committed
+    meanwhile and the further passes."""
+    return _LINKER_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, 0.0]
+
+
+def link_after_first_pass(answer: int) -> None:
+    """See `first_link_pass`. Robust as the after-commit linker (`_link_after_commit`): the
+    writer's transaction has committed, so a failure is logged and leaves the entries pending
+    for the next linker."""
+
+    def finish() -> None:
+        _link_committed(first=answer)
+
+    transaction.on_commit(finish, robust=True)  # outside a transaction: runs now
+
+
+def _link_committed(first: int | None = None) -> None:
     """Link after a commit without queueing: when another writer is linking, leave it to that
     one. Nothing is stranded by leaving: every linker, after it releases the linker lock (and
     the head), looks again for pending entries (without a lock) and makes another pass when it
@@ -511,19 +538,23 @@ def _link_committed() -> None:
     taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock.
 
     On PostgreSQL a pass is one statement (`_link_in_sql`; the lock is transaction-level, so
-    released by the pass's commit, before the look). When the look finds entries committed
-    during the pass, writers are linking concurrently: the next passes pause for
-    `LINK_GATHER_SECONDS` holding the lock, so that the writers committing meanwhile leave their
-    entries to one pass (one head update, one commit) instead of each linking its own. Other
-    databases serialise their writers: a pass is `_link`, which checks each seal against the
-    entry's content."""
+    released by the pass's commit, before the look); `first`: the answer of a first pass the
+    writer already ran (`first_link_pass`). When the look finds entries committed during the
+    pass, writers are linking concurrently: the next passes pause for `LINK_GATHER_SECONDS`
+    holding the lock, so that the writers committing meanwhile leave their entries to one pass
+    (one head update, one commit) instead of each linking its own. Other databases serialise
+    their writers: a pass is `_link`, which checks each seal against the entry's content."""
     unlinkable: set[int] = set()
     gather = 0.0
-    for _pass in range(MAX_LINK_PASSES):
+    for n in range(MAX_LINK_PASSES):
         if connection.vendor == "postgresql":
             # Seals are not checked here (a tiny hash per entry, in SQL): an entry altered while
             # pending is linked, and `verify` names it, its seal no longer matching its content.
-            if _link_in_sql(gather=gather) is None:
+            if first is not None and n == 0:
+                linked = _after_sql_pass(first)
+            else:
+                linked = _link_in_sql(gather=gather)
+            if linked is None:
                 return  # another writer is linking, and will look again after it
             gather = LINK_GATHER_SECONDS
         else:

@@ -176,3 +176,29 @@ def test_a_tranche_its_creator_approved_is_declined(finance, finance2, line, fir
     with pytest.raises(ValidationError) as refused:
         services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
     assert refused.value.code == "four_eyes"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_outside_a_transaction_is_linked_right_after_its_commit(
+    finance, finance2, line, firm
+):
+    # PostgreSQL sends the payment and the audit linker's first pass in one round trip (the
+    # pass after the payment's commit, in its own transaction); SQLite links in the payment's
+    # transaction. Either way the entry is linked when the call returns, and a declined payment
+    # (a reused key) leaves nothing pending either.
+    from chainlead.audit.chain import verify
+
+    tranche = _approved_tranche(finance, finance2, line, firm, reference="rt")
+    paid = services.tranche_disburse(
+        actor=finance, tranche=tranche, idempotency_key="rt", today=TODAY
+    )
+    event = AuditEntry.objects.get(event="paid", object_id=str(paid.pk))
+    assert event.seq is not None
+    other = _approved_tranche(finance, finance2, line, firm, reference="rt2")
+    declined = payments.pay_approved_tranche(
+        actor=finance, tranche=other, idempotency_key="rt", today=TODAY, now=NOW
+    )
+    assert declined is None
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    verdict = verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict
