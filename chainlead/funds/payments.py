@@ -24,7 +24,7 @@ The same guarantees, from the same mechanisms:
   reads them;
 - audit: one business event "paid" through the audit app (the entry `record_event` writes,
   sealed by `audit.services.event_values_sealed`/`record_event_sealed`), the last write before
-  the commit; the audit chain links it after the commit.
+  the commit; the audit chain links it after the commit (on SQLite, in the same transaction).
 
 On PostgreSQL a payment is one statement, outside any transaction of the caller its own
 transaction (no BEGIN, no COMMIT round trip): `funds_pay_tranche` (migration funds.0004), a
@@ -35,8 +35,9 @@ connection while payments follow each other, `_draw_ids`). Outside a transaction
 statement, a Sync (its commit) and the audit linker's first pass (`audit.chain.first_link_pass`,
 its own transaction after the commit, as `link_after_commit` runs it) go in one round trip
 (psycopg's pipeline mode). Inside a caller's transaction the call takes a savepoint and the
-entry is linked after the caller's commit. On SQLite the claim, the locked read and the six writes are separate
-statements, serialised by the write lock.
+entry is linked after the caller's commit. On SQLite the claim, the locked read and the six
+writes are separate statements, serialised by the write lock, and the audit entry is inserted
+already linked in the payment's transaction (`audit.chain.links_in_writer_transaction`).
 """
 
 from __future__ import annotations
