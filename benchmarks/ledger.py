@@ -326,9 +326,9 @@ def profile_payment(count: int) -> dict[str, Any]:
     link_cpu: list[float] = []
     original = chain._link_committed
 
-    def timed_link() -> None:
+    def timed_link(first: int | None = None) -> None:
         started = time.process_time()
-        original()
+        original(first=first)
         link_cpu.append(time.process_time() - started)
 
     chain._link_committed = timed_link

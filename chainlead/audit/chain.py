@@ -7,7 +7,8 @@ digest: the *seal* = sha256 over the canonical JSON of its content (`seal_digest
 *link* = sha256 of "prev_hash:seq:seal" (`link_digest`). `verify()` walks the chain, recomputing
 each seal from the content and each link from the seal, and names the first entry that was
 altered, removed or reordered. Linking needs only each entry's (id, seal), so on PostgreSQL it
-is one SQL function (`audit_link_committed`, migration audit.0005) with no row read into Python.
+is one SQL function (`audit_link_committed`, migrations audit.0006 and 0007) with no row read
+into Python.
 
 Entries linked before the two-level digest (issue 10, 2026-12) carry the first formula, sha256
 over the canonical JSON of the content with `seq` and `prev_hash` (`entry_digest_v1`; migration
@@ -31,7 +32,17 @@ writer's commit serialised every audited write of the platform):
    short transaction of its own and links every committed sealed entry, in id order: each gets
    the next `seq`, its `prev_hash` and its chained `hash`. Two linkers never link to the same
    previous entry (the head lock); a linker finds the entries of transactions that committed
-   before it took the lock, its own included.
+   before it took the lock, its own included. When its look after a pass finds entries
+   committed meanwhile (writers linking concurrently), its next passes first pause a few
+   milliseconds holding the advisory lock (`LINK_GATHER_SECONDS`, migration audit.0007), so
+   the writers committing during the pause leave their entries to it and one pass links many:
+   one head update and one commit for a batch instead of one per writer (issue 10).
+
+On SQLite, whose writers are serialised anyway (IMMEDIATE transactions), the two steps are one:
+`append_many` and `insert_sealed` insert the entries already linked, inside the writer's
+transaction, with the head moved in it too (`links_in_writer_transaction`): one commit per
+audited write instead of two, and no entry is ever pending after its commit. A rollback takes
+the links and the head's move back with the entries.
 
 Ordering. Ids are drawn when a row is inserted, not when its transaction commits, so an entry
 with a lower id can commit (and be linked) after one with a higher id: the chain's order is the
@@ -59,6 +70,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -335,11 +347,47 @@ def seal_digest(fields: Mapping[str, Any]) -> str:
     return _seal(_normalised(fields))
 
 
+def links_in_writer_transaction() -> bool:
+    """Whether entries are linked inside their writer's transaction, inserted already linked,
+    instead of sealed and linked after the commit: on SQLite, whose writers are serialised
+    anyway (IMMEDIATE transactions take the write lock at BEGIN), so holding the head until
+    the commit costs no concurrency, and a second transaction (a second commit) per audited
+    write is saved. On PostgreSQL the head is taken only after the commit (see above)."""
+    return connection.vendor == "sqlite"
+
+
+class _InlineLinker:
+    """Links entries as they are inserted, inside the writer's transaction (SQLite): the head
+    read when the first entry comes (the writer holds the database's write lock), each entry
+    given the next `seq`, the previous hash and its link over its seal, the head moved once at
+    the end. Entries left pending by an earlier release (sealed, committed) are linked by
+    `chainlead audit verify`, `archive` and `link_pending`."""
+
+    def __init__(self) -> None:
+        self.head: tuple[int, str] | None = None
+
+    def link(self, entry: AuditEntry, seal: str) -> None:
+        if self.head is None:
+            self.head = locked_head()
+        seq, prev_hash = self.head
+        seq += 1
+        entry.seq = seq
+        entry.prev_hash = prev_hash
+        entry.hash = link_digest(prev_hash, seq, seal)
+        self.head = (seq, entry.hash)
+
+    def finish(self) -> None:
+        if self.head is not None:
+            _move_head(*self.head)
+
+
 def append_many(entries: Iterable[AuditEntry], *, batch_size: int = BATCH_SIZE) -> int:
     """Insert `entries` (unsaved) sealed, in order, and link them right after the caller's
     transaction commits (at once outside a transaction). Returns the count. Takes no lock: the
-    chain head is held only by the short linking step."""
+    chain head is held only by the short linking step. On SQLite they are inserted linked
+    instead, in the caller's transaction (`links_in_writer_transaction`)."""
     count = 0
+    inline = _InlineLinker() if links_in_writer_transaction() else None
     # No savepoint: an insert that fails aborts the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
         for batch in _batches(entries, batch_size):
@@ -351,9 +399,13 @@ def append_many(entries: Iterable[AuditEntry], *, batch_size: int = BATCH_SIZE) 
                 entry.seq = None
                 entry.prev_hash = GENESIS_HASH
                 entry.hash = seal_digest(chained_fields(entry))
+                if inline is not None:
+                    inline.link(entry, entry.hash)
             AuditEntry.objects.all()._insert_sealed(batch)
             count += len(batch)
-    if count:
+        if inline is not None:
+            inline.finish()
+    if count and inline is None:
         _link_after_commit()
     return count
 
@@ -393,19 +445,27 @@ def sealed_values(entry: AuditEntry) -> list[Any]:
 
 def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
     """`append_many` for one unsaved entry in one raw INSERT: sealed the same way, linked after
-    the caller's commit the same way, without the ORM's compilation (issue 10: the payment's
-    hot path; half a millisecond per entry). `entry.pk` stays unset. `cursor`: the caller's
-    (the payment's prepares its statements), inside the caller's transaction."""
+    the caller's commit the same way (on SQLite inserted linked, in the caller's transaction),
+    without the ORM's compilation (issue 10: the payment's hot path; half a millisecond per
+    entry). `entry.pk` stays unset. `cursor`: the caller's (the payment's prepares its
+    statements), inside the caller's transaction."""
     values = sealed_values(entry)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _SEALED_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(values))
-    sql = f"INSERT INTO {_entry_table()} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    if cursor is not None:
-        cursor.execute(sql, values)
-    else:
-        with transaction.atomic(savepoint=False), connection.cursor() as own:
-            own.execute(sql, values)
-    _link_after_commit()
+    names = _SEALED_COLUMNS
+    inline = _InlineLinker() if links_in_writer_transaction() else None
+    own_cursor = connection.cursor() if cursor is None else nullcontext(cursor)
+    with transaction.atomic(savepoint=False), own_cursor as own:
+        if inline is not None:
+            inline.link(entry, entry.hash)
+            names = (*_SEALED_COLUMNS, "seq")
+            values = [*values[:-2], entry.prev_hash, entry.hash, entry.seq]
+        columns = ", ".join(connection.ops.quote_name(c) for c in names)
+        placeholders = ", ".join(["%s"] * len(values))
+        sql = f"INSERT INTO {_entry_table()} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        own.execute(sql, values)
+        if inline is not None:
+            inline.finish()
+    if inline is None:
+        _link_after_commit()
 
 
 # Passes one linker makes after its commit before leaving the rest to the next linker.
@@ -415,14 +475,30 @@ MAX_LINK_PASSES = 50
 LINKER_LOCK_KEY = 0x63686169
 
 
-def _link_in_sql() -> int | None:
-    """PostgreSQL: one pass of the after-commit linker in one statement (migration audit.0005's
-    `audit_link_committed`): the count linked, or None when another writer holds the linker's
-    lock (it looks again after it lets go). Falls back to `_link` when the head is held by
-    `link_sealed`/`link_pending` or missing."""
+# PostgreSQL: how long a linker that found writers linking concurrently pauses, holding the
+# linker's lock, before its next pass reads the pending entries (migration audit.0007): the
+# writers committing meanwhile leave their entries to it, so one pass links many instead of each
+# writer linking its own (issue 10). A writer alone never pauses.
+LINK_GATHER_SECONDS = 0.005
+
+
+# One pass of the after-commit linker on PostgreSQL (migration audit.0007), and its arguments.
+_LINKER_STATEMENT = "SELECT audit_link_committed(%s, %s, %s)"
+
+
+def _link_in_sql(*, gather: float = 0.0) -> int | None:
+    """PostgreSQL: one pass of the after-commit linker in one statement (migration audit.0007's
+    `audit_link_committed`, pausing `gather` seconds after it takes the linker's lock): the
+    count linked, or None when another writer holds the linker's lock (it looks again after it
+    lets go). Falls back to `_link` when the head is held by `link_sealed`/`link_pending` or
+    missing."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT audit_link_committed(%s, %s)", [LINKER_LOCK_KEY, BATCH_SIZE])
-        linked = int(cursor.fetchone()[0])
+        cursor.execute(_LINKER_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, gather])
+        return _after_sql_pass(int(cursor.fetchone()[0]))
+
+
+def _after_sql_pass(linked: int) -> int | None:
+    """What `audit_link_committed` answered, as `_link_in_sql` returns it."""
     if linked == -1:
         return None
     if linked == -2:
@@ -431,7 +507,28 @@ def _link_in_sql() -> int | None:
     return linked
 
 
-def _link_committed() -> None:
+def first_link_pass() -> tuple[str, list[Any]]:
+    """PostgreSQL: the statement (and its parameters) of the after-commit linker's first pass,
+    for a writer that sends it right behind its own commit, in the same round trip (the
+    payment's pipeline, funds/payments.py). The writer must then call
+    `link_after_first_pass(answer)` with the value it returned, which does what
+    `link_after_commit()` would have done after that pass: the look for entries committed
+    meanwhile and the further passes."""
+    return _LINKER_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, 0.0]
+
+
+def link_after_first_pass(answer: int) -> None:
+    """See `first_link_pass`. Robust as the after-commit linker (`_link_after_commit`): the
+    writer's transaction has committed, so a failure is logged and leaves the entries pending
+    for the next linker."""
+
+    def finish() -> None:
+        _link_committed(first=answer)
+
+    transaction.on_commit(finish, robust=True)  # outside a transaction: runs now
+
+
+def _link_committed(first: int | None = None) -> None:
     """Link after a commit without queueing: when another writer is linking, leave it to that
     one. Nothing is stranded by leaving: every linker, after it releases the linker lock (and
     the head), looks again for pending entries (without a lock) and makes another pass when it
@@ -441,15 +538,25 @@ def _link_committed() -> None:
     taken without waiting: `link_sealed` and `link_pending` hold it without the linker lock.
 
     On PostgreSQL a pass is one statement (`_link_in_sql`; the lock is transaction-level, so
-    released by the pass's commit, before the look). Other databases serialise their writers:
-    a pass is `_link`, which checks each seal against the entry's content."""
+    released by the pass's commit, before the look); `first`: the answer of a first pass the
+    writer already ran (`first_link_pass`). When the look finds entries committed during the
+    pass, writers are linking concurrently: the next passes pause for `LINK_GATHER_SECONDS`
+    holding the lock, so that the writers committing meanwhile leave their entries to one pass
+    (one head update, one commit) instead of each linking its own. Other databases serialise
+    their writers: a pass is `_link`, which checks each seal against the entry's content."""
     unlinkable: set[int] = set()
-    for _pass in range(MAX_LINK_PASSES):
+    gather = 0.0
+    for n in range(MAX_LINK_PASSES):
         if connection.vendor == "postgresql":
             # Seals are not checked here (a tiny hash per entry, in SQL): an entry altered while
             # pending is linked, and `verify` names it, its seal no longer matching its content.
-            if _link_in_sql() is None:
+            if first is not None and n == 0:
+                linked = _after_sql_pass(first)
+            else:
+                linked = _link_in_sql(gather=gather)
+            if linked is None:
                 return  # another writer is linking, and will look again after it
+            gather = LINK_GATHER_SECONDS
         else:
             outcome = _link(adopt_unsealed=False, batch_size=BATCH_SIZE, skip_locked=True)
             if outcome is None:

@@ -24,16 +24,20 @@ The same guarantees, from the same mechanisms:
   reads them;
 - audit: one business event "paid" through the audit app (the entry `record_event` writes,
   sealed by `audit.services.event_values_sealed`/`record_event_sealed`), the last write before
-  the commit; the audit chain links it after the commit.
+  the commit; the audit chain links it after the commit (on SQLite, in the same transaction).
 
 On PostgreSQL a payment is one statement, outside any transaction of the caller its own
 transaction (no BEGIN, no COMMIT round trip): `funds_pay_tranche` (migration funds.0004), a
 PL/pgSQL function running the same steps in the same order, each with a fresh snapshot, and
 raising CL001 to undo the claim when a check after it fails. The audit entry is sealed in
 Python first, so the payment's and entry's ids are drawn from their sequences ahead (a block per
-connection while payments follow each other, `_draw_ids`). Inside a caller's transaction the
-call takes a savepoint. On SQLite the claim, the locked read and the six writes are separate
-statements, serialised by the write lock.
+connection while payments follow each other, `_draw_ids`). Outside a transaction the
+statement, a Sync (its commit) and the audit linker's first pass (`audit.chain.first_link_pass`,
+its own transaction after the commit, as `link_after_commit` runs it) go in one round trip
+(psycopg's pipeline mode). Inside a caller's transaction the call takes a savepoint and the
+entry is linked after the caller's commit. On SQLite the claim, the locked read and the six
+writes are separate statements, serialised by the write lock, and the audit entry is inserted
+already linked in the payment's transaction (`audit.chain.links_in_writer_transaction`).
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ from django.db.backends.utils import CursorDebugWrapper
 from django.utils import timezone
 
 from chainlead.accounts.types import Actor, acting_user
-from chainlead.audit.chain import link_after_commit
+from chainlead.audit.chain import first_link_pass, link_after_commit, link_after_first_pass
 from chainlead.audit.services import event_values_sealed, record_event_sealed
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
@@ -393,6 +397,7 @@ def _pay_postgresql(
     memo = f"T{tranche.pk:06d}"
     # A transaction of our own only for the fault test, which needs a moment before the commit.
     atomic = connection.in_atomic_block or bool(os.environ.get(SLEEP_BEFORE_COMMIT_ENV))
+    pipelined = not atomic and _pipelines()
     try:
         with transaction.atomic() if atomic else nullcontext(), _cursor() as cursor:
             disbursement_id, entry_id = _draw_ids(cursor)
@@ -417,34 +422,76 @@ def _pay_postgresql(
                 if idempotency_key
                 else [None, None, None]
             )
-            cursor.execute(
-                _PAY_SQL,
-                [
-                    tranche.pk,
-                    amount,
-                    ops.adapt_datefield_value(period),
-                    *claim,
-                    user.pk,
-                    ops.adapt_datetimefield_value(created_at),
-                    ops.adapt_datetimefield_value(now),
-                    disbursement_id,
-                    entry_id,
-                    memo,
-                    *audit,
-                ],
-            )
-            row = cursor.fetchone()
+            params = [
+                tranche.pk,
+                amount,
+                ops.adapt_datefield_value(period),
+                *claim,
+                user.pk,
+                ops.adapt_datetimefield_value(created_at),
+                ops.adapt_datetimefield_value(now),
+                disbursement_id,
+                entry_id,
+                memo,
+                *audit,
+            ]
+            if pipelined:
+                row, linked = _pay_and_link(cursor, params)
+            else:
+                cursor.execute(_PAY_SQL, params)
+                row, linked = cursor.fetchone(), None
             if row is None:
                 raise _DeclinedError  # the key is taken
             fault_point()
     except (_DeclinedError, IntegrityError):
+        _link_after_decline(pipelined)
         return None
     except DatabaseError as error:
+        _link_after_decline(pipelined)
         if getattr(error.__cause__, "sqlstate", None) == _DECLINED:
             return None
         raise
     disbursement.prepared_by_id, disbursement.approved_by_id = row
     disbursement._state.adding = False
     disbursement._state.db = connection.alias
-    link_after_commit()
+    if linked is None:
+        link_after_commit()
+    else:
+        link_after_first_pass(linked)
     return disbursement
+
+
+def _pipelines() -> bool:
+    """Whether the payment and the audit linker's first pass go in one round trip (psycopg's
+    pipeline mode): with the fast path's server-binding cursor, which a transaction-pooling
+    pooler rules out (`_cursor`)."""
+    return not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+
+
+def _pay_and_link(cursor: Any, params: list[Any]) -> tuple[Any, int | None]:
+    """Send the payment, a Sync (which ends its implicit transaction: it commits there, as the
+    statement alone would), and the audit linker's first pass (`first_link_pass`), in one round
+    trip: (the payment's row or None, the pass's answer). The pass runs after the commit, in
+    its own transaction, exactly as `link_after_commit` would run it; a writer under load saves
+    a round trip per payment (issue 10). An error of the payment is raised after the pipeline:
+    nothing of it was committed."""
+    import psycopg
+
+    raw = connection.connection
+    link_sql, link_params = first_link_pass()
+    link = psycopg.Cursor(raw)
+    with connection.wrap_database_errors, raw.pipeline() as pipeline:
+        cursor.execute(_PAY_SQL, params)
+        pipeline.sync()
+        link.execute(link_sql, link_params)
+    row = cursor.fetchone()
+    answer = link.fetchone()
+    return row, int(answer[0]) if answer is not None else None
+
+
+def _link_after_decline(pipelined: bool) -> None:
+    """A declined or failed pipelined payment committed nothing, but its linker's first pass may
+    have run and taken the linker's lock, whose holder owes the writers that found it taken a
+    look after it lets go: the full after-commit linker runs (a pass and that look)."""
+    if pipelined:
+        link_after_commit()

@@ -166,7 +166,10 @@ def test_bulk_writes_are_linked(subject):
     assert written == 3
     pending = chain.verify()
     assert pending.ok, pending
-    assert (pending.checked, pending.pending) == (0, AuditEntry.objects.count())
+    if chain.links_in_writer_transaction():  # SQLite: inserted linked
+        assert (pending.checked, pending.pending) == (AuditEntry.objects.count(), 0)
+    else:  # sealed, waiting for the commit (which this test's transaction never makes)
+        assert (pending.checked, pending.pending) == (0, AuditEntry.objects.count())
     chain.link_sealed()
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
@@ -265,6 +268,8 @@ def test_verify_reports_the_head(entries, capsys):
 def test_entries_are_pending_until_their_transaction_commits(
     entries, subject, django_capture_on_commit_callbacks
 ):
+    if chain.links_in_writer_transaction():
+        pytest.skip("SQLite links in the writer's transaction (the next test)")
     # The fixtures' linker waits for the test's transaction, which never commits; it was run by
     # hand. Forget it as a commit would, so this test sees the linkers its own writes register.
     connection.run_on_commit.clear()
@@ -285,9 +290,63 @@ def test_entries_are_pending_until_their_transaction_commits(
 
 
 @pytest.mark.django_db
+def test_sqlite_links_in_the_writers_transaction(
+    entries, subject, django_capture_on_commit_callbacks
+):
+    # SQLite serialises its writers: an entry is inserted linked, in its writer's transaction
+    # (one commit, not two), and a rollback takes the links and the head's move back with it.
+    if not chain.links_in_writer_transaction():
+        pytest.skip("PostgreSQL links after the commit (the test before)")
+    head = AuditChainHead.objects.get()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        record_event(instance=subject, event="test.one")
+        record_many(
+            [
+                AuditEntry(
+                    action=AuditAction.EVENT,
+                    content_type=ContentType.objects.get_for_model(User),
+                    object_id=str(subject.pk),
+                    object_repr="two",
+                    event="test.two",
+                )
+            ]
+        )
+        written = list(AuditEntry.objects.filter(event__in=["test.one", "test.two"]).order_by("id"))
+        assert [e.seq for e in written] == [head.seq + 1, head.seq + 2]
+        assert written[0].prev_hash == entries[-1].hash
+        assert written[1].prev_hash == written[0].hash
+        assert AuditChainHead.objects.get().seq == head.seq + 2
+        try:
+            with transaction.atomic():
+                record_event(instance=subject, event="test.undone")
+                assert AuditChainHead.objects.get().seq == head.seq + 3
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        assert AuditChainHead.objects.get().seq == head.seq + 2
+    assert callbacks == []  # no second transaction after the commit
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending, verdict.last_hash) == (True, 0, written[1].hash)
+    assert not AuditEntry.objects.filter(event="test.undone").exists()
+
+
+@pytest.mark.django_db
 def test_an_entry_altered_while_pending_is_named_and_never_linked(entries, subject):
-    record_event(instance=subject, event="test.pending", message="true")
+    # Pending as an entry sealed in a transaction whose linker has not run yet (PostgreSQL), or
+    # left by an earlier release (SQLite).
+    entry = AuditEntry(
+        action=AuditAction.EVENT,
+        event="test.pending",
+        message="true",
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(subject.pk),
+        object_repr=str(subject),
+    )
+    entry.timestamp = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    entry.hash = chain.seal_digest(chain.chained_fields(entry))
+    AuditEntry.objects.all()._insert_sealed([entry])
     victim = AuditEntry.objects.get(event="test.pending")
+    assert chain.verify().pending == 1
     _sql("UPDATE {table} SET message = %s WHERE id = %s", ["forged", victim.pk])
     verdict = chain.verify()
     assert verdict.bad_entry_id == victim.pk

@@ -100,3 +100,94 @@ def test_concurrent_writers_build_one_unbroken_chain(tmp_path: Path) -> None:
     assert seqs == list(range(1, len(seqs) + 1))
     assert verdict.ok, verdict
     assert verdict.checked == len(seqs)
+
+
+def _linker_lock_taken() -> bool:
+    """Whether some session holds the after-commit linker's advisory lock (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objid = %s AND objsubid = 1",
+            [chain.LINKER_LOCK_KEY >> 32, chain.LINKER_LOCK_KEY & 0xFFFFFFFF],
+        )
+        return cursor.fetchone() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pausing_linker_links_what_writers_commit_during_its_pause() -> None:
+    # PostgreSQL: a linker pausing to gather holds the advisory lock; a writer committing then
+    # finds it taken and leaves its entry, which the pass reads after the pause and links.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links in the writer's transaction")
+    subject = User.objects.create_user("gathered", password=None)
+    chain.link_sealed()
+    outcome: list[int | None] = []
+
+    def hold() -> None:
+        try:
+            outcome.append(chain._link_in_sql(gather=2.0))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    for _ in range(200):
+        if _linker_lock_taken():
+            break
+        threading.Event().wait(0.01)
+    else:
+        pytest.fail("the linker never took its lock")
+    record_event(instance=subject, event="test.meanwhile")  # commits; its linker leaves
+    left = AuditEntry.objects.get(event="test.meanwhile")
+    assert left.seq is None  # left to the pausing linker
+    holder.join(timeout=30)
+    assert outcome == [1]
+    assert AuditEntry.objects.get(pk=left.pk).seq is not None
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_writers_gathered_leave_nothing_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sixteen writers at once with a long pause: passes link batches (more than one entry), and
+    # once every writer has returned nothing is left pending, the chain unbroken.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links in the writer's transaction")
+    monkeypatch.setattr(chain, "LINK_GATHER_SECONDS", 0.02)
+    passes: list[int | None] = []
+    link_in_sql = chain._link_in_sql
+
+    def counted(*, gather: float = 0.0) -> int | None:
+        linked = link_in_sql(gather=gather)
+        passes.append(linked)
+        return linked
+
+    monkeypatch.setattr(chain, "_link_in_sql", counted)
+    subject = User.objects.create_user("sixteen", password=None)
+    start = threading.Barrier(16)
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            start.wait()
+            for i in range(10):
+                record_event(instance=subject, event="test.sixteen", data={"i": i})
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert AuditEntry.objects.filter(event="test.sixteen", seq__isnull=True).count() == 0
+    assert max(linked or 0 for linked in passes) > 1  # batches, not one entry a pass
+    seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict

@@ -62,8 +62,9 @@ def test_the_common_case_writes_what_the_general_path_writes(finance, finance2, 
             actor=finance, tranche=tranche, idempotency_key="fast-1", today=TODAY, now=NOW
         )
     # PostgreSQL: one call of funds_pay_tranche (claim, lock, writes, the audit event), after
-    # the ids it needs, drawn a block at a time per connection. SQLite: the claim apart, six
-    # writes, the audit event. The chain is linked after commit.
+    # the ids it needs, drawn a block at a time per connection; the chain is linked after the
+    # commit. SQLite: the claim apart, six writes, the audit event inserted linked in the same
+    # transaction (the chain head read and moved: SQLite's writers are serialised anyway).
     statements = _payment_statements(queries)
     if connection.vendor == "postgresql":
         drawn = [s for s in statements if "nextval" in s]
@@ -71,7 +72,8 @@ def test_the_common_case_writes_what_the_general_path_writes(finance, finance2, 
         assert len(statements) == 1 + len(drawn), statements
         assert "funds_pay_tranche" in statements[-1]
     else:
-        assert len(statements) == 9, statements
+        assert len(statements) == 11, statements
+        assert AuditEntry.objects.get(event="paid", object_id=str(paid.pk)).seq is not None
     stored = Disbursement.objects.get(pk=paid.pk)
     assert (stored.status, stored.amount, stored.paid_at) == (
         DisbursementStatus.PAID,
@@ -174,3 +176,29 @@ def test_a_tranche_its_creator_approved_is_declined(finance, finance2, line, fir
     with pytest.raises(ValidationError) as refused:
         services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
     assert refused.value.code == "four_eyes"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_outside_a_transaction_is_linked_right_after_its_commit(
+    finance, finance2, line, firm
+):
+    # PostgreSQL sends the payment and the audit linker's first pass in one round trip (the
+    # pass after the payment's commit, in its own transaction); SQLite links in the payment's
+    # transaction. Either way the entry is linked when the call returns, and a declined payment
+    # (a reused key) leaves nothing pending either.
+    from chainlead.audit.chain import verify
+
+    tranche = _approved_tranche(finance, finance2, line, firm, reference="rt")
+    paid = services.tranche_disburse(
+        actor=finance, tranche=tranche, idempotency_key="rt", today=TODAY
+    )
+    event = AuditEntry.objects.get(event="paid", object_id=str(paid.pk))
+    assert event.seq is not None
+    other = _approved_tranche(finance, finance2, line, firm, reference="rt2")
+    declined = payments.pay_approved_tranche(
+        actor=finance, tranche=other, idempotency_key="rt", today=TODAY, now=NOW
+    )
+    assert declined is None
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    verdict = verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict
