@@ -122,8 +122,9 @@ def record_event_sealed(
     cursor: Any = None,
 ) -> None:
     """`record_event` for hot paths (a payment): the same entry, inserted sealed by one raw
-    INSERT (`audit.chain.insert_sealed`, on the caller's `cursor` when given) and linked after
-    the commit, without the ORM's compilation. Returns nothing: the entry's id is not read
+    INSERT (`audit.chain.insert_sealed`, on the caller's `cursor` when given) and linked
+    (PostgreSQL: after the commit; SQLite: in the same transaction), without the ORM's
+    compilation. Returns nothing: the entry's id is not read
     back."""
     insert_sealed(_event_entry(instance, event, message, data), cursor=cursor)
 
@@ -154,8 +155,9 @@ def _event_entry(
 
 
 def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int:
-    """Append many unsaved entries to the hash chain (inserted sealed now, linked after the
-    commit; see audit.chain); returns the count.
+    """Append many unsaved entries to the hash chain (inserted sealed now; linked after the
+    commit on PostgreSQL, in the writer's transaction on SQLite; see audit.chain); returns the
+    count.
 
     The way for bulk writers to audit (`AuditEntry.objects.bulk_create` ends here too). A
     set-based writer that never loads its rows uses `record_events_select`; code that inserts
