@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from chainlead.accounts.access import access_for
 from chainlead.audit.permissions import reads_audit_log
 from chainlead.core.exceptions import ConcurrentEditError, PermissionDenied
-from chainlead.core.export import Column, choice_label
+from chainlead.core.export import Column, choice_label, wants_export
 from chainlead.core.plugins import related_records
 from chainlead.core.search import SearchQuery
 from chainlead.core.tables import RankedRows
@@ -121,9 +121,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     bounded = ranked_at_most(query) is not None
     visible = selectors.enterprise_list(user=request.user)
     ranking = None
-    if ranked and bounded and reads_all_firms(access) and not _filtered_beyond_search(request):
+    city_wide_search = reads_all_firms(access) and not _filtered_beyond_search(request)
+    if ranked and bounded and city_wide_search and not wants_export(request):
         # The whole registry's ranking in one plain statement (the ORM's compiling of the same
-        # costs a few ms a request); other readers and filters go through the filterset.
+        # costs a few ms a request); other readers, filters and exports use the filterset.
         ranking = registry_ranking(query)
     return object_list(
         request,

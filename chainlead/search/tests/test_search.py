@@ -414,3 +414,11 @@ def test_a_city_wide_list_search_ranks_once_and_scoped_or_filtered_ones_keep_the
     assert len(filtered) == 1 and not filtered[0].startswith("WITH exact")
     scoped = ranking_statements(world.users["district_official"], {"q": "视频监控"})
     assert len(scoped) == 1 and not scoped[0].startswith("WITH exact")
+    # An export reads the filterset's whole list, and nothing ranks it beforehand for a page.
+    client = Client()
+    client.force_login(admin)
+    with CaptureQueriesContext(connection) as queries:
+        export = client.get(reverse("registry:enterprise_list"), {"q": "视频监控", "export": "csv"})
+        content = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "杭州海康威视数字技术股份有限公司" in content
+    assert not [q for q in queries if q["sql"].lstrip().startswith("WITH exact")]
