@@ -6,9 +6,12 @@ jieba words over all fields — feeding one linear SVM (one-vs-rest, classes wei
 inverse frequency so small divisions are not drowned). Besides the firms, the full model learns
 from the standard itself: each GB/T 4754-2017 class's name and explanation is one more training
 text of its division, weighing as much as a firm (3-fold cross-validation: +0.012 top-1,
-+0.016 top-3; docs/classification.md). Scores become probabilities by a softmax whose
-temperature is fitted on out-of-fold scores of the firms (5 folds), so ``confidence`` is
-calibrated rather than a raw margin.
++0.016 top-3; docs/classification.md). Scores become probabilities by a softmax fitted on
+out-of-fold scores of the firms (5 folds), so ``confidence`` is calibrated rather than a raw
+margin: the full model first rescales and shifts each division's score (a scale and a bias
+per division, "vector scaling", fitted by likelihood on the same out-of-fold scores; +0.009
+top-1 and +0.018 precision on the most confident half in cross-validation), then divides by
+one temperature. The best division is the calibrated one; the next two follow the raw scores.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 from sklearn.model_selection import KFold  # type: ignore[import-untyped]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
@@ -37,13 +40,17 @@ from chainlead.analytics.classify.data import TEXT_FIELDS
 from chainlead.analytics.classify.features import HashedCharTfidf, jieba_words
 from chainlead.analytics.errors import EmptyInputError, MissingColumnError
 
-MODEL_FORMAT = "division-text-svm/2"  # 2: learns from the standard's class texts too
+# 2: learns from the standard's class texts too; 3: a scale and a bias per division
+MODEL_FORMAT = "division-text-svm/3"
 SMALL_MODEL_FORMAT = "division-text-svm-small/1"
 SHORT_FIELDS = ("full_name", "short_name", "main_business", "business_scope")
 SVM_C = 0.5
 CALIBRATION_FOLDS = 5
 SMALL_CALIBRATION_FOLDS = 3
 STANDARD_ID_PREFIX = "GB/T 4754-2017 "
+# L2 penalty on the per-division scales' and biases' departures from (1, 0), against the mean
+# negative log-likelihood of the out-of-fold scores (cross-validated: 0.001 and 0.01 alike).
+CLASS_CALIBRATION_PENALTY = 0.001
 
 
 def standard_rows(rows: pd.DataFrame, lexicon: ClassLexicon) -> pd.DataFrame:
@@ -184,6 +191,36 @@ def _fit_temperature(scores: npt.NDArray[np.float64], truth: npt.NDArray[np.intp
     return float(found.x)
 
 
+def _fit_class_calibration(
+    scores: npt.NDArray[np.float64],
+    truth: npt.NDArray[np.intp],
+    temperature: float,
+    penalty: float = CLASS_CALIBRATION_PENALTY,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per class a scale and a bias of the scores (vector scaling), by penalised likelihood.
+
+    Maximises the likelihood of ``truth`` under ``softmax((scores * scale + bias) /
+    temperature)`` with an L2 penalty on ``scale - 1`` and ``bias`` (L-BFGS, exact gradient).
+    """
+    firms, classes = scores.shape
+    rows = np.arange(firms)
+
+    def loss_and_gradient(
+        theta: npt.NDArray[np.float64],
+    ) -> tuple[float, npt.NDArray[np.float64]]:
+        bias, scale = theta[:classes], 1 + theta[classes:]
+        p = _softmax(scores * scale + bias, temperature)
+        loss = -np.log(np.clip(p[rows, truth], 1e-12, None)).mean() + penalty * (theta @ theta)
+        residual = p
+        residual[rows, truth] -= 1
+        residual /= firms * temperature
+        gradient = np.concatenate([residual.sum(axis=0), (residual * scores).sum(axis=0)])
+        return float(loss), gradient + 2 * penalty * theta
+
+    found = minimize(loss_and_gradient, np.zeros(2 * classes), jac=True, method="L-BFGS-B")
+    return 1 + found.x[classes:], found.x[:classes]
+
+
 @dataclass
 class DivisionClassifier:
     """A trained classifier; build with :func:`train_classifier`, keep with :meth:`save`."""
@@ -198,22 +235,37 @@ class DivisionClassifier:
     training_rows: int
     seed: int
     model_format: str = MODEL_FORMAT
+    # Format 3 (full model): each division's score × scale + bias before the temperature.
+    # None (the small model, and files of format 2, which lack the attributes): unchanged.
+    class_scale: npt.NDArray[np.float64] | None = None
+    class_bias: npt.NDArray[np.float64] | None = None
 
     @property
     def version(self) -> str:
         """The model format and the first 12 hex digits of its training fingerprint."""
         return f"{self.model_format}+{self.training_sha256[:12]}"
 
+    def _scores(self, frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+        scores = self.features.transform(frame) @ self.weights + self.intercepts
+        return np.asarray(scores, dtype=np.float64)
+
+    def _calibrated(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        if self.class_scale is not None and self.class_bias is not None:
+            scores = scores * self.class_scale + self.class_bias
+        return _softmax(scores, self.temperature)
+
     def probabilities(self, frame: pd.DataFrame) -> npt.NDArray[np.float64]:
         """Firms × classes calibrated probabilities (columns in ``classes`` order)."""
-        scores = self.features.transform(frame) @ self.weights + self.intercepts
-        return _softmax(np.asarray(scores, dtype=np.float64), self.temperature)
+        return self._calibrated(self._scores(frame))
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Per firm: ``division``, ``confidence``, ``top3``, ``class``, version, fingerprint.
 
         ``frame`` has any of the text columns (:data:`TEXT_FIELDS`); missing ones count as empty.
         ``class`` (four digits) is filled only where the text names one of the division's classes.
+        The best division is the most probable; the next two in ``top3`` are the others with
+        the highest raw scores (the per-division scales, fitted for the best guess, reorder the
+        runners-up for the worse: cross-validated top-3 0.904 by the probabilities, 0.911 so).
         """
         if len(frame) == 0:
             return pd.DataFrame(
@@ -226,10 +278,14 @@ class DivisionClassifier:
                     "training_sha256",
                 ]
             )
-        p = self.probabilities(frame)
-        order = np.argsort(-p, axis=1, kind="stable")[:, :3]
+        scores = self._scores(frame)
+        p = self._calibrated(scores)
+        first = p.argmax(axis=1)
+        raw = scores.copy()
+        raw[np.arange(len(raw)), first] = np.inf  # the calibrated best first, then raw order
+        order = np.argsort(-raw, axis=1, kind="stable")[:, :3]
         classes = np.asarray(self.classes)
-        best = classes[order[:, 0]]
+        best = classes[first]
         texts = _texts(frame, SHORT_FIELDS)
         return pd.DataFrame(
             {
@@ -323,15 +379,23 @@ def train_classifier(
     folds = SMALL_CALIBRATION_FOLDS if small else CALIBRATION_FOLDS
     scores = _out_of_fold_scores(matrix, labels, classes, seed, folds, firms)
     truth = np.searchsorted(np.asarray(classes), labels[:firms])
+    temperature = _fit_temperature(scores, truth)
+    scale: npt.NDArray[np.float64] | None = None
+    bias: npt.NDArray[np.float64] | None = None
+    if not small:
+        scale, bias = _fit_class_calibration(scores, truth, temperature)
+        temperature = _fit_temperature(scores * scale + bias, truth)
     return DivisionClassifier(
         features=features,
         classes=classes,
         weights=np.ascontiguousarray(coefficients.T, dtype=np.float32),
         intercepts=intercepts.astype(np.float32),
-        temperature=_fit_temperature(scores, truth),
+        temperature=temperature,
         lexicon=lexicon,
         training_sha256=fingerprint,
         training_rows=len(rows),
         seed=seed,
         model_format=SMALL_MODEL_FORMAT if small else MODEL_FORMAT,
+        class_scale=scale,
+        class_bias=bias,
     )

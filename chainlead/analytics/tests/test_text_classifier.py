@@ -20,7 +20,13 @@ from chainlead.analytics.classify import (
 )
 from chainlead.analytics.classify.features import HashedCharTfidf
 from chainlead.analytics.classify.firm_file import firm_chunks
-from chainlead.analytics.classify.model import standard_rows
+from chainlead.analytics.classify.model import (
+    MODEL_FORMAT,
+    _fit_class_calibration,
+    _fit_temperature,
+    _softmax,
+    standard_rows,
+)
 from chainlead.analytics.errors import EmptyInputError, MissingColumnError
 
 PHRASES = {
@@ -181,6 +187,63 @@ def test_cross_validation_scores_each_firm_once_by_a_model_that_never_saw_it(
     assert shuffled == result and trained_on[3:] == trained_on[:3]
 
 
+def test_per_division_calibration_corrects_a_division_the_scores_undervalue() -> None:
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 3, size=600)
+    scores = rng.normal(size=(600, 3))
+    scores[np.arange(600), truth] += 2.0
+    scores[:, 2] -= 1.5  # division 2's scores run low: its firms are often taken for others
+    temperature = _fit_temperature(scores, truth)
+    scale, bias = _fit_class_calibration(scores, truth, temperature)
+    assert scale.shape == bias.shape == (3,)
+    assert bias[2] - bias[:2].mean() > 0.5  # the undervalued division is raised
+    calibrated = scores * scale + bias
+    before = (scores.argmax(axis=1) == truth).mean()
+    assert (calibrated.argmax(axis=1) == truth).mean() > before + 0.05
+    p = _softmax(calibrated, _fit_temperature(calibrated, truth))
+    assert (
+        -np.log(p[np.arange(600), truth]).mean()
+        < -np.log(_softmax(scores, temperature)[np.arange(600), truth]).mean()
+    )
+    # A heavy penalty keeps the scores as they are.
+    scale, bias = _fit_class_calibration(scores, truth, temperature, penalty=1e6)
+    assert np.allclose(scale, 1, atol=1e-4) and np.allclose(bias, 0, atol=1e-4)
+
+
+def test_the_full_model_calibrates_each_division_and_ranks_the_runners_up_by_score(
+    model: DivisionClassifier,
+) -> None:
+    assert model.model_format == MODEL_FORMAT == "division-text-svm/3"
+    assert model.version.startswith("division-text-svm/3+")
+    assert model.class_scale is not None and model.class_bias is not None
+    assert model.class_scale.shape == model.class_bias.shape == (len(model.classes),)
+    rows = sample_rows(3, seed=5)
+    predicted = model.predict(rows)
+    p = model.probabilities(rows)
+    classes = np.asarray(model.classes)
+    assert list(predicted["division"]) == list(classes[p.argmax(axis=1)])
+    assert np.allclose(predicted["confidence"], p.max(axis=1).round(4))
+    raw = np.asarray(model.features.transform(rows) @ model.weights + model.intercepts)
+    for top3, best, scores in zip(predicted["top3"], predicted["division"], raw, strict=True):
+        runners_up = [c for c in classes[np.argsort(-scores, kind="stable")] if c != best][:2]
+        assert top3.split("|") == [best, *runners_up]
+
+
+def test_a_model_file_of_format_2_without_per_division_calibration_still_predicts(
+    model: DivisionClassifier, tmp_path: Path
+) -> None:
+    path = tmp_path / "format2.joblib"
+    model.save(path)
+    old = DivisionClassifier.load(path)
+    del old.__dict__["class_scale"], old.__dict__["class_bias"]  # as format 2 pickled it
+    rows = sample_rows(3, seed=5)
+    scores = old.features.transform(rows) @ old.weights + old.intercepts
+    expected = _softmax(np.asarray(scores, dtype=np.float64), old.temperature)
+    np.testing.assert_allclose(old.probabilities(rows), expected)
+    predicted = old.predict(rows)
+    assert list(predicted["division"]) == list(np.asarray(old.classes)[expected.argmax(axis=1)])
+
+
 def test_split_keeps_zhejiang_apart_and_the_parts_disjoint() -> None:
     split = split_by_province(sample_rows(), held_out_share=0.25, seed=2)
     assert (split.zhejiang["province"] == "浙江").all()
@@ -209,6 +272,7 @@ def test_firm_files_in_gb18030_with_chinese_headers_are_read(tmp_path: Path) -> 
 def test_the_small_model_reads_the_short_fields_only(lexicon: ClassLexicon) -> None:
     small = train_classifier(sample_rows(), lexicon=lexicon, seed=1, small=True)
     assert small.version.startswith("division-text-svm-small/1+")
+    assert small.class_scale is None and small.class_bias is None  # unchanged: no per-division
     firm = pd.DataFrame(
         {"full_name": ["示例应用软件开发股份有限公司"], "main_business": ["云计算平台"]}
     )
