@@ -353,7 +353,8 @@ class RankedRows(TableQuerysetData):
         if isinstance(key, int):
             return self[key : key + 1][0] if key >= 0 else self[len(self) + key]
         wanted = self.keys[key]
-        by_key = {row.pk: row for row in self._by_key().filter(pk__in=wanted)}
+        # No ORDER BY: the rows are put in rank order here.
+        by_key = {row.pk: row for row in self._by_key().filter(pk__in=wanted).order_by()}
         return [by_key[pk] for pk in wanted if pk in by_key]
 
     def _by_key(self) -> QuerySet[Any]:
