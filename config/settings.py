@@ -174,7 +174,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user in one plain statement.
+    "chainlead.accounts.backends.ModelBackend",
 ]
 # MLPS 2.0 (GB/T 22239-2019, 8.1.4.1): identification, complexity and periodic change of passwords.
 AUTH_PASSWORD_VALIDATORS = [

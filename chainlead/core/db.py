@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, connections, models
 
 
 def refresh_planner_statistics(*model_classes: type[models.Model]) -> None:
@@ -53,3 +54,43 @@ def insert_select(
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) {sql}", params)
         return int(cursor.rowcount)
+
+
+@functools.cache
+def _row_reader(
+    model: type[models.Model], database: str
+) -> tuple[str, tuple[str, ...], tuple[tuple[int, Any, list[Callable[..., Any]]], ...]]:
+    """The SELECT of `model`'s concrete columns by primary key, their attribute names, and the
+    converters the ORM applies to each (a SQLite datetime made aware, a JSON text parsed)."""
+    db = connections[database]
+    quote = db.ops.quote_name
+    fields = model._meta.concrete_fields
+    table = model._meta.db_table
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    key = quote(str(model._meta.pk.column))
+    sql = f"SELECT {columns} FROM {quote(table)} WHERE {key} = %s"  # noqa: S608 (the model's names)
+    converters = []
+    for i, field in enumerate(fields):
+        column = field.get_col(table)
+        found = db.ops.get_db_converters(column) + column.get_db_converters(db)
+        if found:
+            converters.append((i, column, found))
+    return sql, tuple(f.attname for f in fields), tuple(converters)
+
+
+def instance_by_pk(model: type[models.Model], pk: Any, *, using: str) -> models.Model | None:
+    """`model.objects.get(pk=pk)` (None when there is none) in one plain statement, the same
+    instance the ORM builds: for reads on every request, where compiling the query each time
+    costs three times the read (~0.3 against ~0.1 ms of CPU)."""
+    sql, names, converters = _row_reader(model, using)
+    db = connections[using]
+    with db.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, column, functions in converters:
+        for convert in functions:
+            values[i] = convert(values[i], column, db)
+    return model.from_db(using, list(names), values)
