@@ -32,12 +32,14 @@ from django.utils.functional import Promise, cached_property
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django_tables2 import Table
 from django_tables2.columns.base import BoundColumn, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRow
+from django_tables2.templatetags.django_tables2 import render_attrs, table_page_range
 from django_tables2.utils import Accessor, AttributeDict, signature
 
 # What django-tables2 offers a render function (BoundRow._optional_cell_arguments).
@@ -262,6 +264,17 @@ def _attrs_html(attrs: Any, key: str) -> str:
     return str(value.as_html()) if hasattr(value, "as_html") else ""
 
 
+def _query_with(params: dict[str, list[str]], field: str) -> Callable[[Any], str]:
+    """`{% querystring_replace field=value %}` for the request's `params`: the query string
+    with `field` set to a value, escaped. Where `field` is not among `params` it comes last,
+    so the rest is encoded once."""
+    if field in params:
+        return lambda value: escape("?" + urlencode({**params, field: value}, doseq=True))
+    rest = urlencode(params, doseq=True)
+    prefix = f"?{rest}&" if rest else "?"
+    return lambda value: escape(prefix + urlencode({field: value}, doseq=True))
+
+
 def table_head(table: Table, context: Context) -> SafeString:
     """django-tables2's `<thead>` (its `table.thead` block) but for the whitespace: each
     column's header, a link that sorts by it where it sorts."""
@@ -269,16 +282,76 @@ def table_head(table: Table, context: Context) -> SafeString:
         return mark_safe("")
     params = dict(context["request"].GET)
     field = table.prefixed_order_by_field
+    sorted_by = _query_with(params, field) if field else None
     out = [f"<thead {_attrs_html(table.attrs, 'thead')}><tr>"]
     for column in table.columns:
         header = render_value_in_context(column.header, context)
         if column.orderable:
-            sorted_by = {**params, field: column.order_by_alias.next} if field else params
-            href = escape("?" + urlencode(sorted_by, doseq=True))
+            if sorted_by is None:  # the table is not sorted by the request
+                href = escape("?" + urlencode(params, doseq=True))
+            else:
+                href = sorted_by(column.order_by_alias.next)
             header = f'<a href="{href}">{header}</a>'
         out.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
     out.append("</tr></thead>")
     return mark_safe("".join(out))  # noqa: S308 (every part escaped above, as the template does)
+
+
+def table_pager(table: Table, context: Context) -> SafeString:
+    """The pager of core/table.html: the count of results, and where there is more than one
+    page, links to the previous, next and nearby pages keeping the filters."""
+    page = getattr(table, "page", None)
+    if not page:
+        return mark_safe("")
+    paginator = table.paginator
+    count = render_value_in_context(paginator.count, context)
+    results = ngettext("%(n)s result", "%(n)s results", paginator.count) % {"n": count}
+    out = [
+        f'<nav class="pagination" aria-label="{escape(gettext("Pages"))}">'
+        f'<span class="muted">{results}</span>'
+    ]
+    if paginator.num_pages > 1:
+        to_page = _query_with(dict(context["request"].GET), table.prefixed_page_field)
+        if page.has_previous():
+            out.append(
+                f'<a class="btn btn-secondary" href="{to_page(page.previous_page_number())}">'
+                f"‹ {escape(gettext('Previous'))}</a>"
+            )
+        for number in table_page_range(page, paginator):
+            if number == "...":
+                out.append('<span class="muted">…</span>')
+            elif number == page.number:
+                out.append(f'<strong aria-current="page">{number}</strong>')
+            else:
+                out.append(f'<a href="{to_page(number)}">{number}</a>')
+        if page.has_next():
+            out.append(
+                f'<a class="btn btn-secondary" href="{to_page(page.next_page_number())}">'
+                f"{escape(gettext('Next'))} ›</a>"
+            )
+    out.append("</nav>")
+    return mark_safe("".join(out))  # noqa: S308 (every part escaped above, as the template does)
+
+
+def table_html(table: Table, context: Context) -> SafeString:
+    """The whole table as core/table.html's blocks over django-tables2's template wrote it, but
+    for the whitespace: the library's `<table>` with our header and rows, its footer where a
+    column has one, and our pager."""
+    parts = [
+        f'<div class="table-container"><table {render_attrs(table.attrs)}>',
+        table_head(table, context),
+        f"<tbody {_attrs_html(table.attrs, 'tbody')}>",
+        table_body(table, context),
+        "</tbody>",
+    ]
+    if table.has_footer():
+        parts.append(f"<tfoot {_attrs_html(table.attrs, 'tfoot')}><tr>")
+        for column in table.columns:
+            footer = render_value_in_context(column.footer, context)
+            parts.append(f"<td {column.attrs['tf'].as_html()}>{footer}</td>")
+        parts.append("</tr></tfoot>")
+    parts += ["</table>", table_pager(table, context), "</div>"]
+    return mark_safe("".join(parts))  # noqa: S308 (every part escaped where it is made)
 
 
 def table_body(table: Table, context: Context) -> SafeString:

@@ -203,3 +203,11 @@ def table_body(context: template.Context, table: Any) -> str:
     from chainlead.core.tables import table_body as render_body
 
     return render_body(table, context)
+
+
+@register.simple_tag(takes_context=True)
+def table_html(context: template.Context, table: Any) -> str:
+    """A django-tables2 table with its pager, written in one pass (`chainlead.core.tables`)."""
+    from chainlead.core.tables import table_html as render_table
+
+    return render_table(table, context)
