@@ -385,6 +385,7 @@ def table_body(table: Table, context: Context) -> SafeString:
                 value = localize(value) if col.localize else unlocalize(value)
             # Text as render_value_in_context writes it (str is neither localized nor
             # converted; escaped unless safe), without its calls; anything else through it.
+            text: str
             if isinstance(value, SafeString):
                 text = value
             elif type(value) is str and autoescape:

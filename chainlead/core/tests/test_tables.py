@@ -9,6 +9,7 @@ import io
 import itertools
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import django_tables2 as tables
@@ -184,34 +185,7 @@ def test_every_list_of_the_demo_city_writes_the_rows_the_library_writes(district
 
 # core/table.html before the table was written in one pass (chainlead.core.tables.table_html):
 # blocks over django-tables2's own template, the reference for the whole table and its pager.
-REFERENCE_TABLE_TEMPLATE = """{% extends "django_tables2/table.html" %}{% load i18n django_tables2 humanize chainlead_tags %}
-{% block table.thead %}{% table_head table %}{% endblock table.thead %}
-{% block table.tbody %}
-<tbody {{ table.attrs.tbody.as_html }}>
-{% table_body table %}
-</tbody>
-{% endblock table.tbody %}
-{% block table-wrapper %}
-<div class="table-container">
-  {% block table %}{{ block.super }}{% endblock table %}
-  {% block pagination %}
-  {% if table.page %}
-  <nav class="pagination" aria-label="{% translate 'Pages' %}">
-    <span class="muted">{% blocktranslate count n=table.paginator.count %}{{ n }} result{% plural %}{{ n }} results{% endblocktranslate %}</span>
-    {% if table.paginator.num_pages > 1 %}
-      {% if table.page.has_previous %}<a class="btn btn-secondary" href="{% querystring_replace table.prefixed_page_field=table.page.previous_page_number %}">‹ {% translate "Previous" %}</a>{% endif %}
-      {% for p in table.page|table_page_range:table.paginator %}
-        {% if p == '...' %}<span class="muted">…</span>
-        {% elif p == table.page.number %}<strong aria-current="page">{{ p }}</strong>
-        {% else %}<a href="{% querystring_replace table.prefixed_page_field=p %}">{{ p }}</a>{% endif %}
-      {% endfor %}
-      {% if table.page.has_next %}<a class="btn btn-secondary" href="{% querystring_replace table.prefixed_page_field=table.page.next_page_number %}">{% translate "Next" %} ›</a>{% endif %}
-    {% endif %}
-  </nav>
-  {% endif %}
-  {% endblock pagination %}
-</div>
-{% endblock table-wrapper %}"""
+REFERENCE_TABLE_TEMPLATE = (Path(__file__).parent / "table_reference.html").read_text()
 
 
 def _container(html: str) -> str:
