@@ -287,6 +287,7 @@ def table_head(table: Table, context: Context) -> SafeString:
     for column in table.columns:
         header = render_value_in_context(column.header, context)
         if column.orderable:
+            href: str
             if sorted_by is None:  # the table is not sorted by the request
                 href = escape("?" + urlencode(params, doseq=True))
             else:
