@@ -42,6 +42,8 @@ from django_tables2.rows import BoundRow
 from django_tables2.templatetags.django_tables2 import render_attrs, table_page_range
 from django_tables2.utils import Accessor, AttributeDict, signature
 
+from chainlead.core.db import instances_by_pk, reads_plainly
+
 # What django-tables2 offers a render function (BoundRow._optional_cell_arguments).
 _CELL_ARGUMENTS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
 _MISSING = object()
@@ -428,9 +430,29 @@ class RankedRows(TableQuerysetData):
         if isinstance(key, int):
             return self[key : key + 1][0] if key >= 0 else self[len(self) + key]
         wanted = self.keys[key]
-        # No ORDER BY: the rows are put in rank order here.
-        by_key = {row.pk: row for row in self._by_key().filter(pk__in=wanted).order_by()}
+        related = self._plain_related()
+        if related is not None:
+            by_key = instances_by_pk(self.data.model, wanted, related=related, using=self.data.db)
+        else:
+            # No ORDER BY: the rows are put in rank order here.
+            by_key = {row.pk: row for row in self._by_key().filter(pk__in=wanted).order_by()}
         return [by_key[pk] for pk in wanted if pk in by_key]
+
+    def _plain_related(self) -> tuple[str, ...] | None:
+        """The ranked queryset's joined foreign keys when its rows can be read in one plain
+        statement (core.db.instances_by_pk): one level of select_related, nothing deferred."""
+        query = self.data.query
+        select_related = query.select_related
+        deferred, defer = query.deferred_loading
+        if deferred or not defer:
+            return None
+        if select_related is False:
+            related: tuple[str, ...] = ()
+        elif isinstance(select_related, dict) and not any(select_related.values()):
+            related = tuple(select_related)
+        else:
+            return None
+        return related if reads_plainly(self.data.model, related) else None
 
     def _by_key(self) -> QuerySet[Any]:
         """The model's rows as the ranked queryset loads them (its joins and deferred fields),
