@@ -166,7 +166,9 @@ class _Column:
         table_attrs.update(dict(self.column.attrs))
         td = table_attrs.get("td", table_attrs.get("cell", {}))
         self.td_varies = _has_callable(td)
-        self.td_html = "" if self.td_varies else bound.attrs["td"].as_html()
+        attrs = bound.attrs  # worked out anew at each reading: once here for th and td
+        self.th_html = attrs["th"].as_html()
+        self.td_html = "" if self.td_varies else attrs["td"].as_html()
         self.localize = self.column.localize
         self.reversed_link = _ReversedLink.of(self.link) if self.link else None
 
@@ -277,7 +279,12 @@ def _query_with(params: dict[str, list[str]], field: str) -> Callable[[Any], str
     return lambda value: escape(prefix + urlencode({field: value}, doseq=True))
 
 
-def table_head(table: Table, context: Context) -> SafeString:
+def _columns(table: Table) -> list[_Column]:
+    """The table's columns worked out once for its header and rows."""
+    return [_Column(table, bound) for bound in table.columns]
+
+
+def table_head(table: Table, context: Context, columns: list[_Column] | None = None) -> SafeString:
     """django-tables2's `<thead>` (its `table.thead` block) but for the whitespace: each
     column's header, a link that sorts by it where it sorts."""
     if not table.show_header:
@@ -286,7 +293,8 @@ def table_head(table: Table, context: Context) -> SafeString:
     field = table.prefixed_order_by_field
     sorted_by = _query_with(params, field) if field else None
     out = [f"<thead {_attrs_html(table.attrs, 'thead')}><tr>"]
-    for column in table.columns:
+    for col in columns or _columns(table):
+        column = col.bound
         header = render_value_in_context(column.header, context)
         if column.orderable:
             href: str
@@ -295,7 +303,7 @@ def table_head(table: Table, context: Context) -> SafeString:
             else:
                 href = sorted_by(column.order_by_alias.next)
             header = f'<a href="{href}">{header}</a>'
-        out.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
+        out.append(f"<th {col.th_html}>{header}</th>")
     out.append("</tr></thead>")
     return mark_safe("".join(out))  # noqa: S308 (every part escaped above, as the template does)
 
@@ -340,11 +348,12 @@ def table_html(table: Table, context: Context) -> SafeString:
     """The whole table as core/table.html's blocks over django-tables2's template wrote it, but
     for the whitespace: the library's `<table>` with our header and rows, its footer where a
     column has one, and our pager."""
+    columns = _columns(table)
     parts = [
         f'<div class="table-container"><table {render_attrs(table.attrs)}>',
-        table_head(table, context),
+        table_head(table, context, columns),
         f"<tbody {_attrs_html(table.attrs, 'tbody')}>",
-        table_body(table, context),
+        table_body(table, context, columns),
         "</tbody>",
     ]
     if table.has_footer():
@@ -357,10 +366,10 @@ def table_html(table: Table, context: Context) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped where it is made)
 
 
-def table_body(table: Table, context: Context) -> SafeString:
+def table_body(table: Table, context: Context, columns: list[_Column] | None = None) -> SafeString:
     """The `<tr>`s of the table's current page: what django-tables2's template writes inside
     `<tbody>` (its `table.tbody.row` and `empty_text` blocks), but for the whitespace."""
-    columns = [_Column(table, bound) for bound in table.columns]
+    columns = columns or _columns(table)
     # A row's attributes are its even/odd class unless the table computes them per record.
     row_attrs: dict[str, str] | None = None if _has_callable(table.row_attrs) else {}
     autoescape = context.autoescape
