@@ -3,11 +3,11 @@
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.audit.models import AuditEntry
+from chainlead.core.html import format_html
 from chainlead.core.templatetags.chainlead_tags import field_labels, model_label, source_label
 
 ACTION_BADGE = {"create": "status-ok", "delete": "status-missing", "update": "badge-muted"}

@@ -30,7 +30,7 @@ from django.templatetags.l10n import localize, unlocalize
 from django.urls import reverse
 from django.utils.functional import Promise, cached_property
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django_tables2 import Table
@@ -43,6 +43,7 @@ from django_tables2.templatetags.django_tables2 import render_attrs, table_page_
 from django_tables2.utils import Accessor, AttributeDict, signature
 
 from chainlead.core.db import instances_by_pk, reads_plainly
+from chainlead.core.html import escaped
 
 # What django-tables2 offers a render function (BoundRow._optional_cell_arguments).
 _CELL_ARGUMENTS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
@@ -119,7 +120,7 @@ class _ReversedLink:
         key = self.accessor.resolve(record, quiet=True)
         if type(key) is not int:
             return None
-        return mark_safe(f"{self.before}{key}{self.after}{conditional_escape(content)}</a>")  # noqa: S308 (escaped as format_html does)
+        return mark_safe(f"{self.before}{key}{self.after}{escaped(content)}</a>")  # noqa: S308 (escaped as format_html does)
 
 
 def _signature(function: Callable[..., Any]) -> tuple[tuple[str, ...], bool]:

@@ -3,11 +3,11 @@
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.html import format_html
 from chainlead.registry.choices import Origin
 from chainlead.registry.models import Enterprise, Industry
 

@@ -4,10 +4,10 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.html import format_html
 from chainlead.requests.choices import Status
 from chainlead.requests.models import EnterpriseRequest
 
