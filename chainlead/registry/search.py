@@ -603,11 +603,40 @@ def _best_of_the_registry(
 
 def registry_ranking(query: SearchQuery) -> list[int] | None:
     """The ids of the whole registry's firms matching `query`, best first, as `matching` ranks
-    them (at most `ranked_at_most`), in one plain statement: for a city-wide reader's list on
-    PostgreSQL. None where `matching` must do it (SQLite, codes, short queries)."""
-    if connection.vendor != "postgresql" or ranked_at_most(query) is None:
+    them, in plain statements: for a city-wide reader's list on PostgreSQL. Words: at most
+    `ranked_at_most` firms, in one statement. A code: every firm it finds, in two at most (the
+    exact code, else the credit codes it begins), unless it begins more than CANDIDATES. None
+    where `matching` must do it (SQLite, short queries, a code beginning many firms)."""
+    if connection.vendor != "postgresql":
+        return None
+    if query.looks_like_code:
+        return _code_ranking(query.code)
+    if ranked_at_most(query) is None:
         return None
     return [row[0] for row in _best_of_the_registry(query, CANDIDATES, columns="e.id", joins="")]
+
+
+def _code_ranking(code: str) -> list[int] | None:
+    """`matching`'s code branch as ids: firms with the exact credit or stock code by name; else
+    those whose credit code begins with `code`, in code order (the unique index's order)."""
+    table = Enterprise._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE credit_code = %s OR stock_code = %s "  # noqa: S608 (the model's table)
+            "ORDER BY name, id",
+            [code, code],
+        )
+        exact = [row[0] for row in cursor.fetchall()]
+        if exact:
+            return exact
+        # The code is ASCII letters and digits (SearchQuery.looks_like_code): no LIKE wildcards.
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE credit_code >= %s AND credit_code < %s "  # noqa: S608
+            "AND credit_code LIKE %s ORDER BY credit_code LIMIT %s",
+            [code, code + "\x7f", code + "%", CANDIDATES + 1],
+        )
+        begun = [row[0] for row in cursor.fetchall()]
+    return begun if len(begun) <= CANDIDATES else None
 
 
 def on_enterprise_saved(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:

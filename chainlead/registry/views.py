@@ -122,8 +122,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     visible = selectors.enterprise_list(user=request.user)
     ranking = None
     city_wide_search = reads_all_firms(access) and not _filtered_beyond_search(request)
-    if ranked and bounded and city_wide_search and not wants_export(request):
-        # The whole registry's ranking in one plain statement (the ORM's compiling of the same
+    if ranked and city_wide_search and not wants_export(request):
+        # The whole registry's ranking in plain statements (the ORM's compiling of the same
         # costs a few ms a request); other readers, filters and exports use the filterset.
         ranking = registry_ranking(query)
     return object_list(
@@ -131,7 +131,11 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         queryset=visible,
         filterset_class=EnterpriseFilterSet,
         table_class=(
-            (SearchRankedEnterpriseTable if bounded else RankedEnterpriseTable)
+            (
+                SearchRankedEnterpriseTable
+                if bounded or ranking is not None
+                else RankedEnterpriseTable
+            )
             if ranked
             else EnterpriseTable
         ),

@@ -379,8 +379,38 @@ def test_the_registrys_ranking_in_one_statement_is_matchings(firms):
             assert ranking == found(text), text
         else:
             assert ranking is None
-    assert registry_ranking(SearchQuery.parse("002415")) is None  # a code: `matching`'s
     assert registry_ranking(SearchQuery.parse("华")) is None  # one character: a prefix
+    # Codes: the exact credit or stock code, else the credit codes the query begins.
+    firm = Enterprise.objects.filter(credit_code__isnull=False).order_by("pk").first()
+    assert firm is not None and firm.credit_code
+    for text in ("002415", firm.credit_code, firm.credit_code[:10].lower(), "91330000ZZZZ"):
+        ranking = registry_ranking(SearchQuery.parse(text))
+        if connection.vendor == "postgresql":
+            expected = found(text)
+            assert ranking == expected, text
+            assert expected or text == "91330000ZZZZ", text  # not vacuous
+        else:
+            assert ranking is None
+
+
+@pytest.mark.django_db
+def test_a_code_beginning_more_firms_than_are_ranked_is_left_to_matching(firms, monkeypatch):
+    from django.db import connection
+
+    from chainlead.registry import search
+    from chainlead.registry.search import registry_ranking
+
+    code = Enterprise.objects.exclude(credit_code=None).order_by("pk").first().credit_code[:8]
+    query = SearchQuery.parse(code)
+    if connection.vendor != "postgresql":
+        assert registry_ranking(query) is None
+        return
+    begun = found(code)
+    assert len(begun) >= 2  # not vacuous: the prefix begins several firms' codes
+    monkeypatch.setattr(search, "CANDIDATES", len(begun) - 1)
+    assert registry_ranking(query) is None  # more than are ranked: the filterset pages them
+    monkeypatch.setattr(search, "CANDIDATES", len(begun))
+    assert registry_ranking(query) == begun
 
 
 @pytest.mark.django_db
@@ -422,3 +452,23 @@ def test_a_city_wide_list_search_ranks_once_and_scoped_or_filtered_ones_keep_the
         content = b"".join(export.streaming_content).decode("utf-8-sig")
     assert "杭州海康威视数字技术股份有限公司" in content
     assert not [q for q in queries if q["sql"].lstrip().startswith("WITH exact")]
+
+
+@pytest.mark.django_db
+def test_a_city_wide_list_searched_by_code_reads_no_count_on_postgresql(firms):
+    """A code in a city-wide reader's list: on PostgreSQL its firms are read by id (no COUNT,
+    no ORM ranking); the page lists what `matching` finds, in its order, on either database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(User.objects.get(username="searcher"))
+    code = Enterprise.objects.exclude(credit_code=None).order_by("pk").first().credit_code
+    for text in (code, code[:10]):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("registry:enterprise_list"), {"q": text})
+        assert response.status_code == 200
+        listed = [row.record.pk for row in response.context["table"].page.object_list]
+        assert listed == found(text)[: len(listed)] and listed, text
+        counts = [q for q in queries if "COUNT(" in q["sql"] and "registry_enterprise" in q["sql"]]
+        assert (counts == []) == (connection.vendor == "postgresql"), text
