@@ -120,7 +120,8 @@ class _ReversedLink:
         key = self.accessor.resolve(record, quiet=True)
         if type(key) is not int:
             return None
-        return mark_safe(f"{self.before}{key}{self.after}{escaped(content)}</a>")  # noqa: S308 (escaped as format_html does)
+        # SafeString, not mark_safe: the same for a str, without keep_lazy's checks per cell.
+        return SafeString(f"{self.before}{key}{self.after}{escaped(content)}</a>")
 
 
 def _signature(function: Callable[..., Any]) -> tuple[tuple[str, ...], bool]:
@@ -193,7 +194,8 @@ class _Column:
             display = getattr(obj, f"get_{self.remainder}_display", None)
             return display() if display else _MISSING
         value = getattr(obj, choice_field.attname)
-        key = (choice_field, make_hashable(value))
+        # Choice values are strings or numbers; make_hashable only for anything else.
+        key = (choice_field, value if type(value) in (str, int) else make_hashable(value))
         try:
             return self.labels[key]
         except KeyError:
