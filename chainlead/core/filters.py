@@ -12,7 +12,8 @@ form. Here:
   shared between filters stay shared in the copy and nothing is shared with the class;
 - the form is one `FilterForm` class, its fields the filters' own: django-filter makes each
   filter's field for this FilterSet alone (from its copied filters), so a second copy of them
-  is not needed. A FilterSet with its own `Meta.form` keeps django-filter's way.
+  is not needed. A FilterSet with its own `Meta.form` or `get_form_class()` keeps
+  django-filter's way.
 
 `FilterForm` is drawn (`{{ filter.form }}`, see `core/partials/_filter_form.html`) as the
 filter bar's labels, which the project's form renderer writes in Python.
@@ -124,12 +125,15 @@ class FilterForm(forms.Form):
         return {"form": self}
 
 
+_GET_FORM_CLASS = django_filters.FilterSet.get_form_class
+
+
 class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):  # type: ignore[misc]
     """django-filter's FilterSet, built with fewer copies (module docstring)."""
 
     @property
     def form(self) -> forms.Form:
-        if self._meta.form is not forms.Form:
+        if self._meta.form is not forms.Form or type(self).get_form_class is not _GET_FORM_CLASS:
             return super().form  # type: ignore[no-any-return]
         if not hasattr(self, "_form"):
             form = FilterForm(self.data if self.is_bound else None, prefix=self.form_prefix)

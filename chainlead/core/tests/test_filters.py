@@ -211,3 +211,20 @@ def test_a_filterset_with_its_own_form_keeps_django_filters_way() -> None:
     assert isinstance(form, _OwnForm)
     assert not isinstance(form, FilterForm)
     assert form.is_valid() and form.cleaned_data == {"q": "x"}
+
+
+class _WithItsFormClass(FilterSet):
+    q = django_filters.CharFilter()
+
+    class Meta:
+        model = Enterprise
+        fields = ["q"]
+
+    def get_form_class(self) -> type[forms.Form]:
+        return type("Own", (_OwnForm,), {"q": forms.CharField(required=False)})
+
+
+def test_a_filterset_with_its_own_form_class_keeps_django_filters_way() -> None:
+    form = _WithItsFormClass({"q": "x"}, queryset=Enterprise.objects.none()).form
+    assert isinstance(form, _OwnForm)
+    assert type(form).__name__ == "Own"
