@@ -85,13 +85,21 @@ def _copies_plainly(cls: type) -> bool:
     )
 
 
-def copy_filters(filters: OrderedDict[str, Any]) -> OrderedDict[str, Any]:
+_PLAIN: dict[type, bool] = {}  # filter class → _copies_plainly(class)
+
+
+def copy_filters(
+    filters: OrderedDict[str, Any], memo: dict[int, Any] | None = None
+) -> OrderedDict[str, Any]:
     """`copy.deepcopy(filters)`: the same copies (compared in core/tests/test_filters.py)."""
-    memo: dict[int, Any] = {}
+    memo = {} if memo is None else memo
     copied: OrderedDict[str, Any] = OrderedDict()
     for name, filter_ in filters.items():
         cls = type(filter_)
-        if not _copies_plainly(cls):
+        plain = _PLAIN.get(cls)
+        if plain is None:
+            plain = _PLAIN[cls] = _copies_plainly(cls)
+        if not plain:
             copied[name] = copy.deepcopy(filter_, memo)
             continue
         new = object.__new__(cls)
@@ -105,7 +113,7 @@ class Filters(OrderedDict[str, Any]):
     """A FilterSet class's filters, deep-copied by `copy_filters`."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> OrderedDict[str, Any]:
-        return copy_filters(self)
+        return copy_filters(self, memo)
 
 
 class _Metaclass(FilterSetMetaclass):  # type: ignore[misc]
