@@ -9,6 +9,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.audit.models import AuditAction, AuditEntry
+from chainlead.core.filters import FilterSet
 
 
 def _model_choices() -> list[tuple[int, str]]:
@@ -27,7 +28,7 @@ def _platform_app_labels() -> list[str]:
     return [a.label for a in apps.get_app_configs() if a.name.startswith("chainlead.")]
 
 
-class AuditEntryFilterSet(django_filters.FilterSet):
+class AuditEntryFilterSet(FilterSet):
     model = django_filters.ChoiceFilter(
         label=_("Record type"),
         field_name="content_type_id",

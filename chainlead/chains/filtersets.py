@@ -19,6 +19,7 @@ from chainlead.chains.choices import MembershipSource
 from chainlead.chains.models import Chain, Membership
 from chainlead.chains.permissions import map_district_ids
 from chainlead.chains.selectors import MapFilters
+from chainlead.core.filters import FilterSet
 from chainlead.registry.choices import Origin, SizeClass
 from chainlead.registry.models import District
 from chainlead.registry.selectors import district_list
@@ -92,7 +93,7 @@ class MapFilterForm(forms.Form):
         return bool(self.querystring())
 
 
-class MembershipReviewFilterSet(django_filters.FilterSet):
+class MembershipReviewFilterSet(FilterSet):
     """The review queue narrowed to one chain or one source."""
 
     chain = django_filters.ModelChoiceFilter(

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from chainlead.commissioners.choices import CommissionerKind, CommissionerStatus
 from chainlead.commissioners.models import Assignment, Commissioner
+from chainlead.core.filters import FilterSet
 from chainlead.registry.models import District
 
 
-class CommissionerFilterSet(django_filters.FilterSet):
+class CommissionerFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=CommissionerKind.choices, empty_label=_("all kinds")
@@ -31,7 +32,7 @@ class CommissionerFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(home_institution__icontains=value))
 
 
-class AssignmentFilterSet(django_filters.FilterSet):
+class AssignmentFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
     class Meta:

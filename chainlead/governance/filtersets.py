@@ -8,11 +8,12 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.filters import FilterSet
 from chainlead.governance.choices import PolicyTopic
 from chainlead.governance.models import PolicyItem
 
 
-class PolicyItemFilterSet(django_filters.FilterSet):
+class PolicyItemFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     topic = django_filters.ChoiceFilter(label=_("Topic"), choices=PolicyTopic.choices)
     chain = django_filters.CharFilter(label=_("Chain"), field_name="package_items__chain__slug")

@@ -3,11 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.filters import FilterSet
 from chainlead.poc.choices import ProjectStatus, Provenance, Stage
 from chainlead.poc.models import Centre, Project
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
     centre = django_filters.ModelChoiceFilter(
         label=_("Centre"), queryset=Centre.objects.all(), empty_label=_("all centres")

@@ -3,11 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.filters import FilterSet
 from chainlead.programs.choices import ApplicationStatus
 from chainlead.programs.models import Application, Program
 
 
-class ApplicationFilterSet(django_filters.FilterSet):
+class ApplicationFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
     program = django_filters.ModelChoiceFilter(
         label=_("Program"),

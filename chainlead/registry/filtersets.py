@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
+from chainlead.core.filters import FilterSet
 from chainlead.registry.choices import DataProvenance, Origin, SizeClass
 from chainlead.registry.models import District, Enterprise, Industry
 
@@ -19,7 +20,7 @@ class YesNoAllWidget(BooleanWidget):
         self.choices = [("", _("all")), ("true", _("yes")), ("false", _("no"))]
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(FilterSet):
     """Filters of the enterprise list. Apply it to a queryset already restricted to the user."""
 
     q = django_filters.CharFilter(

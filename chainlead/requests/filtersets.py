@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.chains.models import Chain
+from chainlead.core.filters import FilterSet
 from chainlead.requests.choices import CLOCK_STATUSES, OPEN_STATUSES, Category, Channel, Status
 from chainlead.requests.models import Department, EnterpriseRequest, Tag
 
 
-class RequestFilterSet(django_filters.FilterSet):
+class RequestFilterSet(FilterSet):
     """Filters of the request list (the problem list). Apply to `selectors.request_list`."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
