@@ -478,8 +478,13 @@ LINKER_LOCK_KEY = 0x63686169
 # PostgreSQL: how long a linker that found writers linking concurrently pauses, holding the
 # linker's lock, before its next pass reads the pending entries (migration audit.0007): the
 # writers committing meanwhile leave their entries to it, so one pass links many instead of each
-# writer linking its own (issue 10). A writer alone never pauses.
-LINK_GATHER_SECONDS = 0.005
+# writer linking its own (issue 10). A writer alone never pauses. 20 ms: with 16 writers paying
+# at once, 5 ms linked about three entries a pass and linking cost a third of a payment's CPU;
+# 20 ms takes about 15% off a payment's CPU (benchmarks/ledger.py, docs/funds.md), 50 ms no more.
+LINK_GATHER_SECONDS = 0.02
+# The pauses one linker makes in all before it leaves the rest to the next writer's linker, so
+# that the writer whose commit found the linker's lock free waits at most about this long.
+LINK_GATHER_BUDGET_SECONDS = 0.25
 
 
 # One pass of the after-commit linker on PostgreSQL (migration audit.0007), and its arguments.
@@ -542,11 +547,16 @@ def _link_committed(first: int | None = None) -> None:
     writer already ran (`first_link_pass`). When the look finds entries committed during the
     pass, writers are linking concurrently: the next passes pause for `LINK_GATHER_SECONDS`
     holding the lock, so that the writers committing meanwhile leave their entries to one pass
-    (one head update, one commit) instead of each linking its own. Other databases serialise
-    their writers: a pass is `_link`, which checks each seal against the entry's content."""
+    (one head update, one commit) instead of each linking its own; after
+    `LINK_GATHER_BUDGET_SECONDS` of pauses it leaves the rest to the next writer's linker (as
+    after `MAX_LINK_PASSES`). Other databases serialise their writers: a pass is `_link`, which
+    checks each seal against the entry's content."""
     unlinkable: set[int] = set()
     gather = 0.0
-    for n in range(MAX_LINK_PASSES):
+    passes = MAX_LINK_PASSES
+    if connection.vendor == "postgresql" and LINK_GATHER_SECONDS > 0:
+        passes = min(passes, 1 + int(LINK_GATHER_BUDGET_SECONDS / LINK_GATHER_SECONDS))
+    for n in range(passes):
         if connection.vendor == "postgresql":
             # Seals are not checked here (a tiny hash per entry, in SQL): an entry altered while
             # pending is linked, and `verify` names it, its seal no longer matching its content.

@@ -217,11 +217,19 @@ class Tranche(models.Model):
         default=TrancheStatus.PLANNED,
         db_index=True,
     )
+    # No index on the officials' columns (here, on the disbursement, entry and idempotency key):
+    # no query looks a document up by who wrote it, and every payment would pay for them
+    # (issue 10; a tranche's payment rewrites its row in every index of the table).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -290,13 +298,23 @@ class Disbursement(models.Model):
     )
     hold_reason = models.CharField(_("reason held"), max_length=500, blank=True)
     prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     executed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -353,14 +371,21 @@ class Entry(models.Model):
     commitment = models.ForeignKey(
         Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
+    # Not indexed on its own: a payment's entry is found through the partial unique index of
+    # Meta.constraints (kind = disbursement); nothing else looks entries up by disbursement.
     disbursement = models.ForeignKey(
-        Disbursement, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        Disbursement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -406,7 +431,9 @@ class CommandRecord(models.Model):
     command = models.CharField(max_length=50)
     fingerprint = models.CharField(max_length=64)
     result_id = models.BigIntegerField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
