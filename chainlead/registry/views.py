@@ -102,6 +102,11 @@ class SearchRankedEnterpriseTable(RankedEnterpriseTable):
     """The list searched by words, whose matches are at most `ranked_at_most` firms: ranked
     once, read as the ranked firms' ids (core.tables.RankedRows)."""
 
+    class Meta(RankedEnterpriseTable.Meta):
+        # django-tables2 reads the options of a class's own Meta only: without one, the
+        # table had none of its parent's (class "data", the empty text).
+        pass
+
     def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
         rows = data if isinstance(data, RankedRows) else RankedRows(data)
         super().__init__(rows, *args, **kwargs)

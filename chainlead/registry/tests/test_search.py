@@ -102,3 +102,24 @@ def test_the_searched_list_ranks_once_and_pages_through_the_ranking(districts):
     response = client.get(url, {"q": "星河", "sort": "name"})
     names = [row.record.name for row in response.context["table"].paginated_rows]
     assert names == sorted(names) and len(names) == 45
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["星河", "没有这样的企业", "9133"])
+def test_every_searched_list_keeps_the_tables_look_and_empty_text(districts, q):
+    """Searched by words (ranked once), by nothing found, or by a code: the table is the
+    enterprise table's (class "data", its empty text), as the unsearched list."""
+    admin = User.objects.create_superuser("looker", password=None)
+    enterprise_create(actor=admin, name="杭州星河科技有限公司", district=districts["滨江区"])
+    client = Client()
+    client.force_login(admin)
+    plain = client.get(reverse("registry:enterprise_list"), HTTP_ACCEPT_LANGUAGE="en")
+    searched = client.get(reverse("registry:enterprise_list"), {"q": q}, HTTP_ACCEPT_LANGUAGE="en")
+    assert searched.status_code == plain.status_code == 200
+    assert '<table class="data">' in plain.content.decode()
+    html = searched.content.decode()
+    assert '<table class="data">' in html
+    table = searched.context["table"]
+    assert table.empty_text == plain.context["table"].empty_text == "No firm matches these filters."
+    if not table.rows:
+        assert "No firm matches these filters." in html
