@@ -1,4 +1,5 @@
-"""The rows of a django-tables2 table rendered in one pass (`core/table.html`'s body).
+"""A django-tables2 table written in one pass (`table_html`, all that `core/table.html` calls):
+its header, rows, footer and pager.
 
 django-tables2's own template asks, for every cell, which arguments the column's render
 function takes (`inspect.signature`), whether its field has choices, and rebuilds the column's
@@ -6,7 +7,8 @@ function takes (`inspect.signature`), whether its field has choices, and rebuild
 these up. For a page of 50 rows of 10 columns that was most of a list's CPU (the enterprise
 list: ~20 of its ~35 ms). Here the per-column answers are worked out once per table and the
 cells written straight into the HTML, with the same values, links, escaping and localisation as
-the library's template (`tests/test_tables.py` compares both on every list's table).
+the library's template (`tests/test_tables.py` compares both on every list's table, and the whole
+table with its pager on every list, over many pages and with a footer).
 
 What depends on the row (callable `<td>` attributes, a column's `localize`, a render function
 wanting the row) is still asked per row, as the library does.

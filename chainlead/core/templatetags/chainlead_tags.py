@@ -190,22 +190,6 @@ def plugin_slot(context: template.Context, name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def table_head(context: template.Context, table: Any) -> str:
-    """The header of a django-tables2 table, written in one pass (`chainlead.core.tables`)."""
-    from chainlead.core.tables import table_head as render_head
-
-    return render_head(table, context)
-
-
-@register.simple_tag(takes_context=True)
-def table_body(context: template.Context, table: Any) -> str:
-    """The rows of a django-tables2 table, rendered in one pass (`chainlead.core.tables`)."""
-    from chainlead.core.tables import table_body as render_body
-
-    return render_body(table, context)
-
-
-@register.simple_tag(takes_context=True)
 def table_html(context: template.Context, table: Any) -> str:
     """A django-tables2 table with its pager, written in one pass (`chainlead.core.tables`)."""
     from chainlead.core.tables import table_html as render_table

@@ -183,8 +183,9 @@ def test_every_list_of_the_demo_city_writes_the_rows_the_library_writes(district
     assert [name for name, n in rows.items() if n < 2] == [], rows
 
 
-# core/table.html before the table was written in one pass (chainlead.core.tables.table_html):
-# blocks over django-tables2's own template, the reference for the whole table and its pager.
+# The reference for the whole table and its pager: django-tables2's own template (its header,
+# rows and footer) with the pager core/table.html drew over it before the table was written in
+# one pass (chainlead.core.tables.table_html).
 REFERENCE_TABLE_TEMPLATE = (Path(__file__).parent / "table_reference.html").read_text()
 
 
