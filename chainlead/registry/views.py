@@ -99,8 +99,9 @@ class RankedEnterpriseTable(EnterpriseTable):
 
 
 class SearchRankedEnterpriseTable(RankedEnterpriseTable):
-    """The list searched by words, whose matches are at most `ranked_at_most` firms: ranked
-    once, read as the ranked firms' ids (core.tables.RankedRows)."""
+    """The list searched by words (at most `ranked_at_most` matches) or, for a city-wide
+    reader, by a code `registry_ranking` ranks: ranked once, read as the ranked firms' ids
+    (core.tables.RankedRows)."""
 
     class Meta(RankedEnterpriseTable.Meta):
         # django-tables2 reads the options of a class's own Meta only: without one, the
