@@ -9,12 +9,12 @@ admin users (the widest scope: every firm), each logged in once; a query mix dra
 random firms (seeded): full names, four-character brands, the same in Traditional characters,
 brands with one wrong character, full credit codes, ten-character code prefixes, and a few
 English words (the synthetic firms have no English names, so those find nothing but still run);
-then VACUUM (ANALYZE). gunicorn (4 gthread workers × 4 threads, as the other page benchmarks) is
-load-tested with wrk: 16 connections, one session each, each walking the mix from its own place,
-first on a trivial view, then on the search page (`/search/?q=`, every kind) and on the
-enterprise list's `?q=`, each with the CPU a request cost the web processes and PostgreSQL
-(read from /proc: other work on the machine does not count, but other PostgreSQL clients do);
-then each kind of query alone, one connection, for its own latency.
+then VACUUM (ANALYZE). gunicorn (6 one-thread workers, no keep-alive, as the other page
+benchmarks) is load-tested with wrk: 16 connections, one session each, each walking the mix from
+its own place, first on a trivial view, then on the search page (`/search/?q=`, every kind)
+and on the enterprise list's `?q=`, each with the CPU a request cost the web processes and
+PostgreSQL (read from /proc: other work on the machine does not count, but other PostgreSQL
+clients do); then each kind of query alone, one connection, for its own latency.
 Needs wrk. BENCH_SCALE shrinks the registry.
 
     python benchmarks/search.py
@@ -202,7 +202,7 @@ def main() -> int:
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "config.wsgi:application",
-                "--config",  # production's: gthread, 2 workers a core x 4 threads, gc.freeze
+                "--config",  # production's: 3 one-thread workers a core, gc.freeze
                 str(ROOT / "config" / "gunicorn_conf.py"),
                 "--bind",
                 f"127.0.0.1:{PORT}",

@@ -3,6 +3,13 @@
 The page benchmarks (benchmarks/bench_chain_map.py, benchmarks/search.py) serve with this file,
 so what they measure is what we recommend. Options on the command line or in GUNICORN_CMD_ARGS
 override it; WEB_CONCURRENCY sets the number of workers, GUNICORN_THREADS the threads each.
+
+A worker takes a connection only when one of its threads is free, and closes it after the
+response (no keep-alive: the TLS proxy in front keeps the browsers' connections). Waiting
+requests then queue in the listening socket, first come first served, and the first free worker
+takes the next. With keep-alive, a worker kept every connection it had accepted: 16 clients
+were spread 7/3/2/4 over four workers, those on the crowded worker waited behind each other
+while another worker idled, and the list's p99 was three times its median (issue 15).
 """
 
 from __future__ import annotations
@@ -12,10 +19,15 @@ import os
 from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Two processes per core: one serves Python while the other waits on PostgreSQL or Redis.
-workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+# Three processes per core: the others serve Python while one waits on PostgreSQL or Redis.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(3 * (os.cpu_count() or 1))))
+# gthread with one thread rather than the sync worker: the worker's main loop keeps telling the
+# master it is alive while a long export streams (a sync worker is killed after `timeout`).
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# As many connections as threads: a busy worker accepts nothing (see above).
+worker_connections = threads
+keepalive = 0
 
 
 def warm_and_freeze() -> None:
