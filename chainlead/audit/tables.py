@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from chainlead.audit.models import AuditEntry
 from chainlead.core.html import format_html
+from chainlead.core.tables import PlatformTable
 from chainlead.core.templatetags.chainlead_tags import field_labels, model_label, source_label
 
 ACTION_BADGE = {"create": "status-ok", "delete": "status-missing", "update": "badge-muted"}
 
 
-class AuditEntryTable(tables.Table):
+class AuditEntryTable(PlatformTable):
     timestamp = tables.DateTimeColumn(
         verbose_name=_("when"),
         format="Y-m-d H:i:s",

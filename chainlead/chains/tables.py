@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from chainlead.chains.choices import MembershipRole, SegmentStatus
 from chainlead.chains.models import Membership
 from chainlead.core.export import Column
+from chainlead.core.tables import PlatformTable
 from chainlead.registry.choices import DataProvenance
 
 
@@ -67,7 +68,7 @@ SEGMENT_FIRM_COLUMNS: list[Column] = [
 ]
 
 
-class ReviewQueueTable(tables.Table):
+class ReviewQueueTable(PlatformTable):
     """Text-rule memberships waiting for an official's decision."""
 
     # Ticks for the bulk decision: the boxes belong to the form above the table (form=).

@@ -2,9 +2,10 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.commissioners.models import Assignment, Commissioner
+from chainlead.core.tables import PlatformTable
 
 
-class CommissionerTable(tables.Table):
+class CommissionerTable(PlatformTable):
     name = tables.TemplateColumn(
         verbose_name=_("name"),
         template_name="commissioners/partials/_commissioner_name.html",
@@ -24,7 +25,7 @@ class CommissionerTable(tables.Table):
         empty_text = _("No commissioner matches these filters.")
 
 
-class AssignmentTable(tables.Table):
+class AssignmentTable(PlatformTable):
     id = tables.Column(linkify=True, verbose_name=_("station"))
     commissioner = tables.Column(verbose_name=_("commissioner"))
     enterprise = tables.Column(verbose_name=_("firm"))

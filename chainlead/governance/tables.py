@@ -5,10 +5,11 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.tables import PlatformTable
 from chainlead.governance.models import PolicyItem
 
 
-class PolicyItemTable(tables.Table):
+class PolicyItemTable(PlatformTable):
     title = tables.LinkColumn(
         "governance:policy_detail", args=[tables.A("pk")], verbose_name=_("Title")
     )

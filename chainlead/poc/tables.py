@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.tables import PlatformTable
 from chainlead.poc.models import Project
 
 
-class ProjectTable(tables.Table):
+class ProjectTable(PlatformTable):
     title = tables.Column(linkify=True, verbose_name=_("title"))
     institution = tables.Column(verbose_name=_("institution"))
     centre = tables.Column(verbose_name=_("centre"), default="—")

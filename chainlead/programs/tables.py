@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.tables import PlatformTable
 from chainlead.programs.models import Application
 
 
-class ApplicationTable(tables.Table):
+class ApplicationTable(PlatformTable):
     title = tables.Column(linkify=True, verbose_name=_("project title"))
     enterprise = tables.Column(verbose_name=_("firm"))
     round = tables.Column(verbose_name=_("round"))

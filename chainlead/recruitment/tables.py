@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from chainlead.core.tables import PlatformTable
 from chainlead.recruitment.models import Target
 
 
-class TargetTable(tables.Table):
+class TargetTable(PlatformTable):
     name = tables.Column(linkify=True, verbose_name=_("name"))
     chain = tables.Column(verbose_name=_("chain"))
     segment = tables.Column(verbose_name=_("segment"), accessor="segment__name", default="—")

@@ -8,11 +8,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.core.html import format_html
+from chainlead.core.tables import PlatformTable
 from chainlead.registry.choices import Origin
 from chainlead.registry.models import Enterprise, Industry
 
 
-class EnterpriseTable(tables.Table):
+class EnterpriseTable(PlatformTable):
     name = tables.Column(
         verbose_name=_("name"), linkify=("registry:enterprise_detail", {"pk": tables.A("pk")})
     )

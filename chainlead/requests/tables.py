@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from chainlead.core.html import format_html
+from chainlead.core.tables import PlatformTable
 from chainlead.requests.choices import Status
 from chainlead.requests.models import EnterpriseRequest
 
@@ -21,7 +22,7 @@ STATUS_BADGE: dict[str, str] = {
 }
 
 
-class RequestTable(tables.Table):
+class RequestTable(PlatformTable):
     reference = tables.Column(
         verbose_name=_("number"),
         accessor="pk",

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
+from chainlead.core.tables import PlatformTable
 from chainlead.registry.choices import DataProvenance, Origin, SizeClass
 from chainlead.registry.models import Enterprise, Industry
 from chainlead.registry.tests.factories import EnterpriseFactory
@@ -106,8 +107,9 @@ def test_every_list_writes_the_rows_the_library_writes(
         assert "12,346" in ours and "1,234" in ours
 
 
-class _Everything(tables.Table):
-    """Features of django-tables2 that no list of the platform uses today."""
+class _Everything(PlatformTable):
+    """Features of django-tables2 that no list of the platform uses today (on the platform's
+    base, whose tables copy their columns shallowly)."""
 
     name = tables.Column(
         linkify=lambda record: f"/firm/{record.pk}/",
@@ -264,3 +266,21 @@ def test_a_table_with_a_footer_writes_it_as_the_library_does(world: Any):
     assert ours == _reference(table, request)
     assert '<tfoot class="sum">' in ours and "合计 &lt;total&gt;" in ours
     assert '<tbody id="rows">' in ours
+
+
+def test_what_one_table_changes_in_its_columns_no_other_table_sees():
+    first, second = _Everything([]), _Everything([])
+    first.columns.hide("revenue")
+    first.columns["name"].column.attrs["td"]["data-name"] = "changed"
+    first.columns["name"].column.link.attrs["class"] = "changed"
+    assert not first.columns["revenue"].visible
+    for table in (second, _Everything([])):
+        assert table.columns["revenue"].visible
+        assert callable(table.columns["name"].column.attrs["td"]["data-name"])
+        assert "class" not in (table.columns["name"].column.link.attrs or {})
+    assert callable(_Everything.base_columns["name"].attrs["td"]["data-name"])
+    # What no table changes is shared, not copied.
+    assert (
+        first.columns["template"].column.template_code
+        is _Everything.base_columns["template"].template_code
+    )
