@@ -417,6 +417,22 @@ def _draw_ids(cursor: Any) -> tuple[int, int]:
     return drawn.pairs.pop()
 
 
+# The disbursement's columns in the model's field order (`_pay_postgresql` builds it so).
+_DISBURSEMENT_FIELDS = (
+    "id",
+    "tranche_id",
+    "run_id",
+    "amount",
+    "status",
+    "hold_reason",
+    "prepared_by_id",
+    "approved_by_id",
+    "executed_by_id",
+    "created_at",
+    "paid_at",
+)
+
+
 def _pay_postgresql(
     *,
     actor: Actor,
@@ -445,20 +461,25 @@ def _pay_postgresql(
             nullcontext(_pipeline_cursors()[0]) if hot else _cursor() as cursor,
         ):
             disbursement_id, entry_id = _draw_ids(cursor)
-            # Positional, in the model's field order (as `Model.from_db` builds): a third of
-            # the cost of keyword arguments. Its preparer and approver come back from the call.
-            disbursement = Disbursement(
-                disbursement_id,
-                tranche.pk,
-                None,  # run
-                amount,
-                DisbursementStatus.PAID,
-                "",  # hold_reason
-                None,  # prepared_by
-                None,  # approved_by
-                user.pk,  # executed_by
-                created_at,
-                now,  # paid_at
+            # Built as `Model.from_db` builds a row read back (positional, in the model's field
+            # order): a third of the cost of keyword arguments. Its preparer and approver come
+            # back from the call.
+            disbursement = Disbursement.from_db(
+                connection.alias,
+                _DISBURSEMENT_FIELDS,
+                (
+                    disbursement_id,
+                    tranche.pk,
+                    None,  # run
+                    amount,
+                    DisbursementStatus.PAID,
+                    "",  # hold_reason
+                    None,  # prepared_by
+                    None,  # approved_by
+                    user.pk,  # executed_by
+                    created_at,
+                    now,  # paid_at
+                ),
             )
             audit = event_values_sealed(
                 instance=disbursement,

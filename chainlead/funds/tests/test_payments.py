@@ -237,3 +237,11 @@ def test_payments_in_a_row_each_linked_a_declined_one_between(finance, finance2,
     verdict = verify()
     assert (verdict.ok, verdict.pending) == (True, 0), verdict
     assert ledger_violations() == []
+
+
+def test_the_fast_path_builds_the_disbursement_in_the_models_field_order():
+    # `_pay_postgresql` builds the instance positionally, as `Model.from_db` does.
+    assert (
+        tuple(f.attname for f in Disbursement._meta.concrete_fields)
+        == payments._DISBURSEMENT_FIELDS
+    )
