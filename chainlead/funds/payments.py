@@ -39,7 +39,7 @@ cursor only when something logs or wraps the queries); when that pass finds anot
 linking (most payments under load), nothing more is done here: that writer looks again after
 it lets go. The audit entry's values are sealed from its fields directly
 (`event_values_sealed`, no `AuditEntry` built) and the disbursement is built positionally:
-the client's Python per payment is about a fifth less (issue 10). Inside a caller's transaction
+the client's CPU per payment is about a quarter less (issue 10). Inside a caller's transaction
 the call takes a savepoint and the entry is linked after the caller's commit.
 
 Not done, measured: linking the entry inside `funds_pay_tranche` (inserted linked, the chain
