@@ -443,6 +443,35 @@ def sealed_values(entry: AuditEntry) -> list[Any]:
     return values
 
 
+def sealed_row(
+    fields: Mapping[str, Any], *, timestamp: dt.datetime, content_type_id: int
+) -> list[Any]:
+    """`sealed_values` of an entry given as its hashed fields (`chained_fields`' shape, `seq`
+    None, the content type as its label) with its timestamp and content type id: the same
+    values, without building an `AuditEntry` (issue 10: the payment's hot path)."""
+    if fields["seq"] is not None:
+        raise ValueError("Only new audit entries can be appended.")
+    json_field = AuditEntry._meta.get_field("after")
+    return [
+        connection.ops.adapt_datetimefield_value(timestamp),
+        fields["actor_id"],
+        fields["actor_label"],
+        fields["source"],
+        fields["remote_addr"],
+        fields["request_id"],
+        fields["action"],
+        fields["event"],
+        content_type_id,
+        fields["object_id"],
+        fields["object_repr"],
+        json_field.get_db_prep_save(fields["before"], connection),
+        json_field.get_db_prep_save(fields["after"], connection),
+        fields["message"],
+        GENESIS_HASH,
+        seal_digest(fields),
+    ]
+
+
 def insert_sealed(entry: AuditEntry, *, cursor: Any = None) -> None:
     """`append_many` for one unsaved entry in one raw INSERT: sealed the same way, linked after
     the caller's commit the same way (on SQLite inserted linked, in the caller's transaction),
@@ -487,18 +516,35 @@ LINK_GATHER_SECONDS = 0.02
 LINK_GATHER_BUDGET_SECONDS = 0.25
 
 
-# One pass of the after-commit linker on PostgreSQL (migration audit.0007), and its arguments.
+# How many times a gathering linker pauses within one transaction (migration audit.0008): its
+# pauses in all stay within `LINK_GATHER_BUDGET_SECONDS`, split over `LINK_GATHER_SESSIONS`.
+LINK_GATHER_SESSIONS = 2
+
+# One pass of the after-commit linker on PostgreSQL (migration audit.0007), and its arguments;
+# a gathering one (audit.0008: several pauses and links, one transaction).
 _LINKER_STATEMENT = "SELECT audit_link_committed(%s, %s, %s)"
+_GATHERING_STATEMENT = "SELECT audit_link_gathered(%s, %s, %s, %s)"
+
+
+def _gather_rounds() -> int:
+    return max(1, int(LINK_GATHER_BUDGET_SECONDS / LINK_GATHER_SECONDS / LINK_GATHER_SESSIONS))
 
 
 def _link_in_sql(*, gather: float = 0.0) -> int | None:
-    """PostgreSQL: one pass of the after-commit linker in one statement (migration audit.0007's
-    `audit_link_committed`, pausing `gather` seconds after it takes the linker's lock): the
-    count linked, or None when another writer holds the linker's lock (it looks again after it
-    lets go). Falls back to `_link` when the head is held by `link_sealed`/`link_pending` or
-    missing."""
+    """PostgreSQL: one pass of the after-commit linker in one statement: the count linked, or
+    None when another writer holds the linker's lock (it looks again after it lets go). With
+    `gather`, audit.0008's `audit_link_gathered`: up to `_gather_rounds()` pauses of `gather`
+    seconds, each followed by linking what committed meanwhile, in one transaction holding the
+    lock throughout (ending at the first round that finds nothing); without, audit.0007's
+    single pass. Falls back to `_link` when the head is held by `link_sealed`/`link_pending`
+    or missing."""
     with connection.cursor() as cursor:
-        cursor.execute(_LINKER_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, gather])
+        if gather > 0:
+            cursor.execute(
+                _GATHERING_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, gather, _gather_rounds()]
+            )
+        else:
+            cursor.execute(_LINKER_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, 0.0])
         return _after_sql_pass(int(cursor.fetchone()[0]))
 
 
@@ -527,6 +573,11 @@ def link_after_first_pass(answer: int) -> None:
     writer's transaction has committed, so a failure is logged and leaves the entries pending
     for the next linker."""
 
+    if answer == -1 and not connection.in_atomic_block:
+        # Another writer is linking, and looks again after it lets go (`_link_committed`
+        # would return at once): the common case under many writers, so no more work here.
+        return
+
     def finish() -> None:
         _link_committed(first=answer)
 
@@ -545,9 +596,10 @@ def _link_committed(first: int | None = None) -> None:
     On PostgreSQL a pass is one statement (`_link_in_sql`; the lock is transaction-level, so
     released by the pass's commit, before the look); `first`: the answer of a first pass the
     writer already ran (`first_link_pass`). When the look finds entries committed during the
-    pass, writers are linking concurrently: the next passes pause for `LINK_GATHER_SECONDS`
-    holding the lock, so that the writers committing meanwhile leave their entries to one pass
-    (one head update, one commit) instead of each linking its own; after
+    pass, writers are linking concurrently: the next passes (`LINK_GATHER_SESSIONS` of them)
+    each pause several times for `LINK_GATHER_SECONDS` holding the lock in one transaction
+    (audit.0008), so that the writers committing meanwhile leave their entries to it (one head
+    update, one commit, one look for many rounds) instead of each linking its own; after
     `LINK_GATHER_BUDGET_SECONDS` of pauses it leaves the rest to the next writer's linker (as
     after `MAX_LINK_PASSES`). Other databases serialise their writers: a pass is `_link`, which
     checks each seal against the entry's content."""
@@ -555,7 +607,8 @@ def _link_committed(first: int | None = None) -> None:
     gather = 0.0
     passes = MAX_LINK_PASSES
     if connection.vendor == "postgresql" and LINK_GATHER_SECONDS > 0:
-        passes = min(passes, 1 + int(LINK_GATHER_BUDGET_SECONDS / LINK_GATHER_SECONDS))
+        # The first pass, then gathering ones (each several pauses in one transaction).
+        passes = min(passes, 1 + LINK_GATHER_SESSIONS)
     for n in range(passes):
         if connection.vendor == "postgresql":
             # Seals are not checked here (a tiny hash per entry, in SQL): an entry altered while

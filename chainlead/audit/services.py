@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from chainlead.audit import context
-from chainlead.audit.chain import append_many, insert_sealed, sealed_values
+from chainlead.audit.chain import append_many, insert_sealed, sealed_row, timestamp_text
 from chainlead.audit.chain import link_pending as link_pending  # for SQL writers
 from chainlead.audit.models import AuditAction, AuditEntry
 from chainlead.core.db import insert_select, select_columns
@@ -130,12 +130,40 @@ def record_event_sealed(
 
 
 def event_values_sealed(
-    *, instance: models.Model, event: str, message: str = "", data: dict[str, Any] | None = None
+    *,
+    instance: models.Model,
+    event: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    timestamp: dt.datetime | None = None,
 ) -> list[Any]:
     """The entry `record_event_sealed` inserts, sealed, as values for a writer that inserts it
-    in its own SQL (`audit.chain.sealed_values`; the payment's function). The writer calls
-    `audit.chain.link_after_commit()` afterwards."""
-    return sealed_values(_event_entry(instance, event, message, data))
+    in its own SQL (`audit.chain.sealed_values`' values; the payment's function). The writer
+    calls `audit.chain.link_after_commit()` afterwards. Built from the hashed fields directly,
+    without an `AuditEntry` (`audit.chain.sealed_row`: a payment's hot path, issue 10)."""
+    ctx = context.current()
+    actor = ctx.actor
+    actor_id = actor.pk if actor is not None else None
+    content_type = ContentType.objects.get_for_model(instance)
+    timestamp = timestamp if timestamp is not None else timezone.now()
+    fields = {
+        "seq": None,
+        "timestamp": timestamp_text(timestamp),
+        "actor_id": actor_id,
+        "actor_label": (actor.get_username() if actor is not None else "system")[:150],
+        "source": ctx.source,
+        "remote_addr": ctx.remote_addr,
+        "request_id": ctx.request_id,
+        "action": AuditAction.EVENT.value,
+        "event": event,
+        "content_type": f"{content_type.app_label}.{content_type.model}",
+        "object_id": str(instance.pk),
+        "object_repr": str(instance)[:300],
+        "before": None,
+        "after": _jsonable(data) if data is not None else None,
+        "message": message,
+    }
+    return sealed_row(fields, timestamp=timestamp, content_type_id=content_type.pk)
 
 
 def _event_entry(

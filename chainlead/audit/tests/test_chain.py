@@ -257,6 +257,31 @@ def test_a_link_covers_the_seal_and_the_seal_the_content(entries):
 
 
 @pytest.mark.django_db
+def test_sealed_event_values_are_those_of_the_entry_record_event_writes(subject):
+    # `event_values_sealed` (the payment's hot path) builds the values from the hashed fields
+    # without an AuditEntry; they must be what sealing the entry `record_event` writes gives.
+    from chainlead.audit import context
+    from chainlead.audit.services import _event_entry, event_values_sealed
+
+    at = dt.datetime(2026, 3, 2, 10, 30, 0, 123456, tzinfo=dt.UTC)
+    data = {"amount": "12.50", "tranche": "T000001", "entry": 7}
+    for who in (None, subject):
+        with context.acting_as(who, source="cli"):
+            values = event_values_sealed(
+                instance=subject, event="paid", message="m", data=data, timestamp=at
+            )
+            entry = _event_entry(subject, "paid", "m", data)
+        entry.timestamp = at
+        expected = chain.sealed_values(entry)
+
+        def plain(value: Any) -> Any:
+            return getattr(value, "obj", value)  # PostgreSQL's Jsonb wrapper: its object
+
+        assert [plain(v) for v in values] == [plain(v) for v in expected]
+        assert values[-1] == chain.seal_digest(chain.chained_fields(entry))
+
+
+@pytest.mark.django_db
 def test_verify_reports_the_head(entries, capsys):
     call_command("audit", "verify")
     out = capsys.readouterr().out

@@ -148,6 +148,50 @@ def test_a_pausing_linker_links_what_writers_commit_during_its_pause() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_gathering_linker_links_several_pauses_in_one_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # PostgreSQL (audit.0008): a gathering pass pauses, links what committed, pauses again…
+    # holding the linker's lock throughout, and commits once at the end: an entry it linked
+    # after its first pause is still pending to others during its second, and the entries
+    # committed during either pause are linked by it, in the order it found them.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links in the writer's transaction")
+    monkeypatch.setattr(chain, "LINK_GATHER_BUDGET_SECONDS", 3.0)  # 3 pauses of 0.5 s
+    monkeypatch.setattr(chain, "LINK_GATHER_SESSIONS", 2)
+    subject = User.objects.create_user("rounds", password=None)
+    chain.link_sealed()
+    outcome: list[int | None] = []
+
+    def hold() -> None:
+        try:
+            outcome.append(chain._link_in_sql(gather=0.5))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    for _ in range(200):
+        if _linker_lock_taken():
+            break
+        threading.Event().wait(0.01)
+    else:
+        pytest.fail("the linker never took its lock")
+    record_event(instance=subject, event="test.first")  # during the first pause
+    threading.Event().wait(0.75)  # into the second pause: the first entry is linked, uncommitted
+    record_event(instance=subject, event="test.second")
+    first = AuditEntry.objects.get(event="test.first")
+    assert first.seq is None  # linked in the pass's transaction, not committed yet
+    holder.join(timeout=30)
+    assert outcome == [2]
+    first.refresh_from_db()
+    second = AuditEntry.objects.get(event="test.second")
+    assert first.seq is not None and second.seq == first.seq + 1
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict
+
+
+@pytest.mark.django_db(transaction=True)
 def test_many_writers_gathered_leave_nothing_pending(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

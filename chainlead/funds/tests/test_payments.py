@@ -202,3 +202,46 @@ def test_a_payment_outside_a_transaction_is_linked_right_after_its_commit(
     assert not AuditEntry.objects.filter(seq__isnull=True).exists()
     verdict = verify()
     assert (verdict.ok, verdict.pending) == (True, 0), verdict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_payments_in_a_row_each_linked_a_declined_one_between(finance, finance2, line, firm):
+    # On PostgreSQL the pipelined payments reuse the connection's two cursors (nothing logs the
+    # queries here): a payment after a declined one (an error inside the pipeline) still pays,
+    # and every entry is linked when its call returns; the chain verifies.
+    from chainlead.audit.chain import verify
+
+    paid = []
+    for n in range(4):
+        tranche = _approved_tranche(finance, finance2, line, firm, reference=f"row{n}")
+        if n == 2:
+            # Over its commitment's floor: the function raises CL001 inside the pipeline.
+            Tranche.objects.filter(pk=tranche.pk).update(amount=Decimal("999.00"))
+            tranche.amount = Decimal("999.00")
+            assert (
+                payments.pay_approved_tranche(
+                    actor=finance, tranche=tranche, idempotency_key=f"row{n}", today=TODAY, now=NOW
+                )
+                is None
+            )
+            continue
+        paid.append(
+            services.tranche_disburse(
+                actor=finance, tranche=tranche, idempotency_key=f"row{n}", today=TODAY
+            )
+        )
+    assert [d.status for d in paid] == [DisbursementStatus.PAID] * 3
+    events = AuditEntry.objects.filter(event="paid", object_id__in=[str(d.pk) for d in paid])
+    assert sorted(e.seq is not None for e in events) == [True] * 3
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    verdict = verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict
+    assert ledger_violations() == []
+
+
+def test_the_fast_path_builds_the_disbursement_in_the_models_field_order():
+    # `_pay_postgresql` builds the instance positionally, as `Model.from_db` does.
+    assert (
+        tuple(f.attname for f in Disbursement._meta.concrete_fields)
+        == payments._DISBURSEMENT_FIELDS
+    )
