@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from chainlead.analytics.classify import (
     ClassLexicon,
@@ -22,9 +23,14 @@ from chainlead.analytics.classify.features import HashedCharTfidf
 from chainlead.analytics.classify.firm_file import firm_chunks
 from chainlead.analytics.classify.model import (
     MODEL_FORMAT,
+    SENTENCE_WEIGHT,
     _fit_class_calibration,
+    _fit_score_mixing,
     _fit_temperature,
+    _out_of_fold_scores,
     _softmax,
+    business_sentences,
+    sentence_rows,
     standard_rows,
 )
 from chainlead.analytics.errors import EmptyInputError, MissingColumnError
@@ -210,13 +216,98 @@ def test_per_division_calibration_corrects_a_division_the_scores_undervalue() ->
     assert np.allclose(scale, 1, atol=1e-4) and np.allclose(bias, 0, atol=1e-4)
 
 
-def test_the_full_model_calibrates_each_division_and_ranks_the_runners_up_by_score(
+def test_score_mixing_separates_a_division_whose_firms_also_score_high_on_another() -> None:
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 3, size=900)
+    scores = rng.normal(scale=0.5, size=(900, 3))
+    scores[np.arange(900), truth] += 2.0
+    # Division 1's firms score as high on division 0 as on their own: division 0's score
+    # less a share of 1's tells them apart.
+    scores[truth == 1, 0] += 2.0
+    temperature = _fit_temperature(scores, truth)
+    mixing, mixing_bias = _fit_score_mixing(scores, truth, temperature)
+    assert mixing.shape == (3, 3) and mixing_bias.shape == (3,)
+    assert mixing[1, 0] < -0.2  # division 1's score is taken off division 0's
+    mixed = scores @ mixing + mixing_bias
+    assert (mixed.argmax(axis=1) == truth).mean() > (scores.argmax(axis=1) == truth).mean() + 0.1
+    scale, bias = _fit_class_calibration(scores, truth, temperature)
+    scaled = scores * scale + bias
+
+    def log_loss(calibrated: np.ndarray) -> float:
+        p = _softmax(calibrated, _fit_temperature(calibrated, truth))
+        return float(-np.log(p[np.arange(900), truth]).mean())
+
+    assert log_loss(mixed) < log_loss(scaled)  # more than a scale per division can
+    # A heavy penalty keeps the scores as they are.
+    mixing, mixing_bias = _fit_score_mixing(scores, truth, temperature, penalty=1e6)
+    assert np.allclose(mixing, np.eye(3), atol=1e-4) and np.allclose(mixing_bias, 0, atol=1e-4)
+
+
+def test_business_sentences_are_the_introductions_statements_of_what_the_firm_does() -> None:
+    introduction = (
+        "公司成立于1998年，2010年在深圳证券交易所上市。公司主要从事锂离子电池的研发、生产和销售；"
+        "主要产品包括动力电池、储能电池。未来公司将致力于成为全球领先的新能源企业！"
+        "公司荣获国家制造业单项冠军。公司专注于电池管理系统。公司生产正极材料。公司生产正极材料。"
+        "公司从事回收。"
+    )
+    assert business_sentences(introduction) == [
+        "公司主要从事锂离子电池的研发、生产和销售",
+        "主要产品包括动力电池、储能电池",
+        "公司专注于电池管理系统",
+    ]  # no listing, plans or honours; short ones ("公司从事回收") and repeats dropped; 3 at most
+    rows = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "division": ["38", "39", "65"],
+            "introduction": [
+                "公司生产正极材料。",
+                None,
+                "公司从事应用软件开发。主营业务为云计算服务。",
+            ],
+        }
+    )
+    texts, owners = sentence_rows(rows)
+    assert list(texts["introduction"]) == [
+        "公司生产正极材料",
+        "公司从事应用软件开发",
+        "主营业务为云计算服务",
+    ]
+    assert list(texts["division"]) == ["38", "65", "65"] and list(owners) == [0, 2, 2]
+    assert (texts[["full_name", "main_business", "business_scope"]] == "").all().all()
+
+
+def test_a_firm_held_out_of_a_calibration_fold_takes_its_sentences_with_it() -> None:
+    # 60 firms, each with a word of its own and a random division; each firm's one sentence
+    # repeats its word. Scored without the firm and its sentence, the word says nothing.
+    rng = np.random.default_rng(1)
+    labels = rng.choice(np.array(["a", "b", "c"]), size=60)
+    features = sparse.vstack([sparse.identity(60, format="csr")] * 2, format="csr")
+    all_labels = np.concatenate([labels, labels])
+    owners = np.concatenate([np.full(60, -1), np.arange(60)])
+    weights = np.concatenate([np.ones(60), np.full(60, SENTENCE_WEIGHT)])
+    classes = ["a", "b", "c"]
+    truth = np.searchsorted(np.asarray(classes), labels)
+
+    def own_division_first(owned: np.ndarray | None) -> float:
+        scores = _out_of_fold_scores(
+            features, all_labels, classes, 1, 5, 60, owners=owned, sample_weight=weights
+        )
+        return float((scores.argmax(axis=1) == truth).mean())
+
+    assert own_division_first(None) == 1.0  # the sentences, left in, give each firm away
+    assert own_division_first(owners) < 0.7
+
+
+def test_the_full_model_mixes_the_divisions_scores_and_ranks_the_runners_up_by_score(
     model: DivisionClassifier,
 ) -> None:
-    assert model.model_format == MODEL_FORMAT == "division-text-svm/3"
-    assert model.version.startswith("division-text-svm/3+")
-    assert model.class_scale is not None and model.class_bias is not None
-    assert model.class_scale.shape == model.class_bias.shape == (len(model.classes),)
+    assert model.model_format == MODEL_FORMAT == "division-text-svm/4"
+    assert model.version.startswith("division-text-svm/4+")
+    assert 0 < SENTENCE_WEIGHT < 1
+    assert model.class_scale is None
+    assert model.class_mixing is not None and model.class_bias is not None
+    classes = len(model.classes)
+    assert model.class_mixing.shape == (classes, classes) and model.class_bias.shape == (classes,)
     rows = sample_rows(3, seed=5)
     predicted = model.predict(rows)
     p = model.probabilities(rows)
@@ -229,13 +320,28 @@ def test_the_full_model_calibrates_each_division_and_ranks_the_runners_up_by_sco
         assert top3.split("|") == [best, *runners_up]
 
 
+def test_a_model_file_of_format_3_still_predicts_with_its_scale_per_division(
+    model: DivisionClassifier, tmp_path: Path
+) -> None:
+    path = tmp_path / "format3.joblib"
+    model.save(path)
+    old = DivisionClassifier.load(path)
+    del old.__dict__["class_mixing"]  # as format 3 pickled it
+    scale = np.linspace(0.8, 1.2, len(old.classes))
+    old.class_scale, old.class_bias = scale, np.zeros(len(old.classes))
+    rows = sample_rows(3, seed=5)
+    scores = np.asarray(old.features.transform(rows) @ old.weights + old.intercepts, np.float64)
+    np.testing.assert_allclose(old.probabilities(rows), _softmax(scores * scale, old.temperature))
+
+
 def test_a_model_file_of_format_2_without_per_division_calibration_still_predicts(
     model: DivisionClassifier, tmp_path: Path
 ) -> None:
     path = tmp_path / "format2.joblib"
     model.save(path)
     old = DivisionClassifier.load(path)
-    del old.__dict__["class_scale"], old.__dict__["class_bias"]  # as format 2 pickled it
+    # as format 2 pickled it
+    del old.__dict__["class_scale"], old.__dict__["class_bias"], old.__dict__["class_mixing"]
     rows = sample_rows(3, seed=5)
     scores = old.features.transform(rows) @ old.weights + old.intercepts
     expected = _softmax(np.asarray(scores, dtype=np.float64), old.temperature)
@@ -272,7 +378,9 @@ def test_firm_files_in_gb18030_with_chinese_headers_are_read(tmp_path: Path) -> 
 def test_the_small_model_reads_the_short_fields_only(lexicon: ClassLexicon) -> None:
     small = train_classifier(sample_rows(), lexicon=lexicon, seed=1, small=True)
     assert small.version.startswith("division-text-svm-small/1+")
-    assert small.class_scale is None and small.class_bias is None  # unchanged: no per-division
+    # unchanged: no per-division calibration
+    assert small.class_scale is None and small.class_bias is None
+    assert small.class_mixing is None
     firm = pd.DataFrame(
         {"full_name": ["示例应用软件开发股份有限公司"], "main_business": ["云计算平台"]}
     )
