@@ -34,7 +34,8 @@ class Chain(models.Model):
         verbose_name_plural = _("industrial chains")
 
     def __str__(self) -> str:
-        return self.name
+        # In the reader's language: pickers, filters and the admin show a chain by its name.
+        return self.label
 
     @property
     def label(self) -> str:
@@ -80,7 +81,7 @@ class Segment(models.Model):
         verbose_name_plural = _("segments")
 
     def __str__(self) -> str:
-        return f"{self.chain.name} · {self.name}"
+        return f"{self.chain.label} · {self.label}"
 
     @property
     def label(self) -> str:

@@ -36,7 +36,8 @@ class District(models.Model):
         verbose_name_plural = _("districts")
 
     def __str__(self) -> str:
-        return self.name
+        # In the reader's language: pickers, filters and the admin show a district by its name.
+        return self.label
 
     @property
     def label(self) -> str:

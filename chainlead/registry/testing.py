@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 
 
 def world_setup(world: World) -> None:
+    # With their English names, as the reference data has them: an English page shows those.
     districts = {
-        "own": District.objects.get_or_create(code="330108", defaults={"name": "滨江区"})[0],
-        "other": District.objects.get_or_create(code="330110", defaults={"name": "余杭区"})[0],
+        "own": District.objects.get_or_create(
+            code="330108", defaults={"name": "滨江区", "name_en": "Binjiang"}
+        )[0],
+        "other": District.objects.get_or_create(
+            code="330110", defaults={"name": "余杭区", "name_en": "Yuhang"}
+        )[0],
     }
     firms = {
         side: enterprise_create(

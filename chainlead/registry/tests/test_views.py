@@ -474,6 +474,20 @@ def test_the_list_is_chinese_by_default_and_english_after_switching(registry_wor
 
 
 @pytest.mark.django_db
+def test_the_district_filter_names_districts_in_the_readers_language(registry_world, districts):
+    binjiang = districts["滨江区"]
+    binjiang.name_en = "Binjiang"
+    binjiang.save()
+    option = f'<option value="{binjiang.pk}">'
+    client = client_for(registry_world.admin)
+    assert f"{option}滨江区</option>" in client.get(LIST).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": LIST})
+    english = client.get(LIST).content.decode()
+    assert f"{option}Binjiang</option>" in english
+    assert "滨江区" not in english.split('name="district"')[1].split("</select>")[0]
+
+
+@pytest.mark.django_db
 def test_the_filter_form_reloads_only_the_results_through_htmx(registry_world):
     client = client_for(registry_world.admin)
     page = client.get(LIST).content.decode()
