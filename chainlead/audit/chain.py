@@ -558,33 +558,36 @@ def _after_sql_pass(linked: int) -> int | None:
     return linked
 
 
-def first_link_pass() -> tuple[str, list[Any]]:
-    """PostgreSQL: the statement (and its parameters) of the after-commit linker's first pass,
-    for a writer that sends it right behind its own commit, in the same round trip (the
-    payment's pipeline, funds/payments.py). The writer must then call
-    `link_after_first_pass(answer)` with the value it returned, which does what
-    `link_after_commit()` would have done after that pass: the look for entries committed
-    meanwhile and the further passes."""
-    return _LINKER_STATEMENT, [LINKER_LOCK_KEY, BATCH_SIZE, 0.0]
+def first_pass_arguments() -> list[Any]:
+    """PostgreSQL: the arguments of the after-commit linker's first pass (`audit_link_committed`'s
+    lock key and batch), for a writer whose own SQL runs that pass right after its commit (the
+    payment's procedure, funds.0007, which also makes the look after a pass that linked). The
+    writer then calls `link_after_looked_pass(linked, waiting)` with the answers."""
+    return [LINKER_LOCK_KEY, BATCH_SIZE]
 
 
-def link_after_first_pass(answer: int) -> None:
-    """See `first_link_pass`. Robust as the after-commit linker (`_link_after_commit`): the
-    writer's transaction has committed, so a failure is logged and leaves the entries pending
-    for the next linker."""
-
-    if answer == -1 and not connection.in_atomic_block:
-        # Another writer is linking, and looks again after it lets go (`_link_committed`
-        # would return at once): the common case under many writers, so no more work here.
+def link_after_looked_pass(linked: int | None, waiting: bool | None) -> None:
+    """What `link_after_commit()` would still do after a first pass (and, when it linked, the look
+    after its commit) that the writer's own SQL ran (`first_pass_arguments`): `linked` is the
+    pass's answer (None: the pass failed, and the full after-commit linker runs), `waiting` the
+    look's. Robust as the after-commit linker (`_link_after_commit`): the writer's transaction
+    has committed, so a failure is logged and leaves the entries pending for the next linker."""
+    if linked is None:
+        _link_after_commit()
+        return
+    if linked == -1 or (linked >= 0 and not waiting):
+        # -1: another writer is linking, and looks again after it lets go (`_link_committed`
+        # would return at once): the common case under many writers. Or the look after this
+        # writer's own pass found nothing waiting. Nothing more to do either way.
         return
 
     def finish() -> None:
-        _link_committed(first=answer)
+        _link_committed(first=linked, waiting=True if linked >= 0 else None)
 
     transaction.on_commit(finish, robust=True)  # outside a transaction: runs now
 
 
-def _link_committed(first: int | None = None) -> None:
+def _link_committed(first: int | None = None, waiting: bool | None = None) -> None:
     """Link after a commit without queueing: when another writer is linking, leave it to that
     one. Nothing is stranded by leaving: every linker, after it releases the linker lock (and
     the head), looks again for pending entries (without a lock) and makes another pass when it
@@ -595,7 +598,8 @@ def _link_committed(first: int | None = None) -> None:
 
     On PostgreSQL a pass is one statement (`_link_in_sql`; the lock is transaction-level, so
     released by the pass's commit, before the look); `first`: the answer of a first pass the
-    writer already ran (`first_link_pass`). When the look finds entries committed during the
+    writer already ran (`first_pass_arguments`); `waiting`: the answer of the look its SQL made
+    after that pass, when it did. When the look finds entries committed during the
     pass, writers are linking concurrently: the next passes (`LINK_GATHER_SESSIONS` of them)
     each pause several times for `LINK_GATHER_SECONDS` holding the lock in one transaction
     (audit.0008), so that the writers committing meanwhile leave their entries to it (one head
@@ -625,7 +629,10 @@ def _link_committed(first: int | None = None) -> None:
             if outcome is None:
                 return  # another linker holds the head, and will look again after it
             unlinkable |= outcome[1]
-        if not _waiting(unlinkable):
+        if n == 0 and waiting is not None:
+            if not waiting:  # the writer's SQL looked after its first pass (funds.0007)
+                return
+        elif not _waiting(unlinkable):
             return
 
 

@@ -26,21 +26,26 @@ The same guarantees, from the same mechanisms:
   sealed by `audit.services.event_values_sealed`/`record_event_sealed`), the last write before
   the commit; the audit chain links it after the commit (on SQLite, in the same transaction).
 
-On PostgreSQL a payment is one statement, outside any transaction of the caller its own
-transaction (no BEGIN, no COMMIT round trip): `funds_pay_tranche` (migration funds.0004), a
+On PostgreSQL a payment is one statement: `funds_pay_tranche` (migration funds.0004), a
 PL/pgSQL function running the same steps in the same order, each with a fresh snapshot, and
 raising CL001 to undo the claim when a check after it fails. The audit entry is sealed in
 Python first, so the payment's and entry's ids are drawn from their sequences ahead (a block per
-connection while payments follow each other, `_draw_ids`). Outside a transaction the
-statement, a Sync (its commit) and the audit linker's first pass (`audit.chain.first_link_pass`,
-its own transaction after the commit, as `link_after_commit` runs it) go in one round trip
-(psycopg's pipeline mode), on two driver cursors kept with the connection (Django's wrapped
-cursor only when something logs or wraps the queries); when that pass finds another writer
-linking (most payments under load), nothing more is done here: that writer looks again after
-it lets go. The audit entry's values are sealed from its fields directly
-(`event_values_sealed`, no `AuditEntry` built) and the disbursement is built positionally:
-the client's CPU per payment is about a quarter less (issue 10). Inside a caller's transaction
-the call takes a savepoint and the entry is linked after the caller's commit.
+connection while payments follow each other, `_draw_ids`). Outside a transaction it runs inside
+one CALL of the procedure `funds_pay_and_link` (migration funds.0007): the payment, its COMMIT
+(the WAL flush waited for), the audit linker's first pass (`audit_link_committed`, its own
+transaction after the commit, as `link_after_commit` runs it) and, when that pass linked, its
+COMMIT and the look for entries committed meanwhile: one statement and one reply, on a driver
+cursor kept with the connection (Django's wrapped cursor only when something logs or wraps the
+queries). When the pass finds another writer linking (most payments under load), nothing more
+is done here: that writer looks again after it lets go; when the look finds entries waiting,
+the gathering passes run as after any commit (`audit.chain.link_after_looked_pass`). Before
+(ninth session), the statement, a Sync and the pass went in psycopg's pipeline mode, which
+costs the client about twice the Python of two plain statements, and the look took a round trip
+of its own: a payment's CPU under 16 writers is about a sixth less with the CALL (docs/funds.md,
+tenth session). The audit entry's values are sealed from its fields directly
+(`event_values_sealed`, no `AuditEntry` built) and the disbursement is built positionally.
+Inside a caller's transaction (a procedure that commits cannot run there) the function is called
+in a savepoint and the entry is linked after the caller's commit.
 
 Not done, measured: linking the entry inside `funds_pay_tranche` (inserted linked, the chain
 head locked with FOR UPDATE until the payment's commit) takes the separate linker's work off a
@@ -64,12 +69,19 @@ from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.backends.utils import CursorDebugWrapper
 from django.utils import timezone
 
 from chainlead.accounts.types import Actor, acting_user
-from chainlead.audit.chain import first_link_pass, link_after_commit, link_after_first_pass
+from chainlead.audit.chain import first_pass_arguments, link_after_commit, link_after_looked_pass
 from chainlead.audit.services import event_values_sealed, record_event_sealed
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
@@ -346,8 +358,11 @@ def pay_approved_tranche(
     return disbursement
 
 
-# PostgreSQL: the payment in one statement (migration funds.0004), the ids drawn ahead.
+# PostgreSQL: the payment in one statement (migration funds.0004), the ids drawn ahead; outside
+# a transaction, with its commit and the audit linker's first pass and look in one CALL
+# (migration funds.0007).
 _PAY_SQL = f"SELECT prepared_by, approved_by FROM funds_pay_tranche({', '.join(['%s'] * 28)})"  # noqa: S608
+_PAY_AND_LINK_SQL = f"CALL funds_pay_and_link({', '.join(['%s'] * 30)}, NULL, NULL, NULL, NULL)"
 _DECLINED = "CL001"  # the SQLSTATE `funds_pay_tranche` raises when it is not the common case
 # Ids drawn ahead per connection: a block grows (to `_MAX_BLOCK`) while payments follow each
 # other within `_FRESH_SECONDS`, and ids older than that are dropped (a gap, as a rolled-back
@@ -358,45 +373,50 @@ _FRESH_SECONDS = 1.0
 
 
 class _DrawnIds:
-    """Per connection: the ids drawn ahead, and the pipelined path's two cursors (reused: a
-    psycopg cursor is built and wrapped per call otherwise)."""
+    """Per connection: the ids drawn ahead, and the hot path's driver cursor (reused: a psycopg
+    cursor is built and wrapped per call otherwise)."""
 
     def __init__(self) -> None:
         self.pairs: list[tuple[int, int]] = []
         self.block = 1
         self.drawn_at = 0.0
-        self.cursors: tuple[Any, Any] | None = None
+        self.cursor: Any = None
 
 
 _drawn: weakref.WeakKeyDictionary[Any, _DrawnIds] = weakref.WeakKeyDictionary()
 
 
-def _pipeline_cursors() -> tuple[Any, Any]:
-    """The payment's and the linker pass's cursors for the pipelined path, the driver's own
-    (server-binding, prepared as `_cursor` prepares), kept with the connection. Only when
-    nothing watches the queries (`_watched`): Django's wrapper is what logs them."""
+def _hot_cursor(db: Any) -> Any:
+    """The payment's cursor on the hot path, the driver's own (server-binding, prepared as
+    `_cursor` prepares), kept with the connection. Only when nothing watches the queries
+    (`_watched`): Django's wrapper is what logs them."""
     import psycopg
 
-    connection.ensure_connection()
-    raw = connection.connection
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:  # Django's default: preparation off
         raw.prepare_threshold = 0
-    state = _drawn.setdefault(raw, _DrawnIds())
-    if state.cursors is None:
-        state.cursors = (psycopg.Cursor(raw), psycopg.Cursor(raw))
-    return state.cursors
+    state = _drawn.get(raw)
+    if state is None:
+        state = _drawn[raw] = _DrawnIds()
+    if state.cursor is None:
+        state.cursor = psycopg.Cursor(raw)
+    return state.cursor
 
 
-def _watched() -> bool:
+def _watched(db: Any) -> bool:
     """Whether Django logs this connection's queries or wraps their execution (a test's
     CaptureQueriesContext, `connection.execute_wrapper`): then every statement goes through
     Django's cursor."""
-    return bool(connection.queries_logged or connection.execute_wrappers)
+    return bool(db.queries_logged or db.execute_wrappers)
 
 
-def _draw_ids(cursor: Any) -> tuple[int, int]:
+def _draw_ids(cursor: Any, db: Any) -> tuple[int, int]:
     """The next (disbursement id, entry id) for this connection, from its sequences."""
-    drawn = _drawn.setdefault(connection.connection, _DrawnIds())
+    raw = db.connection
+    drawn = _drawn.get(raw)
+    if drawn is None:
+        drawn = _drawn[raw] = _DrawnIds()
     moment = time.monotonic()
     if drawn.pairs and moment - drawn.drawn_at > _FRESH_SECONDS:
         drawn.pairs.clear()
@@ -441,31 +461,35 @@ def _pay_postgresql(
     today: dt.date,
     now: dt.datetime,
 ) -> Disbursement | None:
-    """`pay_approved_tranche` on PostgreSQL: one call of `funds_pay_tranche`, outside a
-    transaction its own (no BEGIN, no COMMIT); inside the caller's, in a savepoint. The audit
-    entry is sealed here first, so the payment's ids are drawn ahead."""
+    """`pay_approved_tranche` on PostgreSQL. Outside a transaction, one CALL of
+    `funds_pay_and_link` (migration funds.0007: the payment's statement, its COMMIT, the audit
+    linker's first pass and, when it linked, the look after it; one round trip); inside the
+    caller's, one call of `funds_pay_tranche` in a savepoint, linked after the caller's commit.
+    The audit entry is sealed here first, so the payment's ids are drawn ahead."""
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` costs a lookup per attribute
     user = acting_user(actor)
-    ops = connection.ops
+    ops = db.ops
     created_at = timezone.now()
     period = month_of(today)
     amount = Decimal(tranche.amount).quantize(CENT)
     memo = f"T{tranche.pk:06d}"
     # A transaction of our own only for the fault test, which needs a moment before the commit.
-    atomic = connection.in_atomic_block or bool(os.environ.get(SLEEP_BEFORE_COMMIT_ENV))
-    pipelined = not atomic and _pipelines()
-    hot = pipelined and not _watched()
+    atomic = db.in_atomic_block or bool(os.environ.get(SLEEP_BEFORE_COMMIT_ENV))
+    hot = (
+        not atomic and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") and not _watched(db)
+    )
     try:
         with (
             transaction.atomic() if atomic else nullcontext(),
-            connection.wrap_database_errors if hot else nullcontext(),
-            nullcontext(_pipeline_cursors()[0]) if hot else _cursor() as cursor,
+            db.wrap_database_errors if hot else nullcontext(),
+            nullcontext(_hot_cursor(db)) if hot else _cursor() as cursor,
         ):
-            disbursement_id, entry_id = _draw_ids(cursor)
+            disbursement_id, entry_id = _draw_ids(cursor, db)
             # Built as `Model.from_db` builds a row read back (positional, in the model's field
             # order): a third of the cost of keyword arguments. Its preparer and approver come
             # back from the call.
             disbursement = Disbursement.from_db(
-                connection.alias,
+                db.alias,
                 _DISBURSEMENT_FIELDS,
                 (
                     disbursement_id,
@@ -504,63 +528,30 @@ def _pay_postgresql(
                 memo,
                 *audit,
             ]
-            if pipelined:
-                row, linked = _pay_and_link(cursor, params, hot=hot)
-            else:
+            if atomic:
                 cursor.execute(_PAY_SQL, params)
-                row, linked = cursor.fetchone(), None
+                row = cursor.fetchone()
+                answer = None
+            else:
+                cursor.execute(_PAY_AND_LINK_SQL, [*params, *first_pass_arguments()])
+                prepared_by, approved_by, linked, waiting = cursor.fetchone()
+                row = None if prepared_by is None else (prepared_by, approved_by)
+                answer = (linked, waiting)
             if row is None:
                 raise _DeclinedError  # the key is taken
             fault_point()
     except (_DeclinedError, IntegrityError):
-        _link_after_decline(pipelined)
+        # Nothing was committed, and no pass ran: the linker owes nothing.
         return None
     except DatabaseError as error:
-        _link_after_decline(pipelined)
         if getattr(error.__cause__, "sqlstate", None) == _DECLINED:
             return None
         raise
     disbursement.prepared_by_id, disbursement.approved_by_id = row
     disbursement._state.adding = False
-    disbursement._state.db = connection.alias
-    if linked is None:
+    disbursement._state.db = db.alias
+    if answer is None:
         link_after_commit()
     else:
-        link_after_first_pass(linked)
+        link_after_looked_pass(*answer)
     return disbursement
-
-
-def _pipelines() -> bool:
-    """Whether the payment and the audit linker's first pass go in one round trip (psycopg's
-    pipeline mode): with the fast path's server-binding cursor, which a transaction-pooling
-    pooler rules out (`_cursor`)."""
-    return not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-
-
-def _pay_and_link(cursor: Any, params: list[Any], *, hot: bool) -> tuple[Any, int | None]:
-    """Send the payment, a Sync (which ends its implicit transaction: it commits there, as the
-    statement alone would), and the audit linker's first pass (`first_link_pass`), in one round
-    trip: (the payment's row or None, the pass's answer). The pass runs after the commit, in
-    its own transaction, exactly as `link_after_commit` would run it; a writer under load saves
-    a round trip per payment (issue 10). An error of the payment is raised after the pipeline:
-    nothing of it was committed."""
-    import psycopg
-
-    raw = connection.connection
-    link_sql, link_params = first_link_pass()
-    link = _pipeline_cursors()[1] if hot else psycopg.Cursor(raw)
-    with connection.wrap_database_errors, raw.pipeline() as pipeline:
-        cursor.execute(_PAY_SQL, params)
-        pipeline.sync()
-        link.execute(link_sql, link_params)
-    row = cursor.fetchone()
-    answer = link.fetchone()
-    return row, int(answer[0]) if answer is not None else None
-
-
-def _link_after_decline(pipelined: bool) -> None:
-    """A declined or failed pipelined payment committed nothing, but its linker's first pass may
-    have run and taken the linker's lock, whose holder owes the writers that found it taken a
-    look after it lets go: the full after-commit linker runs (a pass and that look)."""
-    if pipelined:
-        link_after_commit()

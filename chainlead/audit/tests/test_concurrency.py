@@ -225,3 +225,59 @@ def test_many_writers_gathered_leave_nothing_pending(
     assert seqs == list(range(1, len(seqs) + 1))
     verdict = chain.verify()
     assert (verdict.ok, verdict.pending) == (True, 0), verdict
+
+
+@contextlib.contextmanager
+def _linker_lock_held_elsewhere() -> Iterator[None]:
+    """PostgreSQL: the after-commit linker's advisory lock held by another session (a linker
+    that, as after a crash, never looks again): writers meanwhile leave their entries pending."""
+    import psycopg
+
+    settings = connection.settings_dict
+    params = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "host": settings["HOST"],
+        "port": settings["PORT"],
+        "password": settings["PASSWORD"],
+    }
+    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [chain.LINKER_LOCK_KEY])
+        try:
+            yield
+        finally:
+            other.execute("SELECT pg_advisory_unlock(%s)", [chain.LINKER_LOCK_KEY])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_writers_own_pass_and_look_the_linker_does_what_is_left() -> None:
+    # `link_after_looked_pass` (the payment's procedure ran the first pass and the look in its
+    # own SQL, funds.0007): nothing more when the pass answered -1 or the look found nothing
+    # waiting; the gathering passes when the look found an entry waiting; the whole
+    # after-commit linker when the pass failed (None).
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links in the writer's transaction")
+    subject = User.objects.create_user("looked", password=None)
+    chain.link_sealed()
+
+    def left(event: str) -> AuditEntry:
+        with _linker_lock_held_elsewhere():
+            record_event(instance=subject, event=event)
+        entry = AuditEntry.objects.get(event=event)
+        assert entry.seq is None
+        return entry
+
+    first = left("test.looked.first")
+    chain.link_after_looked_pass(-1, None)  # another writer links, and looks after
+    chain.link_after_looked_pass(0, False)  # the look found nothing (it ran before this entry)
+    first.refresh_from_db()
+    assert first.seq is None
+    chain.link_after_looked_pass(0, True)
+    first.refresh_from_db()
+    assert first.seq is not None
+    second = left("test.looked.second")
+    chain.link_after_looked_pass(None, None)
+    second.refresh_from_db()
+    assert second.seq == first.seq + 1
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict

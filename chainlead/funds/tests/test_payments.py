@@ -182,7 +182,7 @@ def test_a_tranche_its_creator_approved_is_declined(finance, finance2, line, fir
 def test_a_payment_outside_a_transaction_is_linked_right_after_its_commit(
     finance, finance2, line, firm
 ):
-    # PostgreSQL sends the payment and the audit linker's first pass in one round trip (the
+    # PostgreSQL runs the payment, its commit and the audit linker's first pass in one CALL (the
     # pass after the payment's commit, in its own transaction); SQLite links in the payment's
     # transaction. Either way the entry is linked when the call returns, and a declined payment
     # (a reused key) leaves nothing pending either.
@@ -206,16 +206,16 @@ def test_a_payment_outside_a_transaction_is_linked_right_after_its_commit(
 
 @pytest.mark.django_db(transaction=True)
 def test_payments_in_a_row_each_linked_a_declined_one_between(finance, finance2, line, firm):
-    # On PostgreSQL the pipelined payments reuse the connection's two cursors (nothing logs the
-    # queries here): a payment after a declined one (an error inside the pipeline) still pays,
-    # and every entry is linked when its call returns; the chain verifies.
+    # On PostgreSQL the payments reuse the connection's driver cursor (nothing logs the queries
+    # here): a payment after a declined one (an error raised inside the CALL) still pays, and
+    # every entry is linked when its call returns; the chain verifies.
     from chainlead.audit.chain import verify
 
     paid = []
     for n in range(4):
         tranche = _approved_tranche(finance, finance2, line, firm, reference=f"row{n}")
         if n == 2:
-            # Over its commitment's floor: the function raises CL001 inside the pipeline.
+            # Over its commitment's floor: the function raises CL001 inside the CALL.
             Tranche.objects.filter(pk=tranche.pk).update(amount=Decimal("999.00"))
             tranche.amount = Decimal("999.00")
             assert (
@@ -245,3 +245,73 @@ def test_the_fast_path_builds_the_disbursement_in_the_models_field_order():
         tuple(f.attname for f in Disbursement._meta.concrete_fields)
         == payments._DISBURSEMENT_FIELDS
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_while_another_writer_links_leaves_its_entry_to_that_linker(
+    finance, finance2, line, firm
+):
+    # PostgreSQL (funds.0007): the payment commits inside its CALL, then its pass finds the
+    # linker's lock taken by a gathering linker and leaves its entry to it: the payment is paid
+    # and returned at once, its entry pending until that linker's pass, which links it.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links in the payment's transaction")
+    from chainlead.audit import chain
+    from chainlead.audit.tests.test_concurrency import _linker_holding_its_lock
+
+    tranche = _approved_tranche(finance, finance2, line, firm, reference="held")
+    chain.link_sealed()
+    holder, outcome = _linker_holding_its_lock(gather=1.5)
+    paid = services.tranche_disburse(
+        actor=finance, tranche=tranche, idempotency_key="held", today=TODAY
+    )
+    assert paid.status == DisbursementStatus.PAID
+    assert Tranche.objects.get(pk=tranche.pk).status == TrancheStatus.PAID  # committed
+    event = AuditEntry.objects.get(event="paid", object_id=str(paid.pk))
+    assert event.seq is None  # left to the linker holding the lock
+    holder.join(timeout=30)
+    assert outcome == [1]
+    event.refresh_from_db()
+    assert event.seq is not None
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict
+    assert ledger_violations() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_links_an_entry_another_writer_left_and_looks_after(
+    finance, finance2, line, firm
+):
+    # PostgreSQL: an entry another writer committed and left (the linker's lock was taken by a
+    # session that has since let go without looking, as after a crash) is linked by the next
+    # payment's own pass, in id order before the payment's, and the look after that pass finds
+    # nothing waiting: nothing pending when the payment returns.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links in the payment's transaction")
+    import psycopg
+
+    from chainlead.audit import chain
+    from chainlead.audit.services import record_event
+
+    tranche = _approved_tranche(finance, finance2, line, firm, reference="after")
+    settings = connection.settings_dict
+    params = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "host": settings["HOST"],
+        "port": settings["PORT"],
+        "password": settings["PASSWORD"],
+    }
+    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [chain.LINKER_LOCK_KEY])
+        record_event(instance=finance, event="test.left")  # its pass finds the lock taken
+        other.execute("SELECT pg_advisory_unlock(%s)", [chain.LINKER_LOCK_KEY])
+    left = AuditEntry.objects.get(event="test.left")
+    assert left.seq is None
+    paid = services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
+    event = AuditEntry.objects.get(event="paid", object_id=str(paid.pk))
+    left.refresh_from_db()
+    assert left.seq is not None and event.seq == left.seq + 1
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    verdict = chain.verify()
+    assert (verdict.ok, verdict.pending) == (True, 0), verdict
