@@ -531,7 +531,9 @@ def train_classifier(
 
     ``lexicon`` names the four-digit classes; the full model also learns from its class
     texts (:func:`standard_rows`), each weighing as much as a firm, and from the firms'
-    business sentences (:func:`sentence_rows`), each weighing :data:`SENTENCE_WEIGHT`.
+    business sentences (:func:`sentence_rows`), each weighing :data:`SENTENCE_WEIGHT`; besides
+    its SVM on all features, one on the character blocks and one on the words add their
+    scores × :data:`VIEW_SHARE` (:func:`_fit_views`; one weight matrix).
     ``small``: the short fields' characters only, no class texts or sentences and 3
     calibration folds, several times faster to train (the demo's model) and a few points less
     accurate (docs/classification.md).
