@@ -24,9 +24,12 @@ from chainlead.analytics.classify.firm_file import firm_chunks
 from chainlead.analytics.classify.model import (
     MODEL_FORMAT,
     SENTENCE_WEIGHT,
+    VIEW_SHARE,
     _fit_class_calibration,
     _fit_score_mixing,
+    _fit_svm,
     _fit_temperature,
+    _fit_views,
     _out_of_fold_scores,
     _softmax,
     business_sentences,
@@ -301,8 +304,8 @@ def test_a_firm_held_out_of_a_calibration_fold_takes_its_sentences_with_it() -> 
 def test_the_full_model_mixes_the_divisions_scores_and_ranks_the_runners_up_by_score(
     model: DivisionClassifier,
 ) -> None:
-    assert model.model_format == MODEL_FORMAT == "division-text-svm/4"
-    assert model.version.startswith("division-text-svm/4+")
+    assert model.model_format == MODEL_FORMAT == "division-text-svm/5"
+    assert model.version.startswith("division-text-svm/5+")
     assert 0 < SENTENCE_WEIGHT < 1
     assert model.class_scale is None
     assert model.class_mixing is not None and model.class_bias is not None
@@ -318,6 +321,53 @@ def test_the_full_model_mixes_the_divisions_scores_and_ranks_the_runners_up_by_s
     for top3, best, scores in zip(predicted["top3"], predicted["division"], raw, strict=True):
         runners_up = [c for c in classes[np.argsort(-scores, kind="stable")] if c != best][:2]
         assert top3.split("|") == [best, *runners_up]
+
+
+def test_the_views_svms_are_added_into_one_weight_matrix() -> None:
+    # Two blocks of columns: each view's SVM sees its block only; the model's scores are the
+    # full SVM's plus each view's × its share, from one coefficient matrix.
+    rng = np.random.default_rng(2)
+    labels = rng.choice(np.array(["a", "b", "c"]), size=90)
+    truth = np.searchsorted(np.array(["a", "b", "c"]), labels)
+    noise = rng.random((90, 12))
+    noise[np.arange(90), truth] += 1.0  # block one: columns 0-5; block two: 6-11
+    noise[np.arange(90), 6 + truth] += rng.random(90)
+    features = sparse.csr_matrix(noise)
+    views = ((0, 6, 0.5), (6, 12, 0.25))
+    classes, coefficients, intercepts = _fit_views(features, labels, None, 1, views)
+    assert classes == ["a", "b", "c"] and coefficients.shape == (3, 12)
+    _, full, full_intercepts = _fit_svm(features, labels, None, 1)
+    expected = features @ full.T + full_intercepts
+    for first, stop, share in views:
+        _, view, view_intercepts = _fit_svm(features[:, first:stop], labels, None, 1)
+        expected = expected + share * (features[:, first:stop] @ view.T + view_intercepts)
+    np.testing.assert_allclose(features @ coefficients.T + intercepts, expected, atol=1e-9)
+    assert not np.allclose(coefficients, full)
+
+
+def test_the_full_models_views_are_its_character_blocks_and_its_words(
+    model: DivisionClassifier,
+) -> None:
+    (first, characters, share), (start, stop, word_share) = model.features.views()
+    assert first == 0 and start == characters and share == word_share == VIEW_SHARE
+    assert characters == (
+        model.features.short_chars.n_features + model.features.all_chars.n_features
+    )
+    assert stop == model.weights.shape[0]  # the words are the last columns
+
+
+def test_a_model_file_of_format_4_still_predicts_as_it_did(
+    model: DivisionClassifier, tmp_path: Path
+) -> None:
+    # Format 5 changed training only: a format-4 file (the same attributes) predicts as before.
+    path = tmp_path / "format4.joblib"
+    model.save(path)
+    old = DivisionClassifier.load(path)
+    old.model_format = "division-text-svm/4"
+    rows = sample_rows(3, seed=5)
+    assert old.version.startswith("division-text-svm/4+")
+    np.testing.assert_allclose(old.probabilities(rows), model.probabilities(rows))
+    assert list(old.predict(rows)["division"]) == list(model.predict(rows)["division"])
 
 
 def test_a_model_file_of_format_3_still_predicts_with_its_scale_per_division(
