@@ -8,7 +8,7 @@ flushed) as the shared cache; the generator's 1,000,000-firm
 file imported with `chainlead import-enterprises`; the AI chain loaded and every firm whose
 industry matches a segment put in it; 16 city-admin users, each logged in once; then VACUUM
 (ANALYZE), so that autovacuum does not take up the fresh tables during a measurement. Then gunicorn
-with production's config/gunicorn_conf.py (on 2 cores: 3 workers of one thread, no keep-alive) and
+with production's config/gunicorn_conf.py (on 2 cores: 6 workers of one thread, no keep-alive) and
 benchmarks/bench_settings.py (which adds `/bench/trivial/`) is load-tested with wrk: 16
 connections, one per user's session, first on the trivial view, then on `/chains/ai/`. Needs wrk
 (`apt-get install -y wrk`). BENCH_SCALE shrinks the registry.
@@ -211,7 +211,7 @@ def main() -> int:
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "config.wsgi:application",
-                "--config",  # production's: one-thread workers, one a core plus one, gc.freeze
+                "--config",  # production's: 3 one-thread workers a core, gc.freeze
                 str(ROOT / "config" / "gunicorn_conf.py"),
                 "--bind",
                 f"127.0.0.1:{PORT}",

@@ -9,7 +9,7 @@ admin users (the widest scope: every firm), each logged in once; a query mix dra
 random firms (seeded): full names, four-character brands, the same in Traditional characters,
 brands with one wrong character, full credit codes, ten-character code prefixes, and a few
 English words (the synthetic firms have no English names, so those find nothing but still run);
-then VACUUM (ANALYZE). gunicorn (3 one-thread workers on 2 cores, no keep-alive, as the other page
+then VACUUM (ANALYZE). gunicorn (6 one-thread workers, no keep-alive, as the other page
 benchmarks) is load-tested with wrk: 16 connections, one session each, each walking the mix from
 its own place, first on a trivial view, then on the search page (`/search/?q=`, every kind)
 and on the enterprise list's `?q=`, each with the CPU a request cost the web processes and
@@ -202,7 +202,7 @@ def main() -> int:
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "config.wsgi:application",
-                "--config",  # production's: one-thread workers, one a core plus one, gc.freeze
+                "--config",  # production's: 3 one-thread workers a core, gc.freeze
                 str(ROOT / "config" / "gunicorn_conf.py"),
                 "--bind",
                 f"127.0.0.1:{PORT}",

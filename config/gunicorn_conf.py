@@ -11,13 +11,13 @@ takes the next. With keep-alive, a worker kept every connection it had accepted:
 were spread 7/3/2/4 over four workers, those on the crowded worker waited behind each other
 while another worker idled, and the list's p99 was three times its median (issue 15).
 
-One worker a core, plus one. Every worker runs while it is given a request (its PostgreSQL
-backend runs while it waits, on the same cores), so more workers than cores do not serve more:
-they share the cores among more requests at once, and a request's time grows with the others
-served beside it. Six workers on two cores served the list's search with p99 177-191 ms; three
-with 157-186 ms and more requests a second; two with 139-140 ms (benchmarks/RESULTS.md, tenth
-session). The one worker above the cores keeps a core's worth of service while one request is
-slow (a long export).
+Three workers a core. Fewer serve faster on two cores (each runs while it has a request, its
+PostgreSQL backend while it waits, so more workers than cores share the cores among more requests
+at once): the list's search had p99 139-140 ms with two workers, 152-216 with three and 177-197
+with six, and the pages served more requests a second with fewer. But the trivial view gained
+most, and the chain map's share of it (its target: at least 25 %) fell to 22-27 % against 27 %
+(benchmarks/RESULTS.md, tenth session). Six keep every page's target; WEB_CONCURRENCY=3 is the
+choice for the lowest latency.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import os
 from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# One a core, plus one (see above).
-workers = int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) + 1)))
+# Three a core (see above).
+workers = int(os.environ.get("WEB_CONCURRENCY", str(3 * (os.cpu_count() or 1))))
 # gthread with one thread rather than the sync worker: the worker's main loop keeps telling the
 # master it is alive while a long export streams (a sync worker is killed after `timeout`).
 worker_class = "gthread"
