@@ -16,8 +16,8 @@ PostgreSQL backend while it waits, so more workers than cores share the cores am
 at once): the list's search had p99 139-140 ms with two workers, 152-216 with three and 177-197
 with six, and the pages served more requests a second with fewer. But the trivial view gained
 most, and the chain map's share of it (its target: at least 25 %) fell to 22-27 % against 27 %
-(benchmarks/RESULTS.md, tenth session). Six keep every page's target; WEB_CONCURRENCY=3 is the
-choice for the lowest latency.
+(benchmarks/RESULTS.md, tenth session; benchmarks/_queue_model.py models it). Six keep every
+page's target; WEB_CONCURRENCY=3 is the choice for the lowest latency.
 """
 
 from __future__ import annotations
