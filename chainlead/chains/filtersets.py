@@ -59,7 +59,7 @@ class MapFilterForm(forms.Form):
         empty_label = field.empty_label  # type: ignore[attr-defined]
 
         def options() -> list[tuple[Any, Any]]:
-            return [("", empty_label), *((d.pk, d.name) for d in districts)]
+            return [("", empty_label), *((d.pk, d.label) for d in districts)]
 
         # Options from a plain list (iterating the queryset opens a server-side cursor on
         # PostgreSQL for thirteen rows), and only when the form is drawn: a cached page never

@@ -55,6 +55,12 @@ class EvaluationRow:
         district = self.commissioner.district
         return district.name if district is not None else ""
 
+    @property
+    def district_label(self) -> str:
+        """The district in the reader's language."""
+        district = self.commissioner.district
+        return district.label if district is not None else ""
+
 
 def _q2(value: Decimal) -> Decimal:
     return value.quantize(TWO, rounding=ROUND_HALF_UP)

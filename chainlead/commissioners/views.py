@@ -57,7 +57,7 @@ COMMISSIONER_EXPORT = [
     (gettext_lazy("name"), "name"),
     (gettext_lazy("kind"), "get_kind_display"),
     (gettext_lazy("home institution"), "home_institution"),
-    (gettext_lazy("district"), "district.name"),
+    (gettext_lazy("district"), "district.label"),
     (gettext_lazy("capacity"), "capacity"),
     (gettext_lazy("status"), "get_status_display"),
     (gettext_lazy("data provenance"), "get_provenance_display"),

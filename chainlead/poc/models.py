@@ -65,6 +65,12 @@ class Centre(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("poc:centre_detail", args=[self.pk])
 
+    @property
+    def district_label(self) -> str:
+        """The registry's district in the reader's language; else the district as the source
+        states it."""
+        return self.district.label if self.district is not None else self.district_name
+
 
 class Project(models.Model):
     """A research result on its way through the five stages."""

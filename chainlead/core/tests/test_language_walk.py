@@ -50,9 +50,11 @@ def stored_texts() -> list[str]:
     """Every text value stored in the platform's tables, longest first: data, not words.
 
     A value that has an English form beside it (`name` and `name_en`) is not data to an English
-    reader: the English form must be shown, so the Chinese one is left in to be found.
+    reader: the English form must be shown, so the Chinese one is left in to be found, even where
+    another row stores the same text (a centre's district as its source states it, 滨江区).
     """
     values: set[str] = set()
+    named: set[str] = set()  # Chinese names with an English form: never data, wherever stored
     for model in apps.get_models():
         fields = [
             f.attname
@@ -66,9 +68,10 @@ def stored_texts() -> list[str]:
         for row in model._default_manager.values(*fields):
             for name, value in row.items():
                 if name in translated and row[f"{name}_en"]:
+                    named.add(value)
                     continue
                 values.update(v for v in _strings(value) if v.strip())
-    return sorted(values, key=len, reverse=True)
+    return sorted(values - named, key=len, reverse=True)
 
 
 def _strings(value: object) -> list[str]:
