@@ -16,6 +16,7 @@ from chainlead.accounts.models import User
 from chainlead.audit import chain
 from chainlead.audit.models import AuditEntry
 from chainlead.audit.services import record_bulk_changes, record_event
+from chainlead.audit.testing import linker_lock_held_elsewhere
 
 WRITERS = 4
 EVENTS_EACH = 15
@@ -227,28 +228,6 @@ def test_many_writers_gathered_leave_nothing_pending(
     assert (verdict.ok, verdict.pending) == (True, 0), verdict
 
 
-@contextlib.contextmanager
-def _linker_lock_held_elsewhere() -> Iterator[None]:
-    """PostgreSQL: the after-commit linker's advisory lock held by another session (a linker
-    that, as after a crash, never looks again): writers meanwhile leave their entries pending."""
-    import psycopg
-
-    settings = connection.settings_dict
-    params = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "host": settings["HOST"],
-        "port": settings["PORT"],
-        "password": settings["PASSWORD"],
-    }
-    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as other:
-        other.execute("SELECT pg_advisory_lock(%s)", [chain.LINKER_LOCK_KEY])
-        try:
-            yield
-        finally:
-            other.execute("SELECT pg_advisory_unlock(%s)", [chain.LINKER_LOCK_KEY])
-
-
 @pytest.mark.django_db(transaction=True)
 def test_after_a_writers_own_pass_and_look_the_linker_does_what_is_left() -> None:
     # `link_after_looked_pass` (the payment's procedure ran the first pass and the look in its
@@ -261,7 +240,7 @@ def test_after_a_writers_own_pass_and_look_the_linker_does_what_is_left() -> Non
     chain.link_sealed()
 
     def left(event: str) -> AuditEntry:
-        with _linker_lock_held_elsewhere():
+        with linker_lock_held_elsewhere():
             record_event(instance=subject, event=event)
         entry = AuditEntry.objects.get(event=event)
         assert entry.seq is None

@@ -288,24 +288,13 @@ def test_a_payment_links_an_entry_another_writer_left_and_looks_after(
     # nothing waiting: nothing pending when the payment returns.
     if connection.vendor != "postgresql":
         pytest.skip("SQLite links in the payment's transaction")
-    import psycopg
-
     from chainlead.audit import chain
     from chainlead.audit.services import record_event
+    from chainlead.audit.testing import linker_lock_held_elsewhere
 
     tranche = _approved_tranche(finance, finance2, line, firm, reference="after")
-    settings = connection.settings_dict
-    params = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "host": settings["HOST"],
-        "port": settings["PORT"],
-        "password": settings["PASSWORD"],
-    }
-    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as other:
-        other.execute("SELECT pg_advisory_lock(%s)", [chain.LINKER_LOCK_KEY])
+    with linker_lock_held_elsewhere():
         record_event(instance=finance, event="test.left")  # its pass finds the lock taken
-        other.execute("SELECT pg_advisory_unlock(%s)", [chain.LINKER_LOCK_KEY])
     left = AuditEntry.objects.get(event="test.left")
     assert left.seq is None
     paid = services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
