@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 
 from django.db import connection
@@ -30,3 +31,34 @@ def linker_lock_held_elsewhere() -> Iterator[None]:
             yield
         finally:
             other.execute("SELECT pg_advisory_unlock(%s)", [chain.LINKER_LOCK_KEY])
+
+
+def linker_lock_taken() -> bool:
+    """Whether some session holds the after-commit linker's advisory lock (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objid = %s AND objsubid = 1",
+            [chain.LINKER_LOCK_KEY >> 32, chain.LINKER_LOCK_KEY & 0xFFFFFFFF],
+        )
+        return cursor.fetchone() is not None
+
+
+def linker_holding_its_lock(gather: float) -> tuple[threading.Thread, list[int | None]]:
+    """A gathering linker pass started in a thread, once it holds the linker's lock: the thread
+    and, after it ends, the pass's answer."""
+    outcome: list[int | None] = []
+
+    def hold() -> None:
+        try:
+            outcome.append(chain._link_in_sql(gather=gather))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    for _ in range(200):
+        if linker_lock_taken():
+            return holder, outcome
+        threading.Event().wait(0.01)
+    raise AssertionError("the linker never took its lock")

@@ -16,7 +16,7 @@ from chainlead.accounts.models import User
 from chainlead.audit import chain
 from chainlead.audit.models import AuditEntry
 from chainlead.audit.services import record_bulk_changes, record_event
-from chainlead.audit.testing import linker_lock_held_elsewhere
+from chainlead.audit.testing import linker_holding_its_lock, linker_lock_held_elsewhere
 
 WRITERS = 4
 EVENTS_EACH = 15
@@ -103,37 +103,6 @@ def test_concurrent_writers_build_one_unbroken_chain(tmp_path: Path) -> None:
     assert verdict.checked == len(seqs)
 
 
-def _linker_lock_taken() -> bool:
-    """Whether some session holds the after-commit linker's advisory lock (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND classid = %s AND objid = %s AND objsubid = 1",
-            [chain.LINKER_LOCK_KEY >> 32, chain.LINKER_LOCK_KEY & 0xFFFFFFFF],
-        )
-        return cursor.fetchone() is not None
-
-
-def _linker_holding_its_lock(gather: float) -> tuple[threading.Thread, list[int | None]]:
-    """A gathering linker pass started in a thread, once it holds the linker's lock: the thread
-    and, after it ends, the pass's answer."""
-    outcome: list[int | None] = []
-
-    def hold() -> None:
-        try:
-            outcome.append(chain._link_in_sql(gather=gather))
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    for _ in range(200):
-        if _linker_lock_taken():
-            return holder, outcome
-        threading.Event().wait(0.01)
-    pytest.fail("the linker never took its lock")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_pausing_linker_links_what_writers_commit_during_its_pause() -> None:
     # PostgreSQL: a linker pausing to gather holds the advisory lock; a writer committing then
@@ -142,7 +111,7 @@ def test_a_pausing_linker_links_what_writers_commit_during_its_pause() -> None:
         pytest.skip("SQLite links in the writer's transaction")
     subject = User.objects.create_user("gathered", password=None)
     chain.link_sealed()
-    holder, outcome = _linker_holding_its_lock(gather=2.0)
+    holder, outcome = linker_holding_its_lock(gather=2.0)
     record_event(instance=subject, event="test.meanwhile")  # commits; its linker leaves
     left = AuditEntry.objects.get(event="test.meanwhile")
     assert left.seq is None  # left to the pausing linker
@@ -167,7 +136,7 @@ def test_a_gathering_linker_links_several_pauses_in_one_transaction(
     monkeypatch.setattr(chain, "LINK_GATHER_SESSIONS", 2)
     subject = User.objects.create_user("rounds", password=None)
     chain.link_sealed()
-    holder, outcome = _linker_holding_its_lock(gather=0.5)
+    holder, outcome = linker_holding_its_lock(gather=0.5)
     record_event(instance=subject, event="test.first")  # during the first pause
     threading.Event().wait(0.75)  # into the second pause: the first entry is linked, uncommitted
     record_event(instance=subject, event="test.second")

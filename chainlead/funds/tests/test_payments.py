@@ -257,11 +257,11 @@ def test_a_payment_while_another_writer_links_leaves_its_entry_to_that_linker(
     if connection.vendor != "postgresql":
         pytest.skip("SQLite links in the payment's transaction")
     from chainlead.audit import chain
-    from chainlead.audit.tests.test_concurrency import _linker_holding_its_lock
+    from chainlead.audit.testing import linker_holding_its_lock
 
     tranche = _approved_tranche(finance, finance2, line, firm, reference="held")
     chain.link_sealed()
-    holder, outcome = _linker_holding_its_lock(gather=1.5)
+    holder, outcome = linker_holding_its_lock(gather=1.5)
     paid = services.tranche_disburse(
         actor=finance, tranche=tranche, idempotency_key="held", today=TODAY
     )
