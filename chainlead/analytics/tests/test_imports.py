@@ -17,6 +17,17 @@ def test_importing_analytics_loads_no_django() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+def test_the_text_classifier_loads_no_django() -> None:
+    # Issue 14 item 1: the classifier, its file reader and its quality measures stand alone.
+    code = (
+        "import chainlead.analytics.classify, chainlead.analytics.classify.firm_file, sys; "
+        "from chainlead.analytics.classify import train_classifier, cross_validate; "
+        "assert not any(m.startswith('django') for m in sys.modules), "
+        "sorted(m for m in sys.modules if m.startswith('django'))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
 def test_every_public_name_is_exported() -> None:
     for name in chainlead.analytics.__all__:
         assert hasattr(chainlead.analytics, name), name

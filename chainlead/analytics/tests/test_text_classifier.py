@@ -19,6 +19,7 @@ from chainlead.analytics.classify import (
     train_classifier,
     training_fingerprint,
 )
+from chainlead.analytics.classify.baseline import train_plain_baseline
 from chainlead.analytics.classify.features import HashedCharTfidf
 from chainlead.analytics.classify.firm_file import firm_chunks
 from chainlead.analytics.classify.model import (
@@ -465,3 +466,16 @@ def test_cached_segmentation_gives_jieba_s_own_words(text: str) -> None:
     expected = [w for w in jieba.lcut(text, HMM=False) if w.strip() and w.isalnum()]
     assert jieba_words(text) == expected
     assert jieba_words(text) == expected  # the second time from the cache
+
+
+def test_the_plain_baseline_learns_the_sample_with_characters_alone() -> None:
+    baseline = train_plain_baseline(sample_rows().drop(columns="province"))
+    rows = sample_rows(per_division=4, seed=11)
+    predicted = baseline.predict(rows)
+    assert list(predicted.index) == list(rows.index)
+    assert prediction_quality(rows["division"], predicted).top1 >= 0.9
+    assert all(len(set(t.split("|"))) == 3 for t in predicted["top3"])
+    assert (predicted["top3"].str[:2] == predicted["division"]).all()
+    assert predicted["confidence"].between(1 / 3, 1).all()
+    with pytest.raises(EmptyInputError, match="three divisions"):
+        train_plain_baseline(sample_rows().query("division != '65'"))

@@ -85,6 +85,28 @@ def test_load_demo(districts):
     )
     assert (by_code.segment.slug, by_code.review_status) == ("health-services", "accepted")
     assert "84" in by_code.evidence
+    # The firms issue 14 names, each accepted where its own text states the work, with evidence.
+    for stock_code, chain, segment in (
+        ("300068", "green-energy", "batteries-storage"),  # ST南都 (南都电源)
+        ("688717", "green-energy", "batteries-storage"),  # 艾罗能源
+        ("688032", "green-energy", "solar"),  # 禾迈股份: micro-inverters
+        ("688449", "ai", "storage"),  # 联芸科技: storage controllers, although CSRC 65
+        ("600126", "ai", "computing-centres"),  # 杭钢股份: IDC as a line of its own business
+        ("300698", "ai", "computing-centres"),  # 万马科技: cabinets for IDC rooms
+        ("688475", "smart-iot", "smart-devices"),  # 萤石网络
+        ("002415", "smart-iot", "visual-intelligence"),  # 海康威视
+        ("002236", "smart-iot", "visual-intelligence"),  # 大华股份
+    ):
+        placed = Membership.objects.get(
+            enterprise__stock_code=stock_code, segment__chain__slug=chain, segment__slug=segment
+        )
+        assert placed.review_status == ReviewStatus.ACCEPTED, (stock_code, segment)
+        assert placed.evidence, (stock_code, segment)
+    # A firm may sit in several segments and chains: 海康威视 in visual intelligence and servers.
+    hik_chains = Membership.objects.filter(
+        enterprise=hik, review_status=ReviewStatus.ACCEPTED
+    ).values_list("segment__chain__slug", flat=True)
+    assert {"smart-iot", "ai"} <= set(hik_chains)
     rule = Membership.objects.filter(source=MembershipSource.TEXT_RULE)
     assert rule.exists() and not rule.filter(evidence="").exists()
     assert not rule.filter(confidence__isnull=True).exists()

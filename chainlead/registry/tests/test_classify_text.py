@@ -76,7 +76,10 @@ def test_csv_output_has_one_row_per_firm(model_path: Path, tmp_path: Path) -> No
     assert table["class"][0] == "3973"
     assert all(len(t.split("|")) == 3 for t in table["top3"])
     assert table["confidence"].astype(float).between(0, 1).all()
-    assert table["training_sha256"].nunique() == 1
+    # Every prediction carries the model's version and its training data's fingerprint.
+    model = DivisionClassifier.load(model_path)
+    assert set(table["model_version"]) == {model.version}
+    assert set(table["training_sha256"]) == {model.training_sha256}
 
 
 def test_json_output_from_gb18030(model_path: Path, tmp_path: Path) -> None:
@@ -168,3 +171,20 @@ def test_two_workers_give_the_same_rows_and_report_progress(
     )  # fmt: skip
     assert out.getvalue() == one
     assert progress.getvalue().strip().splitlines()[-1] == "3 firms classified"
+
+
+def test_the_plain_baseline_is_cross_validated_on_the_same_folds(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    out = StringIO()
+    call_command(
+        "train_classifier",
+        data=data_dir,
+        model=tmp_path / "m.joblib",
+        cross_validate=True,
+        baseline=True,
+        stdout=out,
+    )
+    printed = out.getvalue()
+    assert printed.count("top-1 per fold") == 2
+    assert printed.index("Plain baseline, 3-fold") < printed.index("Model, 3-fold")
