@@ -188,3 +188,6 @@ def test_the_plain_baseline_is_cross_validated_on_the_same_folds(
     printed = out.getvalue()
     assert printed.count("top-1 per fold") == 2
     assert printed.index("Plain baseline, 3-fold") < printed.index("Model, 3-fold")
+
+    with pytest.raises(CommandError, match="--cross-validate"):
+        call_command("train_classifier", data=data_dir, model=tmp_path / "m2.joblib", baseline=True)

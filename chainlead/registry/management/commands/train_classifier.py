@@ -72,6 +72,8 @@ class Command(BaseCommand):
         data: Path = options["data"] or Path(settings.SHARED_DATA_DIR)
         model_path: Path = options["model"] or default_model_path()
         seed: int = options["seed"]
+        if options["baseline"] and not options["cross_validate"]:
+            raise CommandError("--baseline is cross-validated: give --cross-validate with it")
         try:
             rows = labelled_companies(data / "companies")
             lexicon = ClassLexicon.from_industries(data / "gbt4754-2017" / "industries.csv")
