@@ -22,7 +22,7 @@ from chainlead.accounts.models import User
 from chainlead.audit.context import acting_as
 from chainlead.audit.models import AuditEntry
 from chainlead.chains.choices import MembershipSource, ReviewStatus, SegmentStatus
-from chainlead.chains.models import Chain, Membership
+from chainlead.chains.models import Chain, Membership, Segment
 from chainlead.chains.selectors import chain_map, membership_review_queue
 from chainlead.core.models import DataVersion
 from chainlead.core.plugins import DemoContext, run_demo
@@ -107,6 +107,14 @@ def test_load_demo(districts):
         enterprise=hik, review_status=ReviewStatus.ACCEPTED
     ).values_list("segment__chain__slug", flat=True)
     assert {"smart-iot", "ai"} <= set(hik_chains)
+    # A segment left empty is empty because no firm in the data does that work: neither the
+    # industry code, the text nor the model put anyone there, not even as a guess for review.
+    empty = Segment.objects.exclude(memberships__review_status=ReviewStatus.ACCEPTED)
+    assert {(s.chain.slug, s.slug) for s in empty.select_related("chain")} == {
+        ("high-end-equipment", "transport-equipment"),  # 航空航天、船舶、轨道交通
+        ("new-materials", "fibres-composites"),
+    }
+    assert not Membership.objects.filter(segment__in=empty).exists()
     rule = Membership.objects.filter(source=MembershipSource.TEXT_RULE)
     assert rule.exists() and not rule.filter(evidence="").exists()
     assert not rule.filter(confidence__isnull=True).exists()
