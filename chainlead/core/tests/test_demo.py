@@ -107,11 +107,20 @@ def test_load_demo(districts):
         enterprise=hik, review_status=ReviewStatus.ACCEPTED
     ).values_list("segment__chain__slug", flat=True)
     assert {"smart-iot", "ai"} <= set(hik_chains)
+    # 众合科技 (CSRC 37) states rail transit in its main business: transport equipment is not
+    # empty. 杭电股份 names rail-transit cables (a supplier, CSRC 38): not placed there.
+    rail = Membership.objects.get(
+        enterprise__stock_code="000925", segment__slug="transport-equipment"
+    )
+    assert rail.review_status == ReviewStatus.ACCEPTED
+    assert "轨道交通" in rail.evidence and "division 37 agrees" in rail.evidence
+    assert not Membership.objects.filter(
+        enterprise__stock_code="603618", segment__slug="transport-equipment"
+    ).exists()
     # A segment left empty is empty because no firm in the data does that work: neither the
     # industry code, the text nor the model put anyone there, not even as a guess for review.
     empty = Segment.objects.exclude(memberships__review_status=ReviewStatus.ACCEPTED)
     assert {(s.chain.slug, s.slug) for s in empty.select_related("chain")} == {
-        ("high-end-equipment", "transport-equipment"),  # 航空航天、船舶、轨道交通
         ("new-materials", "fibres-composites"),
     }
     assert not Membership.objects.filter(segment__in=empty).exists()
