@@ -27,6 +27,7 @@ from chainlead.analytics.classify.quality import (
     Quality,
     cross_validate,
     prediction_quality,
+    reliability,
     worst_divisions,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "division_from_csrc",
     "labelled_companies",
     "prediction_quality",
+    "reliability",
     "split_by_province",
     "train_classifier",
     "training_fingerprint",

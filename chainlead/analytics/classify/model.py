@@ -17,7 +17,13 @@ the most confident half in cross-validation (sixth round). Beside the SVM on all
 one SVM on the character views alone and one on the words alone add half their scores (format
 5, seventh round: +0.006 top-1 in cross-validation, every fold; the confident half unchanged
 within the noise); their weights are summed into one matrix, so prediction costs the same.
-The best division is the calibrated one; the next two follow the raw scores.
+The best division is the calibrated one; the next two follow the raw scores. The best
+division's probability then becomes the ``confidence`` through one slope and one offset on its
+log-odds (format 6, ninth round), fitted on firms the calibration never saw: the calibration
+fitted on the out-of-fold scores of all training firms is over-confident on new firms (its
+6,480 mixing parameters fit those very firms, and the final SVM, trained on all of them,
+scores new firms higher than the folds' SVMs did), and the slope and offset learn by how much
+from the training firms' cross-fitted calibrations.
 """
 
 from __future__ import annotations
@@ -50,9 +56,11 @@ from chainlead.analytics.errors import EmptyInputError, MissingColumnError
 # 2: learns from the standard's class texts too; 3: a scale and a bias per division;
 # 4: the firms' business sentences as weaker training texts, and a matrix mixing the divisions'
 # scores instead of a scale per division; 5: two more SVMs, on the character blocks alone and
-# on the words alone, added into the one weight matrix (a share each)
-MODEL_FORMAT = "division-text-svm/5"
-SMALL_MODEL_FORMAT = "division-text-svm-small/1"
+# on the words alone, added into the one weight matrix (a share each); 6: the confidence is the
+# best division's probability through a slope and an offset on its log-odds, fitted on firms
+# the calibration never saw (the small model's format 2 likewise)
+MODEL_FORMAT = "division-text-svm/6"
+SMALL_MODEL_FORMAT = "division-text-svm-small/2"
 SHORT_FIELDS = ("full_name", "short_name", "main_business", "business_scope")
 SVM_C = 0.5
 CALIBRATION_FOLDS = 5
@@ -73,6 +81,13 @@ SENTENCES_PER_FIRM = 3
 # each × this share, are added to the full SVM's (cross-validated: 0.5 and 1 alike; seventh
 # round). Their weights are summed at training, so prediction costs what it did.
 VIEW_SHARE = 0.5
+# Format 6: L2 pull of the confidence map's slope and offset toward the identity (1, 0), against
+# the mean log-loss of "the best division is right"; it only keeps the fit defined when every
+# training firm is right (tiny samples), 3,292 firms outweigh it.
+CONFIDENCE_MAP_PENALTY = 0.001
+# ... and its slope is kept at least this, so the map rises and orders firms as the best
+# probability does (the training firms give about 0.5; a tiny noisy sample may ask for less).
+CONFIDENCE_MIN_SLOPE = 0.1
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _BUSINESS_CUE = re.compile(
     r"主营|主要产品|主要从事|从事|专注于|致力于|业务包括|业务涵盖|产品包括|产品主要|产品有|生产|制造|研发"
@@ -390,6 +405,103 @@ def _fit_score_mixing(
     return mixing, found.x[:classes]
 
 
+@dataclass(frozen=True)
+class _Calibration:
+    """Scores → probabilities: ``softmax((scores @ mixing + bias) / temperature)``."""
+
+    temperature: float
+    mixing: npt.NDArray[np.float64] | None = None
+    bias: npt.NDArray[np.float64] | None = None
+
+    def apply(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        if self.mixing is not None and self.bias is not None:
+            scores = scores @ self.mixing + self.bias
+        return _softmax(scores, self.temperature)
+
+
+def _fit_calibration(
+    scores: npt.NDArray[np.float64], truth: npt.NDArray[np.intp], *, mixing: bool
+) -> _Calibration:
+    """One temperature; with ``mixing`` (the full model), matrix scaling, then the temperature
+    again on the mixed scores."""
+    temperature = _fit_temperature(scores, truth)
+    if not mixing:
+        return _Calibration(temperature)
+    matrix, bias = _fit_score_mixing(scores, truth, temperature)
+    return _Calibration(_fit_temperature(scores @ matrix + bias, truth), matrix, bias)
+
+
+def _log_odds(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    result: npt.NDArray[np.float64] = np.log(p) - np.log1p(-p)
+    return result
+
+
+def _mapped_confidence(
+    best: npt.NDArray[np.float64], confidence_map: tuple[float, float] | None
+) -> npt.NDArray[np.float64]:
+    """``sigmoid(slope * logit(best) + offset)``; ``best`` itself without a map (format ≤ 5)."""
+    if confidence_map is None:
+        return best
+    slope, offset = confidence_map
+    result: npt.NDArray[np.float64] = 1 / (1 + np.exp(-(slope * _log_odds(best) + offset)))
+    return result
+
+
+def _fit_confidence_map(
+    best: npt.NDArray[np.float64],
+    right: npt.NDArray[np.bool_],
+    penalty: float = CONFIDENCE_MAP_PENALTY,
+) -> tuple[float, float]:
+    """Slope and offset of the best division's log-odds that make it the probability of being
+    right: a logistic regression of ``right`` on ``logit(best)`` (Platt scaling of the top
+    label), with a weak L2 pull toward (1, 0) and the slope at least
+    :data:`CONFIDENCE_MIN_SLOPE`."""
+    x = _log_odds(best)
+    y = right.astype(np.float64)
+
+    def loss_and_gradient(theta: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
+        z = theta[0] * x + theta[1]
+        # log(1 + e^z) - y z, the mean log-loss of sigmoid(z) against y
+        loss = np.mean(np.logaddexp(0, z) - y * z)
+        residual = (1 / (1 + np.exp(-z)) - y) / len(x)
+        departure = theta - np.array([1.0, 0.0])
+        gradient = np.array([residual @ x, residual.sum()]) + 2 * penalty * departure
+        return float(loss + penalty * (departure @ departure)), gradient
+
+    found = minimize(
+        loss_and_gradient,
+        np.array([1.0, 0.0]),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(CONFIDENCE_MIN_SLOPE, None), (None, None)],
+    )
+    return float(found.x[0]), float(found.x[1])
+
+
+def _cross_fitted_best(
+    scores: npt.NDArray[np.float64],
+    truth: npt.NDArray[np.intp],
+    *,
+    mixing: bool,
+    seed: int,
+    folds: int = CALIBRATION_FOLDS,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Each firm's best probability, and whether that division is right, under a calibration
+    fitted (as the shipped one, :func:`_fit_calibration`) on the other firms' scores only.
+
+    The shipped calibration is applied to firms it never saw; these are the same situation
+    within the training firms, so the confidence map fitted on them holds on new firms.
+    """
+    best = np.zeros(len(truth))
+    right = np.zeros(len(truth), dtype=bool)
+    for fitted, held in KFold(folds, shuffle=True, random_state=seed).split(scores):
+        p = _fit_calibration(scores[fitted], truth[fitted], mixing=mixing).apply(scores[held])
+        best[held] = p.max(axis=1)
+        right[held] = p.argmax(axis=1) == truth[held]
+    return best, right
+
+
 @dataclass
 class DivisionClassifier:
     """A trained classifier; build with :func:`train_classifier`, keep with :meth:`save`."""
@@ -411,6 +523,9 @@ class DivisionClassifier:
     # Format 4 (full model): scores @ mixing + class_bias before the temperature (class_scale
     # None). Files of formats 2 and 3 lack the attribute: the class default None applies.
     class_mixing: npt.NDArray[np.float64] | None = None
+    # Format 6: the confidence is sigmoid(slope * logit(best probability) + offset). Files of
+    # format 5 and older lack the attribute: the class default None keeps the best probability.
+    confidence_map: tuple[float, float] | None = None
 
     @property
     def version(self) -> str:
@@ -429,7 +544,11 @@ class DivisionClassifier:
         return _softmax(scores, self.temperature)
 
     def probabilities(self, frame: pd.DataFrame) -> npt.NDArray[np.float64]:
-        """Firms × classes calibrated probabilities (columns in ``classes`` order)."""
+        """Firms × classes calibrated probabilities (columns in ``classes`` order).
+
+        ``predict``'s ``confidence`` is the best one's through :attr:`confidence_map` (format
+        6), the probability that the best division is right.
+        """
         return self._calibrated(self._scores(frame))
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -440,6 +559,8 @@ class DivisionClassifier:
         The best division is the most probable; the next two in ``top3`` are the others with
         the highest raw scores (the per-division scales, fitted for the best guess, reorder the
         runners-up for the worse: cross-validated top-3 0.904 by the probabilities, 0.911 so).
+        ``confidence`` is the best division's probability through :attr:`confidence_map`
+        (format 6): a rising function, so it orders firms as the probability does.
         """
         if len(frame) == 0:
             return pd.DataFrame(
@@ -464,7 +585,9 @@ class DivisionClassifier:
         return pd.DataFrame(
             {
                 "division": best,
-                "confidence": np.round(p[np.arange(len(p)), order[:, 0]], 4),
+                "confidence": np.round(
+                    _mapped_confidence(p[np.arange(len(p)), first], self.confidence_map), 4
+                ),
                 "top3": ["|".join(row) for row in classes[order]],
                 "class": [self.lexicon.find(d, t) or "" for d, t in zip(best, texts, strict=True)],
                 "model_version": self.version,
@@ -533,7 +656,9 @@ def train_classifier(
     texts (:func:`standard_rows`), each weighing as much as a firm, and from the firms'
     business sentences (:func:`sentence_rows`), each weighing :data:`SENTENCE_WEIGHT`; besides
     its SVM on all features, one on the character blocks and one on the words add their
-    scores × :data:`VIEW_SHARE` (:func:`_fit_views`; one weight matrix).
+    scores × :data:`VIEW_SHARE` (:func:`_fit_views`; one weight matrix). The confidence map
+    (format 6) is fitted on the firms' best probabilities under calibrations fitted without
+    them (:func:`_cross_fitted_best`, :func:`_fit_confidence_map`).
     ``small``: the short fields' characters only, no class texts or sentences and 3
     calibration folds, several times faster to train (the demo's model) and a few points less
     accurate (docs/classification.md).
@@ -578,23 +703,20 @@ def train_classifier(
         views=views,
     )
     truth = np.searchsorted(np.asarray(classes), labels[:firms])
-    temperature = _fit_temperature(scores, truth)
-    mixing: npt.NDArray[np.float64] | None = None
-    bias: npt.NDArray[np.float64] | None = None
-    if not small:
-        mixing, bias = _fit_score_mixing(scores, truth, temperature)
-        temperature = _fit_temperature(scores @ mixing + bias, truth)
+    calibration = _fit_calibration(scores, truth, mixing=not small)
+    best, right = _cross_fitted_best(scores, truth, mixing=not small, seed=seed, folds=folds)
     return DivisionClassifier(
         features=features,
         classes=classes,
         weights=np.ascontiguousarray(coefficients.T, dtype=np.float32),
         intercepts=intercepts.astype(np.float32),
-        temperature=temperature,
+        temperature=calibration.temperature,
         lexicon=lexicon,
         training_sha256=fingerprint,
         training_rows=len(rows),
         seed=seed,
         model_format=SMALL_MODEL_FORMAT if small else MODEL_FORMAT,
-        class_bias=bias,
-        class_mixing=mixing,
+        class_bias=calibration.bias,
+        class_mixing=calibration.mixing,
+        confidence_map=_fit_confidence_map(best, right),
     )

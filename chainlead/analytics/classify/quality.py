@@ -12,15 +12,45 @@ from sklearn.model_selection import KFold  # type: ignore[import-untyped]
 
 from chainlead.analytics.errors import EmptyInputError
 
+# Confidence bins of the calibration error and the reliability table (docs/classification.md,
+# eighth and ninth rounds): finer where most firms are, near 1.
+CONFIDENCE_BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+
 
 @dataclass(frozen=True)
 class Quality:
-    """Top-1 and top-3 accuracy, and the precision of the most confident half."""
+    """Top-1 and top-3 accuracy, the precision of the most confident half, and how well the
+    confidence matches the accuracy: its mean, and the expected calibration error (over
+    :data:`CONFIDENCE_BINS`, the firms' share of each bin times the gap between its mean
+    confidence and its accuracy)."""
 
     firms: int
     top1: float
     top3: float
     confident_half_precision: float
+    mean_confidence: float
+    calibration_error: float
+
+
+def reliability(truth: pd.Series, predictions: pd.DataFrame) -> pd.DataFrame:
+    """Per bin of :data:`CONFIDENCE_BINS` (the last includes 1): ``firms``, their mean
+    ``confidence`` and the share ``right`` (top-1); empty bins are left out."""
+    hit = predictions["division"].to_numpy() == truth.astype(str).to_numpy()
+    confidence = predictions["confidence"].to_numpy(dtype=float)
+    last = len(CONFIDENCE_BINS) - 2  # 1.0 falls in the last bin
+    bins = np.clip(np.searchsorted(CONFIDENCE_BINS, confidence, side="right") - 1, 0, last)
+    rows = [
+        {
+            "low": CONFIDENCE_BINS[b],
+            "high": CONFIDENCE_BINS[b + 1],
+            "firms": int((bins == b).sum()),
+            "confidence": float(confidence[bins == b].mean()),
+            "right": float(hit[bins == b].mean()),
+        }
+        for b in range(len(CONFIDENCE_BINS) - 1)
+        if (bins == b).any()
+    ]
+    return pd.DataFrame(rows, columns=["low", "high", "firms", "confidence", "right"])
 
 
 def prediction_quality(truth: pd.Series, predictions: pd.DataFrame) -> Quality:
@@ -34,11 +64,15 @@ def prediction_quality(truth: pd.Series, predictions: pd.DataFrame) -> Quality:
     )
     most_confident = np.argsort(-predictions["confidence"].to_numpy(), kind="stable")
     half = most_confident[: max(1, len(actual) // 2)]
+    bins = reliability(truth, predictions)
+    gap = (bins["firms"] * (bins["confidence"] - bins["right"]).abs()).sum() / len(actual)
     return Quality(
         firms=len(actual),
         top1=float(hit.mean()),
         top3=float(in_top3.mean()),
         confident_half_precision=float(hit[half].mean()),
+        mean_confidence=float(predictions["confidence"].mean()),
+        calibration_error=float(gap),
     )
 
 

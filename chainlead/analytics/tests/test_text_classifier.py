@@ -15,6 +15,7 @@ from chainlead.analytics.classify import (
     cross_validate,
     division_from_csrc,
     prediction_quality,
+    reliability,
     split_by_province,
     train_classifier,
     training_fingerprint,
@@ -26,11 +27,14 @@ from chainlead.analytics.classify.model import (
     MODEL_FORMAT,
     SENTENCE_WEIGHT,
     VIEW_SHARE,
+    _cross_fitted_best,
     _fit_class_calibration,
+    _fit_confidence_map,
     _fit_score_mixing,
     _fit_svm,
     _fit_temperature,
     _fit_views,
+    _mapped_confidence,
     _out_of_fold_scores,
     _softmax,
     business_sentences,
@@ -305,8 +309,8 @@ def test_a_firm_held_out_of_a_calibration_fold_takes_its_sentences_with_it() -> 
 def test_the_full_model_mixes_the_divisions_scores_and_ranks_the_runners_up_by_score(
     model: DivisionClassifier,
 ) -> None:
-    assert model.model_format == MODEL_FORMAT == "division-text-svm/5"
-    assert model.version.startswith("division-text-svm/5+")
+    assert model.model_format == MODEL_FORMAT == "division-text-svm/6"
+    assert model.version.startswith("division-text-svm/6+")
     assert 0 < SENTENCE_WEIGHT < 1
     assert model.class_scale is None
     assert model.class_mixing is not None and model.class_bias is not None
@@ -317,7 +321,8 @@ def test_the_full_model_mixes_the_divisions_scores_and_ranks_the_runners_up_by_s
     p = model.probabilities(rows)
     classes = np.asarray(model.classes)
     assert list(predicted["division"]) == list(classes[p.argmax(axis=1)])
-    assert np.allclose(predicted["confidence"], p.max(axis=1).round(4))
+    expected = _mapped_confidence(p.max(axis=1), model.confidence_map)
+    assert np.allclose(predicted["confidence"], expected.round(4))
     raw = np.asarray(model.features.transform(rows) @ model.weights + model.intercepts)
     for top3, best, scores in zip(predicted["top3"], predicted["division"], raw, strict=True):
         runners_up = [c for c in classes[np.argsort(-scores, kind="stable")] if c != best][:2]
@@ -357,6 +362,112 @@ def test_the_full_models_views_are_its_character_blocks_and_its_words(
     assert stop == model.weights.shape[0]  # the words are the last columns
 
 
+def test_the_confidence_map_learns_how_often_the_best_division_is_right() -> None:
+    # Best probabilities of 0.9 right 70 % of the time, of 0.6 right 55 %: over-confident.
+    best = np.repeat([0.9, 0.6], 1000)
+    right = np.concatenate([np.arange(1000) < 700, np.arange(1000) < 550])
+    slope, offset = _fit_confidence_map(best, right)
+    mapped = _mapped_confidence(np.array([0.9, 0.6]), (slope, offset))
+    assert mapped == pytest.approx([0.70, 0.55], abs=0.01)
+    assert 0 < slope < 1
+    # calibrated already: the map stays near the identity
+    honest = np.concatenate([np.arange(1000) < 900, np.arange(1000) < 600])
+    assert _fit_confidence_map(best, honest) == pytest.approx((1.0, 0.0), abs=0.02)
+    # every firm right (a tiny sample): the weak pull toward (1, 0) keeps the fit finite
+    slope, offset = _fit_confidence_map(best, np.ones(2000, dtype=bool))
+    assert np.isfinite([slope, offset]).all() and slope > 1
+    assert (_mapped_confidence(best, None) == best).all()  # no map: the probability itself
+
+
+def test_the_confidence_map_is_fitted_on_firms_the_calibration_never_saw() -> None:
+    # 40 classes, 120 firms, weak signal: a calibration fitted on the very firms it scores
+    # (1,640 parameters) is sure of them; fitted on the other firms it is not.
+    rng = np.random.default_rng(4)
+    truth = rng.integers(0, 40, size=120)
+    scores = rng.normal(size=(120, 40))
+    scores[np.arange(120), truth] += 1.0
+    best, right = _cross_fitted_best(scores, truth, mixing=True, seed=1)
+    in_sample_calibration = _fit_score_mixing(scores, truth, _fit_temperature(scores, truth))
+    mixed = scores @ in_sample_calibration[0] + in_sample_calibration[1]
+    in_sample = _softmax(mixed, _fit_temperature(mixed, truth))
+    in_sample_right = in_sample.argmax(axis=1) == truth
+    assert in_sample.max(axis=1).mean() > best.mean()
+    assert in_sample_right.mean() > right.mean()  # the in-sample fit flatters itself
+    # the cross-fitted confidence is about as often right as it claims
+    assert abs(best.mean() - right.mean()) < abs(in_sample.max(axis=1).mean() - right.mean())
+
+
+def test_the_confidence_is_corrected_without_changing_any_guess_or_the_firms_order(
+    lexicon: ClassLexicon,
+) -> None:
+    # The sample with every third firm's division wrong (label noise), so the firms' held-out
+    # best probabilities are sometimes wrong: the map has something to correct.
+    noisy = sample_rows()
+    divisions = list(PHRASES)
+    noisy.loc[::3, "division"] = [
+        divisions[(divisions.index(d) + 1) % 3] for d in noisy.loc[::3, "division"]
+    ]
+    model = train_classifier(noisy, lexicon=lexicon, seed=1)
+    assert model.confidence_map is not None
+    slope, offset = model.confidence_map
+    assert (slope, offset) != pytest.approx((1.0, 0.0), abs=1e-3)  # fitted, not the identity
+    uncorrected = DivisionClassifier(**{**model.__dict__, "confidence_map": None})
+    rows = pd.concat([sample_rows(4, seed=5), sample_rows(4, seed=11)], ignore_index=True)
+    rows.loc[::3, "main_business"] = ""  # some weaker texts, so confidences differ
+    rows.loc[::5, "full_name"] = "示例股份有限公司"
+    corrected, plain = model.predict(rows), uncorrected.predict(rows)
+    assert list(corrected["division"]) == list(plain["division"])
+    assert list(corrected["top3"]) == list(plain["top3"])
+    assert not np.allclose(corrected["confidence"], plain["confidence"])
+    p = model.probabilities(rows).max(axis=1)
+    expected = 1 / (1 + np.exp(-(slope * np.log(p / (1 - p)) + offset)))
+    np.testing.assert_allclose(corrected["confidence"], expected.round(4), atol=1e-4)
+    # a rising map: the firms keep their order (the confident half is read from it)
+    order = np.argsort(p)
+    assert (np.diff(expected[order]) >= 0).all()
+    small = train_classifier(noisy, lexicon=lexicon, seed=1, small=True)
+    assert small.confidence_map is not None and small.confidence_map != model.confidence_map
+    assert small.confidence_map[0] >= 0.1  # rising even where the tiny sample asks otherwise
+
+
+def test_a_model_file_of_format_5_still_gives_the_best_probability_as_confidence(
+    model: DivisionClassifier, tmp_path: Path
+) -> None:
+    path = tmp_path / "format5.joblib"
+    model.save(path)
+    old = DivisionClassifier.load(path)
+    del old.__dict__["confidence_map"]  # as format 5 pickled it
+    old.model_format = "division-text-svm/5"
+    rows = sample_rows(3, seed=5)
+    predicted = old.predict(rows)
+    np.testing.assert_allclose(old.probabilities(rows), model.probabilities(rows))
+    assert list(predicted["division"]) == list(model.predict(rows)["division"])
+    best = old.probabilities(rows).max(axis=1)
+    np.testing.assert_allclose(predicted["confidence"], best.round(4))
+
+
+def test_calibration_error_and_reliability_compare_confidence_with_accuracy() -> None:
+    truth = pd.Series(["39", "39", "27", "27", "65"])
+    predictions = pd.DataFrame(
+        {
+            "division": ["39", "27", "27", "27", "65"],
+            "confidence": [0.95, 0.96, 0.6, 0.4, 1.0],
+            "top3": ["39|27|65", "27|39|65", "27|39|65", "27|39|65", "65|39|27"],
+        }
+    )
+    table = reliability(truth, predictions)
+    assert table[["low", "firms", "right"]].values.tolist() == [
+        [0.3, 1, 1.0],
+        [0.5, 1, 1.0],
+        [0.95, 2, 0.5],
+        [0.99, 1, 1.0],  # 1.0 falls in the last bin
+    ]
+    quality = prediction_quality(truth, predictions)
+    assert quality.mean_confidence == pytest.approx(0.782)
+    # (|0.4 - 1| + |0.6 - 1| + 2 |0.955 - 0.5| + |1 - 1|) / 5
+    assert quality.calibration_error == pytest.approx((0.6 + 0.4 + 0.91) / 5)
+
+
 def test_a_model_file_of_format_4_still_predicts_as_it_did(
     model: DivisionClassifier, tmp_path: Path
 ) -> None:
@@ -364,6 +475,7 @@ def test_a_model_file_of_format_4_still_predicts_as_it_did(
     path = tmp_path / "format4.joblib"
     model.save(path)
     old = DivisionClassifier.load(path)
+    del old.__dict__["confidence_map"]  # as format 4 pickled it
     old.model_format = "division-text-svm/4"
     rows = sample_rows(3, seed=5)
     assert old.version.startswith("division-text-svm/4+")
@@ -377,7 +489,7 @@ def test_a_model_file_of_format_3_still_predicts_with_its_scale_per_division(
     path = tmp_path / "format3.joblib"
     model.save(path)
     old = DivisionClassifier.load(path)
-    del old.__dict__["class_mixing"]  # as format 3 pickled it
+    del old.__dict__["class_mixing"], old.__dict__["confidence_map"]  # as format 3 pickled it
     scale = np.linspace(0.8, 1.2, len(old.classes))
     old.class_scale, old.class_bias = scale, np.zeros(len(old.classes))
     rows = sample_rows(3, seed=5)
@@ -392,7 +504,8 @@ def test_a_model_file_of_format_2_without_per_division_calibration_still_predict
     model.save(path)
     old = DivisionClassifier.load(path)
     # as format 2 pickled it
-    del old.__dict__["class_scale"], old.__dict__["class_bias"], old.__dict__["class_mixing"]
+    for attribute in ("class_scale", "class_bias", "class_mixing", "confidence_map"):
+        del old.__dict__[attribute]
     rows = sample_rows(3, seed=5)
     scores = old.features.transform(rows) @ old.weights + old.intercepts
     expected = _softmax(np.asarray(scores, dtype=np.float64), old.temperature)
@@ -428,7 +541,7 @@ def test_firm_files_in_gb18030_with_chinese_headers_are_read(tmp_path: Path) -> 
 
 def test_the_small_model_reads_the_short_fields_only(lexicon: ClassLexicon) -> None:
     small = train_classifier(sample_rows(), lexicon=lexicon, seed=1, small=True)
-    assert small.version.startswith("division-text-svm-small/1+")
+    assert small.version.startswith("division-text-svm-small/2+")
     # unchanged: no per-division calibration
     assert small.class_scale is None and small.class_bias is None
     assert small.class_mixing is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -135,6 +136,9 @@ def test_evaluate_holds_out_firms_outside_zhejiang_and_learns_from_zhejiang(
         out.getvalue()
     )
     assert "Zhejiang:" not in out.getvalue()
+    # how well the confidence matches the accuracy on those firms (ninth round)
+    calibration = r"mean confidence [01]\.\d{3} \(calibration error [01]\.\d{3}\)"
+    assert re.search(calibration, out.getvalue())
 
 
 def test_cross_validation_uses_the_evaluations_training_firms_only(
@@ -156,6 +160,7 @@ def test_cross_validation_uses_the_evaluations_training_firms_only(
     assert learned < len(split.train) + len(split.zhejiang) + len(split.held_out)
     assert f"3-fold cross-validation on {learned} training firms: top-1 " in out.getvalue()
     assert out.getvalue().count("top-1 per fold") == 1 and "held out" not in out.getvalue()
+    assert out.getvalue().count("(calibration error ") == 1
 
 
 def test_two_workers_give_the_same_rows_and_report_progress(

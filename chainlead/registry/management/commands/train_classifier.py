@@ -64,7 +64,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{what}, 3-fold cross-validation on {cv.pooled.firms} training firms: "
             f"top-1 {cv.pooled.top1:.3f}, top-3 {cv.pooled.top3:.3f}, "
-            f"confident-half precision {cv.pooled.confident_half_precision:.3f}; "
+            f"confident-half precision {cv.pooled.confident_half_precision:.3f}, "
+            f"mean confidence {cv.pooled.mean_confidence:.3f} "
+            f"(calibration error {cv.pooled.calibration_error:.3f}); "
             "top-1 per fold " + ", ".join(f"{q.top1:.3f}" for q in cv.folds)
         )
 
@@ -103,7 +105,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"held out (outside Zhejiang): {q.firms} firms, trained on {len(learn)}: "
                     f"top-1 {q.top1:.3f}, top-3 {q.top3:.3f}, "
-                    f"confident-half precision {q.confident_half_precision:.3f}"
+                    f"confident-half precision {q.confident_half_precision:.3f}, "
+                    f"mean confidence {q.mean_confidence:.3f} "
+                    f"(calibration error {q.calibration_error:.3f})"
                 )
             model = train_classifier(rows.drop(columns="province"), lexicon=lexicon, seed=seed)
         except (OSError, AnalyticsError) as error:
