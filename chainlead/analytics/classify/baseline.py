@@ -18,20 +18,10 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
 
-from chainlead.analytics.classify.data import TEXT_FIELDS
+from chainlead.analytics.classify.data import joined_text
 from chainlead.analytics.errors import EmptyInputError
 
 BASELINE_C = 1.0
-
-
-def _joined(frame: pd.DataFrame) -> list[str]:
-    columns = [frame[f].fillna("").astype(str) for f in TEXT_FIELDS if f in frame.columns]
-    if not columns:
-        return [""] * len(frame)
-    joined = columns[0]
-    for column in columns[1:]:
-        joined = joined + " " + column
-    return [t.strip() for t in joined]
 
 
 @dataclass
@@ -43,7 +33,7 @@ class PlainBaseline:
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
         scores: npt.NDArray[np.float64] = np.asarray(
-            self.svm.decision_function(self.vectorizer.transform(_joined(frame))),
+            self.svm.decision_function(self.vectorizer.transform(joined_text(frame))),
             dtype=np.float64,
         )
         order = np.argsort(-scores, axis=1, kind="stable")[:, :3]
@@ -61,7 +51,7 @@ class PlainBaseline:
 
 
 def train_plain_baseline(rows: pd.DataFrame, *, seed: int = 1) -> PlainBaseline:
-    """Fit the baseline on ``rows`` (``division`` and any of :data:`TEXT_FIELDS`)."""
+    """Fit the baseline on ``rows`` (``division`` and any of the text fields, `TEXT_FIELDS`)."""
     if len(rows) == 0:
         raise EmptyInputError("no training rows")
     labels = rows["division"].astype(str).to_numpy()
@@ -69,5 +59,5 @@ def train_plain_baseline(rows: pd.DataFrame, *, seed: int = 1) -> PlainBaseline:
         raise EmptyInputError("the baseline needs at least three divisions")
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
     svm = LinearSVC(C=BASELINE_C, random_state=seed)
-    svm.fit(vectorizer.fit_transform(_joined(rows)), labels)
+    svm.fit(vectorizer.fit_transform(joined_text(rows)), labels)
     return PlainBaseline(vectorizer, svm)

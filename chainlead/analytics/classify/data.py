@@ -10,6 +10,7 @@ public-administration division), so those firms are left out of training.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,17 @@ TEXT_FIELDS = ("full_name", "short_name", "main_business", "business_scope", "in
 PROFILES_FILE = "listed_profiles.csv"
 CONGLOMERATE_CODE = "S91"
 _CSRC_CODE = re.compile(r"^[A-S]\d{2}$")
+
+
+def joined_text(frame: pd.DataFrame, fields: Iterable[str] = TEXT_FIELDS) -> list[str]:
+    """Each row's text fields (those of `fields` the frame has) joined by spaces."""
+    columns = [frame[f].fillna("").astype(str) for f in fields if f in frame.columns]
+    if not columns:
+        return [""] * len(frame)
+    joined = columns[0]
+    for column in columns[1:]:
+        joined = joined + " " + column
+    return [t.strip() for t in joined]
 
 
 def division_from_csrc(code: str | None) -> str | None:

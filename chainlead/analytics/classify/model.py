@@ -49,7 +49,7 @@ from sklearn.model_selection import KFold  # type: ignore[import-untyped]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
 
 from chainlead.analytics.classify.classes import ClassLexicon
-from chainlead.analytics.classify.data import TEXT_FIELDS
+from chainlead.analytics.classify.data import TEXT_FIELDS, joined_text
 from chainlead.analytics.classify.features import HashedCharTfidf, jieba_words
 from chainlead.analytics.errors import EmptyInputError, MissingColumnError
 
@@ -195,16 +195,6 @@ def training_fingerprint(rows: pd.DataFrame, lexicon: ClassLexicon | None = None
     return digest.hexdigest()
 
 
-def _texts(frame: pd.DataFrame, fields: Iterable[str]) -> list[str]:
-    columns = [frame[f].fillna("").astype(str) for f in fields if f in frame.columns]
-    if not columns:
-        return [""] * len(frame)
-    joined = columns[0]
-    for column in columns[1:]:
-        joined = joined + " " + column
-    return [t.strip() for t in joined]
-
-
 @dataclass
 class _Features:
     short_chars: HashedCharTfidf = field(default_factory=HashedCharTfidf)
@@ -218,10 +208,10 @@ class _Features:
     short_only: bool = False
 
     def fit_transform(self, frame: pd.DataFrame) -> sparse.csr_matrix:
-        short = self.short_chars.fit_transform(_texts(frame, SHORT_FIELDS))
+        short = self.short_chars.fit_transform(joined_text(frame, SHORT_FIELDS))
         if self.short_only:
             return short
-        all_texts = _texts(frame, TEXT_FIELDS)
+        all_texts = joined_text(frame, TEXT_FIELDS)
         return sparse.hstack(
             [short, self.all_chars.fit_transform(all_texts), self.words.fit_transform(all_texts)],
             format="csr",
@@ -234,10 +224,10 @@ class _Features:
         return ((0, characters, VIEW_SHARE), (characters, characters + words, VIEW_SHARE))
 
     def transform(self, frame: pd.DataFrame) -> sparse.csr_matrix:
-        short = self.short_chars.transform(_texts(frame, SHORT_FIELDS))
+        short = self.short_chars.transform(joined_text(frame, SHORT_FIELDS))
         if self.short_only:
             return short
-        all_texts = _texts(frame, TEXT_FIELDS)
+        all_texts = joined_text(frame, TEXT_FIELDS)
         return sparse.hstack(
             [short, self.all_chars.transform(all_texts), self.words.transform(all_texts)],
             format="csr",
@@ -581,7 +571,7 @@ class DivisionClassifier:
         order = np.argsort(-raw, axis=1, kind="stable")[:, :3]
         classes = np.asarray(self.classes)
         best = classes[first]
-        texts = _texts(frame, SHORT_FIELDS)
+        texts = joined_text(frame, SHORT_FIELDS)
         return pd.DataFrame(
             {
                 "division": best,
