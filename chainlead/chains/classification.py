@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chainlead.accounts.types import Actor
+from chainlead.analytics.classify.decisions import decision_row
 from chainlead.chains.choices import MembershipSource
 from chainlead.chains.models import Chain, Segment
 from chainlead.chains.templates_data import TEMPLATES_DIR
@@ -705,7 +706,8 @@ def decision_training_rows() -> list[dict[str, str]]:
     industry code are labelled by their code instead, so decisions only add firms the data did
     not label. Rejections say what a firm is not, which a one-label-per-firm classifier cannot
     use; they still count in the review figures. Rows have the columns of
-    `chainlead.analytics.classify.TEXT_FIELDS`, `id` ("decision-<pk>") and `division`.
+    `chainlead.analytics.classify.TEXT_FIELDS`, `id` ("decision-<pk>") and `division`
+    (`decision_row`; docs/classification.md measures a round of them on real firms).
     """
     from chainlead.chains.choices import ReviewStatus
     from chainlead.chains.models import Membership
@@ -727,15 +729,16 @@ def decision_training_rows() -> list[dict[str, str]]:
             labels.setdefault(membership.enterprise_id, set()).update(divisions)
             firms[membership.enterprise_id] = membership.enterprise
     return [
-        {
-            "id": f"decision-{pk}",
-            "division": next(iter(divisions)),
-            "full_name": firms[pk].name,
-            "short_name": firms[pk].short_name,
-            "main_business": firms[pk].main_business,
-            "business_scope": firms[pk].business_scope,
-            "introduction": "",
-        }
+        decision_row(
+            pk,
+            next(iter(divisions)),
+            {
+                "full_name": firms[pk].name,
+                "short_name": firms[pk].short_name,
+                "main_business": firms[pk].main_business,
+                "business_scope": firms[pk].business_scope,
+            },
+        )
         for pk, divisions in sorted(labels.items())
         if len(divisions) == 1  # accepted into segments of two divisions: no single label
     ]

@@ -6,7 +6,9 @@
 * :mod:`~chainlead.analytics.classify.classes`: four-digit classes named in the text;
 * :mod:`~chainlead.analytics.classify.quality`: accuracy measures, cross-validation, the worst
   divisions;
-* :mod:`~chainlead.analytics.classify.firm_file`: reading firms' texts from CSV / Excel.
+* :mod:`~chainlead.analytics.classify.firm_file`: reading firms' texts from CSV / Excel;
+* :mod:`~chainlead.analytics.classify.decisions`: officials' decisions as training rows, and a
+  round of them simulated and measured on firms of known division.
 """
 
 from chainlead.analytics.classify.classes import ClassLexicon
@@ -16,6 +18,11 @@ from chainlead.analytics.classify.data import (
     division_from_csrc,
     labelled_companies,
     split_by_province,
+)
+from chainlead.analytics.classify.decisions import (
+    DecisionRound,
+    decision_round,
+    decision_row,
 )
 from chainlead.analytics.classify.model import (
     DivisionClassifier,
@@ -35,10 +42,13 @@ __all__ = [
     "TEXT_FIELDS",
     "ClassLexicon",
     "CrossValidation",
+    "DecisionRound",
     "DivisionClassifier",
     "ProvinceSplit",
     "Quality",
     "cross_validate",
+    "decision_round",
+    "decision_row",
     "division_from_csrc",
     "labelled_companies",
     "prediction_quality",
