@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chainlead.accounts.types import Actor
-from chainlead.analytics.classify.decisions import decision_row
 from chainlead.chains.choices import MembershipSource
 from chainlead.chains.models import Chain, Segment
 from chainlead.chains.templates_data import TEMPLATES_DIR
@@ -709,6 +708,9 @@ def decision_training_rows() -> list[dict[str, str]]:
     `chainlead.analytics.classify.TEXT_FIELDS`, `id` ("decision-<pk>") and `division`
     (`decision_row`; docs/classification.md measures a round of them on real firms).
     """
+    # numpy and pandas come with the classifier's package: loaded when retraining, not by every
+    # web worker that imports this module.
+    from chainlead.analytics.classify.decisions import decision_row
     from chainlead.chains.choices import ReviewStatus
     from chainlead.chains.models import Membership
 
