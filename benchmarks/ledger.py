@@ -31,6 +31,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -205,19 +206,83 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
+PATHS = ("batcher", "direct")
+BATCHER_SOCKET = str(Path(tempfile.gettempdir()) / f"{SCRATCH}-payments.sock")
+
+
+def _start_batcher(workers: int) -> subprocess.Popen[str]:
+    """`chainlead fund batcher` on the scratch database, as production runs it (DEBUG off)."""
+    from chainlead.funds import batcher
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{SCRATCH}",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.urandom(32).hex(),
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+    process = subprocess.Popen(
+        [*CHAINLEAD, "fund", "batcher", "--socket", BATCHER_SOCKET, "--workers", str(workers)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if not batcher.wait_until_listening(BATCHER_SOCKET, timeout=60):
+        process.kill()
+        raise RuntimeError("the payment batcher did not start")
+    return process
+
+
+def _batcher_cpu(process: subprocess.Popen[str] | None) -> tuple[float, float]:
+    """CPU seconds so far of the batcher process (all its threads) and of its backends."""
+    if process is None:
+        return 0.0, 0.0
+    import psycopg
+
+    from chainlead.funds.batcher import APPLICATION_NAME
+
+    def schedstat(path: Path) -> float:
+        try:
+            return int(path.read_text().split()[0]) / 1e9
+        except (FileNotFoundError, ProcessLookupError):
+            return 0.0
+
+    own = sum(schedstat(t / "schedstat") for t in Path(f"/proc/{process.pid}/task").iterdir())
+    with psycopg.connect(f"{PG}/{SCRATCH}", autocommit=True) as conn:
+        pids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s",
+                [APPLICATION_NAME],
+            )
+        ]
+    server = sum(schedstat(Path(f"/proc/{pid}/schedstat")) for pid in pids)
+    return own + server, server
+
+
 def bench_disbursements(
-    clients: int, payments: int, *, rounds: int = 3, threads: bool = False
+    clients: int,
+    payments: int,
+    *,
+    rounds: int = 3,
+    threads: bool = False,
+    paths: tuple[str, ...] = PATHS,
+    workers: int = 2,
 ) -> dict[str, Any]:
-    """`rounds` rounds, each the baseline and the payments (alternating which goes first)."""
+    """`rounds` rounds, each the baseline and the payments by each path of `paths` (the
+    payment batcher, `direct`: each client process pays itself), alternating the order."""
     import datetime as dt
 
+    from django.conf import settings
     from django.db import connection
 
     from chainlead.funds import services
 
     today = dt.date(2026, 3, 2)
     start = time.perf_counter()
-    payer, tranches = _world(clients, payments, rounds)
+    payer, tranches = _world(clients, payments, rounds * len(paths))
     setup_seconds = time.perf_counter() - start
 
     with connection.cursor() as cursor:
@@ -227,47 +292,79 @@ def bench_disbursements(
 
     total = clients * payments
     concurrently = _in_threads if threads else _in_processes
+    server = _start_batcher(workers) if "batcher" in paths else None
     results = []
-    for r in range(rounds):
+    try:
+        for r in range(rounds):
 
-        def pay(i: int, r: int = r) -> None:
-            for tranche in tranches[r][i]:
-                services.tranche_disburse(
-                    actor=payer, tranche=tranche, idempotency_key=f"pay-{tranche.pk}", today=today
+            def insert(i: int, r: int = r) -> None:
+                with connection.cursor() as cursor:
+                    for n in range(payments):
+                        cursor.execute(
+                            "INSERT INTO bench_plain (amount, note) VALUES (%s, %s)",
+                            [100, f"{r}-{i}-{n}"],
+                        )
+
+            def paying(k: int, path: str, r: int = r) -> tuple[float, float | None, float | None]:
+                own = tranches[r * len(paths) + k]
+
+                def pay(i: int) -> None:
+                    for tranche in own[i]:
+                        services.tranche_disburse(
+                            actor=payer,
+                            tranche=tranche,
+                            idempotency_key=f"pay-{tranche.pk}",
+                            today=today,
+                        )
+
+                # Read at each payment: the forked clients see the parent's setting.
+                settings.CHAINLEAD_FUNDS_PAYMENT_SOCKET = (
+                    BATCHER_SOCKET if path == "batcher" else ""
                 )
+                batcher_before = _batcher_cpu(server if path == "batcher" else None)
+                seconds, cpu, backends = concurrently(clients, pay)
+                batcher_after = _batcher_cpu(server if path == "batcher" else None)
+                if cpu is not None and backends is not None:
+                    cpu += batcher_after[0] - batcher_before[0]
+                    backends += batcher_after[1] - batcher_before[1]
+                return seconds, cpu, backends
 
-        def insert(i: int, r: int = r) -> None:
-            with connection.cursor() as cursor:
-                for n in range(payments):
-                    cursor.execute(
-                        "INSERT INTO bench_plain (amount, note) VALUES (%s, %s)",
-                        [100, f"{r}-{i}-{n}"],
-                    )
-
-        load = _load()
-        if r % 2 == 0:
-            insert_seconds, insert_cpu, insert_server = concurrently(clients, insert)
-            pay_seconds, pay_cpu, pay_server = concurrently(clients, pay)
-        else:
-            pay_seconds, pay_cpu, pay_server = concurrently(clients, pay)
-            insert_seconds, insert_cpu, insert_server = concurrently(clients, insert)
-        results.append(
-            {
-                "round": r + 1,
-                "load_1min": load,
-                "disbursements_per_s": total / pay_seconds,
-                "inserts_per_s": total / insert_seconds,
-                "ratio": insert_seconds / pay_seconds,
-                # CPU (clients + their backends) per INSERT over per payment: the ratio the
-                # two cores would give if nothing else ran on them.
-                "pay_cpu_ms": 1000 * pay_cpu / total if pay_cpu else None,
-                "insert_cpu_ms": 1000 * insert_cpu / total if insert_cpu else None,
-                "cpu_ratio": insert_cpu / pay_cpu if pay_cpu and insert_cpu else None,
-                # Of which the PostgreSQL backends' (the rest is the clients' Python).
-                "pay_server_cpu_ms": 1000 * pay_server / total if pay_server else None,
-                "insert_server_cpu_ms": 1000 * insert_server / total if insert_server else None,
-            }
-        )
+            load = _load()
+            order = list(enumerate(paths)) if r % 2 == 0 else list(enumerate(paths))[::-1]
+            if r % 2 == 0:
+                insert_seconds, insert_cpu, insert_server = concurrently(clients, insert)
+            measured = {path: paying(k, path) for k, path in order}
+            if r % 2 == 1:
+                insert_seconds, insert_cpu, insert_server = concurrently(clients, insert)
+            for path in paths:
+                pay_seconds, pay_cpu, pay_server = measured[path]
+                results.append(
+                    {
+                        "round": r + 1,
+                        "path": path,
+                        "load_1min": load,
+                        "disbursements_per_s": total / pay_seconds,
+                        "inserts_per_s": total / insert_seconds,
+                        "ratio": insert_seconds / pay_seconds,
+                        # CPU (clients + their backends, and the batcher with its backends) per
+                        # INSERT over per payment: the ratio the two cores would give if nothing
+                        # else ran on them.
+                        "pay_cpu_ms": 1000 * pay_cpu / total if pay_cpu else None,
+                        "insert_cpu_ms": 1000 * insert_cpu / total if insert_cpu else None,
+                        "cpu_ratio": insert_cpu / pay_cpu if pay_cpu and insert_cpu else None,
+                        # Of which the PostgreSQL backends' (the rest is Python).
+                        "pay_server_cpu_ms": 1000 * pay_server / total if pay_server else None,
+                        "insert_server_cpu_ms": (
+                            1000 * insert_server / total if insert_server else None
+                        ),
+                    }
+                )
+    finally:
+        batcher_line = ""
+        if server is not None:
+            server.terminate()
+            output, _ = server.communicate(timeout=120)
+            batcher_line = output.strip().splitlines()[-1] if output.strip() else ""
     from chainlead.audit.chain import verify
     from chainlead.funds.checks import ledger_violations
     from chainlead.funds.models import Disbursement
@@ -284,9 +381,20 @@ def bench_disbursements(
         check=False,
         cwd=ROOT,
     )
-    best = max(results, key=lambda row: row["ratio"])
+    main_rows = [row for row in results if row["path"] == paths[0]]
+    best = max(main_rows, key=lambda row: row["ratio"])
     return {
         "clients": clients,
+        "paths": list(paths),
+        "batcher_workers": workers if "batcher" in paths else None,
+        "batcher_stopped": batcher_line,
+        "by_path": {
+            path: {
+                "best": max(row["ratio"] for row in results if row["path"] == path),
+                "min": min(row["ratio"] for row in results if row["path"] == path),
+            }
+            for path in paths
+        },
         "concurrency": "threads" if threads else "processes",
         "setup_s": setup_seconds,
         "paid": Disbursement.objects.filter(status="paid").count(),
@@ -298,7 +406,7 @@ def bench_disbursements(
         "disbursements_per_s": best["disbursements_per_s"],
         "inserts_per_s": best["inserts_per_s"],
         "ratio": best["ratio"],
-        "ratio_min": min(row["ratio"] for row in results),
+        "ratio_min": min(row["ratio"] for row in main_rows),
         "violations_after": len(violations),
         "fund_check_exit": fund_check.returncode,
     }
@@ -456,7 +564,8 @@ def report(result: dict[str, Any]) -> str:
     d = result["disbursements"]
     c = result["check"]
     rounds = [
-        f"| {row['round']} | {row['load_1min']:.1f} | {row['disbursements_per_s']:,.0f} | "
+        f"| {row['round']} | {row['path']} | {row['load_1min']:.1f} | "
+        f"{row['disbursements_per_s']:,.0f} | "
         f"{row['inserts_per_s']:,.0f} | {row['ratio']:.3f} | "
         + (
             f"{row['pay_cpu_ms']:.2f} ({row['pay_server_cpu_ms']:.2f}) / "
@@ -476,15 +585,23 @@ def report(result: dict[str, Any]) -> str:
             f"persistent connection), {d['payments']} payments and as many single-row INSERTs "
             "per round, alternating which goes first.",
             "",
-            "| round | load (1 min) | disbursements/s | plain INSERTs/s | ratio | "
+            "Paths: `batcher`, the payments sent to the payment batcher (`chainlead fund "
+            f"batcher`, {d['batcher_workers']} connections; its process and backends counted in "
+            "the CPU), many paid to a transaction; `direct`, each client paying itself, one "
+            f"transaction a payment. Batcher at exit: {d['batcher_stopped'] or '—'}.",
+            "",
+            "| round | path | load (1 min) | disbursements/s | plain INSERTs/s | ratio | "
             "CPU ms per payment / per INSERT (of which the server's) | CPU ratio |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
             *rounds,
             "",
             "| measure | value | target |",
             "| --- | --- | --- |",
-            f"| ratio, best round (spread) | {d['ratio']:.3f} ({d['ratio_min']:.3f}–"
-            f"{d['ratio']:.3f}) | ≥ 0.25 |",
+            *(
+                f"| ratio, best round (spread), {path} | {span['best']:.3f} "
+                f"({span['min']:.3f}–{span['best']:.3f}) | ≥ 0.25 |"
+                for path, span in d["by_path"].items()
+            ),
             f"| `fund check` over {c['entries']:,} entries | {c['check_s']:.1f} s | < 60 s |",
             f"| RSS before / after the check | {c['rss_before_mib']:.0f} / "
             f"{c['rss_after_mib']:.0f} MiB | flat |",
@@ -531,6 +648,12 @@ def main() -> int:
     parser.add_argument("--threads", action="store_true", help="clients as threads (one GIL)")
     parser.add_argument("--rounds", type=int, default=3, help="baseline and payments, repeated")
     parser.add_argument(
+        "--paths",
+        default=",".join(PATHS),
+        help="payment paths measured in each round: batcher (the payment batcher), direct",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="the batcher's connections")
+    parser.add_argument(
         "--profile",
         type=int,
         metavar="N",
@@ -563,7 +686,12 @@ def main() -> int:
     try:
         result = {
             "disbursements": bench_disbursements(
-                args.clients, args.payments, rounds=args.rounds, threads=args.threads
+                args.clients,
+                args.payments,
+                rounds=args.rounds,
+                threads=args.threads,
+                paths=tuple(args.paths.split(",")),
+                workers=args.workers,
             ),
             "check": bench_check(args.entries),
         }

@@ -83,6 +83,7 @@ from django.utils import timezone
 from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit.chain import first_pass_arguments, link_after_commit, link_after_looked_pass
 from chainlead.audit.services import event_values_sealed, record_event_sealed
+from chainlead.funds import batcher
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
     DisbursementStatus,
@@ -528,7 +529,11 @@ def _pay_postgresql(
                 memo,
                 *audit,
             ]
-            if atomic:
+            row: tuple[Any, Any] | None
+            batched = None if atomic else _through_batcher(tranche, idempotency_key, params)
+            if batched is not None:
+                row, answer = batched, _LINKED_BY_BATCHER
+            elif atomic:
                 cursor.execute(_PAY_SQL, params)
                 row = cursor.fetchone()
                 answer = None
@@ -537,8 +542,8 @@ def _pay_postgresql(
                 prepared_by, approved_by, linked, waiting = cursor.fetchone()
                 row = None if prepared_by is None else (prepared_by, approved_by)
                 answer = (linked, waiting)
-            if row is None:
-                raise _DeclinedError  # the key is taken
+            if row is None or row[0] is None:
+                raise _DeclinedError  # the key is taken, or the batcher declined
             fault_point()
     except (_DeclinedError, IntegrityError):
         # Nothing was committed, and no pass ran: the linker owes nothing.
@@ -552,6 +557,27 @@ def _pay_postgresql(
     disbursement._state.db = db.alias
     if answer is None:
         link_after_commit()
-    else:
+    elif answer is not _LINKED_BY_BATCHER:
         link_after_looked_pass(*answer)
     return disbursement
+
+
+_LINKED_BY_BATCHER: Any = ()  # the batcher links its batches' entries after their commit
+_DECLINED_BY_BATCHER = (None, None)  # a row as the key-taken answer: declined below
+
+
+def _through_batcher(
+    tranche: Tranche, idempotency_key: str | None, params: list[Any]
+) -> tuple[Any, Any] | None:
+    """The payment through the payment batcher (`funds/batcher.py`) when one is configured:
+    the row `funds_pay_tranche` would answer ((None, None) when it declined: the general path
+    decides), or None when the caller pays itself: no batcher, none reached, or its answer lost
+    (the same key and ids then find the batch's payment if it committed)."""
+    path = batcher.socket_path()
+    if path is None or not idempotency_key:  # a retry is safe only with a key
+        return None
+    try:
+        answer = batcher.pay(path, shard=tranche.commitment_id, params=params)
+    except (batcher.UnreachedError, batcher.AnswerLostError):
+        return None
+    return _DECLINED_BY_BATCHER if answer is None else answer

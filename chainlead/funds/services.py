@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Subquery, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from chainlead.accounts.access import access_for
 from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit.services import record_event
 from chainlead.core.exceptions import PermissionDenied
+from chainlead.funds import batcher
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
     AccountKind,
@@ -769,6 +771,10 @@ def tranche_disburse(
     tranche's: created by one official, approved by another. A payment already prepared in a
     run is executed if approved, refused otherwise."""
     _require_manager(actor)
+    if not idempotency_key and batcher.socket_path() and connection.vendor == "postgresql":
+        # Through the payment batcher every payment has a key: an answer it loses is then
+        # paid again under the same key, which finds the batch's payment if it committed.
+        idempotency_key = f"batched:{uuid.uuid4().hex}"
     # The common case in a few statements (funds/payments.py); any other goes on below.
     paid = pay_approved_tranche(
         actor=actor,

@@ -8,22 +8,28 @@ chainlead fund tranches --status due --format json [--today YYYY-MM-DD]
 chainlead fund disburse T000042 --as USERNAME [--idempotency-key K] [--today YYYY-MM-DD]
     Pay one tranche; exit 1 with a one-line reason (already paid, not approved, over
     budget, period closed…) and write nothing when it cannot.
+chainlead fund batcher [--socket PATH] [--workers 2] [--max-batch 64]
+    Serve the payment batcher (PostgreSQL; funds/batcher.py): the platform's processes with
+    CHAINLEAD_FUNDS_PAYMENT_SOCKET set send it their payments, paid many to a transaction.
+    Runs until SIGTERM or SIGINT, then finishes what it took and removes the socket.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from chainlead.accounts.models import User
 from chainlead.audit import context as audit_context
-from chainlead.funds import services
+from chainlead.funds import batcher, services
 from chainlead.funds.checks import ledger_violations
 from chainlead.funds.choices import TrancheStatus
 from chainlead.funds.models import Tranche
@@ -61,6 +67,12 @@ class Command(BaseCommand):
         disburse.add_argument("--as", dest="username", required=True)
         disburse.add_argument("--idempotency-key", dest="key", default=None)
         disburse.add_argument("--today", help="YYYY-MM-DD (default: today)")
+        serve = sub.add_parser("batcher", help="Serve the payment batcher (PostgreSQL).")
+        serve.add_argument(
+            "--socket", help=f"Unix socket path (default: settings.{batcher.SOCKET_SETTING})"
+        )
+        serve.add_argument("--workers", type=int, default=batcher.DEFAULT_WORKERS)
+        serve.add_argument("--max-batch", type=int, default=batcher.MAX_BATCH)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -68,6 +80,8 @@ class Command(BaseCommand):
             self._check()
         elif action == "tranches":
             self._tranches(options)
+        elif action == "batcher":
+            self._batcher(options)
         else:
             self._disburse(options)
 
@@ -126,3 +140,24 @@ class Command(BaseCommand):
         if payment.status != "paid":
             raise CommandError(f"held: {payment.hold_reason}")
         self.stdout.write(f"paid {tranche.ref} {payment.amount} as {payment.ref}")
+
+    def _batcher(self, options: dict[str, Any]) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("the payment batcher needs PostgreSQL (SQLite has one writer)")
+        path = options["socket"] or batcher.socket_path()
+        if not path:
+            raise CommandError(f"no socket: pass --socket or set {batcher.SOCKET_SETTING}")
+
+        def log(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        server = batcher.PaymentBatcher(
+            path, workers=options["workers"], max_batch=options["max_batch"], log=log
+        )
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda _sig, _frame: server.stop())
+        try:
+            server.serve()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
