@@ -324,6 +324,8 @@ def bench_disbursements(
                 batcher_before = _batcher_cpu(server if path == "batcher" else None)
                 seconds, cpu, backends = concurrently(clients, pay)
                 batcher_after = _batcher_cpu(server if path == "batcher" else None)
+                if os.environ.get("BENCH_DEBUG") and path == "batcher":
+                    print("batcher own", batcher_after[0] - batcher_before[0] - batcher_after[1] + batcher_before[1], "backends", batcher_after[1] - batcher_before[1], "clients", cpu, backends, file=sys.stderr)
                 if cpu is not None and backends is not None:
                     cpu += batcher_after[0] - batcher_before[0]
                     backends += batcher_after[1] - batcher_before[1]

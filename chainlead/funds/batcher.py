@@ -68,7 +68,7 @@ SOCKET_SETTING = "CHAINLEAD_FUNDS_PAYMENT_SOCKET"
 APPLICATION_NAME = "chainlead-payment-batcher"  # its connections, in pg_stat_activity
 ANSWER_TIMEOUT_SECONDS = 30.0  # a batch waits for row locks at most this long, in practice
 DEFAULT_WORKERS = 2
-MAX_BATCH = 64
+MAX_BATCH = 48  # payments a transaction: each a subtransaction, and PostgreSQL caches 64 per backend
 PARAMS = 28  # funds_pay_tranche's arguments
 
 _MANY_SQL = "SELECT funds_pay_many(%s::jsonb)"
