@@ -31,8 +31,8 @@ connection, in the order they came, and two batches never wait for each other's 
 The socket can pay any approved tranche as any official, as the database's credentials can: it
 is created mode 0600, for the platform's own user (the web workers and the CLI run as it).
 
-Protocol: one JSON line per request, `{"shard": commitment id, "params": [... the 28 arguments
-of funds_pay_tranche ...]}`; one JSON line per answer, `{"answer": [preparer, approver]}`,
+Protocol: one line per request, the commitment's id, a space and the 28 arguments of
+`funds_pay_tranche` as a JSON array; one JSON line per answer, `{"answer": [preparer, approver]}`,
 `{"answer": null}` (not paid: take the general path) or `{"error": "..."}` (the outcome is not
 known: pay again with the same key). A connection has one request outstanding at a time.
 """
@@ -48,6 +48,7 @@ import queue
 import selectors
 import socket
 import stat
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -68,8 +69,9 @@ SOCKET_SETTING = "CHAINLEAD_FUNDS_PAYMENT_SOCKET"
 APPLICATION_NAME = "chainlead-payment-batcher"  # its connections, in pg_stat_activity
 ANSWER_TIMEOUT_SECONDS = 30.0  # a batch waits for row locks at most this long, in practice
 DEFAULT_WORKERS = 2
-MAX_BATCH = 48  # payments a transaction: each a subtransaction, and PostgreSQL caches 64 per backend
-PARAMS = 28  # funds_pay_tranche's arguments
+MAX_BATCH = (
+    48  # payments a transaction: each a subtransaction, and PostgreSQL caches 64 per backend
+)
 
 _MANY_SQL = "SELECT funds_pay_many(%s::jsonb)"
 
@@ -147,9 +149,9 @@ def pay(path: str, *, shard: int, params: list[Any]) -> tuple[int, int] | None:
     sock = _connected(path)
     if sock is None:
         raise UnreachedError
-    line = json.dumps({"shard": shard, "params": params}, default=_json_default)
+    line = f"{shard} {json.dumps(params, separators=(',', ':'), default=_json_default)}\n"
     try:
-        sock.sendall(line.encode() + b"\n")
+        sock.sendall(line.encode())
     except OSError as exc:
         _drop()
         # A connection the batcher closed since the last payment: nothing was read from it.
@@ -270,6 +272,9 @@ class PaymentBatcher:
         """Until `stop()`: read requests, hand them to the workers; then finish what was
         queued and remove the socket."""
         listener = self._listen()
+        # The reader and the workers hand payments over through the GIL: a thread that wants
+        # it back (a batch's answers to send) should not wait the default 5 ms.
+        sys.setswitchinterval(0.0005)
         threads = [
             threading.Thread(target=self._work, args=(n,), name=f"payments-{n}", daemon=True)
             for n in range(self.workers)
@@ -432,17 +437,22 @@ def _loaded(answers: Any) -> list[Any]:
 
 
 def _parsed(line: bytes) -> tuple[int, str | None]:
-    """(shard, the payment's arguments as JSON text) of a request line; None when it is not
-    a payment's (the batch's SQL then never sees it)."""
+    """(shard, the payment's arguments as JSON text) of a request line; None when it is not a
+    payment's. Only the framing is checked here: PostgreSQL parses the arguments (a batch
+    whose JSON it refuses fails whole, and its clients pay again themselves, under their
+    keys); the socket is the platform's own (mode 0600)."""
+    shard, _space, params = line.partition(b" ")
     try:
-        message = json.loads(line)
-        shard = int(message["shard"])
-        params = message["params"]
-    except (ValueError, KeyError, TypeError):
+        number = int(shard)
+    except ValueError:
         return 0, None
-    if not isinstance(params, list) or len(params) != PARAMS:
+    params = params.strip()
+    if not (params.startswith(b"[") and params.endswith(b"]")):
         return 0, None
-    return shard, json.dumps(params)
+    try:
+        return number, params.decode()
+    except UnicodeDecodeError:
+        return 0, None
 
 
 def wait_until_listening(path: str, *, timeout: float = 30.0) -> bool:

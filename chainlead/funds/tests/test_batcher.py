@@ -314,8 +314,25 @@ def test_a_second_batcher_on_one_socket_is_refused_and_a_stale_socket_replaced()
 
 
 def test_a_request_that_is_not_a_payment_never_reaches_the_database():
-    assert batcher._parsed(b"not json") == (0, None)
-    assert batcher._parsed(b'{"shard": 1, "params": [1, 2]}') == (0, None)
-    assert batcher._parsed(b'{"params": []}') == (0, None)
-    payment = b'{"shard": 7, "params": [' + b",".join([b"1"] * batcher.PARAMS) + b"]}"
-    assert batcher._parsed(payment) == (7, "[" + ", ".join(["1"] * batcher.PARAMS) + "]")
+    assert batcher._parsed(b"not a payment") == (0, None)
+    assert batcher._parsed(b"7 {}") == (0, None)
+    assert batcher._parsed(b"seven [1]") == (0, None)
+    assert batcher._parsed(b"7 [1, \xff]") == (0, None)
+    assert batcher._parsed(b'7 [1,"2026-03-01"]') == (7, '[1,"2026-03-01"]')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_postgresql_cannot_read_fails_whole_and_its_clients_pay_themselves(
+    running_batcher, finance, finance2, line, firm
+):
+    (tranche,) = _tranches(finance, finance2, line, firm, 1, "garbled")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(running_batcher.path)
+    sock.sendall(b"1 [not json]\n")
+    answer = sock.makefile("rb").readline()
+    sock.close()
+    assert b"error" in answer  # answered, not paid: a client would pay again itself
+
+    paid = services.tranche_disburse(actor=finance, tranche=tranche, today=TODAY)
+    assert paid.status == DisbursementStatus.PAID  # the batcher goes on serving
+    assert ledger_violations() == []
