@@ -6,8 +6,13 @@
    cached sums, audit event and its linking after the commit), against a baseline measured in
    the same run: the same processes doing the same number of plain single-row INSERTs, each its
    own transaction. Target: ≥ 25% of the baseline's rate. `--threads` runs threads instead.
-   Repeated `--rounds` times (alternating which side goes first, the 1-minute load average
-   noted before each): the best round and the spread are reported.
+   Each round measures every path of `--paths`: `batcher`, the clients' payments sent to the
+   payment batcher (`chainlead fund batcher`, started here on the scratch database as production
+   runs it, `--workers` connections; its CPU and its backends' counted with the clients'), which
+   pays whatever has arrived in one transaction; `direct`, each client paying itself (one
+   transaction a payment, as with no batcher configured). Repeated `--rounds` times
+   (alternating the order, the 1-minute load average noted before each): the best round and
+   the spread are reported per path.
 2. `fund check` over ENTRIES entries (default 10,000,000), generated in the database with one
    INSERT … SELECT generate_series (a bulk generator, no Python loop), the cached sums set to
    match. Target: under 60 s with flat memory (SQL aggregates; the process's RSS is reported
@@ -17,6 +22,7 @@ Usage (PostgreSQL only; a scratch database `chainlead_bench_ledger` is created a
 
     .venv/bin/python benchmarks/ledger.py [--clients 16] [--payments 40] [--rounds 3]
                                           [--entries 10000000] [--threads]
+                                          [--paths batcher,direct] [--workers 2]
     .venv/bin/python benchmarks/ledger.py --profile 100   # one client, statement by statement
 
 Results: benchmarks/out/ledger.json and a section appended to benchmarks/RESULTS.md.
@@ -324,8 +330,6 @@ def bench_disbursements(
                 batcher_before = _batcher_cpu(server if path == "batcher" else None)
                 seconds, cpu, backends = concurrently(clients, pay)
                 batcher_after = _batcher_cpu(server if path == "batcher" else None)
-                if os.environ.get("BENCH_DEBUG") and path == "batcher":
-                    print("batcher own", batcher_after[0] - batcher_before[0] - batcher_after[1] + batcher_before[1], "backends", batcher_after[1] - batcher_before[1], "clients", cpu, backends, file=sys.stderr)
                 if cpu is not None and backends is not None:
                     cpu += batcher_after[0] - batcher_before[0]
                     backends += batcher_after[1] - batcher_before[1]
