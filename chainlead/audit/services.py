@@ -143,17 +143,45 @@ def event_values_sealed(
     without an `AuditEntry` (`audit.chain.sealed_row`: a payment's hot path, issue 10)."""
     ctx = context.current()
     actor = ctx.actor
-    actor_id = actor.pk if actor is not None else None
+    return event_values_sealed_as(
+        instance=instance,
+        event=event,
+        message=message,
+        data=data,
+        timestamp=timestamp,
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=actor.get_username() if actor is not None else "system",
+        source=ctx.source,
+        remote_addr=ctx.remote_addr,
+        request_id=ctx.request_id,
+    )
+
+
+def event_values_sealed_as(
+    *,
+    instance: models.Model,
+    event: str,
+    actor_id: int | None,
+    actor_label: str,
+    source: str,
+    remote_addr: str,
+    request_id: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    timestamp: dt.datetime | None = None,
+) -> list[Any]:
+    """`event_values_sealed` for the context given (`audit_context_fields` of the process
+    that acted), not this process's: the payment batcher seals its clients' events."""
     content_type = ContentType.objects.get_for_model(instance)
     timestamp = timestamp if timestamp is not None else timezone.now()
     fields = {
         "seq": None,
         "timestamp": timestamp_text(timestamp),
         "actor_id": actor_id,
-        "actor_label": (actor.get_username() if actor is not None else "system")[:150],
-        "source": ctx.source,
-        "remote_addr": ctx.remote_addr,
-        "request_id": ctx.request_id,
+        "actor_label": actor_label[:150],
+        "source": source,
+        "remote_addr": remote_addr,
+        "request_id": request_id,
         "action": AuditAction.EVENT.value,
         "event": event,
         "content_type": f"{content_type.app_label}.{content_type.model}",
@@ -164,6 +192,20 @@ def event_values_sealed(
         "message": message,
     }
     return sealed_row(fields, timestamp=timestamp, content_type_id=content_type.pk)
+
+
+def audit_context_fields() -> list[Any]:
+    """This process's acting context as `event_values_sealed_as` takes it: [actor id, actor
+    label, source, remote address, request id]."""
+    ctx = context.current()
+    actor = ctx.actor
+    return [
+        actor.pk if actor is not None else None,
+        actor.get_username() if actor is not None else "system",
+        ctx.source,
+        ctx.remote_addr,
+        ctx.request_id,
+    ]
 
 
 def _event_entry(

@@ -10,18 +10,22 @@ payment in a subtransaction of its own, then one COMMIT for all, then one audit-
 for all, as TigerBeetle batches the transfers its clients send one by one. Under one client
 a batch is one payment and nothing waits; under many the batches grow by themselves.
 
-What a payment is does not change: the client (`payments._pay_postgresql`) builds exactly the
-arguments it would pass to `funds_pay_tranche` (ids drawn ahead, the audit entry sealed, the
-idempotency key), and every rule is checked by that same function, row locks included. Only the
+What a payment is does not change. The client (`payments._pay_through_batcher`) sends what
+only it knows: the tranche, the amount, the month, the key, the official, the moments and its
+acting context for the audit event. The batcher draws the payment's ids (in blocks, on its own
+connection) and builds the arguments of `funds_pay_tranche` from them as the client would
+(`payments.batch_arguments`: the same audit event, sealed, attributed to the client's context),
+so a client's work is a permission check and one round trip on the socket, and the batcher's
+is a warm loop. Every rule is checked by that same function, row locks included. Only the
 transaction is shared:
 
 - a payment that is declined or fails is undone alone (its savepoint) and answered null; its
   client then takes the general path, which holds the only copy of each refusal;
 - every payment through the batcher carries an idempotency key (one is made when the caller
   gave none, `services.tranche_disburse`), so an answer that is lost (the batcher killed, a
-  time-out) is never a second payment: the client pays again itself with the same key and the
-  same ids, and finds the first payment if the batch committed (the general path answers it) or
-  pays if it did not;
+  time-out) is never a second payment: the client pays again itself under the same key, and
+  finds the first payment if the batch committed (the general path answers it) or pays if it
+  did not;
 - a batcher that cannot be reached costs nothing: the client pays itself, as without one.
 
 Payments are spread over `workers` connections by commitment, so two payments of one commitment
@@ -31,10 +35,11 @@ connection, in the order they came, and two batches never wait for each other's 
 The socket can pay any approved tranche as any official, as the database's credentials can: it
 is created mode 0600, for the platform's own user (the web workers and the CLI run as it).
 
-Protocol: one line per request, the commitment's id, a space and the 28 arguments of
-`funds_pay_tranche` as a JSON array; one JSON line per answer, `{"answer": [preparer, approver]}`,
-`{"answer": null}` (not paid: take the general path) or `{"error": "..."}` (the outcome is not
-known: pay again with the same key). A connection has one request outstanding at a time.
+Protocol: one line per request, the commitment's id, a space and the request as a JSON array
+(`payments.REQUEST_FIELDS` values); one JSON line per answer, `{"answer": [preparer, approver,
+disbursement id]}`, `{"answer": null}` (not paid: take the general path) or `{"error": "..."}`
+(the outcome is not known: pay again with the same key). A connection has one request
+outstanding at a time.
 """
 
 from __future__ import annotations
@@ -69,11 +74,16 @@ SOCKET_SETTING = "CHAINLEAD_FUNDS_PAYMENT_SOCKET"
 APPLICATION_NAME = "chainlead-payment-batcher"  # its connections, in pg_stat_activity
 ANSWER_TIMEOUT_SECONDS = 30.0  # a batch waits for row locks at most this long, in practice
 DEFAULT_WORKERS = 2
-MAX_BATCH = (
-    48  # payments a transaction: each a subtransaction, and PostgreSQL caches 64 per backend
-)
+# Payments a transaction at most: each is a subtransaction, and a backend keeps the ids of up
+# to 64 of them in shared memory (beyond, every snapshot of every session must look them up).
+MAX_BATCH = 48
 
 _MANY_SQL = "SELECT funds_pay_many(%s::jsonb)"
+_IDS_SQL = (
+    "SELECT nextval(pg_get_serial_sequence('funds_disbursement', 'id')), "
+    "nextval(pg_get_serial_sequence('funds_entry', 'id')) FROM generate_series(1, %s)"
+)
+ID_BLOCK = 2 * MAX_BATCH
 
 
 def socket_path() -> str | None:
@@ -143,13 +153,14 @@ class AnswerLostError(Exception):
     """The request was sent and no answer came: the caller pays again with the same key."""
 
 
-def pay(path: str, *, shard: int, params: list[Any]) -> tuple[int, int] | None:
-    """Send one payment to the batcher at `path`: (preparer, approver) when it paid, None when it
-    did not (take the general path). Raises `UnreachedError` or `AnswerLostError`."""
+def pay(path: str, *, shard: int, request: list[Any]) -> tuple[int, int, int] | None:
+    """Send one payment to the batcher at `path`: (preparer, approver, disbursement id) when it
+    paid, None when it did not (take the general path). Raises `UnreachedError` or
+    `AnswerLostError`."""
     sock = _connected(path)
     if sock is None:
         raise UnreachedError
-    line = f"{shard} {json.dumps(params, separators=(',', ':'), default=_json_default)}\n"
+    line = f"{shard} {json.dumps(request, separators=(',', ':'))}\n"
     try:
         sock.sendall(line.encode())
     except OSError as exc:
@@ -168,7 +179,7 @@ def pay(path: str, *, shard: int, params: list[Any]) -> tuple[int, int] | None:
     if "error" in message:
         raise AnswerLostError(message["error"])
     answer = message["answer"]
-    return None if answer is None else (int(answer[0]), int(answer[1]))
+    return None if answer is None else (int(answer[0]), int(answer[1]), int(answer[2]))
 
 
 # -- server ------------------------------------------------------------------------------------
@@ -360,8 +371,23 @@ class PaymentBatcher:
         finally:
             connection.close()
 
-    def _pay(self, batch: list[tuple[_Client, str]]) -> None:
-        payments = "[" + ",".join(params for _client, params in batch) + "]"
+    def _pay(self, requests: list[tuple[_Client, str]]) -> None:
+        from chainlead.funds.payments import batch_arguments
+
+        batch: list[tuple[_Client, int]] = []
+        arguments: list[str] = []
+        for client, text in requests:
+            ids = self._ids()
+            try:
+                values = batch_arguments(json.loads(text), ids)
+            except (ValueError, TypeError):
+                client.send(b'{"error": "not a payment"}\n')
+                continue
+            batch.append((client, ids[0]))
+            arguments.append(json.dumps(values, separators=(",", ":"), default=_json_default))
+        if not batch:
+            return
+        payments = "[" + ",".join(arguments) + "]"
         try:
             answers = self._execute(payments)
         except DatabaseError as exc:
@@ -370,20 +396,31 @@ class PaymentBatcher:
             connection.close()  # a fresh connection for the next batch
             self._link_wanted.set()  # committed or not: nothing is lost by looking
             message = json.dumps({"error": f"batch failed: {type(exc).__name__}"}).encode()
-            for client, _params in batch:
+            for client, _id in batch:
                 client.send(message + b"\n")
             return
         # Committed: the linker thread links the batch's audit entries while this worker
         # answers and takes the next batch.
         self._link_wanted.set()
         paid = 0
-        for (client, _params), answer in zip(batch, answers, strict=True):
-            paid += answer is not None
+        for (client, disbursement_id), answer in zip(batch, answers, strict=True):
+            if answer is not None:
+                paid += 1
+                answer = [*answer, disbursement_id]
             client.send(b'{"answer": ' + json.dumps(answer).encode() + b"}\n")
         self.stats.add(payments=len(batch), paid=paid, error=False)
 
-    def _execute(self, payments: str) -> list[Any]:
-        """The batch in one statement, in autocommit: one transaction, committed on return."""
+    def _ids(self) -> tuple[int, int]:
+        """The next (disbursement id, entry id), drawn ahead in blocks on this worker's
+        connection (ids a stopped batcher never used are gaps, as a rolled-back insert's)."""
+        if not _worker.ids:
+            self._connect()
+            with connection.wrap_database_errors:
+                _worker.cursor.execute(_IDS_SQL, [ID_BLOCK])
+                _worker.ids = [(int(d), int(e)) for d, e in reversed(_worker.cursor.fetchall())]
+        return _worker.ids.pop()
+
+    def _connect(self) -> None:
         connection.ensure_connection()
         raw = connection.connection
         if _worker.connection is not raw:  # a new connection: named, its cursor kept
@@ -391,6 +428,10 @@ class PaymentBatcher:
             if raw.prepare_threshold is None:  # the statement parsed and planned once
                 raw.prepare_threshold = 0
             _worker.connection, _worker.cursor = raw, raw.cursor()
+
+    def _execute(self, payments: str) -> list[Any]:
+        """The batch in one statement, in autocommit: one transaction, committed on return."""
+        self._connect()
         if os.environ.get(SLEEP_BEFORE_COMMIT_ENV):
             # The fault test: the batch's rows written, then a pause before its commit.
             from chainlead.funds.payments import fault_point
@@ -427,6 +468,10 @@ class PaymentBatcher:
 class _Worker(threading.local):
     connection: Any = None
     cursor: Any = None
+    ids: list[tuple[int, int]]
+
+    def __init__(self) -> None:
+        self.ids = []
 
 
 _worker = _Worker()

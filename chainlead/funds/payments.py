@@ -67,7 +67,7 @@ import time
 import weakref
 from contextlib import nullcontext
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -82,7 +82,12 @@ from django.utils import timezone
 
 from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit.chain import first_pass_arguments, link_after_commit, link_after_looked_pass
-from chainlead.audit.services import event_values_sealed, record_event_sealed
+from chainlead.audit.services import (
+    audit_context_fields,
+    event_values_sealed,
+    event_values_sealed_as,
+    record_event_sealed,
+)
 from chainlead.funds import batcher
 from chainlead.funds.choices import (
     LIVE_DISBURSEMENT_STATUSES,
@@ -476,6 +481,20 @@ def _pay_postgresql(
     memo = f"T{tranche.pk:06d}"
     # A transaction of our own only for the fault test, which needs a moment before the commit.
     atomic = db.in_atomic_block or bool(os.environ.get(SLEEP_BEFORE_COMMIT_ENV))
+    if not atomic and idempotency_key:
+        batched = _pay_through_batcher(
+            tranche=tranche,
+            amount=amount,
+            period=period,
+            key=idempotency_key,
+            actor_id=user.pk,
+            created_at=created_at,
+            now=now,
+            db=db,
+        )
+        if batched is not _PAY_HERE:
+            # Paid there, or None: declined there, and the general path decides.
+            return cast("Disbursement | None", batched)
     hot = (
         not atomic and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS") and not _watched(db)
     )
@@ -530,10 +549,7 @@ def _pay_postgresql(
                 *audit,
             ]
             row: tuple[Any, Any] | None
-            batched = None if atomic else _through_batcher(tranche, idempotency_key, params)
-            if batched is not None:
-                row, answer = batched, _LINKED_BY_BATCHER
-            elif atomic:
+            if atomic:
                 cursor.execute(_PAY_SQL, params)
                 row = cursor.fetchone()
                 answer = None
@@ -542,8 +558,8 @@ def _pay_postgresql(
                 prepared_by, approved_by, linked, waiting = cursor.fetchone()
                 row = None if prepared_by is None else (prepared_by, approved_by)
                 answer = (linked, waiting)
-            if row is None or row[0] is None:
-                raise _DeclinedError  # the key is taken, or the batcher declined
+            if row is None:
+                raise _DeclinedError  # the key is taken
             fault_point()
     except (_DeclinedError, IntegrityError):
         # Nothing was committed, and no pass ran: the linker owes nothing.
@@ -557,27 +573,129 @@ def _pay_postgresql(
     disbursement._state.db = db.alias
     if answer is None:
         link_after_commit()
-    elif answer is not _LINKED_BY_BATCHER:
+    else:
         link_after_looked_pass(*answer)
     return disbursement
 
 
-_LINKED_BY_BATCHER: Any = ()  # the batcher links its batches' entries after their commit
-_DECLINED_BY_BATCHER = (None, None)  # a row as the key-taken answer: declined below
+# -- through the payment batcher (funds/batcher.py) ---------------------------------------------
+
+_PAY_HERE: Any = object()  # no batcher answered: this process pays (under the same key)
 
 
-def _through_batcher(
-    tranche: Tranche, idempotency_key: str | None, params: list[Any]
-) -> tuple[Any, Any] | None:
-    """The payment through the payment batcher (`funds/batcher.py`) when one is configured:
-    the row `funds_pay_tranche` would answer ((None, None) when it declined: the general path
-    decides), or None when the caller pays itself: no batcher, none reached, or its answer lost
-    (the same key and ids then find the batch's payment if it committed)."""
+def _pay_through_batcher(
+    *,
+    tranche: Tranche,
+    amount: Decimal,
+    period: dt.date,
+    key: str,
+    actor_id: int,
+    created_at: dt.datetime,
+    now: dt.datetime,
+    db: Any,
+) -> Any:
+    """The payment sent to the payment batcher when one is configured: the Disbursement when it
+    paid, None when it declined (the general path decides), `_PAY_HERE` when none was reached or
+    its answer was lost (this process then pays under the same key, which finds the batch's
+    payment if it committed). The batcher draws the ids and seals the audit event
+    (`batch_arguments`); the client sends what only it knows."""
     path = batcher.socket_path()
-    if path is None or not idempotency_key:  # a retry is safe only with a key
-        return None
+    if path is None:
+        return _PAY_HERE
+    request = [
+        tranche.pk,
+        str(amount),
+        period.isoformat(),
+        key,
+        actor_id,
+        created_at.isoformat(),
+        now.isoformat(),
+        *audit_context_fields(),
+    ]
     try:
-        answer = batcher.pay(path, shard=tranche.commitment_id, params=params)
+        answer = batcher.pay(path, shard=tranche.commitment_id, request=request)
     except (batcher.UnreachedError, batcher.AnswerLostError):
+        return _PAY_HERE
+    if answer is None:
         return None
-    return _DECLINED_BY_BATCHER if answer is None else answer
+    prepared_by, approved_by, disbursement_id = answer
+    disbursement = Disbursement.from_db(
+        db.alias,
+        _DISBURSEMENT_FIELDS,
+        (
+            disbursement_id,
+            tranche.pk,
+            None,  # run
+            amount,
+            DisbursementStatus.PAID,
+            "",  # hold_reason
+            prepared_by,
+            approved_by,
+            actor_id,  # executed_by
+            created_at,
+            now,  # paid_at
+        ),
+    )
+    disbursement._state.adding = False
+    return disbursement
+
+
+REQUEST_FIELDS = 12  # what `_pay_through_batcher` sends
+
+
+def batch_arguments(request: list[Any], ids: tuple[int, int]) -> list[Any]:
+    """In the batcher: one client's request and the (disbursement id, entry id) drawn for it
+    as the arguments of `funds_pay_tranche` (what `_pay_postgresql` builds in the client: the
+    same ids' roles, the same sealed audit event, attributed to the client's context). Raises
+    ValueError or TypeError on a request that is not one."""
+    if len(request) != REQUEST_FIELDS:
+        raise ValueError("not a payment request")
+    tranche_id, amount_text, period, key, actor_id, created_at, paid_at, *context = request
+    actor_label, source, remote_addr, request_id = context[1:]
+    tranche_id, actor_id = int(tranche_id), int(actor_id)
+    amount = Decimal(amount_text).quantize(CENT)
+    created, paid = dt.datetime.fromisoformat(created_at), dt.datetime.fromisoformat(paid_at)
+    disbursement_id, entry_id = ids
+    memo = f"T{tranche_id:06d}"
+    disbursement = Disbursement.from_db(
+        DEFAULT_DB_ALIAS,
+        _DISBURSEMENT_FIELDS,
+        (
+            disbursement_id,
+            tranche_id,
+            None,
+            amount,
+            DisbursementStatus.PAID,
+            "",
+            None,
+            None,
+            actor_id,
+            created,
+            paid,
+        ),
+    )
+    audit = event_values_sealed_as(
+        instance=disbursement,
+        event="paid",
+        data={"amount": amount, "tranche": memo, "entry": entry_id},
+        actor_id=context[0],
+        actor_label=str(actor_label),
+        source=str(source),
+        remote_addr=str(remote_addr),
+        request_id=str(request_id),
+    )
+    return [
+        tranche_id,
+        amount,
+        dt.date.fromisoformat(period),
+        str(key),
+        COMMAND,
+        command_fingerprint(COMMAND, tranche_id),
+        actor_id,
+        created,
+        paid,
+        disbursement_id,
+        entry_id,
+        memo,
+        *audit,
+    ]

@@ -28,6 +28,8 @@ from django.db import connection
 from django.test import override_settings
 
 from chainlead.audit import chain
+from chainlead.audit import context as audit_context
+from chainlead.audit.models import AuditEntry
 from chainlead.funds import batcher, services
 from chainlead.funds.checks import ledger_violations
 from chainlead.funds.choices import DisbursementStatus, EntryKind, TrancheStatus
@@ -124,6 +126,24 @@ def _linked() -> chain.Verdict:
     return verdict
 
 
+def _until_the_batcher_waits_for_a_lock() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"].rpartition("/")[0]
+    deadline = time.monotonic() + 60
+    with psycopg.connect(f"{url}/{connection.settings_dict['NAME']}", autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE application_name = %s AND wait_event_type = 'Lock'",
+                [batcher.APPLICATION_NAME],
+            ).fetchone()
+            if waiting and waiting[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the batcher's batch never waited for the locked tranche")
+
+
 def test_concurrent_payments_are_paid_by_the_batcher_and_linked(
     running_batcher, finance, finance2, line, firm
 ):
@@ -169,14 +189,14 @@ def test_payments_waiting_for_a_batch_share_the_next_one_and_a_refusal_stays_its
         cursor.execute("BEGIN")
         cursor.execute("SELECT id FROM funds_tranche WHERE id = %s FOR UPDATE", [first.pk])
         paying_first.start()
-        time.sleep(1.0)
+        _until_the_batcher_waits_for_a_lock()
         others = [
             threading.Thread(target=pay, args=("second", second)),
             threading.Thread(target=pay, args=("third", third)),
         ]
         for thread in others:
             thread.start()
-        time.sleep(1.0)
+        time.sleep(2.0)  # their requests sent, queued behind the waiting batch
         cursor.execute("COMMIT")
     paying_first.join(timeout=60)
     for thread in others:
@@ -215,15 +235,27 @@ def test_a_retry_through_the_batcher_returns_the_first_payment(
 ):
     (tranche,) = _tranches(finance, finance2, line, firm, 1, "retry")
 
-    first = services.tranche_disburse(
-        actor=finance, tranche=tranche, idempotency_key="once", today=TODAY
-    )
+    with audit_context.acting_as(finance, source="api", remote_addr="10.0.0.9"):
+        first = services.tranche_disburse(
+            actor=finance, tranche=tranche, idempotency_key="once", today=TODAY
+        )
     again = services.tranche_disburse(
         actor=finance, tranche=tranche, idempotency_key="once", today=TODAY
     )
 
     assert first.pk == again.pk
     assert Disbursement.objects.count() == 1
+    # Sealed by the batcher, attributed to the client's context.
+    event = AuditEntry.objects.get(event="paid", object_id=str(first.pk))
+    assert (event.actor_id, event.actor_label, event.source, event.remote_addr) == (
+        finance.pk,
+        "fin-a",
+        "api",
+        "10.0.0.9",
+    )
+    assert event.after == {"amount": "10.00", "tranche": tranche.ref, "entry": event.after["entry"]}
+    assert Entry.objects.get(disbursement=first).pk == event.after["entry"]
+    assert _linked().ok
     paid, payments, _batches = running_batcher.stop()
     assert (paid, payments) == (1, 2)  # the retry declined there, answered by the general path
 
@@ -322,7 +354,7 @@ def test_a_request_that_is_not_a_payment_never_reaches_the_database():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_postgresql_cannot_read_fails_whole_and_its_clients_pay_themselves(
+def test_a_request_the_batcher_cannot_read_is_answered_with_an_error_and_it_goes_on(
     running_batcher, finance, finance2, line, firm
 ):
     (tranche,) = _tranches(finance, finance2, line, firm, 1, "garbled")
