@@ -5,9 +5,10 @@ A payment alone is one request, one procedure call and one commit (`funds_pay_an
 two cores that fixed part is about half of what a payment costs (docs/funds.md, eleventh
 session). The batcher is a process of its own (`chainlead fund batcher`) that takes the
 payments the platform's processes send it over a Unix socket and pays whatever has arrived
-while its last batch ran in one `CALL funds_pay_batch(...)` (migration funds.0008): each
-payment in a subtransaction of its own, then one COMMIT for all, then one audit-linker pass
-for all, as TigerBeetle batches the transfers its clients send one by one. Under one client
+while its last batch ran in one statement, `funds_pay_many(...)` (migration funds.0008) in
+autocommit: each payment in a subtransaction of its own, one COMMIT for all, and the audit
+entries linked after it by a thread of the batcher's own, as TigerBeetle batches the transfers
+its clients send one by one. Under one client
 a batch is one payment and nothing waits; under many the batches grow by themselves.
 
 What a payment is does not change. The client (`payments._pay_through_batcher`) sends what

@@ -47,6 +47,11 @@ tenth session). The audit entry's values are sealed from its fields directly
 Inside a caller's transaction (a procedure that commits cannot run there) the function is called
 in a savepoint and the entry is linked after the caller's commit.
 
+With a payment batcher configured (`funds/batcher.py`), a payment outside a transaction is sent
+to it instead (`_pay_through_batcher`): the batcher builds the same arguments
+(`batch_arguments`) and pays many in one transaction; declined there, the general path decides;
+not reached or its answer lost, this process pays as above under the same key.
+
 Not done, measured: linking the entry inside `funds_pay_tranche` (inserted linked, the chain
 head locked with FOR UPDATE until the payment's commit) takes the separate linker's work off a
 payment (CPU per payment about a quarter less under 16 writers) but serialises every payment's
