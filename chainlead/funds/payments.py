@@ -464,6 +464,39 @@ _DISBURSEMENT_FIELDS = (
 )
 
 
+def _paid(
+    alias: str,
+    disbursement_id: int,
+    *,
+    tranche_id: int,
+    amount: Decimal,
+    actor_id: int,
+    created_at: dt.datetime,
+    paid_at: dt.datetime,
+    prepared_by: int | None = None,
+    approved_by: int | None = None,
+) -> Disbursement:
+    """The paid disbursement as `Model.from_db` builds a row read back (positional, in the
+    model's field order: a third of the cost of keyword arguments)."""
+    return Disbursement.from_db(
+        alias,
+        _DISBURSEMENT_FIELDS,
+        (
+            disbursement_id,
+            tranche_id,
+            None,  # run
+            amount,
+            DisbursementStatus.PAID,
+            "",  # hold_reason
+            prepared_by,
+            approved_by,
+            actor_id,  # executed_by
+            created_at,
+            paid_at,
+        ),
+    )
+
+
 def _pay_postgresql(
     *,
     actor: Actor,
@@ -510,25 +543,15 @@ def _pay_postgresql(
             nullcontext(_hot_cursor(db)) if hot else _cursor() as cursor,
         ):
             disbursement_id, entry_id = _draw_ids(cursor, db)
-            # Built as `Model.from_db` builds a row read back (positional, in the model's field
-            # order): a third of the cost of keyword arguments. Its preparer and approver come
-            # back from the call.
-            disbursement = Disbursement.from_db(
+            # Its preparer and approver come back from the call.
+            disbursement = _paid(
                 db.alias,
-                _DISBURSEMENT_FIELDS,
-                (
-                    disbursement_id,
-                    tranche.pk,
-                    None,  # run
-                    amount,
-                    DisbursementStatus.PAID,
-                    "",  # hold_reason
-                    None,  # prepared_by
-                    None,  # approved_by
-                    user.pk,  # executed_by
-                    created_at,
-                    now,  # paid_at
-                ),
+                disbursement_id,
+                tranche_id=tranche.pk,
+                amount=amount,
+                actor_id=user.pk,
+                created_at=created_at,
+                paid_at=now,
             )
             audit = event_values_sealed(
                 instance=disbursement,
@@ -624,22 +647,16 @@ def _pay_through_batcher(
     if answer is None:
         return None
     prepared_by, approved_by, disbursement_id = answer
-    disbursement = Disbursement.from_db(
+    disbursement = _paid(
         db.alias,
-        _DISBURSEMENT_FIELDS,
-        (
-            disbursement_id,
-            tranche.pk,
-            None,  # run
-            amount,
-            DisbursementStatus.PAID,
-            "",  # hold_reason
-            prepared_by,
-            approved_by,
-            actor_id,  # executed_by
-            created_at,
-            now,  # paid_at
-        ),
+        disbursement_id,
+        tranche_id=tranche.pk,
+        amount=amount,
+        actor_id=actor_id,
+        created_at=created_at,
+        paid_at=now,
+        prepared_by=prepared_by,
+        approved_by=approved_by,
     )
     disbursement._state.adding = False
     return disbursement
@@ -662,22 +679,14 @@ def batch_arguments(request: list[Any], ids: tuple[int, int]) -> list[Any]:
     created, paid = dt.datetime.fromisoformat(created_at), dt.datetime.fromisoformat(paid_at)
     disbursement_id, entry_id = ids
     memo = f"T{tranche_id:06d}"
-    disbursement = Disbursement.from_db(
+    disbursement = _paid(
         DEFAULT_DB_ALIAS,
-        _DISBURSEMENT_FIELDS,
-        (
-            disbursement_id,
-            tranche_id,
-            None,
-            amount,
-            DisbursementStatus.PAID,
-            "",
-            None,
-            None,
-            actor_id,
-            created,
-            paid,
-        ),
+        disbursement_id,
+        tranche_id=tranche_id,
+        amount=amount,
+        actor_id=actor_id,
+        created_at=created,
+        paid_at=paid,
     )
     audit = event_values_sealed_as(
         instance=disbursement,
