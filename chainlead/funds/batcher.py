@@ -209,12 +209,6 @@ class Stats:
         )
 
 
-@dataclass
-class _Request:
-    client: socket.socket
-    params: str  # the payment's arguments as JSON text, checked
-
-
 class _Client:
     """A connected platform process, as the server reads it."""
 
@@ -245,7 +239,6 @@ class PaymentBatcher:
         self.max_batch = max(1, max_batch)
         self.stats = Stats()
         self.stopping = threading.Event()
-        self.ready = threading.Event()
         self._log = log or logger.info
         self._link_wanted = threading.Event()
         self._linker_stopping = threading.Event()
@@ -264,7 +257,6 @@ class PaymentBatcher:
             except OSError:
                 target.unlink()  # left by a batcher that was killed
             else:
-                probe.close()
                 raise RuntimeError(f"a payment batcher already listens on {self.path}")
             finally:
                 probe.close()
@@ -297,7 +289,6 @@ class PaymentBatcher:
         selector = selectors.DefaultSelector()
         selector.register(listener, selectors.EVENT_READ, None)
         self._log(f"payment batcher listening on {self.path} ({self.workers} connections)")
-        self.ready.set()
         try:
             while not self.stopping.is_set():
                 for key, _events in selector.select(timeout=0.2):
@@ -368,7 +359,15 @@ class PaymentBatcher:
                         work.put(None)  # stop after this batch
                         break
                     batch.append(more)
-                self._pay(batch)
+                try:
+                    self._pay(batch)
+                except Exception:
+                    # The database gone, say: this batch's clients pay themselves under their
+                    # keys, and the worker goes on with a fresh connection.
+                    logger.exception("payment batch failed")
+                    connection.close()
+                    for client, _text in batch:
+                        client.send(b'{"error": "batch failed"}\n')
         finally:
             connection.close()
 
@@ -381,7 +380,7 @@ class PaymentBatcher:
             ids = self._ids()
             try:
                 values = batch_arguments(json.loads(text), ids)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, ArithmeticError):  # ArithmeticError: Decimal's
                 client.send(b'{"error": "not a payment"}\n')
                 continue
             batch.append((client, ids[0]))
