@@ -8,7 +8,7 @@ chainlead fund tranches --status due --format json [--today YYYY-MM-DD]
 chainlead fund disburse T000042 --as USERNAME [--idempotency-key K] [--today YYYY-MM-DD]
     Pay one tranche; exit 1 with a one-line reason (already paid, not approved, over
     budget, period closed…) and write nothing when it cannot.
-chainlead fund batcher [--socket PATH] [--workers 2] [--max-batch 64]
+chainlead fund batcher [--socket PATH] [--workers 2] [--max-batch 48]
     Serve the payment batcher (PostgreSQL; funds/batcher.py): the platform's processes with
     CHAINLEAD_FUNDS_PAYMENT_SOCKET set send it their payments, paid many to a transaction.
     Runs until SIGTERM or SIGINT, then finishes what it took and removes the socket.
@@ -72,7 +72,12 @@ class Command(BaseCommand):
             "--socket", help=f"Unix socket path (default: settings.{batcher.SOCKET_SETTING})"
         )
         serve.add_argument("--workers", type=int, default=batcher.DEFAULT_WORKERS)
-        serve.add_argument("--max-batch", type=int, default=batcher.MAX_BATCH)
+        serve.add_argument(
+            "--max-batch",
+            type=int,
+            default=batcher.MAX_BATCH,
+            help="payments a transaction at most (above 64, PostgreSQL's snapshots slow down)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
