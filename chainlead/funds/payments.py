@@ -23,7 +23,7 @@ The same guarantees, from the same mechanisms:
 - closed periods and holds: read in the statement that locks the tranche, as the general path
   reads them;
 - audit: one business event "paid" through the audit app (the entry `record_event` writes,
-  sealed by `audit.services.event_values_sealed`/`record_event_sealed`), the last write before
+  sealed by `audit.services.event_values_sealed_as`/`record_event_sealed`), the last write before
   the commit; the audit chain links it after the commit (on SQLite, in the same transaction).
 
 On PostgreSQL a payment is one statement: `funds_pay_tranche` (migration funds.0004), a
@@ -43,7 +43,8 @@ the gathering passes run as after any commit (`audit.chain.link_after_looked_pas
 costs the client about twice the Python of two plain statements, and the look took a round trip
 of its own: a payment's CPU under 16 writers is about a sixth less with the CALL (docs/funds.md,
 tenth session). The audit entry's values are sealed from its fields directly
-(`event_values_sealed`, no `AuditEntry` built) and the disbursement is built positionally.
+(`event_values_sealed_as`, no `AuditEntry` built) and the disbursement is built positionally,
+both by `pay_arguments`, which the batcher shares.
 Inside a caller's transaction (a procedure that commits cannot run there) the function is called
 in a savepoint and the entry is linked after the caller's commit.
 
@@ -89,7 +90,6 @@ from chainlead.accounts.types import Actor, acting_user
 from chainlead.audit.chain import first_pass_arguments, link_after_commit, link_after_looked_pass
 from chainlead.audit.services import (
     audit_context_fields,
-    event_values_sealed,
     event_values_sealed_as,
     record_event_sealed,
 )
@@ -512,11 +512,9 @@ def _pay_postgresql(
     The audit entry is sealed here first, so the payment's ids are drawn ahead."""
     db = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` costs a lookup per attribute
     user = acting_user(actor)
-    ops = db.ops
     created_at = timezone.now()
     period = month_of(today)
     amount = Decimal(tranche.amount).quantize(CENT)
-    memo = f"T{tranche.pk:06d}"
     # A transaction of our own only for the fault test, which needs a moment before the commit.
     atomic = db.in_atomic_block or bool(os.environ.get(SLEEP_BEFORE_COMMIT_ENV))
     if not atomic and idempotency_key:
@@ -542,40 +540,19 @@ def _pay_postgresql(
             db.wrap_database_errors if hot else nullcontext(),
             nullcontext(_hot_cursor(db)) if hot else _cursor() as cursor,
         ):
-            disbursement_id, entry_id = _draw_ids(cursor, db)
             # Its preparer and approver come back from the call.
-            disbursement = _paid(
-                db.alias,
-                disbursement_id,
+            disbursement, params = pay_arguments(
                 tranche_id=tranche.pk,
                 amount=amount,
+                period=period,
+                key=idempotency_key,
                 actor_id=user.pk,
                 created_at=created_at,
                 paid_at=now,
+                ids=_draw_ids(cursor, db),
+                context=audit_context_fields(),
+                alias=db.alias,
             )
-            audit = event_values_sealed(
-                instance=disbursement,
-                event="paid",
-                data={"amount": amount, "tranche": memo, "entry": entry_id},
-            )
-            claim = (
-                [idempotency_key, COMMAND, command_fingerprint(COMMAND, tranche.pk)]
-                if idempotency_key
-                else [None, None, None]
-            )
-            params = [
-                tranche.pk,
-                amount,
-                ops.adapt_datefield_value(period),
-                *claim,
-                user.pk,
-                ops.adapt_datetimefield_value(created_at),
-                ops.adapt_datetimefield_value(now),
-                disbursement_id,
-                entry_id,
-                memo,
-                *audit,
-            ]
             row: tuple[Any, Any] | None
             if atomic:
                 cursor.execute(_PAY_SQL, params)
@@ -673,41 +650,68 @@ def batch_arguments(request: list[Any], ids: tuple[int, int]) -> list[Any]:
     if len(request) != REQUEST_FIELDS:
         raise ValueError("not a payment request")
     tranche_id, amount_text, period, key, actor_id, created_at, paid_at, *context = request
-    actor_label, source, remote_addr, request_id = context[1:]
-    tranche_id, actor_id = int(tranche_id), int(actor_id)
-    amount = Decimal(amount_text).quantize(CENT)
-    created, paid = dt.datetime.fromisoformat(created_at), dt.datetime.fromisoformat(paid_at)
+    _disbursement, arguments = pay_arguments(
+        tranche_id=int(tranche_id),
+        amount=Decimal(amount_text).quantize(CENT),
+        period=dt.date.fromisoformat(period),
+        key=str(key),
+        actor_id=int(actor_id),
+        created_at=dt.datetime.fromisoformat(created_at),
+        paid_at=dt.datetime.fromisoformat(paid_at),
+        ids=ids,
+        context=[context[0], *(str(value) for value in context[1:])],
+    )
+    return arguments
+
+
+def pay_arguments(
+    *,
+    tranche_id: int,
+    amount: Decimal,
+    period: dt.date,
+    key: str | None,
+    actor_id: int,
+    created_at: dt.datetime,
+    paid_at: dt.datetime,
+    ids: tuple[int, int],
+    context: list[Any],
+    alias: str = DEFAULT_DB_ALIAS,
+) -> tuple[Disbursement, list[Any]]:
+    """The paid disbursement (its preparer and approver not yet known) and the arguments of
+    `funds_pay_tranche` for it, in the function's order, its audit event sealed for `context`
+    (`audit_context_fields`' shape). The one builder for this process's payment and the
+    batcher's."""
     disbursement_id, entry_id = ids
     memo = f"T{tranche_id:06d}"
     disbursement = _paid(
-        DEFAULT_DB_ALIAS,
+        alias,
         disbursement_id,
         tranche_id=tranche_id,
         amount=amount,
         actor_id=actor_id,
-        created_at=created,
-        paid_at=paid,
+        created_at=created_at,
+        paid_at=paid_at,
     )
+    actor, label, source, remote_addr, request_id = context
     audit = event_values_sealed_as(
         instance=disbursement,
         event="paid",
         data={"amount": amount, "tranche": memo, "entry": entry_id},
-        actor_id=context[0],
-        actor_label=str(actor_label),
-        source=str(source),
-        remote_addr=str(remote_addr),
-        request_id=str(request_id),
+        actor_id=actor,
+        actor_label=label,
+        source=source,
+        remote_addr=remote_addr,
+        request_id=request_id,
     )
-    return [
+    claim = [key, COMMAND, command_fingerprint(COMMAND, tranche_id)] if key else [None] * 3
+    return disbursement, [
         tranche_id,
         amount,
-        dt.date.fromisoformat(period),
-        str(key),
-        COMMAND,
-        command_fingerprint(COMMAND, tranche_id),
+        period,
+        *claim,
         actor_id,
-        created,
-        paid,
+        created_at,
+        paid_at,
         disbursement_id,
         entry_id,
         memo,
